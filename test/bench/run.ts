@@ -1,0 +1,36 @@
+/**
+ * `npm run bench [-- --only <prefix>]`: runs every test/bench/*.bench.ts and prints one JSON
+ * object per line: {"name","value","unit","target"} plus "peer" and "ratio" where a peer ran side
+ * by side in the same run. Benchmarks never fail on a figure; a bench that cannot run (missing
+ * system package) prints {"name":"<file>","error":"…"} and the run goes on.
+ */
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Figure, BenchContext } from './types';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const onlyIdx = args.indexOf('--only');
+  const only = onlyIdx >= 0 ? args[onlyIdx + 1] ?? '' : '';
+  const dir = path.dirname(new URL(import.meta.url).pathname);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
+  const ctx: BenchContext = { only, emit: (f: Figure) => console.log(JSON.stringify(f)) };
+  let failures = 0;
+  for (const f of files) {
+    const prefix = f.replace(/\.bench\.ts$/, '');
+    // A bench file named <prefix>.bench.ts emits figures named <prefix>.*; skip it early when
+    // --only names another prefix.
+    if (only && !(prefix.startsWith(only) || only.startsWith(prefix))) continue;
+    try {
+      const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { default: (c: BenchContext) => Promise<void> };
+      await mod.default(ctx);
+    } catch (err) {
+      failures++;
+      console.log(JSON.stringify({ name: prefix, error: err instanceof Error ? err.message : String(err) }));
+    }
+  }
+  process.exitCode = failures ? 1 : 0;
+}
+
+void main();
