@@ -1,0 +1,41 @@
+/** Launch Debian's Chromium through playwright-core (never a downloaded browser). */
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const BASE_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export const MEDIA_FLAGS = [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+];
+
+export interface ChromiumOptions {
+  /** Extra command-line flags. */
+  args?: string[];
+  /** Run headed (needs DISPLAY, e.g. Xvfb). Default headless. */
+  headed?: boolean;
+  /** Accept the PBX simulator's self-signed certificate (only for tests that are not about certificates). */
+  ignoreHTTPSErrors?: boolean;
+  proxy?: LaunchOptions['proxy'];
+}
+
+export async function launchChromium(opts: ChromiumOptions = {}): Promise<Browser> {
+  const args = [...BASE_FLAGS.filter((f) => !(opts.headed && f === '--headless')), ...(opts.args ?? [])];
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: !opts.headed,
+    args,
+    proxy: opts.proxy,
+  });
+}

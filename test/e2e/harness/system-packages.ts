@@ -1,0 +1,23 @@
+/**
+ * Debian packages the end-to-end tests need. The e2e global setup (and .ci/run) installs the
+ * missing ones with apt-get, so a new machine needs nothing by hand. Add to this list, with the
+ * binary that proves the package is present.
+ */
+export const SYSTEM_PACKAGES: { pkg: string; bin: string }[] = [
+  { pkg: 'chromium', bin: '/usr/bin/chromium' },
+  { pkg: 'xvfb', bin: '/usr/bin/Xvfb' },
+  { pkg: 'xauth', bin: '/usr/bin/xauth' },
+  { pkg: 'xdotool', bin: '/usr/bin/xdotool' },
+  { pkg: 'xsel', bin: '/usr/bin/xsel' },
+  { pkg: 'xclip', bin: '/usr/bin/xclip' },
+  { pkg: 'x11-utils', bin: '/usr/bin/xwininfo' },
+  { pkg: 'dbus-x11', bin: '/usr/bin/dbus-launch' },
+  { pkg: 'dunst', bin: '/usr/bin/dunst' },
+  { pkg: 'libnotify-bin', bin: '/usr/bin/notify-send' },
+  { pkg: 'xdg-utils', bin: '/usr/bin/xdg-open' },
+  { pkg: 'tinyproxy', bin: '/usr/bin/tinyproxy' },
+  { pkg: 'nginx-light', bin: '/usr/sbin/nginx' },
+  { pkg: 'openssl', bin: '/usr/bin/openssl' },
+  { pkg: 'iproute2', bin: '/usr/sbin/ip' },
+  { pkg: 'fonts-liberation', bin: '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf' },
+];
