@@ -1,0 +1,254 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as http from 'node:http';
+import { startLocalServicesServer, OriginAllowList, type LocalServicesServer } from './index';
+import { memoryLogger } from '../platform';
+import { AppClientConfigSchema, BUS_MAX_FRAME_BYTES } from '../../contract/bus';
+
+const PBX = 'https://pbx.example.com';
+
+interface Client {
+  ws: WebSocket;
+  frames: any[];
+  next(pred?: (f: any) => boolean, ms?: number): Promise<any>;
+  send(obj: unknown): void;
+}
+
+function connect(server: LocalServicesServer, opts: { origin?: string; token?: string | null; host?: string; v?: string } = {}): Promise<Client> {
+  const token = opts.token === undefined ? server.token : opts.token;
+  const q = new URLSearchParams();
+  if (token !== null) q.set('token', token);
+  q.set('v', opts.v ?? '1');
+  const headers: Record<string, string> = {};
+  if (opts.host) headers.host = opts.host;
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/bus?${q}`, { origin: opts.origin ?? PBX, headers });
+  const frames: any[] = [];
+  const waiters: { pred: (f: any) => boolean; resolve: (f: any) => void }[] = [];
+  ws.on('message', (d) => {
+    const f = JSON.parse(d.toString());
+    const i = waiters.findIndex((w) => w.pred(f));
+    if (i >= 0) waiters.splice(i, 1)[0]!.resolve(f);
+    else frames.push(f);
+  });
+  const client: Client = {
+    ws,
+    frames,
+    send: (obj) => ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj)),
+    next(pred = () => true, ms = 3000) {
+      const idx = frames.findIndex(pred);
+      if (idx >= 0) return Promise.resolve(frames.splice(idx, 1)[0]);
+      return new Promise((resolve, reject) => {
+        const w = { pred, resolve: (f: any) => { clearTimeout(t); resolve(f); } };
+        const t = setTimeout(() => { waiters.splice(waiters.indexOf(w), 1); reject(new Error('timeout waiting for frame')); }, ms);
+        waiters.push(w);
+      });
+    },
+  };
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(client));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+describe('local services bus', () => {
+  let server: LocalServicesServer;
+  let log: ReturnType<typeof memoryLogger>;
+  const clients: Client[] = [];
+
+  beforeEach(async () => {
+    log = memoryLogger();
+    server = await startLocalServicesServer({ logger: log, origins: new OriginAllowList([PBX]) });
+  });
+  afterEach(async () => {
+    clients.splice(0).forEach((c) => c.ws.terminate());
+    await server.close();
+  });
+  const open = async (o?: Parameters<typeof connect>[1]) => {
+    const c = await connect(server, o);
+    clients.push(c);
+    await c.next((f) => f.mt === 'Welcome');
+    return c;
+  };
+
+  it('binds loopback, hands out a valid appclient-config with a fresh token', async () => {
+    expect(AppClientConfigSchema.parse(server.config)).toBeTruthy();
+    expect(server.config.bus).toBe(`ws://127.0.0.1:${server.port}/bus`);
+    expect(server.token.length).toBeGreaterThanOrEqual(43);
+    const other = await startLocalServicesServer({ logger: log, origins: new OriginAllowList([PBX]), host: 'localhost' });
+    try {
+      expect(other.token).not.toBe(server.token);
+      expect(other.config.bus).toBe(`ws://localhost:${other.port}/bus`);
+    } finally {
+      await other.close();
+    }
+  });
+
+  describe('refusals at the handshake (each logged with its reason)', () => {
+    it.each([
+      ['missing token', { token: null }, 401, 'missing token'],
+      ['wrong token', { token: 'x'.repeat(43) }, 401, 'wrong token'],
+      ['foreign origin', { origin: 'https://evil.example.net' }, 403, 'not allowed'],
+      ['null origin', { origin: 'null' }, 403, 'not allowed'],
+      ['unsupported version', { v: '99' }, 400, 'unsupported protocol version'],
+      ['DNS-rebinding Host', { host: 'evil.example.net:80' }, 421, 'foreign Host'],
+    ] as const)('%s', async (_name, o, status, reason) => {
+      await expect(connect(server, o as any)).rejects.toThrow(`HTTP ${status}`);
+      expect(log.lines.some((l) => l.level === 'warn' && l.message.includes(reason))).toBe(true);
+    });
+
+    it('unknown path', async () => {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/nope?token=${server.token}`, { origin: PBX });
+      await expect(new Promise((_r, rej) => ws.once('unexpected-response', (_q, res) => rej(new Error(`HTTP ${res.statusCode}`))))).rejects.toThrow('HTTP 404');
+    });
+  });
+
+  describe('refusals of frames (connection and server survive)', () => {
+    it('malformed JSON, binary, schema violations, unknown provider, foreign result', async () => {
+      const c = await open();
+      c.send('{not json');
+      expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'malformed' });
+      c.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+      expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'malformed', reason: expect.stringContaining('binary') });
+      c.send({ mt: 'ApiRequest', api: 'com.innovaphone.phone', src: 's1' });
+      expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'invalid', src: 's1', reason: expect.stringContaining('msg') });
+      c.send({ mt: 'Hello' });
+      expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'invalid' });
+      c.send([1, 2]);
+      expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'invalid' });
+      c.send({ mt: 'ApiRequest', api: 'com.innovaphone.phone', src: 's2', msg: { mt: 'StartCall' } });
+      expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'no-provider', src: 's2' });
+      c.send({ mt: 'ApiResult', api: 'com.innovaphone.phone', provider: 'phone', consumer: 'c1', src: 's', msg: {} });
+      expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'not-provider' });
+      c.send({ mt: 'RegisterApi', api: 'bad api name!', provider: 'x' });
+      expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'invalid' });
+      // still usable
+      c.send({ mt: 'ConsumeApi', api: 'com.innovaphone.phone' });
+      expect(await c.next((f) => f.mt === 'ApiUpdate')).toMatchObject({ apis: { 'com.innovaphone.phone': {} } });
+      expect(log.lines.filter((l) => l.message.startsWith('bus: frame refused')).length).toBe(8);
+    });
+
+    it('closes a connection that sends an oversized frame, and keeps serving others', async () => {
+      const c = await open();
+      const closed = new Promise<number>((r) => c.ws.once('close', (code) => r(code)));
+      c.send({ mt: 'ConsumeApi', api: 'x', pad: 'a'.repeat(BUS_MAX_FRAME_BYTES + 10) });
+      expect(await closed).toBe(1009);
+      const d = await open();
+      d.send({ mt: 'ConsumeApi', api: 'com.innovaphone.phone' });
+      expect(await d.next((f) => f.mt === 'ApiUpdate')).toBeTruthy();
+    });
+
+    it('a second client cannot hijack a registered provider name', async () => {
+      const a = await open();
+      const b = await open();
+      a.send({ mt: 'RegisterApi', api: 'com.innovaphone.phone', provider: 'phone' });
+      b.send({ mt: 'RegisterApi', api: 'com.innovaphone.phone', provider: 'phone' });
+      expect(await b.next((f) => f.mt === 'Error')).toMatchObject({ error: 'not-provider' });
+    });
+  });
+
+  describe('routing', () => {
+    it('request -> provider -> result between two WebSocket clients, ApiUpdate with models, ApiConsumerClosed', async () => {
+      const provider = await open();
+      const consumer = await open();
+      consumer.send({ mt: 'ConsumeApi', api: 'com.innovaphone.phone' });
+      expect(await consumer.next((f) => f.mt === 'ApiUpdate')).toEqual({ mt: 'ApiUpdate', apis: { 'com.innovaphone.phone': {} }, defaultApiProviders: {} });
+      provider.send({ mt: 'RegisterApi', api: 'com.innovaphone.phone', provider: 'phone', title: 'Phone', info: { type: 'softphone' } });
+      const upd = await consumer.next((f) => f.mt === 'ApiUpdate');
+      expect(upd.apis['com.innovaphone.phone'].phone).toMatchObject({ title: 'Phone', info: { type: 'softphone' }, restart: 0 });
+      provider.send({ mt: 'ApiModel', api: 'com.innovaphone.phone', provider: 'phone', model: { registered: true } });
+      expect((await consumer.next((f) => f.mt === 'ApiUpdate')).apis['com.innovaphone.phone'].phone.model).toEqual({ registered: true });
+
+      consumer.send({ mt: 'ApiRequest', api: 'com.innovaphone.phone', src: 'a1', msg: { mt: 'StartCall', num: '4711' } });
+      const req = await provider.next((f) => f.mt === 'ApiRequest');
+      expect(req).toMatchObject({ api: 'com.innovaphone.phone', provider: 'phone', src: 'a1', msg: { mt: 'StartCall', num: '4711' } });
+      provider.send({ mt: 'ApiResult', api: 'com.innovaphone.phone', provider: 'phone', consumer: req.consumer, src: 'a1', msg: { mt: 'StartCallResult' } });
+      expect(await consumer.next((f) => f.mt === 'ApiResult')).toEqual({ mt: 'ApiResult', api: 'com.innovaphone.phone', provider: 'phone', src: 'a1', msg: { mt: 'StartCallResult' } });
+
+      consumer.ws.close();
+      expect(await provider.next((f) => f.mt === 'ApiConsumerClosed')).toEqual({ mt: 'ApiConsumerClosed', api: 'com.innovaphone.phone', provider: 'phone', consumer: req.consumer });
+    });
+
+    it("broadcast with provider '*', default provider, restart counter on re-registration", async () => {
+      const p1 = await open();
+      const p2 = await open();
+      const c = await open();
+      p1.send({ mt: 'RegisterApi', api: 'com.innovaphone.search', provider: 'a' });
+      p2.send({ mt: 'RegisterApi', api: 'com.innovaphone.search', provider: 'b' });
+      c.send({ mt: 'ConsumeApi', api: 'com.innovaphone.search' });
+      await c.next((f) => f.mt === 'ApiUpdate' && Object.keys(f.apis['com.innovaphone.search']).length === 2);
+      c.send({ mt: 'ApiRequest', api: 'com.innovaphone.search', provider: '*', src: 'x', msg: { mt: 'Search', search: 'jo' } });
+      expect(await p1.next((f) => f.mt === 'ApiRequest')).toMatchObject({ provider: 'a' });
+      expect(await p2.next((f) => f.mt === 'ApiRequest')).toMatchObject({ provider: 'b' });
+      server.router.setDefaultProvider('com.innovaphone.search', 'b');
+      c.send({ mt: 'ApiRequest', api: 'com.innovaphone.search', src: 'y', msg: { mt: 'Search' } });
+      expect(await p2.next((f) => f.mt === 'ApiRequest')).toMatchObject({ src: 'y' });
+      p1.ws.close();
+      await c.next((f) => f.mt === 'ApiUpdate' && !f.apis['com.innovaphone.search'].a);
+      c.frames.length = 0;
+      const p3 = await open();
+      p3.send({ mt: 'RegisterApi', api: 'com.innovaphone.search', provider: 'a' });
+      const upd = await c.next((f) => f.mt === 'ApiUpdate' && f.apis['com.innovaphone.search'].a);
+      expect(upd.apis['com.innovaphone.search'].a.restart).toBe(1);
+      expect(upd.defaultApiProviders).toEqual({ 'com.innovaphone.search': 'b' });
+    });
+
+    it('in-process provider and consumer talk to WebSocket peers', async () => {
+      const p = server.router.provide('com.innovaphone.search', '@local', (req, api) => {
+        api.send(req.consumer, req.src, { mt: 'SearchInfo', dn: 'John' });
+        api.send(req.consumer, req.src, { mt: 'SearchResult' });
+      }, { title: 'Local' });
+      const ws = await open();
+      ws.send({ mt: 'ApiRequest', api: 'com.innovaphone.search', src: 'q', msg: { mt: 'Search', search: 'john' } });
+      expect((await ws.next((f) => f.mt === 'ApiResult')).msg).toEqual({ mt: 'SearchInfo', dn: 'John' });
+      expect((await ws.next((f) => f.mt === 'ApiResult')).msg).toEqual({ mt: 'SearchResult' });
+
+      const phone = await open();
+      phone.send({ mt: 'RegisterApi', api: 'com.innovaphone.phone', provider: 'phone' });
+      const c = server.router.consume('com.innovaphone.phone');
+      expect(await c.waitForProvider(3000)).toBe('phone');
+      c.send({ mt: 'PrepareCall', text: '+49 7031', adjust: true });
+      expect(await phone.next((f) => f.mt === 'ApiRequest')).toMatchObject({ msg: { mt: 'PrepareCall', text: '+49 7031', adjust: true } });
+
+      const s = server.router.consume('com.innovaphone.search');
+      expect(await s.request({ mt: 'Search', search: 'x' }, { until: (m) => m.mt === 'SearchResult' })).toEqual([
+        { mt: 'SearchInfo', dn: 'John' },
+        { mt: 'SearchResult' },
+      ]);
+      p.close();
+      await expect(s.request({ mt: 'Search' }, { timeoutMs: 100 })).rejects.toThrow('no provider');
+      c.close();
+      s.close();
+    });
+  });
+
+  describe('extra routes', () => {
+    it('HTTP routes demand the token and a loopback Host', async () => {
+      server.addHttpRoute('/ping', (_req, res) => { res.end('pong'); });
+      server.addHttpRoute('/public', (_req, res) => { res.end('open'); }, { auth: 'none' });
+      const get = (path: string, headers: Record<string, string> = {}) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          http.get({ host: '127.0.0.1', port: server.port, path, headers }, (res) => {
+            let body = '';
+            res.on('data', (d) => (body += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          }).on('error', reject);
+        });
+      expect((await get('/ping')).status).toBe(401);
+      expect(await get(`/ping?token=${server.token}`)).toEqual({ status: 200, body: 'pong' });
+      expect(await get('/ping', { authorization: `Bearer ${server.token}` })).toEqual({ status: 200, body: 'pong' });
+      expect((await get('/public')).body).toBe('open');
+      expect((await get('/public', { host: 'evil.example:1' })).status).toBe(421);
+      expect((await get('/other')).status).toBe(404);
+    });
+
+    it('WebSocket routes share the checks', async () => {
+      server.addWebSocketRoute('/media', (ws) => ws.send('hi'));
+      const bad = new WebSocket(`ws://127.0.0.1:${server.port}/media?token=${server.token}`, { origin: 'https://evil.example' });
+      await expect(new Promise((_r, rej) => bad.once('unexpected-response', (_q, res) => rej(new Error(`HTTP ${res.statusCode}`))))).rejects.toThrow('403');
+      const good = new WebSocket(`ws://127.0.0.1:${server.port}/media?token=${server.token}`, { origin: PBX });
+      expect(await new Promise((r) => good.once('message', (d) => r(d.toString())))).toBe('hi');
+      good.close();
+    });
+  });
+});

@@ -1,0 +1,8 @@
+/**
+ * The local services bus: public face. See docs/local-services.md.
+ */
+export { startLocalServicesServer } from './server';
+export type { LocalServicesServer, LocalServicesOptions, LauncherIdentity, HttpRouteHandler, WebSocketRouteHandler } from './server';
+export { ApiRouter, RouterError } from './router';
+export type { ConsumedApi, ProvidedApi, ProviderHandler, ProviderRequest, RequestOptions, Endpoint } from './router';
+export { OriginAllowList, normalizeOrigin } from './origins';

@@ -1,0 +1,269 @@
+/**
+ * The local services server: one loopback HTTP + WebSocket server on a random port.
+ *
+ * - Binds 127.0.0.1 only. The URL handed to the web client says `127.0.0.1` or `localhost`
+ *   (DISABLELOCALHOST decides the form, never the bind address).
+ * - Every start generates a new 256-bit token. WebSocket upgrades must carry it (`?token=`), an
+ *   allowed Origin, a loopback Host header (DNS-rebinding guard) and a supported protocol `v`.
+ * - Frames are JSON text, at most BUS_MAX_FRAME_BYTES, validated against contract/bus.ts.
+ *   Refusals are answered with an Error frame (or an HTTP status at handshake) and traced with
+ *   their reason; nothing a client sends can crash the server.
+ */
+import * as http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import {
+  BUS_MAX_FRAME_BYTES,
+  BUS_PATH,
+  BUS_PROTOCOL_VERSION,
+  ClientFrameSchema,
+  type AppClientConfig,
+  type BusErrorFrame,
+  type ServerFrame,
+} from '../../contract/bus';
+import type { Logger } from '../platform';
+import { ApiRouter, RouterError, type Endpoint } from './router';
+import { OriginAllowList } from './origins';
+
+export interface LauncherIdentity {
+  name: string;
+  version: string;
+  build: string;
+  platform: string;
+}
+
+export interface LocalServicesOptions {
+  logger: Logger;
+  origins: OriginAllowList;
+  /** URL form handed to clients; the server always binds 127.0.0.1. */
+  host?: '127.0.0.1' | 'localhost';
+  /** 0 (default) = random free port. */
+  port?: number;
+  launcher?: LauncherIdentity;
+  maxFrameBytes?: number;
+  /** Fixed token (tests only); a random one is generated otherwise. */
+  token?: string;
+}
+
+export type HttpRouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
+export type WebSocketRouteHandler = (ws: WebSocket, req: http.IncomingMessage) => void;
+
+export interface LocalServicesServer {
+  readonly port: number;
+  readonly token: string;
+  readonly config: AppClientConfig;
+  readonly router: ApiRouter;
+  readonly origins: OriginAllowList;
+  /** Adds an HTTP route under a path prefix; `auth: 'token'` demands the token (query or Bearer). */
+  addHttpRoute(prefix: string, handler: HttpRouteHandler, opts?: { auth?: 'token' | 'none' }): void;
+  /** Adds another WebSocket endpoint with the same token, Origin and Host checks as the bus. */
+  addWebSocketRoute(path: string, handler: WebSocketRouteHandler): void;
+  /** Number of open bus connections. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  try {
+    socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+  } catch {
+    // socket already gone
+  }
+  socket.destroy();
+}
+
+export async function startLocalServicesServer(opts: LocalServicesOptions): Promise<LocalServicesServer> {
+  const { logger, origins } = opts;
+  const token = opts.token ?? randomBytes(32).toString('base64url');
+  const maxFrame = opts.maxFrameBytes ?? BUS_MAX_FRAME_BYTES;
+  const router = new ApiRouter(logger);
+  const httpRoutes: { prefix: string; handler: HttpRouteHandler; auth: 'token' | 'none' }[] = [];
+  const wsRoutes = new Map<string, WebSocketRouteHandler>();
+  const sockets = new Set<WebSocket>();
+  let port = 0;
+
+  const isLoopbackHost = (hostHeader: string | undefined): boolean => {
+    if (!hostHeader) return false;
+    const h = hostHeader.toLowerCase();
+    return h === `127.0.0.1:${port}` || h === `localhost:${port}` || h === `[::1]:${port}`;
+  };
+
+  const tokenOf = (req: http.IncomingMessage, url: URL): string | null => {
+    const q = url.searchParams.get('token');
+    if (q) return q;
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ')) return auth.slice(7);
+    return null;
+  };
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (!isLoopbackHost(req.headers.host)) {
+      logger.warn('local services: HTTP request with foreign Host refused', { host: req.headers.host ?? '' });
+      res.writeHead(421, { 'content-type': 'text/plain' }).end('misdirected request');
+      return;
+    }
+    const route = httpRoutes
+      .filter((r) => url.pathname === r.prefix || url.pathname.startsWith(r.prefix.endsWith('/') ? r.prefix : `${r.prefix}/`))
+      .sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    if (!route) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    if (route.auth === 'token') {
+      const t = tokenOf(req, url);
+      if (!t || !sameSecret(t, token)) {
+        logger.warn('local services: HTTP request without valid token refused', { path: url.pathname });
+        res.writeHead(401, { 'content-type': 'text/plain' }).end('token required');
+        return;
+      }
+    }
+    Promise.resolve()
+      .then(() => route.handler(req, res))
+      .catch((err: unknown) => {
+        logger.error('local services: HTTP route failed', { path: url.pathname, error: String(err) });
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('internal error');
+      });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrame, perMessageDeflate: false });
+
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      logger.warn('local services: upgrade with malformed URL refused');
+      refuseUpgrade(socket, 400, 'Bad Request');
+      return;
+    }
+    const origin = req.headers.origin;
+    const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+    const refuse = (status: number, text: string, reason: string): void => {
+      logger.warn(`local services: WebSocket refused: ${reason}`, { path: url.pathname, origin: origin ?? '', peer });
+      refuseUpgrade(socket, status, text);
+    };
+    const isBus = url.pathname === BUS_PATH;
+    const routeHandler = wsRoutes.get(url.pathname);
+    if (!isBus && !routeHandler) return refuse(404, 'Not Found', 'unknown path');
+    if (!isLoopbackHost(req.headers.host)) return refuse(421, 'Misdirected Request', 'foreign Host header');
+    if (!origins.has(origin)) return refuse(403, 'Forbidden', `Origin ${origin ?? '(none)'} not allowed`);
+    const t = tokenOf(req, url);
+    if (!t || !sameSecret(t, token)) return refuse(401, 'Unauthorized', t ? 'wrong token' : 'missing token');
+    const v = url.searchParams.get('v');
+    if (v !== null && v !== String(BUS_PROTOCOL_VERSION)) return refuse(400, 'Bad Request', `unsupported protocol version ${v}`);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      if (isBus) attachBusClient(ws, origin ?? '', peer);
+      else routeHandler!(ws, req);
+    });
+  });
+
+  const attachBusClient = (ws: WebSocket, origin: string, peer: string): void => {
+    const send = (frame: ServerFrame): void => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    };
+    const endpoint: Endpoint = { id: router.newEndpointId('c'), label: `ws ${peer} ${origin}`, deliver: send };
+    router.attach(endpoint);
+    logger.trace('AppWebSocket', 'bus: client connected', { client: endpoint.id, origin, peer });
+    send({ mt: 'Welcome', protocol: BUS_PROTOCOL_VERSION, client: endpoint.id });
+
+    const refuse = (error: BusErrorFrame['error'], reason: string, src?: string): void => {
+      logger.warn(`bus: frame refused (${error}): ${reason}`, { client: endpoint.id });
+      const frame: BusErrorFrame = { mt: 'Error', error, reason };
+      if (src !== undefined) frame.src = src;
+      send(frame);
+    };
+
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) return refuse('malformed', 'binary frames are not accepted');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data.toString());
+      } catch (err) {
+        return refuse('malformed', `not JSON: ${(err as Error).message}`);
+      }
+      const result = ClientFrameSchema.safeParse(parsed);
+      if (!result.success) {
+        const mt = typeof parsed === 'object' && parsed !== null ? (parsed as { mt?: unknown }).mt : undefined;
+        const src = typeof parsed === 'object' && parsed !== null && typeof (parsed as { src?: unknown }).src === 'string' ? (parsed as { src: string }).src : undefined;
+        const issue = result.error.issues[0];
+        return refuse('invalid', `${typeof mt === 'string' ? mt : 'frame'}: ${issue ? `${issue.path.join('.') || 'mt'}: ${issue.message}` : 'invalid'}`, src);
+      }
+      try {
+        router.handle(endpoint, result.data);
+      } catch (err) {
+        if (err instanceof RouterError) {
+          const src = 'src' in result.data ? result.data.src : undefined;
+          refuse(err.code, err.message, src);
+        } else {
+          logger.error('bus: routing failed', { error: String(err) });
+          refuse('invalid', 'internal error');
+        }
+      }
+    });
+    ws.on('error', (err) => {
+      // ws closes with 1009 on oversized frames and reports it here.
+      logger.warn(`bus: connection error: ${err.message}`, { client: endpoint.id });
+    });
+    ws.on('close', (code) => {
+      router.detach(endpoint.id);
+      logger.trace('AppWebSocket', 'bus: client closed', { client: endpoint.id, code });
+    });
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as { port: number }).port;
+  const host = opts.host ?? '127.0.0.1';
+  const launcher = opts.launcher ?? { name: 'myApps', version: '0.0.0', build: '0', platform: process.platform };
+  const config: AppClientConfig = {
+    version: 1,
+    protocol: BUS_PROTOCOL_VERSION,
+    bus: `ws://${host}:${port}${BUS_PATH}`,
+    http: `http://${host}:${port}`,
+    token,
+    services: ['api', 'media', 'ringer'],
+    launcher,
+  };
+  logger.trace('Webserver', `local services listening on 127.0.0.1:${port}`, { url: config.bus });
+
+  return {
+    port,
+    token,
+    config,
+    router,
+    origins,
+    addHttpRoute(prefix, handler, o = {}) {
+      httpRoutes.push({ prefix, handler, auth: o.auth ?? 'token' });
+    },
+    addWebSocketRoute(path, handler) {
+      if (path === BUS_PATH) throw new Error(`${BUS_PATH} is the bus`);
+      wsRoutes.set(path, handler);
+    },
+    connections: () => sockets.size,
+    close() {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      return new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      });
+    },
+  };
+}
