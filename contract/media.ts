@@ -1,0 +1,403 @@
+/**
+ * The Media and Ringer protocols (launcher services, protocols.md §1.2/§1.3), declared once and
+ * shared by the main-process relay (electron/media), the media engine running in Chromium
+ * (renderer/media) and the tests. Every message is one JSON object in a WebSocket text frame.
+ *
+ * Only `AllocChannel` and `StartRinging` are public innovaphone messages; the rest is ours,
+ * mirroring the public C++ media model (MediaConfig: ICE ufrag/pwd, fingerprint, candidates,
+ * codec list with payload types; FAULT_CODE_RTP error codes; device and hook-key model).
+ * docs/media-protocol.md describes every message.
+ *
+ * Three WebSocket endpoints on the local services server (same token + Origin checks as /bus):
+ *   /media         apps (the softphone) <-> launcher: Media protocol
+ *   /ringer        apps <-> launcher: Ringer protocol
+ *   /media-engine  the media engine (hidden renderer) <-> relay: Engine link (EngineHello first)
+ */
+import { z } from 'zod';
+
+export const MEDIA_PROTOCOL_VERSION = 1;
+export const MEDIA_PATH = '/media';
+export const RINGER_PATH = '/ringer';
+export const MEDIA_ENGINE_PATH = '/media-engine';
+/** HTTP route serving the engine page and bundle. */
+export const MEDIA_ENGINE_PAGE_PATH = '/media-engine-page';
+/** HTTP route serving custom ring tones (`/ringtones/<file>.mp3`). */
+export const RINGTONES_HTTP_PATH = '/ringtones';
+/** Largest Media/Ringer frame accepted, bytes. */
+export const MEDIA_MAX_FRAME_BYTES = 256 * 1024;
+
+/** FAULT_CODE_RTP (0x00050000) + n, from the public media interface. */
+export const FAULT_CODE_RTP = 0x00050000;
+export const MediaErrorCode = {
+  NO_MEDIA_DATA: FAULT_CODE_RTP + 1,
+  EXCESSIVE_LOSS: FAULT_CODE_RTP + 2,
+  WRONG_PAYLOAD_TYPE: FAULT_CODE_RTP + 3,
+  STUN_FAILED: FAULT_CODE_RTP + 4,
+  SRTP_AUTH_FAILED: FAULT_CODE_RTP + 5,
+  SRTCP_AUTH_FAILED: FAULT_CODE_RTP + 6,
+  STUN_DNS_FAILED: FAULT_CODE_RTP + 7,
+  ICE_FAILED: FAULT_CODE_RTP + 8,
+  DTLS_SRTP_FAILED: FAULT_CODE_RTP + 9,
+  RECORDING_FAILED: FAULT_CODE_RTP + 10,
+  /** Ours (not in the public list): bad request, unknown channel, device or engine problems. */
+  BAD_REQUEST: FAULT_CODE_RTP + 0x100,
+  UNKNOWN_CHANNEL: FAULT_CODE_RTP + 0x101,
+  DEVICE_FAILED: FAULT_CODE_RTP + 0x102,
+  NO_ENGINE: FAULT_CODE_RTP + 0x103,
+  SDP_FAILED: FAULT_CODE_RTP + 0x104,
+} as const;
+
+/** Hook keys of the public device layer (KEY_*), used in HookKey events. */
+export const HookKeyCode = {
+  EHS_TALK: 0x81,
+  EHS_FLASH: 0x82,
+  EHS_REDIAL: 0x83,
+  DISC: 0x8e,
+  MIC: 0x8f,
+  OFFHOOK: 0x93,
+  ONHOOK: 0x94,
+  RETRIEVE: 0xfc,
+  HOLD: 0xfd,
+  INCALL: 0xfe,
+} as const;
+export type HookKeyName = 'offhook' | 'onhook' | 'mute' | 'flash' | 'redial' | 'talk' | 'hold' | 'retrieve' | 'disc';
+export const HOOK_KEY_CODES: Record<HookKeyName, number> = {
+  offhook: HookKeyCode.OFFHOOK,
+  onhook: HookKeyCode.ONHOOK,
+  mute: HookKeyCode.MIC,
+  flash: HookKeyCode.EHS_FLASH,
+  redial: HookKeyCode.EHS_REDIAL,
+  talk: HookKeyCode.EHS_TALK,
+  hold: HookKeyCode.HOLD,
+  retrieve: HookKeyCode.RETRIEVE,
+  disc: HookKeyCode.DISC,
+};
+
+/** Headset vendors granted WebHID access (plus any device exposing the telephony page). */
+export const HEADSET_VENDOR_IDS = { jabra: 0x0b0e, epos: 0x1395, poly: 0x047f, snom: 0x251c, yealink: 0x6993 } as const;
+
+/** RTP port ranges of the original (features-detail F4); see docs/media-protocol.md for what Chromium honours. */
+export const RTP_PORT_RANGES = { audio: { min: 50000, max: 50099 }, video: { min: 50100, max: 50199 } } as const;
+
+// ---- shared pieces ------------------------------------------------------------------------
+
+const channelId = z.string().min(1).max(200);
+const shortText = z.string().max(200);
+
+/** RTCIceServer-like (AllocChannel.iceServers). */
+export const IceServerSchema = z.object({
+  urls: z.union([z.string().max(500), z.array(z.string().max(500)).max(10)]),
+  username: z.string().max(500).optional(),
+  credential: z.string().max(500).optional(),
+  credentialType: z.literal('password').optional(),
+});
+export type IceServer = z.infer<typeof IceServerSchema>;
+
+export const ChannelKindSchema = z.enum(['audio', 'video', 'appsharing']);
+export type ChannelKind = z.infer<typeof ChannelKindSchema>;
+
+/** Codec names as the innovaphone Signal channel model spells them. */
+export const CoderNameSchema = z.enum(['OPUS-WB', 'OPUS-NB', 'G722', 'G711A', 'G711u', 'VP8', 'VP9', 'H264', 'DTMF', 'CN', 'RED', 'RTX']);
+export type CoderName = z.infer<typeof CoderNameSchema>;
+
+/** One ICE candidate (MediaConfig candidateList entry; rtcp-mux, so one component). */
+export const CandidateSchema = z.object({
+  foundation: z.string().min(1).max(64),
+  /** 1 = RTP (always, rtcp-mux). */
+  component: z.number().int().min(1).max(2).default(1),
+  transport: z.enum(['udp', 'tcp']),
+  prio: z.number().int().min(0).max(0xffffffff),
+  addr: z.string().min(1).max(100),
+  port: z.number().int().min(0).max(65535),
+  type: z.enum(['host', 'srflx', 'prflx', 'relay']),
+  r_addr: z.string().max(100).optional(),
+  r_port: z.number().int().min(0).max(65535).optional(),
+  tcptype: z.enum(['active', 'passive', 'so']).optional(),
+});
+export type Candidate = z.infer<typeof CandidateSchema>;
+
+/** One codec of a description (MediaConfig codecList entry). */
+export const CoderSchema = z.object({
+  coder: CoderNameSchema,
+  pt: z.number().int().min(0).max(127),
+  /** RTP clock rate. */
+  rate: z.number().int().positive(),
+  channels: z.number().int().min(1).max(8).optional(),
+  /** fmtp parameters, verbatim. */
+  fmtp: z.string().max(1000).optional(),
+  /** Packet time in ms (xmit/recv packet of MediaConfig). */
+  ptime: z.number().int().min(10).max(120).optional(),
+});
+export type Coder = z.infer<typeof CoderSchema>;
+
+/** The description of one side of a channel: MediaConfig-like, converted to/from SDP by the engine. */
+export const MediaDescriptionSchema = z.object({
+  kind: ChannelKindSchema,
+  ice: z.object({
+    usr: z.string().min(4).max(256),
+    pwd: z.string().min(22).max(256),
+    lite: z.boolean().optional(),
+    /** DTLS certificate fingerprint: algorithm + colon-separated hex. */
+    fingerprint: z.object({ alg: z.string().min(1).max(20), hash: z.string().min(1).max(200) }),
+    /** DTLS setup role (actpass in offers, active/passive in answers). */
+    setup: z.enum(['actpass', 'active', 'passive']),
+    candidates: z.array(CandidateSchema).max(100),
+  }),
+  coders: z.array(CoderSchema).min(1).max(32),
+  direction: z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive']).default('sendrecv'),
+  /** Media stream identification (optional; lets the peer group tracks). */
+  msid: z.string().max(200).optional(),
+  ssrc: z.number().int().min(0).max(0xffffffff).optional(),
+  cname: z.string().max(200).optional(),
+});
+export type MediaDescription = z.infer<typeof MediaDescriptionSchema>;
+
+export const DeviceKindSchema = z.enum(['mic', 'speaker', 'camera', 'ringer']);
+export type DeviceKind = z.infer<typeof DeviceKindSchema>;
+export const DeviceSchema = z.object({
+  id: z.string().max(500),
+  kind: DeviceKindSchema,
+  name: z.string().max(500),
+  group: z.string().max(500).optional(),
+  /** True for the system default of its kind. */
+  default: z.boolean().optional(),
+});
+export type Device = z.infer<typeof DeviceSchema>;
+
+export const HeadsetSchema = z.object({
+  id: z.string().max(200),
+  name: z.string().max(500),
+  vendorId: z.number().int().min(0).max(0xffff),
+  productId: z.number().int().min(0).max(0xffff),
+  /** LEDs the device exposes. */
+  leds: z.array(z.enum(['offHook', 'ring', 'mute', 'hold', 'microphone'])),
+});
+export type Headset = z.infer<typeof HeadsetSchema>;
+
+export const ChannelStateSchema = z.enum(['new', 'checking', 'connected', 'disconnected', 'failed', 'closed']);
+
+// ---- Media protocol: app -> launcher --------------------------------------------------------
+
+export const AllocChannelSchema = z.object({
+  mt: z.literal('AllocChannel'),
+  channel: channelId,
+  iceServers: z.array(IceServerSchema).max(20).default([]),
+  stunSlow: z.union([z.boolean(), z.string().max(20)]).optional(),
+  /** Echoed; the public example uses "RemoteRtp". */
+  type: shortText.optional(),
+  kind: ChannelKindSchema.default('audio'),
+  dn: shortText.optional(),
+  /** Coder names in order of preference; codecs not listed are not offered. Default: all of the kind. */
+  codecs: z.array(CoderNameSchema).max(16).optional(),
+  direction: z.enum(['sendrecv', 'sendonly', 'recvonly']).default('sendrecv'),
+  /** Capture device (microphone/camera id from Devices); default device when absent. */
+  device: z.string().max(500).optional(),
+  /** Playout device (speaker id) for audio channels. */
+  speaker: z.string().max(500).optional(),
+});
+export const CreateOfferSchema = z.object({ mt: z.literal('CreateOffer'), channel: channelId, iceRestart: z.boolean().optional() });
+export const RemoteDescriptionSchema = z.object({
+  mt: z.literal('RemoteDescription'),
+  channel: channelId,
+  /** PROPOSAL = the peer's offer (the engine answers), SELECT = the peer's answer to our offer. */
+  cmd: z.enum(['PROPOSAL', 'SELECT']),
+  media: MediaDescriptionSchema,
+});
+export const RemoteCandidateSchema = z.object({
+  mt: z.literal('RemoteCandidate'),
+  channel: channelId,
+  candidate: CandidateSchema.optional(),
+  /** End of the peer's candidates. */
+  end: z.boolean().optional(),
+});
+export const SendDtmfSchema = z.object({
+  mt: z.literal('SendDtmf'),
+  channel: channelId,
+  digits: z.string().min(1).max(100).regex(/^[0-9A-D#*,]+$/),
+  duration: z.number().int().min(40).max(6000).optional(),
+});
+export const SetMuteSchema = z.object({ mt: z.literal('SetMute'), channel: channelId.optional(), mic: z.boolean() });
+export const SetChannelDeviceSchema = z.object({
+  mt: z.literal('SetChannelDevice'),
+  channel: channelId,
+  device: z.string().max(500).optional(),
+  speaker: z.string().max(500).optional(),
+});
+export const GetStatsSchema = z.object({ mt: z.literal('GetStats'), channel: channelId });
+export const CloseChannelSchema = z.object({ mt: z.literal('CloseChannel'), channel: channelId });
+export const QueryDevicesSchema = z.object({ mt: z.literal('QueryDevices') });
+export const QueryHeadsetsSchema = z.object({ mt: z.literal('QueryHeadsets') });
+/** Drive headset LEDs from call state. */
+export const SetHeadsetStateSchema = z.object({
+  mt: z.literal('SetHeadsetState'),
+  device: z.string().max(200).optional(),
+  offHook: z.boolean(),
+  ring: z.boolean(),
+  mute: z.boolean(),
+  hold: z.boolean().optional(),
+});
+
+export const MediaAppMessageSchema = z.discriminatedUnion('mt', [
+  AllocChannelSchema,
+  CreateOfferSchema,
+  RemoteDescriptionSchema,
+  RemoteCandidateSchema,
+  SendDtmfSchema,
+  SetMuteSchema,
+  SetChannelDeviceSchema,
+  GetStatsSchema,
+  CloseChannelSchema,
+  QueryDevicesSchema,
+  QueryHeadsetsSchema,
+  SetHeadsetStateSchema,
+]);
+export type MediaAppMessage = z.infer<typeof MediaAppMessageSchema>;
+export type AllocChannel = z.infer<typeof AllocChannelSchema>;
+
+// ---- Media protocol: launcher -> app --------------------------------------------------------
+
+export interface AllocChannelResult { mt: 'AllocChannelResult'; channel: string; type?: string; kind: ChannelKind; error?: number; errorText?: string }
+export interface LocalDescription { mt: 'LocalDescription'; channel: string; cmd: 'PROPOSAL' | 'SELECT'; media: MediaDescription }
+export interface RemoteDescriptionResult { mt: 'RemoteDescriptionResult'; channel: string }
+export interface LocalCandidate { mt: 'LocalCandidate'; channel: string; candidate?: Candidate; end?: boolean }
+export interface ChannelStateEvent {
+  mt: 'ChannelState';
+  channel: string;
+  state: z.infer<typeof ChannelStateSchema>;
+  /** Selected coder once media flows. */
+  coder?: CoderName;
+}
+export interface ChannelError { mt: 'ChannelError'; channel?: string; code: number; errorText: string; src?: string }
+export interface StatsResult {
+  mt: 'Stats';
+  channel: string;
+  packetsSent: number;
+  packetsReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+  packetsLost: number;
+  /** Seconds. */
+  jitter: number;
+  /** Seconds, from RTCP (0 until known). */
+  roundTrip: number;
+  /** 0..1, audio channels only. */
+  audioLevel?: number;
+  framesDecoded?: number;
+  coder?: CoderName;
+}
+export interface ChannelClosed { mt: 'ChannelClosed'; channel: string; reason: 'closed' | 'session' | 'engine' | 'failed' }
+export interface DtmfResult { mt: 'SendDtmfResult'; channel: string; error?: number; errorText?: string }
+export interface SetMuteResult { mt: 'SetMuteResult'; mic: boolean }
+export interface SetChannelDeviceResult { mt: 'SetChannelDeviceResult'; channel: string; error?: number; errorText?: string }
+export interface DevicesResult { mt: 'Devices'; devices: Device[] }
+export interface DevicesChanged { mt: 'DevicesChanged'; devices: Device[]; added: Device[]; removed: Device[] }
+export interface HeadsetsResult { mt: 'Headsets'; headsets: Headset[]; enabled: boolean }
+export interface HeadsetAdded { mt: 'HeadsetAdded'; headset: Headset }
+export interface HeadsetRemoved { mt: 'HeadsetRemoved'; id: string }
+export interface HookKey { mt: 'HookKey'; device: string; key: HookKeyName; code: number }
+export interface SetHeadsetStateResult { mt: 'SetHeadsetStateResult'; applied: number }
+/** Sent when a request cannot be parsed or is refused. */
+export interface MediaProtocolError { mt: 'Error'; error: 'malformed' | 'invalid' | 'too-large' | 'no-engine'; reason: string; ref?: string }
+
+export type MediaLauncherMessage =
+  | AllocChannelResult
+  | LocalDescription
+  | RemoteDescriptionResult
+  | LocalCandidate
+  | ChannelStateEvent
+  | ChannelError
+  | StatsResult
+  | ChannelClosed
+  | DtmfResult
+  | SetMuteResult
+  | SetChannelDeviceResult
+  | DevicesResult
+  | DevicesChanged
+  | HeadsetsResult
+  | HeadsetAdded
+  | HeadsetRemoved
+  | HookKey
+  | SetHeadsetStateResult
+  | MediaProtocolError;
+
+// ---- Ringer protocol ------------------------------------------------------------------------
+
+export const RingerModeSchema = z.enum(['RingerModeAudioOnly', 'RingerModeAllowVibrate', 'RingerModeOnlyBaseStation', 'RingerModeWithBaseStation']);
+export const StartRingingSchema = z.object({
+  mt: z.literal('StartRinging'),
+  mode: RingerModeSchema.default('RingerModeAudioOnly'),
+  /** Ringer device id (from QueryRingers); empty = default output (or the headset when "Ring in headset"). */
+  device: z.string().max(500).default(''),
+  /** Ring tone ident (from QueryRingtones). */
+  ringtone: z.string().max(300).default('builtin:classic'),
+});
+export const StopRingingSchema = z.object({ mt: z.literal('StopRinging') });
+export const QueryRingersSchema = z.object({ mt: z.literal('QueryRingers') });
+export const QueryRingtonesSchema = z.object({ mt: z.literal('QueryRingtones') });
+export const QueryNotificationTonesSchema = z.object({ mt: z.literal('QueryNotificationTones') });
+export const PlayNotificationToneSchema = z.object({
+  mt: z.literal('PlayNotificationTone'),
+  mode: RingerModeSchema.default('RingerModeAudioOnly'),
+  device: z.string().max(500).default(''),
+  ident: z.string().max(300),
+});
+export const RingerAppMessageSchema = z.discriminatedUnion('mt', [
+  StartRingingSchema,
+  StopRingingSchema,
+  QueryRingersSchema,
+  QueryRingtonesSchema,
+  QueryNotificationTonesSchema,
+  PlayNotificationToneSchema,
+]);
+export type RingerAppMessage = z.infer<typeof RingerAppMessageSchema>;
+export type StartRinging = z.infer<typeof StartRingingSchema>;
+
+export interface Ringtone { ident: string; title: string; builtin: boolean }
+export interface StartRingingResult { mt: 'StartRingingResult'; ringtone: string; device: string; error?: number; errorText?: string }
+export interface StopRingingResult { mt: 'StopRingingResult' }
+export interface RingersResult { mt: 'Ringers'; devices: Device[] }
+export interface RingtonesResult { mt: 'Ringtones'; ringtones: Ringtone[] }
+export interface NotificationTonesResult { mt: 'NotificationTones'; tones: Ringtone[] }
+export interface PlayNotificationToneResult { mt: 'PlayNotificationToneResult'; error?: number; errorText?: string }
+export type RingerLauncherMessage =
+  | StartRingingResult
+  | StopRingingResult
+  | RingersResult
+  | RingtonesResult
+  | NotificationTonesResult
+  | PlayNotificationToneResult
+  | MediaProtocolError;
+
+// ---- Engine link (relay <-> media engine in Chromium), internal ------------------------------
+
+/** What the engine needs to know, sent by the relay in EngineWelcome. */
+export interface EngineConfig {
+  /** Exact local addresses whose candidates are never signalled (VPN interfaces). */
+  excludeAddresses: string[];
+  /** EXCLUDEINTERFACES address prefixes ("172", "192.168", "10.10"). */
+  excludePrefixes: string[];
+  ringInHeadset: boolean;
+  disableHeadsets: boolean;
+  /** Ring tone idents the relay resolved, ident -> source. */
+  ringtones: Record<string, RingtoneSource>;
+}
+export type RingtoneSource = { kind: 'builtin'; pattern: BuiltinTonePattern } | { kind: 'url'; url: string };
+/** A synthesised tone: frequencies played for `on` ms, then `off` ms silence, repeated (cadence). */
+export interface BuiltinTonePattern { freqs: number[]; cadence: number[]; gain: number; once?: boolean }
+
+export const EngineHelloSchema = z.object({ mt: z.literal('EngineHello'), secret: z.string().min(16).max(200), version: z.number().int() });
+export const EngineEventSchema = z.object({
+  mt: z.literal('EngineEvent'),
+  service: z.enum(['media', 'ringer']),
+  /** Session of the app the event is for, or '*' for every session of the service. */
+  session: z.string().min(1).max(100),
+  msg: z.record(z.string(), z.unknown()),
+});
+export const EngineFrameSchema = z.discriminatedUnion('mt', [EngineHelloSchema, EngineEventSchema]);
+export type EngineFrame = z.infer<typeof EngineFrameSchema>;
+
+export interface EngineWelcome { mt: 'EngineWelcome'; config: EngineConfig }
+export interface EngineRequest { mt: 'EngineRequest'; service: 'media' | 'ringer'; session: string; msg: Record<string, unknown> }
+export interface EngineSessionClosed { mt: 'SessionClosed'; service: 'media' | 'ringer'; session: string }
+export interface EngineConfigUpdate { mt: 'EngineConfig'; config: EngineConfig }
+export type RelayToEngine = EngineWelcome | EngineRequest | EngineSessionClosed | EngineConfigUpdate;

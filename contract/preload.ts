@@ -1,0 +1,195 @@
+/**
+ * The API the launcher exposes to the pages it hosts, declared once (like Mattermost's
+ * `@mattermost/desktop-api`): `window.myAppsLauncher`, version 1.
+ *
+ * Two kinds of pages may call it (the main process decides by the sender frame's origin):
+ *  - `pbx`: the hosted myApps web client, loaded from the configured PBX origin;
+ *  - `launcher`: the launcher's own pages (connect form, error page, advanced settings), served
+ *    from the privileged `myapps-launcher://` scheme.
+ * Every other origin is refused. Each channel names which kinds may call it.
+ *
+ * Every call goes over one IPC channel per method (`myapps:<method>`) as `ipcRenderer.invoke`;
+ * the main process validates the request with the schema below, checks the sender, runs the
+ * handler, validates the response and answers with a `PreloadResult` envelope. The preload turns
+ * `{ok:false}` into a rejected promise with the error text.
+ *
+ * This module is imported by the main process, the preload (bundled) and the launcher pages.
+ * It must stay free of Node and DOM APIs.
+ */
+import { z } from 'zod';
+import { AppClientConfigSchema } from './bus';
+
+/** `window[PRELOAD_GLOBAL]` is the API object. */
+export const PRELOAD_GLOBAL = 'myAppsLauncher';
+/** Bump when a method is removed or changes incompatibly; adding a method keeps the version. */
+export const PRELOAD_API_VERSION = 1;
+/** Synchronous channel the preload uses before the page's scripts run (AppClientConfig). */
+export const PRELOAD_SYNC_CONFIG_CHANNEL = 'myapps:appclient-config-sync';
+/** Channel prefix of the request/response methods. */
+export const PRELOAD_CHANNEL_PREFIX = 'myapps:';
+/** Channel main -> renderer for events (`{event, payload}`). */
+export const PRELOAD_EVENT_CHANNEL = 'myapps:event';
+/** The launcher's own pages are served from this scheme (`myapps-launcher://pages/<file>`). */
+export const LAUNCHER_SCHEME = 'myapps-launcher';
+export const LAUNCHER_ORIGIN = `${LAUNCHER_SCHEME}://pages`;
+
+export type SenderKind = 'pbx' | 'launcher';
+
+const empty = z.object({}).strict().optional();
+const ok = z.object({ ok: z.literal(true) });
+
+/** A setting value as the pages see it (settings engine resolves layers; see renderer/launcher). */
+export const SettingSourceSchema = z.enum(['default', 'installer', 'pbx', 'pbx-forced', 'user', 'command-line']);
+export const SettingValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())]);
+export const ResolvedSettingSchema = z.object({
+  key: z.string(),
+  value: SettingValueSchema,
+  source: z.string(),
+  forced: z.boolean(),
+});
+export const SettingsSnapshotSchema = z.object({
+  settings: z.array(ResolvedSettingSchema),
+});
+const settingKey = z.string().min(1).max(100).regex(/^[A-Za-z][\w.-]*$/, 'setting keys are letters, digits and . _ -');
+
+/** Identifier of an app of the web client (`app` name of an app link). */
+const appId = z.string().min(1).max(200).regex(/^[\w.@:-]+$/, 'app ids are letters, digits and . _ - @ :');
+const httpsUrl = z.string().max(4000).url();
+
+/**
+ * The methods. `from` lists the sender kinds that may call the method; `request`/`response`
+ * are validated in the main process on every call.
+ */
+export const PreloadMethods = {
+  /** Version and identity of the launcher; any trusted page. */
+  getInfo: {
+    from: ['pbx', 'launcher'],
+    request: empty,
+    response: z.object({
+      api: z.literal(PRELOAD_API_VERSION),
+      name: z.string(),
+      version: z.string(),
+      build: z.string(),
+      platform: z.string(),
+    }),
+  },
+  /** The local services configuration (also written to localStorage by the preload). */
+  getConfig: {
+    from: ['pbx'],
+    request: empty,
+    response: AppClientConfigSchema,
+  },
+  /** Connect form state: the preset or last server and the last error, if any. */
+  getConnectState: {
+    from: ['launcher'],
+    request: empty,
+    response: z.object({
+      server: z.string(),
+      /** The server is preset by the installer/MDM and cannot be changed by the user. */
+      locked: z.boolean(),
+      error: z.string().optional(),
+      /** The URL that failed (error page). */
+      url: z.string().optional(),
+    }),
+  },
+  /** Connect form: the user entered a server string. Parse errors come back as `error`. */
+  connect: {
+    from: ['launcher'],
+    request: z.object({ server: z.string().max(1000) }).strict(),
+    response: z.union([ok, z.object({ ok: z.literal(false), error: z.string() })]),
+  },
+  /** Error page: load the web client again. */
+  retry: { from: ['launcher'], request: empty, response: ok },
+  /** Web client ("Change server") or error page: show the connect form. */
+  changeServer: { from: ['pbx', 'launcher'], request: empty, response: ok },
+  /** Open the advanced settings page (own window). */
+  openSettings: { from: ['pbx', 'launcher'], request: empty, response: ok },
+  /** All settings with value, source and forced flag. */
+  'settings.get': { from: ['launcher'], request: empty, response: SettingsSnapshotSchema },
+  /** Change one user setting. Forced settings are refused (`ok:false`). */
+  'settings.set': {
+    from: ['launcher'],
+    request: z.object({ key: settingKey, value: SettingValueSchema }).strict(),
+    response: z.union([ok, z.object({ ok: z.literal(false), error: z.string() })]),
+  },
+  /** Remove the user's value of one setting (falls back to PBX/installer/default). */
+  'settings.reset': {
+    from: ['launcher'],
+    request: z.object({ key: settingKey }).strict(),
+    response: z.union([ok, z.object({ ok: z.literal(false), error: z.string() })]),
+  },
+  /** Write a zip of traces + resolved settings and reveal it; returns its path. */
+  collectLogs: { from: ['pbx', 'launcher'], request: empty, response: z.object({ path: z.string() }) },
+  /** Open the trace folder in the file manager. */
+  openTraceFolder: { from: ['pbx', 'launcher'], request: empty, response: ok },
+  /**
+   * Open an app in its own window. The web client calls this after the app's
+   * RequestPrepareReload/PrepareReload/PrepareReloadComplete exchange (protocols.md §3.2).
+   * `url` must be of the PBX origin.
+   */
+  detachApp: {
+    from: ['pbx'],
+    request: z.object({ app: appId, url: httpsUrl, title: z.string().max(200).optional() }).strict(),
+    response: z.union([ok, z.object({ ok: z.literal(false), error: z.string() })]),
+  },
+  /** Close an app's own window (the app goes back into the main window). */
+  attachApp: { from: ['pbx'], request: z.object({ app: appId }).strict(), response: ok },
+  /** Apps currently detached (the web client asks after start to restore its layout). */
+  getDetachedApps: {
+    from: ['pbx'],
+    request: empty,
+    response: z.object({ apps: z.array(z.object({ app: z.string(), url: z.string(), title: z.string().optional() })) }),
+  },
+  /** Badge on the task bar / dock / tray (0 or '' clears it). */
+  setBadge: {
+    from: ['pbx'],
+    request: z.object({ count: z.union([z.number().int().min(0).max(100000), z.string().max(4)]) }).strict(),
+    response: ok,
+  },
+  /** Bring the main window to the front (incoming call, StartActivity). */
+  showWindow: { from: ['pbx', 'launcher'], request: empty, response: ok },
+} as const satisfies Record<string, { from: readonly SenderKind[]; request: z.ZodType; response: z.ZodType }>;
+
+export type PreloadMethodName = keyof typeof PreloadMethods;
+export type PreloadRequest<M extends PreloadMethodName> = NonNullable<z.infer<(typeof PreloadMethods)[M]['request']>>;
+export type PreloadResponse<M extends PreloadMethodName> = z.infer<(typeof PreloadMethods)[M]['response']>;
+
+/** Events main -> page (`api.on(event, cb)` returns an unsubscribe function). */
+export const PreloadEvents = {
+  /** Settings changed (any layer). */
+  settingsChanged: { to: ['pbx', 'launcher'], payload: SettingsSnapshotSchema },
+  /** A detached app window was closed by the user: the web client shows the app again. */
+  appAttached: { to: ['pbx'], payload: z.object({ app: z.string() }) },
+} as const satisfies Record<string, { to: readonly SenderKind[]; payload: z.ZodType }>;
+export type PreloadEventName = keyof typeof PreloadEvents;
+export type PreloadEventPayload<E extends PreloadEventName> = z.infer<(typeof PreloadEvents)[E]['payload']>;
+
+/** The IPC channel of a method. */
+export function channelOf(method: PreloadMethodName): string {
+  return `${PRELOAD_CHANNEL_PREFIX}${method}`;
+}
+
+/** What travels back over IPC for every call. */
+export type PreloadResult<T = unknown> = { ok: true; value: T } | { ok: false; error: string };
+
+/** What the sync config channel answers: the config, and the origin it is meant for. */
+export const SyncConfigReplySchema = z.union([
+  z.object({ origin: z.string(), config: AppClientConfigSchema }),
+  z.null(),
+]);
+export type SyncConfigReply = z.infer<typeof SyncConfigReplySchema>;
+
+/**
+ * The object pages see as `window.myAppsLauncher`. Methods whose request is empty take no
+ * argument. A refused call rejects with an Error whose message says why.
+ */
+export type MyAppsLauncherApi = {
+  readonly version: typeof PRELOAD_API_VERSION;
+  readonly methods: readonly PreloadMethodName[];
+  call<M extends PreloadMethodName>(method: M, ...req: PreloadRequest<M> extends Record<string, never> ? [] | [PreloadRequest<M>] : [PreloadRequest<M>]): Promise<PreloadResponse<M>>;
+  on<E extends PreloadEventName>(event: E, cb: (payload: PreloadEventPayload<E>) => void): () => void;
+};
+
+/** The methods in declaration order (the preload builds its object from this list). */
+export const PRELOAD_METHOD_NAMES = Object.keys(PreloadMethods) as PreloadMethodName[];
+export const PRELOAD_EVENT_NAMES = Object.keys(PreloadEvents) as PreloadEventName[];

@@ -1,0 +1,93 @@
+/**
+ * Hot key chords (features.md §3): F1–F11, optionally with up to two of alt, ctrl, shift, win.
+ * Written by users and PBX admins as "ctrl+F9", "CTRL + ALT + F9", "WIN + F10" or "F8".
+ */
+export const MODIFIERS = ['alt', 'ctrl', 'shift', 'win'] as const;
+export type Modifier = (typeof MODIFIERS)[number];
+export type FunctionKey = 'F1' | 'F2' | 'F3' | 'F4' | 'F5' | 'F6' | 'F7' | 'F8' | 'F9' | 'F10' | 'F11';
+
+export interface Chord {
+  key: FunctionKey;
+  /** Sorted, unique, at most two. */
+  mods: Modifier[];
+}
+
+export type ChordParseResult = { ok: true; chord: Chord; canonical: string } | { ok: false; error: string };
+
+const MOD_ALIASES: Record<string, Modifier> = {
+  alt: 'alt', option: 'alt',
+  ctrl: 'ctrl', control: 'ctrl', strg: 'ctrl',
+  shift: 'shift',
+  win: 'win', meta: 'win', super: 'win', cmd: 'win', command: 'win',
+};
+
+export function canonicalChord(c: Chord): string {
+  return [...c.mods, c.key].join('+');
+}
+
+export function parseChord(input: unknown): ChordParseResult {
+  if (typeof input !== 'string') return { ok: false, error: 'not a text' };
+  if (input.length > 64) return { ok: false, error: 'too long' };
+  const parts = input.split('+').map((p) => p.trim());
+  if (parts.length === 0 || parts.every((p) => p === '')) return { ok: false, error: 'empty' };
+  if (parts.some((p) => p === '')) return { ok: false, error: `"${input}" has an empty part` };
+  const mods = new Set<Modifier>();
+  let key: FunctionKey | undefined;
+  for (const p of parts) {
+    const lower = p.toLowerCase();
+    const mod = MOD_ALIASES[lower];
+    if (mod) {
+      if (mods.has(mod)) return { ok: false, error: `${mod} appears twice` };
+      mods.add(mod);
+      continue;
+    }
+    const f = /^f(\d{1,2})$/i.exec(p);
+    if (f) {
+      const n = Number(f[1]);
+      if (n < 1 || n > 11) return { ok: false, error: `${p.toUpperCase()} is not allowed (only F1–F11)` };
+      if (key) return { ok: false, error: 'only one function key per hot key' };
+      key = `F${n}` as FunctionKey;
+      continue;
+    }
+    return { ok: false, error: `"${p}" is not allowed (only F1–F11 with alt, ctrl, shift, win)` };
+  }
+  if (!key) return { ok: false, error: 'a function key F1–F11 is required' };
+  if (mods.size > 2) return { ok: false, error: 'at most two modifiers' };
+  const chord: Chord = { key, mods: MODIFIERS.filter((m) => mods.has(m)) };
+  return { ok: true, chord, canonical: canonicalChord(chord) };
+}
+
+export function sameChord(a: Chord, b: Chord): boolean {
+  return a.key === b.key && a.mods.length === b.mods.length && a.mods.every((m, i) => b.mods[i] === m);
+}
+
+/** Electron accelerator string ("Control+Alt+F9"; win → Super, which is Cmd on macOS). */
+export function toAccelerator(c: Chord): string {
+  const names: Record<Modifier, string> = { alt: 'Alt', ctrl: 'Control', shift: 'Shift', win: 'Super' };
+  return [...c.mods.map((m) => names[m]), c.key].join('+');
+}
+
+/**
+ * Match one key-down of a global key listener against chords. `held` are the modifier keys held
+ * at that moment. Exact match: ctrl+F9 does not fire on ctrl+shift+F9.
+ */
+export function matchChord<T extends { chord: Chord }>(key: string, held: readonly Modifier[], chords: readonly T[]): T | undefined {
+  const mods = MODIFIERS.filter((m) => held.includes(m));
+  return chords.find((c) => c.chord.key === key && c.chord.mods.length === mods.length && c.chord.mods.every((m, i) => mods[i] === m));
+}
+
+/**
+ * Normalise a node-global-key-listener down-map (names like "LEFT CTRL", "RIGHT META") to our
+ * modifiers. Only modifier names are looked at; every other key is ignored.
+ */
+export function heldModifiers(down: Record<string, boolean>): Modifier[] {
+  const out = new Set<Modifier>();
+  for (const [name, isDown] of Object.entries(down)) {
+    if (!isDown) continue;
+    if (name === 'LEFT CTRL' || name === 'RIGHT CTRL') out.add('ctrl');
+    else if (name === 'LEFT ALT' || name === 'RIGHT ALT') out.add('alt');
+    else if (name === 'LEFT SHIFT' || name === 'RIGHT SHIFT') out.add('shift');
+    else if (name === 'LEFT META' || name === 'RIGHT META') out.add('win');
+  }
+  return MODIFIERS.filter((m) => out.has(m));
+}

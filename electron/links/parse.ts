@@ -1,0 +1,106 @@
+/**
+ * tel: / sip: / sips: / im: link parser (features.md §4). Pure and total: any string in, either
+ * a bus request out or a refusal with a reason. Nothing a link contains can ever become a
+ * command-line switch: results never start with '-', and control characters, quotes, white space
+ * (after removing tel: visual separators) and over-long input are refused.
+ */
+import { Api } from '../../contract/bus';
+
+export const MAX_LINK_LENGTH = 256;
+
+export type LinkRequest =
+  | { api: typeof Api.phone; msg: { mt: 'StartCall'; num: string; adjust: true } }
+  | { api: typeof Api.phone; msg: { mt: 'StartCall'; sip: string; adjust: true } }
+  | { api: typeof Api.chat; msg: { mt: 'StartChat'; sip: string } };
+
+export type LinkParseResult = { ok: true; scheme: 'tel' | 'sip' | 'sips' | 'im'; request: LinkRequest } | { ok: false; error: string };
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/** Characters a SIP/IM address may keep after decoding (RFC 3261 user/host chars, no quotes, no white space). */
+const SIP_ADDRESS = /^[A-Za-z0-9\-_.!~*'()&=+$,:@\[\]%\u00c0-\uffff]+$/;
+
+function refuse(error: string): LinkParseResult {
+  return { ok: false, error };
+}
+
+function safeDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when a string looks like one of our link schemes (case-insensitive), whatever follows. */
+export function hasLinkScheme(s: string): boolean {
+  return /^(tel|sips?|im):/i.test(s);
+}
+
+export function parseLink(raw: unknown): LinkParseResult {
+  if (typeof raw !== 'string') return refuse('not a string');
+  if (raw.length === 0) return refuse('empty');
+  if (raw.length > MAX_LINK_LENGTH) return refuse(`longer than ${MAX_LINK_LENGTH} characters`);
+  if (CONTROL.test(raw)) return refuse('contains control characters');
+  const m = /^(tel|sips?|im):(.*)$/is.exec(raw);
+  if (!m) return refuse('not a tel:, sip:, sips: or im: link');
+  const scheme = m[1]!.toLowerCase() as 'tel' | 'sip' | 'sips' | 'im';
+  let rest = m[2]!;
+  if (rest.startsWith('//')) rest = rest.slice(2); // tel://4711 as some apps write it
+  if (scheme === 'tel') return parseTel(rest);
+  const addr = parseAddress(rest);
+  if (!addr.ok) return addr;
+  if (scheme === 'im') return { ok: true, scheme, request: { api: Api.chat, msg: { mt: 'StartChat', sip: addr.value } } };
+  return { ok: true, scheme, request: { api: Api.phone, msg: { mt: 'StartCall', sip: addr.value, adjust: true } } };
+}
+
+function parseTel(rest: string): LinkParseResult {
+  // RFC 3966: tel:<number>[;param=value]* — parameters (phone-context, ext, isub) are dropped;
+  // the phone app adjusts the number (adjust:true) to the PBX's dialling rules.
+  const decoded = safeDecode(rest);
+  if (decoded === undefined) return refuse('bad percent-encoding');
+  if (CONTROL.test(decoded)) return refuse('contains control characters');
+  const number = decoded.split(';', 1)[0]!;
+  if (number.includes('?')) return refuse('tel: link with query');
+  // Visual separators (RFC 3966): - . ( ) and white space as written by humans.
+  const compact = number.replace(/[\s\-.()\u00a0\/]/g, '');
+  if (compact.length === 0) return refuse('no number');
+  if (!/^\+?[0-9*#]+$/.test(compact)) return refuse('tel: number has characters other than digits, * and #');
+  if (compact.length > 64) return refuse('number too long');
+  return { ok: true, scheme: 'tel', request: { api: Api.phone, msg: { mt: 'StartCall', num: compact, adjust: true } } };
+}
+
+function parseAddress(rest: string): { ok: true; value: string } | { ok: false; error: string } {
+  // sip:user@host;uri-params?headers  /  im:user@host?headers
+  let s = rest.split('?', 1)[0]!;
+  const at = s.lastIndexOf('@');
+  const semi = s.indexOf(';', at < 0 ? 0 : at);
+  if (semi >= 0) s = s.slice(0, semi);
+  let user = at >= 0 ? s.slice(0, at) : '';
+  const host = at >= 0 ? s.slice(at + 1) : s;
+  // user-params (sip:+1555;isub=1@host) are not part of the address the phone app wants
+  user = user.split(';', 1)[0]!;
+  const decUser = safeDecode(user);
+  const decHost = safeDecode(host);
+  if (decUser === undefined || decHost === undefined) return { ok: false, error: 'bad percent-encoding' };
+  if (at >= 0 && decUser.length === 0) return { ok: false, error: 'empty user part' };
+  if (decHost.length === 0) return { ok: false, error: 'no address' };
+  const value = at >= 0 ? `${decUser}@${decHost}` : decHost;
+  if (CONTROL.test(value) || !SIP_ADDRESS.test(value)) return { ok: false, error: 'address has characters not allowed in a SIP URI' };
+  if (value.startsWith('-')) return { ok: false, error: 'address starts with "-"' };
+  if (value.length > MAX_LINK_LENGTH) return { ok: false, error: 'address too long' };
+  return { ok: true, value };
+}
+
+/**
+ * The links found in a process's argument vector (first start or second-instance handoff).
+ * Only arguments that ARE links (start with a link scheme) are considered; switches and anything
+ * else are ignored and never interpreted. Returns the raw strings; parse each with parseLink.
+ */
+export function linksFromArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const a of argv) {
+    if (typeof a !== 'string') continue;
+    if (hasLinkScheme(a)) out.push(a);
+  }
+  return out;
+}

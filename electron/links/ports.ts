@@ -1,0 +1,12 @@
+/** Ports of the link service (tel:/sip:/im: handler). */
+
+/** Registers the client as the OS handler of tel:, sip:, sips: and im: links. */
+export interface ProtocolRegistrar {
+  /** Make this program the handler of the schemes; resolves with the schemes now registered. */
+  register(schemes: readonly string[]): Promise<{ registered: string[]; failed: { scheme: string; reason: string }[] }>;
+}
+
+/** Shows, restores and focuses the main window (after a link or notification click). */
+export interface WindowFocus {
+  showAndFocus(): void;
+}

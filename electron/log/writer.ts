@@ -1,0 +1,364 @@
+/**
+ * Trace files (features.md §14): `myApps-<date-time>.txt` in the logs folder, one line per event
+ * with a millisecond timestamp and a category tag, written only when the category's log-flag bit
+ * is on (warnings and errors always). Implements the `Logger` port of electron/platform.ts.
+ *
+ * Writes are buffered and asynchronous: `trace()` only formats the line and pushes it onto a
+ * queue; one write at a time drains the queue. Nothing ever throws into the caller: a failing disk
+ * is reported once on stderr and lines are counted as dropped. The queue is bounded
+ * (`maxBufferedBytes`); beyond it lines are dropped and a "N lines dropped" marker is written when
+ * the disk catches up. `flushSync()` (called on process exit) writes what is left synchronously.
+ *
+ * Each file is capped at `maxFileSize` bytes (`--log-size`); then a new file is started and the
+ * oldest files of the same base name beyond `maxFiles` are deleted.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Logger } from '../platform';
+import { TRACE_CATEGORIES, type TraceCategory } from './categories';
+import { DEFAULT_LOG_SIZE, categoryBit } from './flags';
+import { redact } from './redact';
+
+export interface TraceWriterOptions {
+  /** Folder of the trace files (created if missing). */
+  dir: string;
+  /** File name prefix: `myApps` (main), `myAppsHookController`, `myAppsOutlookSearch`, … */
+  baseName?: string;
+  /** Log-flag mask (BigInt). Change it live with `setMask()`. */
+  mask?: bigint;
+  /** Size cap per file in bytes (`--log-size`); default 10 MB. */
+  maxFileSize?: number;
+  /** Files of this base name kept in the folder (the current one included); default 10. */
+  maxFiles?: number;
+  /** Queue bound in bytes; beyond it lines are dropped (and counted). Default 16 MB. */
+  maxBufferedBytes?: number;
+  /** Clock (tests). */
+  now?: () => Date;
+  /** Install a process 'exit' hook that flushes synchronously. Default true. */
+  flushOnExit?: boolean;
+}
+
+const LEVEL_TAG = { warn: 'WARN', error: 'ERROR' } as const;
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+/** `2026-11-23 14:34:11.123` in local time. */
+export function formatTimestamp(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** `20261123-143411-123` (local time), used in file names. */
+export function fileTimestamp(d: Date): string {
+  return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}-${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** Data as compact JSON that never throws (BigInt as hex, cycles cut, errors as name+message). */
+export function formatData(data: Record<string, unknown> | undefined): string {
+  if (!data) return '';
+  const seen = new WeakSet<object>();
+  try {
+    return ` ${JSON.stringify(data, (_k, v: unknown) => {
+      if (typeof v === 'bigint') return `0x${v.toString(16)}`;
+      if (v instanceof Error) return { name: v.name, message: v.message, code: (v as NodeJS.ErrnoException).code };
+      if (v && typeof v === 'object') {
+        if (seen.has(v)) return '[cycle]';
+        seen.add(v);
+        if (ArrayBuffer.isView(v)) return `[${v.byteLength} bytes]`;
+      }
+      return v;
+    })}`;
+  } catch (err) {
+    return ` [unprintable data: ${err instanceof Error ? err.message : String(err)}]`;
+  }
+}
+
+export class TraceWriter implements Logger {
+  readonly dir: string;
+  readonly baseName: string;
+  readonly maxFileSize: number;
+  readonly maxFiles: number;
+  private readonly maxBufferedBytes: number;
+  private readonly now: () => Date;
+  private mask = 0n;
+  /** Category names (keys and labels, lower case) whose bit is on; rebuilt by setMask. */
+  private enabled = new Set<string>();
+  private queue: string[] = [];
+  private queuedBytes = 0;
+  private dropped = 0;
+  private writing: Promise<void> | undefined;
+  private scheduled = false;
+  private fd: number | undefined;
+  private file: string | undefined;
+  private fileSize = 0;
+  private failed = false;
+  private closed = false;
+  private readonly exitHook: (() => void) | undefined;
+  /** Lines written since start (for tests and the bench). */
+  linesWritten = 0;
+
+  constructor(opts: TraceWriterOptions) {
+    this.dir = opts.dir;
+    this.baseName = opts.baseName ?? 'myApps';
+    if (!/^[A-Za-z0-9_-]+$/.test(this.baseName)) throw new Error(`Invalid trace file base name ${JSON.stringify(this.baseName)}`);
+    this.maxFileSize = Math.max(4096, opts.maxFileSize ?? DEFAULT_LOG_SIZE);
+    this.maxFiles = Math.max(1, opts.maxFiles ?? 10);
+    this.maxBufferedBytes = opts.maxBufferedBytes ?? 16 * 1024 * 1024;
+    this.now = opts.now ?? (() => new Date());
+    this.setMask(opts.mask ?? 0n);
+    if (opts.flushOnExit !== false) {
+      this.exitHook = () => this.flushSync();
+      process.on('exit', this.exitHook);
+    }
+  }
+
+  /** Change the mask; takes effect for the next line. */
+  setMask(mask: bigint): void {
+    this.mask = mask;
+    const on = new Set<string>();
+    for (const [k, bit] of Object.entries(TRACE_CATEGORIES)) {
+      if ((mask & bit) !== 0n) on.add(k);
+    }
+    this.enabled = on;
+  }
+
+  getMask(): bigint {
+    return this.mask;
+  }
+
+  /**
+   * True when lines of this category are written (keys like `HTTPClient` or labels like
+   * `HTTP client`). A name that is no category is filed under App (written when App is on, tagged
+   * with its own name), so a misspelt category is not silently lost.
+   */
+  isEnabled(category: string): boolean {
+    if (this.enabled.has(category)) return true;
+    const bit = categoryBit(category) ?? TRACE_CATEGORIES.App;
+    return (this.mask & bit) !== 0n;
+  }
+
+  /** The file currently written, once the first line went out. */
+  get currentFile(): string | undefined {
+    return this.file;
+  }
+
+  trace(category: string, message: string, data?: Record<string, unknown>): void {
+    if (!this.isEnabled(category)) return;
+    this.push(category in TRACE_CATEGORIES ? category : tagOf(category), message, data);
+  }
+
+  /** An always-written informational line (start banner, mask changes); not part of the Logger port. */
+  info(message: string, data?: Record<string, unknown>): void {
+    this.push('INFO', message, data);
+  }
+
+  warn(message: string, data?: Record<string, unknown>): void {
+    this.push(LEVEL_TAG.warn, message, data);
+  }
+
+  error(message: string, data?: Record<string, unknown>): void {
+    this.push(LEVEL_TAG.error, message, data);
+  }
+
+  private push(tag: string, message: string, data: Record<string, unknown> | undefined): void {
+    if (this.closed) return;
+    let line: string;
+    try {
+      line = `${formatTimestamp(this.now())} [${tag}] ${redact(String(message).replace(/\r?\n/g, '\n    '))}${redact(formatData(data))}\n`;
+    } catch {
+      return;
+    }
+    if (this.queuedBytes + line.length > this.maxBufferedBytes) {
+      this.dropped++;
+      return;
+    }
+    this.queue.push(line);
+    this.queuedBytes += line.length;
+    if (!this.scheduled && !this.writing) {
+      this.scheduled = true;
+      setImmediate(() => { this.scheduled = false; void this.drain(); });
+    }
+  }
+
+  /** Wait until every line queued so far is on disk. Never rejects. */
+  async flush(): Promise<void> {
+    while (this.writing || this.queue.length || this.dropped) {
+      if (this.writing) await this.writing;
+      else await this.drain();
+      if (this.failed) return;
+    }
+  }
+
+  private drain(): Promise<void> {
+    if (this.writing) return this.writing;
+    if (!this.queue.length && !this.dropped) return Promise.resolve();
+    this.writing = this.writeBatch().finally(() => {
+      this.writing = undefined;
+      if (this.queue.length && !this.closed && !this.failed) void this.drain();
+    });
+    return this.writing;
+  }
+
+  private takeBatch(): string[] {
+    const lines = this.queue;
+    this.queue = [];
+    this.queuedBytes = 0;
+    if (this.dropped) {
+      lines.unshift(`${formatTimestamp(this.now())} [WARN] ${this.dropped} trace lines dropped (writer could not keep up)\n`);
+      this.dropped = 0;
+    }
+    return lines;
+  }
+
+  private async writeBatch(): Promise<void> {
+    const lines = this.takeBatch();
+    try {
+      for (const chunk of this.chunks(lines)) {
+        await this.ensureFile(chunk.rotate);
+        await writeAll(this.fd!, chunk.data);
+        this.fileSize += chunk.data.length;
+        this.linesWritten += chunk.lines;
+      }
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** Split lines into chunks that respect the size cap (each chunk goes to one file). */
+  private *chunks(lines: string[]): Generator<{ data: Buffer; lines: number; rotate: boolean }> {
+    let size = this.fd === undefined ? 0 : this.fileSize;
+    let rotate = false;
+    let parts: string[] = [];
+    let partBytes = 0;
+    for (const line of lines) {
+      const n = Buffer.byteLength(line);
+      if (size + partBytes + n > this.maxFileSize && size + partBytes > 0) {
+        if (parts.length) yield { data: Buffer.from(parts.join('')), lines: parts.length, rotate };
+        parts = [];
+        partBytes = 0;
+        size = 0;
+        rotate = true;
+      }
+      parts.push(line);
+      partBytes += n;
+    }
+    if (parts.length) yield { data: Buffer.from(parts.join('')), lines: parts.length, rotate };
+  }
+
+  private async ensureFile(rotate: boolean): Promise<void> {
+    if (this.fd !== undefined && !rotate) return;
+    if (this.fd !== undefined) {
+      const fd = this.fd;
+      this.fd = undefined;
+      await new Promise<void>((res) => fs.close(fd, () => res()));
+    }
+    await fs.promises.mkdir(this.dir, { recursive: true });
+    const file = await this.newFileName();
+    this.fd = await new Promise<number>((res, rej) => fs.open(file, 'wx', 0o600, (err, fd) => (err ? rej(err) : res(fd))));
+    this.file = file;
+    this.fileSize = 0;
+    await this.prune();
+  }
+
+  private async newFileName(): Promise<string> {
+    const stamp = fileTimestamp(this.now());
+    for (let i = 0; ; i++) {
+      const f = path.join(this.dir, `${this.baseName}-${stamp}${i ? `-${i}` : ''}.txt`);
+      try {
+        await fs.promises.access(f);
+      } catch {
+        return f;
+      }
+    }
+  }
+
+  /** Delete the oldest files of this base name beyond maxFiles. */
+  private async prune(): Promise<void> {
+    const mine = await listTraceFiles(this.dir, this.baseName);
+    const excess = mine.length - this.maxFiles;
+    for (let i = 0; i < excess; i++) {
+      const f = mine[i]!;
+      if (f === this.file) continue;
+      await fs.promises.rm(f, { force: true }).catch(() => {});
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (!this.failed) {
+      this.failed = true;
+      try {
+        process.stderr.write(`trace writer: cannot write to ${this.dir}: ${err instanceof Error ? err.message : String(err)}; traces are off\n`);
+      } catch { /* nothing left to tell */ }
+    }
+    this.queue = [];
+    this.queuedBytes = 0;
+  }
+
+  /** Write what is queued synchronously (process exit). Never throws. */
+  flushSync(): void {
+    if (this.failed || (!this.queue.length && !this.dropped)) return;
+    try {
+      const lines = this.takeBatch();
+      // An async write may be in flight; appending to the same file after it is fine for a log.
+      fs.mkdirSync(this.dir, { recursive: true });
+      for (const chunk of this.chunks(lines)) {
+        if (this.fd === undefined || chunk.rotate) {
+          if (this.fd !== undefined) { try { fs.closeSync(this.fd); } catch { /* ignore */ } }
+          let f = path.join(this.dir, `${this.baseName}-${fileTimestamp(this.now())}.txt`);
+          for (let i = 1; fs.existsSync(f); i++) f = path.join(this.dir, `${this.baseName}-${fileTimestamp(this.now())}-${i}.txt`);
+          this.fd = fs.openSync(f, 'wx', 0o600);
+          this.file = f;
+          this.fileSize = 0;
+        }
+        fs.writeSync(this.fd, chunk.data);
+        this.fileSize += chunk.data.length;
+        this.linesWritten += chunk.lines;
+      }
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** Flush and close the file; later lines are ignored. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    if (this.exitHook) process.off('exit', this.exitHook);
+    if (this.fd !== undefined) {
+      const fd = this.fd;
+      this.fd = undefined;
+      await new Promise<void>((res) => fs.close(fd, () => res()));
+    }
+  }
+}
+
+function tagOf(category: string): string {
+  const bit = categoryBit(category);
+  if (bit === undefined) return category.replace(/[^A-Za-z0-9 _.-]/g, '?').slice(0, 40);
+  return (Object.entries(TRACE_CATEGORIES) as [TraceCategory, bigint][]).find(([, b]) => b === bit)![0];
+}
+
+async function writeAll(fd: number, data: Buffer): Promise<void> {
+  let off = 0;
+  while (off < data.length) {
+    const n = await new Promise<number>((res, rej) => fs.write(fd, data, off, data.length - off, null, (err, written) => (err ? rej(err) : res(written))));
+    off += n;
+  }
+}
+
+/** Trace files of one base name in a folder, oldest first (by name: the names carry the time). */
+export async function listTraceFiles(dir: string, baseName: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(dir);
+  } catch {
+    return [];
+  }
+  const re = new RegExp(`^${baseName}-(\\d{8}-\\d{6}-\\d{3})(?:-(\\d+))?\\.txt$`);
+  return names
+    .map((n) => ({ n, m: re.exec(n) }))
+    .filter((x): x is { n: string; m: RegExpExecArray } => x.m !== null)
+    .sort((a, b) => (a.m[1]! < b.m[1]! ? -1 : a.m[1]! > b.m[1]! ? 1 : Number(a.m[2] ?? 0) - Number(b.m[2] ?? 0)))
+    .map((x) => path.join(dir, x.n));
+}

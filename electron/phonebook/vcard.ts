@@ -1,0 +1,335 @@
+/**
+ * vCard 2.1 / 3.0 / 4.0 reader (RFC 2426, RFC 6350 and the 2.1 spec still written by phones and
+ * Outlook): unfolding of folded lines, quoted-printable soft line breaks, CHARSET, UTF-8/UTF-16
+ * files, groups (`item1.TEL`), quoted and comma-separated parameter values, bare 2.1 parameters
+ * (`TEL;WORK;VOICE:`), backslash escapes and structured values (N, ORG).
+ *
+ * A malformed card (no END, a property line without ':', an unsupported VERSION, no name and no
+ * number) is skipped and reported in `skipped`; every other card of the input is kept.
+ */
+import { emptyContact, type PhonebookContact, type SkippedRecord } from './types';
+
+export interface VCardParseResult {
+  contacts: PhonebookContact[];
+  skipped: SkippedRecord[];
+}
+
+interface LogicalLine {
+  text: string;
+  line: number;
+}
+
+interface Property {
+  group?: string;
+  name: string;
+  params: Map<string, string[]>;
+  /** Bare parameters (vCard 2.1 `TEL;WORK;VOICE`), upper-cased. */
+  bare: string[];
+  raw: string;
+}
+
+const SUPPORTED_VERSIONS = new Set(['2.1', '3.0', '4.0']);
+
+/** Decode file bytes: BOM-marked UTF-16/UTF-8, else UTF-8 when valid, else Windows-1252. */
+export function decodeVCardBytes(buf: Uint8Array): { text: string; encoding: string } {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(buf.subarray(2)), encoding: 'utf-16le' };
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(buf.subarray(2)), encoding: 'utf-16be' };
+  let start = 0;
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(start)), encoding: 'utf-8' };
+  } catch {
+    return { text: decodeLegacy(buf.subarray(start), 'windows-1252'), encoding: 'windows-1252' };
+  }
+}
+
+function decodeLegacy(bytes: Uint8Array, charset: string): string {
+  try {
+    return new TextDecoder(charset.toLowerCase()).decode(bytes);
+  } catch {
+    return Buffer.from(bytes).toString('latin1');
+  }
+}
+
+function decodeCharset(bytes: Uint8Array, charset: string | undefined): string {
+  const cs = (charset ?? 'utf-8').toLowerCase();
+  if (cs === 'utf-8' || cs === 'utf8') {
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return decodeLegacy(bytes, 'windows-1252');
+    }
+  }
+  return decodeLegacy(bytes, cs);
+}
+
+/** Quoted-printable to bytes (soft line breaks are already removed by unfolding). */
+export function decodeQuotedPrintable(s: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch === 0x3d /* = */ && i + 2 < s.length && /^[0-9A-Fa-f]{2}$/.test(s.slice(i + 1, i + 3))) {
+      out.push(parseInt(s.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (ch < 0x80) {
+      out.push(ch);
+    } else {
+      for (const b of Buffer.from(s[i]!, 'utf8')) out.push(b);
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+function isQuotedPrintableLine(text: string): boolean {
+  const colon = text.indexOf(':');
+  const head = (colon < 0 ? text : text.slice(0, colon)).toUpperCase();
+  return head.includes('QUOTED-PRINTABLE');
+}
+
+/** Physical lines to logical lines (RFC 6350 §3.2 folding, 2.1 quoted-printable soft breaks). */
+function unfold(text: string): LogicalLine[] {
+  const physical = text.split(/\r\n|\n|\r/);
+  const out: LogicalLine[] = [];
+  let cur: LogicalLine | undefined;
+  for (let i = 0; i < physical.length; i++) {
+    const p = physical[i]!;
+    if (cur && (p.startsWith(' ') || p.startsWith('\t'))) {
+      cur.text += p.slice(1);
+      continue;
+    }
+    if (cur && cur.text.endsWith('=') && isQuotedPrintableLine(cur.text)) {
+      cur.text = cur.text.slice(0, -1) + p;
+      continue;
+    }
+    cur = { text: p, line: i + 1 };
+    out.push(cur);
+  }
+  return out;
+}
+
+/** Split at `sep` outside double quotes. */
+function splitOutsideQuotes(s: string, sep: string): string[] {
+  const parts: string[] = [];
+  let q = false;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '"') q = !q;
+    else if (c === sep && !q) {
+      parts.push(s.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(s.slice(start));
+  return parts;
+}
+
+function parseProperty(text: string): Property | undefined {
+  // The name/params part ends at the first ':' outside quotes.
+  let q = false;
+  let colon = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') q = !q;
+    else if (c === ':' && !q) {
+      colon = i;
+      break;
+    }
+  }
+  if (colon <= 0) return undefined;
+  const head = splitOutsideQuotes(text.slice(0, colon), ';');
+  let name = head[0]!.trim();
+  let group: string | undefined;
+  const dot = name.lastIndexOf('.');
+  if (dot >= 0) {
+    group = name.slice(0, dot);
+    name = name.slice(dot + 1);
+  }
+  if (!/^[A-Za-z0-9-]+$/.test(name)) return undefined;
+  const params = new Map<string, string[]>();
+  const bare: string[] = [];
+  for (const p of head.slice(1)) {
+    const eq = p.indexOf('=');
+    if (eq < 0) {
+      if (p.trim()) bare.push(p.trim().toUpperCase());
+      continue;
+    }
+    const key = p.slice(0, eq).trim().toUpperCase();
+    const values = splitOutsideQuotes(p.slice(eq + 1), ',').map((v) => v.trim().replace(/^"(.*)"$/, '$1'));
+    params.set(key, [...(params.get(key) ?? []), ...values]);
+  }
+  return { group, name: name.toUpperCase(), params, bare, raw: text.slice(colon + 1) };
+}
+
+function paramValues(p: Property, key: string): string[] {
+  return (p.params.get(key) ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+/** Decoded (encoding, charset) but still escaped value. */
+function propertyValue(p: Property): string | undefined {
+  const enc = (paramValues(p, 'ENCODING')[0] ?? p.bare.find((b) => b === 'QUOTED-PRINTABLE' || b === 'BASE64' || b === 'B') ?? '').toUpperCase();
+  if (enc === 'B' || enc === 'BASE64') return undefined; // binary (PHOTO, KEY, SOUND): not needed
+  if (enc === 'QUOTED-PRINTABLE') return decodeCharset(decodeQuotedPrintable(p.raw), paramValues(p, 'CHARSET')[0]);
+  return p.raw;
+}
+
+/** Split a structured value at unescaped ';' and unescape each component. */
+function components(value: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (c === '\\' && i + 1 < value.length) {
+      cur += c + value[i + 1];
+      i++;
+    } else if (c === ';') {
+      out.push(unescapeText(cur));
+      cur = '';
+    } else cur += c;
+  }
+  out.push(unescapeText(cur));
+  return out;
+}
+
+function unescapeText(s: string): string {
+  return s.replace(/\\([nN,;:\\])/g, (_m, c: string) => (c === 'n' || c === 'N' ? '\n' : c)).trim();
+}
+
+/** Join the comma list of a 4.0 structured component ("Hans,Peter") with spaces. */
+function compText(s: string | undefined): string {
+  return (s ?? '').split(/(?<!\\),/).map((x) => x.trim()).filter(Boolean).join(' ');
+}
+
+/** TEL value to a number string: strips `tel:` URIs and their parameters (`;ext=`, `;phone-context=`). */
+function telNumber(value: string): string {
+  let v = value.trim();
+  if (/^tel:/i.test(v)) {
+    v = v.slice(4);
+    const semi = v.indexOf(';');
+    if (semi >= 0) v = v.slice(0, semi);
+    try { v = decodeURIComponent(v); } catch { /* keep as is */ }
+  }
+  return unescapeText(v);
+}
+
+function telField(types: Set<string>): keyof Pick<PhonebookContact, 'telephonenumber' | 'homephone' | 'mobile' | 'facsimiletelephonenumber'> {
+  if (types.has('FAX')) return 'facsimiletelephonenumber';
+  if (types.has('CELL') || types.has('MOBILE') || types.has('IPHONE')) return 'mobile';
+  if (types.has('HOME') && !types.has('WORK')) return 'homephone';
+  return 'telephonenumber';
+}
+
+interface CardState {
+  line: number;
+  props: { p: Property; line: number }[];
+  error?: string;
+}
+
+function buildContact(card: CardState): { contact?: PhonebookContact; reason?: string } {
+  const c = emptyContact();
+  let version: string | undefined;
+  for (const { p } of card.props) {
+    const value = propertyValue(p);
+    if (value === undefined) continue;
+    switch (p.name) {
+      case 'VERSION':
+        version = value.trim();
+        break;
+      case 'N': {
+        const parts = components(value);
+        const sn = compText(parts[0]);
+        const given = compText(parts[1]);
+        if (sn) c.sn = sn;
+        if (given) c.givenname = given;
+        break;
+      }
+      case 'FN':
+        if (!c.displayname) c.displayname = unescapeText(value);
+        break;
+      case 'ORG': {
+        const parts = components(value);
+        if (parts[0]) c.company = parts[0];
+        if (parts[1]) c.department = parts[1];
+        break;
+      }
+      case 'TITLE':
+        if (!c.position) c.position = unescapeText(value);
+        break;
+      case 'TEL': {
+        const num = telNumber(value);
+        if (!num) break;
+        const types = new Set([...paramValues(p, 'TYPE'), ...p.bare].map((t) => t.toUpperCase()));
+        c[telField(types)].push(num);
+        break;
+      }
+      case 'EMAIL': {
+        const e = unescapeText(value);
+        if (e) (c.email ??= []).push(e);
+        break;
+      }
+      case 'IMPP':
+      case 'X-SIP': {
+        const v = unescapeText(value);
+        if (p.name === 'X-SIP' || /^sip:/i.test(v)) (c.sip ??= []).push(v.replace(/^sip:/i, ''));
+        break;
+      }
+      case 'URL':
+        if (!c.url) c.url = unescapeText(value);
+        break;
+      default:
+        break;
+    }
+  }
+  if (version !== undefined && !SUPPORTED_VERSIONS.has(version)) return { reason: `unsupported VERSION ${version}` };
+  const hasName = !!(c.sn || c.givenname || c.displayname || c.company);
+  const hasNumber = c.telephonenumber.length + c.homephone.length + c.mobile.length + c.facsimiletelephonenumber.length > 0;
+  if (!hasName && !hasNumber) return { reason: 'card has neither a name nor a number' };
+  return { contact: c };
+}
+
+/** Parse every vCard in `input` (bytes of a .vcf file, or already decoded text). */
+export function parseVCards(input: Uint8Array | string, origin: string): VCardParseResult {
+  const text = typeof input === 'string' ? input.replace(/^\uFEFF/, '') : decodeVCardBytes(input).text;
+  const contacts: PhonebookContact[] = [];
+  const skipped: SkippedRecord[] = [];
+  let card: CardState | undefined;
+  let strayReported = false;
+  for (const { text: l, line } of unfold(text)) {
+    if (!l.trim()) continue;
+    const upper = l.trim().toUpperCase();
+    if (upper === 'BEGIN:VCARD') {
+      if (card) skipped.push({ origin, at: card.line, reason: `card has no END:VCARD (next BEGIN at line ${line})` });
+      card = { line, props: [] };
+      strayReported = false;
+      continue;
+    }
+    if (upper === 'END:VCARD') {
+      if (!card) {
+        skipped.push({ origin, at: line, reason: 'END:VCARD without BEGIN:VCARD' });
+        continue;
+      }
+      if (card.error) skipped.push({ origin, at: card.line, reason: card.error });
+      else {
+        const r = buildContact(card);
+        if (r.contact) contacts.push(r.contact);
+        else skipped.push({ origin, at: card.line, reason: r.reason ?? 'malformed' });
+      }
+      card = undefined;
+      continue;
+    }
+    if (!card) {
+      if (!strayReported) skipped.push({ origin, at: line, reason: 'text outside BEGIN:VCARD/END:VCARD' });
+      strayReported = true;
+      continue;
+    }
+    if (card.error) continue;
+    const p = parseProperty(l);
+    if (!p) {
+      card.error = `line ${line}: not a vCard property (expected NAME[;params]:value)`;
+      continue;
+    }
+    card.props.push({ p, line });
+  }
+  if (card) skipped.push({ origin, at: card.line, reason: 'card has no END:VCARD (end of input)' });
+  return { contacts, skipped };
+}

@@ -1,0 +1,77 @@
+/**
+ * The main-process side of the preload contract (contract/preload.ts), Electron-free:
+ * every call is sender-checked (frame origin), its request validated with the method's zod
+ * schema, the handler run, and its response validated before it goes back. Refusals are logged
+ * with a reason and answered with `{ok:false, error}`; nothing throws into Electron.
+ */
+import type { z } from 'zod';
+import {
+  PreloadMethods,
+  type PreloadMethodName,
+  type PreloadRequest,
+  type PreloadResponse,
+  type PreloadResult,
+  type SenderKind,
+} from '../../contract/preload';
+import type { Logger } from '../platform';
+import { classifyOrigin, originOf, type OriginPolicy } from './origins';
+
+/** What a handler learns about its caller. */
+export interface CallerInfo {
+  kind: SenderKind;
+  /** The sender frame's URL. */
+  url: string;
+  /** Electron webContents id of the sender (detached windows are told apart by it). */
+  webContentsId: number;
+}
+
+export type PreloadHandlers = {
+  [M in PreloadMethodName]?: (req: PreloadRequest<M>, caller: CallerInfo) => PreloadResponse<M> | Promise<PreloadResponse<M>>;
+};
+
+export interface PreloadDispatcher {
+  /** Handle one call; never throws. */
+  dispatch(method: string, senderFrameUrl: string | undefined, webContentsId: number, payload: unknown): Promise<PreloadResult>;
+  /** Methods that have a handler (main registers an IPC channel for each). */
+  readonly methods: PreloadMethodName[];
+}
+
+export function createPreloadDispatcher(opts: { handlers: PreloadHandlers; origins: OriginPolicy; logger: Logger }): PreloadDispatcher {
+  const { handlers, origins, logger } = opts;
+  const methods = (Object.keys(handlers) as PreloadMethodName[]).filter((m) => m in PreloadMethods && handlers[m]);
+
+  const refuse = (method: string, url: string | undefined, reason: string): PreloadResult => {
+    logger.warn('preload call refused', { method, origin: originOf(url) ?? String(url ?? ''), reason });
+    return { ok: false, error: reason };
+  };
+
+  return {
+    methods,
+    async dispatch(method, senderFrameUrl, webContentsId, payload) {
+      if (!Object.prototype.hasOwnProperty.call(PreloadMethods, method)) return refuse(method, senderFrameUrl, 'unknown method');
+      const name = method as PreloadMethodName;
+      const spec = PreloadMethods[name] as { from: readonly SenderKind[]; request: z.ZodType; response: z.ZodType };
+      const kind = classifyOrigin(senderFrameUrl, origins);
+      if (!kind) return refuse(method, senderFrameUrl, 'sender origin not trusted');
+      if (!spec.from.includes(kind)) return refuse(method, senderFrameUrl, `not allowed from ${kind} pages`);
+      const handler = handlers[name] as ((req: unknown, caller: CallerInfo) => unknown) | undefined;
+      if (!handler) return refuse(method, senderFrameUrl, 'not available');
+      const parsed = spec.request.safeParse(payload === null ? undefined : payload);
+      if (!parsed.success) return refuse(method, senderFrameUrl, `invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+      let value: unknown;
+      try {
+        value = await handler(parsed.data ?? {}, { kind, url: senderFrameUrl ?? '', webContentsId });
+      } catch (err) {
+        logger.error('preload handler failed', { method, error: String((err as Error)?.message ?? err) });
+        return { ok: false, error: `failed: ${String((err as Error)?.message ?? err)}` };
+      }
+      const out = spec.response.safeParse(value);
+      if (!out.success) {
+        logger.error('preload handler answered outside the contract', { method, issues: out.error.issues.map((i) => i.message).join('; ') });
+        return { ok: false, error: 'internal error: response outside the contract' };
+      }
+      logger.trace('App', 'preload call', { method, kind });
+      return { ok: true, value: out.data };
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Navigation and window-open policy (Electron-free), applied to every webContents by
+ * electron/main.ts through `will-navigate`, `will-redirect`, `will-frame-navigate` and
+ * `setWindowOpenHandler`. Deny by default.
+ */
+import { decideExternalLink, type LinkDecision } from './links';
+import { classifyOrigin, type OriginPolicy } from './origins';
+
+export type NavigationDecision =
+  | { action: 'allow' }
+  /** Refuse the navigation and hand the URL to the OS (http/https/mailto). */
+  | { action: 'external'; url: string }
+  /** Refuse the navigation and give the link to the URI handler (tel/sip/im). */
+  | { action: 'internal'; url: string; scheme: 'tel' | 'sip' | 'im' }
+  | { action: 'deny'; reason: string };
+
+function fromLink(d: LinkDecision): NavigationDecision {
+  return d;
+}
+
+/**
+ * A top-level navigation started by a page (`will-navigate`). Allowed only inside the trusted
+ * kind of page it starts from: PBX → PBX origin, launcher page → launcher page. (Switching
+ * between the connect form and the web client is done by the main process with loadURL, which
+ * does not pass through here.) Everything else is refused; links go out or to the URI handler.
+ */
+export function decideNavigation(targetUrl: string, currentUrl: string | undefined, policy: OriginPolicy): NavigationDecision {
+  const target = classifyOrigin(targetUrl, policy);
+  const current = classifyOrigin(currentUrl, policy);
+  if (target && (current === target || !currentUrl || currentUrl === 'about:blank')) return { action: 'allow' };
+  if (target) return { action: 'deny', reason: `navigation from ${current ?? 'untrusted'} to ${target} page refused` };
+  return fromLink(decideExternalLink(targetUrl));
+}
+
+/**
+ * A server-side redirect of the main frame (`will-redirect`): stays within the PBX origin, or
+ * is refused (a PBX that sends users to another PBX is followed by the connect flow, which
+ * updates the PBX origin first).
+ */
+export function decideRedirect(targetUrl: string, policy: OriginPolicy): NavigationDecision {
+  return classifyOrigin(targetUrl, policy) === 'pbx' ? { action: 'allow' } : { action: 'deny', reason: 'redirect leaves the PBX origin' };
+}
+
+export type WindowOpenDecision =
+  /** Open as a launcher-owned window (same webPreferences, no preload API). */
+  | { action: 'popup'; url: string }
+  | { action: 'external'; url: string }
+  | { action: 'internal'; url: string; scheme: 'tel' | 'sip' | 'im' }
+  | { action: 'deny'; reason: string };
+
+/**
+ * `window.open` / target=_blank (`setWindowOpenHandler`). A PBX page may open a PBX-origin
+ * popup (app windows); links to elsewhere go to the OS browser; everything else is denied.
+ */
+export function decideWindowOpen(targetUrl: string, openerUrl: string | undefined, policy: OriginPolicy): WindowOpenDecision {
+  const target = classifyOrigin(targetUrl, policy);
+  const opener = classifyOrigin(openerUrl, policy);
+  if (target === 'pbx' && opener === 'pbx') return { action: 'popup', url: targetUrl };
+  if (target) return { action: 'deny', reason: `window of ${target} page from ${opener ?? 'untrusted'} page refused` };
+  return decideExternalLink(targetUrl);
+}
+
+/** Certificate errors are refused, except a fingerprint pinned on the command line (demo/test). */
+export function decideCertificateError(url: string, fingerprint: string, pinned: readonly string[]): { allow: boolean; reason: string } {
+  if (pinned.length > 0 && pinned.includes(fingerprint)) return { allow: true, reason: 'fingerprint pinned with --trust-certificate' };
+  return { allow: false, reason: `certificate of ${safeOrigin(url)} not trusted` };
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '(invalid url)';
+  }
+}

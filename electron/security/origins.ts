@@ -1,0 +1,47 @@
+/**
+ * Origin classification: which pages are trusted, and as what. Electron-free.
+ *
+ * The PBX origin is the origin of the configured web client URL
+ * (`https://<host>[:port]`, from the server string). The launcher's own pages are served from
+ * `myapps-launcher://pages`. Nothing else is trusted.
+ */
+import { LAUNCHER_ORIGIN, LAUNCHER_SCHEME, type SenderKind } from '../../contract/preload';
+
+export { LAUNCHER_ORIGIN, LAUNCHER_SCHEME };
+
+/** The origin of a URL (`scheme://host[:port]`, default ports dropped), or null if it has none. */
+export function originOf(url: string | undefined | null): string | null {
+  if (!url) return null;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  if (u.protocol === `${LAUNCHER_SCHEME}:`) return `${LAUNCHER_SCHEME}://${u.host.toLowerCase()}`;
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return null;
+  // URL.origin drops default ports and lowercases the host; IPv6 stays bracketed.
+  return u.origin;
+}
+
+/** The trusted origins at one moment (the PBX origin changes when the user changes server). */
+export interface OriginPolicy {
+  /** Origin of the configured PBX (`https://pbx.example.com:4444`), or null before the first connect. */
+  pbxOrigin(): string | null;
+}
+
+/** Which kind of trusted page a frame URL belongs to, or null if none. */
+export function classifyOrigin(url: string | undefined | null, policy: OriginPolicy): SenderKind | null {
+  const origin = originOf(url);
+  if (!origin) return null;
+  if (origin === LAUNCHER_ORIGIN) return 'launcher';
+  const pbx = policy.pbxOrigin();
+  if (pbx && origin === pbx) return 'pbx';
+  return null;
+}
+
+/** A fixed policy (tests, and main while the server does not change). */
+export function fixedOriginPolicy(pbxUrlOrOrigin: string | null): OriginPolicy {
+  const o = pbxUrlOrOrigin ? originOf(pbxUrlOrOrigin) : null;
+  return { pbxOrigin: () => o };
+}

@@ -1,0 +1,9 @@
+/**
+ * Settings service: one typed model of every setting, resolved in layers
+ * (defaults < managed < PBX adminSettings < user file) with the source of every value.
+ * See docs/settings.md and docs/managed-settings.md.
+ */
+export * from './schema';
+export * from './resolve';
+export * from './store';
+export type { ManagedSettingsReader, ManagedSettingsRead } from './ports';

@@ -1,0 +1,122 @@
+/**
+ * Layering: defaults < managed (installer/MDM) < PBX adminSettings < user file.
+ *
+ * PBX adminSettings (features.md §13): `{ <pbxKey>: { value, force } }`.
+ * - force off: the admin value is a default; a user value wins.
+ * - force on: the admin value wins, the user value is ignored (kept on disk) and the control is locked.
+ * - force has no effect when the admin value is unset (absent, null or "").
+ * Settings the user cannot edit (installer-only: DISABLELOCALHOST, …) are locked whenever a
+ * managed value exists; a user-file value for them is ignored.
+ */
+import { SETTINGS, coerceSetting, settingForManagedName, type SettingDescriptor, type SettingKey, type SettingValues } from './schema';
+
+export type SettingSource = 'default' | 'managed' | 'pbx' | 'pbx-forced' | 'user';
+
+export interface AdminSetting {
+  value?: unknown;
+  force?: boolean;
+}
+export type AdminSettings = Record<string, AdminSetting | undefined>;
+
+export interface ResolvedSetting<K extends SettingKey = SettingKey> {
+  key: K;
+  value: SettingValues[K];
+  source: SettingSource;
+  /** True when the user cannot change it (PBX force, or installer-only setting). */
+  locked: boolean;
+  /** Why it is locked. */
+  lockedBy?: 'pbx' | 'installer';
+  /** The user's own value when one is stored (also when it is overridden by a forced PBX value). */
+  userValue?: SettingValues[K];
+}
+
+export interface Layers {
+  managed: Partial<Record<SettingKey, unknown>>;
+  pbx: AdminSettings;
+  user: Record<string, unknown>;
+}
+
+export interface Resolution {
+  settings: { [K in SettingKey]: ResolvedSetting<K> };
+  warnings: string[];
+}
+
+/** Map raw managed names (SERVER, server, logFlags, …) to setting keys; unknown names are warned about. */
+export function managedByKey(raw: Record<string, unknown>, warnings: string[], origin = 'managed settings'): Partial<Record<SettingKey, unknown>> {
+  const out: Partial<Record<SettingKey, unknown>> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const key = settingForManagedName(name);
+    if (!key) {
+      warnings.push(`${origin}: unknown setting "${name}" ignored`);
+      continue;
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+function isUnset(v: unknown): boolean {
+  return v === undefined || v === null || v === '';
+}
+
+export function resolveOne<K extends SettingKey>(dsc: SettingDescriptor<K>, layers: Layers, warnings: string[]): ResolvedSetting<K> {
+  const key = dsc.key;
+  let value = structuredClone(dsc.default) as SettingValues[K];
+  let source: SettingSource = 'default';
+  let locked = false;
+  let lockedBy: 'pbx' | 'installer' | undefined;
+
+  if (Object.hasOwn(layers.managed, key)) {
+    const c = coerceSetting(key, layers.managed[key], true);
+    if (c.ok) {
+      value = c.value;
+      source = 'managed';
+      if (!dsc.userEditable) {
+        locked = true;
+        lockedBy = 'installer';
+      }
+    } else warnings.push(`managed setting ignored: ${c.error}`);
+  }
+
+  let forced = false;
+  if (dsc.pbxKey && Object.hasOwn(layers.pbx, dsc.pbxKey)) {
+    const admin = layers.pbx[dsc.pbxKey];
+    if (admin && typeof admin === 'object' && !isUnset(admin.value)) {
+      const c = coerceSetting(key, admin.value, true);
+      if (c.ok) {
+        value = c.value;
+        forced = admin.force === true;
+        source = forced ? 'pbx-forced' : 'pbx';
+        if (forced) {
+          locked = true;
+          lockedBy = 'pbx';
+        }
+      } else warnings.push(`PBX adminSettings.${dsc.pbxKey} ignored: ${c.error}`);
+    }
+  }
+
+  let userValue: SettingValues[K] | undefined;
+  if (Object.hasOwn(layers.user, key)) {
+    const c = coerceSetting(key, layers.user[key]);
+    if (c.ok) {
+      userValue = c.value;
+      if (!forced && dsc.userEditable) {
+        value = c.value;
+        source = 'user';
+      }
+    } else warnings.push(`user setting ignored: ${c.error}`);
+  }
+  if (!dsc.userEditable && !locked) {
+    // Installer-only settings at their default are also not changeable by the user.
+    locked = true;
+    lockedBy = 'installer';
+  }
+  return { key, value, source, locked, ...(lockedBy ? { lockedBy } : {}), ...(userValue !== undefined ? { userValue } : {}) };
+}
+
+export function resolveSettings(layers: Layers): Resolution {
+  const warnings: string[] = [];
+  const settings = {} as Record<SettingKey, ResolvedSetting>;
+  for (const dsc of SETTINGS as readonly SettingDescriptor[]) settings[dsc.key] = resolveOne(dsc, layers, warnings);
+  return { settings: settings as Resolution['settings'], warnings };
+}
