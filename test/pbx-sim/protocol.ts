@@ -156,6 +156,8 @@ export const ReceivedRecordSchema = z.object({
   at: z.number().optional(),
 });
 export type ReceivedRecord = z.infer<typeof ReceivedRecordSchema>;
+/** Body of POST /sim/received: one record, or a batch `{records: [...]}` (the apps batch). */
+export const ReceivedPostSchema = z.union([ReceivedRecordSchema, z.object({ records: z.array(ReceivedRecordSchema).min(1).max(100) })]);
 
 /** One myApps WebSocket session as seen by GET /sim/sessions. */
 export interface SessionInfo {

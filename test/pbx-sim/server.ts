@@ -19,7 +19,7 @@ import {
   ModelPatchSchema,
   MyAppsClientMessageSchema,
   PushSchema,
-  ReceivedRecordSchema,
+  ReceivedPostSchema,
   loginDigest,
   loginResultDigest,
   type ClientModel,
@@ -35,6 +35,8 @@ import {
 
 const WWW = join(dirname(fileURLToPath(import.meta.url)), 'www');
 const MAX_BODY = 64 * 1024;
+/** POST /sim/received carries batches of up to 100 records. */
+const MAX_RECEIVED_BODY = 1024 * 1024;
 const MAX_RECORDS = 10_000;
 
 export interface PbxSimOptions {
@@ -158,12 +160,12 @@ class HttpError extends Error {
   }
 }
 
-async function readJson(req: http.IncomingMessage): Promise<unknown> {
+async function readJson(req: http.IncomingMessage, limit = MAX_BODY): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY) throw new HttpError(413, `body larger than ${MAX_BODY} bytes`);
+    if (size > limit) throw new HttpError(413, `body larger than ${limit} bytes`);
     chunks.push(chunk);
   }
   try {
@@ -394,6 +396,10 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
     });
   }
 
+  function pushModel(): void {
+    for (const s of sessions) if (s.info.loggedIn) send(s, { mt: 'UpdateClientModel', model });
+  }
+
   const control: SimControl = {
     received: () => records.map((r) => ({ ...r })),
     waitForReceived: (pred, timeoutMs = 10_000) => waitFor('received', () => records.find(pred), timeoutMs, 'a received ApiRequest'),
@@ -403,12 +409,13 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
     model: () => structuredClone(model),
     setModel(patch) {
       model = { ...model, ...ModelPatchSchema.parse(patch) } as ClientModel;
-      for (const s of sessions) if (s.info.loggedIn) send(s, { mt: 'UpdateClientModel', model });
+      pushModel();
       return structuredClone(model);
     },
     reset() {
       records = [];
-      control.setModel(initialModel());
+      model = initialModel();
+      pushModel();
     },
     sessions: () => [...sessions].map((s) => structuredClone(s.info)),
     waitForSession: (pred, timeoutMs = 10_000) =>
@@ -440,11 +447,13 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
   }
 
   async function handleReceivedPost(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const r = ReceivedRecordSchema.safeParse(await readJson(req));
-    if (!r.success) throw new HttpError(400, `invalid record: ${r.error.issues[0]?.message ?? ''}`);
-    records.push({ ...r.data, at: r.data.at ?? Date.now() });
-    if (records.length > MAX_RECORDS) records.shift();
-    log(`received ${r.data.app} ${r.data.api} ${String(r.data.msg.mt)}`);
+    const r = ReceivedPostSchema.safeParse(await readJson(req, MAX_RECEIVED_BODY));
+    if (!r.success) throw new HttpError(400, `invalid record: ${r.error.issues[0]?.path.join('.')} ${r.error.issues[0]?.message ?? ''}`);
+    for (const rec of 'records' in r.data ? r.data.records : [r.data]) {
+      records.push({ ...rec, at: rec.at ?? Date.now() });
+      log(`received ${rec.app} ${rec.api} ${String(rec.msg.mt)}`);
+    }
+    if (records.length > MAX_RECORDS) records.splice(0, records.length - MAX_RECORDS);
     events.emit('received');
     res.writeHead(204).end();
   }

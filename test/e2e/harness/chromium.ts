@@ -31,7 +31,12 @@ export interface ChromiumOptions {
 }
 
 export async function launchChromium(opts: ChromiumOptions = {}): Promise<Browser> {
-  const args = [...BASE_FLAGS.filter((f) => !(opts.headed && f === '--headless')), ...(opts.args ?? [])];
+  const args = [
+    ...BASE_FLAGS.filter((f) => !(opts.headed && f === '--headless')),
+    // Browser-wide; contexts can also say `ignoreHTTPSErrors: true` (what the e2e stack does).
+    ...(opts.ignoreHTTPSErrors ? ['--ignore-certificate-errors'] : []),
+    ...(opts.args ?? []),
+  ];
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: !opts.headed,

@@ -20,4 +20,7 @@ export const SYSTEM_PACKAGES: { pkg: string; bin: string }[] = [
   { pkg: 'openssl', bin: '/usr/bin/openssl' },
   { pkg: 'iproute2', bin: '/usr/sbin/ip' },
   { pkg: 'fonts-liberation', bin: '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf' },
+  { pkg: 'dbus-daemon', bin: '/usr/bin/dbus-daemon' },
+  { pkg: 'libsecret-tools', bin: '/usr/bin/secret-tool' },
+  { pkg: 'gnome-keyring', bin: '/usr/bin/gnome-keyring-daemon' },
 ];

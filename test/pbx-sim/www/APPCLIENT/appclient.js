@@ -198,6 +198,7 @@
   function onBusOpen() {
     busRetryMs = 500;
     busConsumed.clear();
+    remote = { apis: {}, defaultApiProviders: {} };
     if (state.model) busSend({ mt: 'RegisterApi', api: CLIENT_API, provider: '@client', title: 'innovaphone myApps', model: state.model });
     frames.forEach(function (f) {
       f.provides.forEach(function (api) { registerOnBus(f, api); });
@@ -206,6 +207,7 @@
   }
   function registerOnBus(/** @type {Frame} */ f, /** @type {string} */ api) {
     var e = local[api] && local[api][f.app.name];
+    /** @type {Record<string, unknown>} */
     var reg = { mt: 'RegisterApi', api: api, provider: f.app.name, title: f.app.title, info: (e && e.info) || {} };
     if (e && e.model && Object.keys(e.model).length) reg.model = e.model;
     busSend(reg);
@@ -225,13 +227,22 @@
         onBusOpen();
         broadcastApiUpdate();
         return;
-      case 'ApiUpdate':
-        remote = { apis: f.apis || {}, defaultApiProviders: f.defaultApiProviders || {} };
+      case 'ApiUpdate': {
+        // Each bus ApiUpdate carries the registry of the API(s) it names: merge per API.
+        var apis = f.apis && typeof f.apis === 'object' ? f.apis : {};
+        Object.keys(apis).forEach(function (api) {
+          remote.apis[api] = apis[api] || {};
+          var def = f.defaultApiProviders && f.defaultApiProviders[api];
+          if (typeof def === 'string') remote.defaultApiProviders[api] = def;
+          else delete remote.defaultApiProviders[api];
+        });
         broadcastApiUpdate();
         return;
+      }
       case 'ApiRequest': {
         // bus consumer -> one of our providers
         if (f.provider === '@client') return onClientRequest(f.msg, f.src, function (msg, errorText) {
+          /** @type {Record<string, unknown>} */
           var r = { mt: 'ApiResult', api: f.api, provider: '@client', consumer: f.consumer, src: f.src, msg: msg };
           if (errorText) r.errorText = errorText;
           busSend(r);
@@ -250,6 +261,7 @@
         if (!dest) return;
         var df = frames.get(dest.app);
         if (!df) return;
+        /** @type {Record<string, unknown>} */
         var res = { mt: 'ApiResult', api: f.api, provider: f.provider, src: dest.src, msg: f.msg };
         if (f.errorText) res.errorText = f.errorText;
         postToFrame(df, res);
@@ -424,6 +436,7 @@
     if (typeof m.api !== 'string' || typeof m.src !== 'string' || !m.msg || typeof m.msg !== 'object') return;
     var provider = typeof m.provider === 'string' ? m.provider : undefined;
     var reply = function (/** @type {string} */ prov, /** @type {Record<string, unknown>} */ msg, /** @type {string | undefined} */ errorText) {
+      /** @type {Record<string, unknown>} */
       var r = { mt: 'ApiResult', api: m.api, provider: prov, src: m.src, msg: msg };
       if (errorText) r.errorText = errorText;
       postToFrame(f, r);
@@ -437,6 +450,7 @@
       var busSrc = 's' + nextSrc++;
       srcMap.set(busSrc, { app: f.app.name, src: m.src });
       if (srcMap.size > 10000) srcMap.delete(/** @type {string} */ (srcMap.keys().next().value));
+      /** @type {Record<string, unknown>} */
       var req = { mt: 'ApiRequest', api: m.api, src: busSrc, msg: m.msg };
       if (provider) req.provider = provider;
       if (typeof m.title === 'string') req.title = m.title;
@@ -459,6 +473,7 @@
   /** @param {Frame} f @param {any} m */
   function onAppResult(f, m) {
     if (typeof m.api !== 'string' || typeof m.consumer !== 'string' || !f.provides.has(m.api)) return;
+    /** @type {Record<string, unknown>} */
     var out = { mt: 'ApiResult', api: m.api, provider: f.app.name, src: String(m.src || ''), msg: m.msg || {} };
     if (m.consumer.indexOf('bus:') === 0) {
       out.consumer = m.consumer.slice(4);
@@ -529,11 +544,12 @@
       case 'Authenticate': {
         var p = pendingLogin;
         if (!p) return;
+        var pl0 = p;
         p.nonce = randomHex(8);
         p.challenge = m.challenge;
         p.domain = m.domain;
-        sha256hex(['innovaphoneAppClient', 'user', p.domain, p.username, p.password, p.nonce, p.challenge].join(':')).then(function (response) {
-          pbxSend({ mt: 'Login', type: 'user', method: 'digest', username: p.username, nonce: p.nonce, response: response, userAgent: USER_AGENT });
+        sha256hex(['innovaphoneAppClient', 'user', pl0.domain, pl0.username, pl0.password, pl0.nonce, pl0.challenge].join(':')).then(function (response) {
+          pbxSend({ mt: 'Login', type: 'user', method: 'digest', username: pl0.username, nonce: pl0.nonce, response: response, userAgent: USER_AGENT });
         });
         return;
       }

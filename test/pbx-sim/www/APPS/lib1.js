@@ -52,10 +52,11 @@ innovaphone.lib1 = innovaphone.lib1 || {};
      * @param {string} [src]
      */
     this.send = function (msg, provider, src) {
+      /** @type {Record<string, unknown>} */
       var req = { mt: 'ApiRequest', api: api, src: src || '', msg: msg };
       if (provider !== undefined && provider !== null) req.provider = provider;
       post(req);
-      return req.src;
+      return /** @type {string} */ (req.src);
     };
     /** Like send, with a generated src; `cb` gets every result for it. */
     this.sendSrc = function (/** @type {Record<string, unknown>} */ msg, /** @type {string} */ provider, /** @type {Function} */ cb) {
@@ -109,7 +110,6 @@ innovaphone.lib1 = innovaphone.lib1 || {};
     this.args = {};
     /** @type {Record<string, string[]>} */
     this.margs = {};
-    ['lang', 'scheme', 'name', 'title', 'url', 'originalUrl', 'clientUrl'].forEach(function () {});
     q.forEach(function (v, k) {
       if (['lang', 'scheme', 'name', 'title', 'url', 'originalUrl', 'clientUrl'].indexOf(k) >= 0) return;
       if (!(k in self.args)) self.args[k] = v;
@@ -125,6 +125,7 @@ innovaphone.lib1 = innovaphone.lib1 || {};
     var provided = new Map();
     /** @type {Map<string, Function>} */
     var logins = new Map();
+    /** @type {any} */
     var lastUpdate = null;
 
     this.consumeApi = function (/** @type {string} */ api) {
@@ -158,6 +159,7 @@ innovaphone.lib1 = innovaphone.lib1 || {};
 
     window.addEventListener('message', function (ev) {
       if (ev.source !== window.parent && ev.source !== window.opener) return;
+      /** @type {any} */
       var m;
       try {
         m = typeof ev.data === 'string' ? JSON.parse(ev.data) : ev.data;
