@@ -80,3 +80,4 @@ export function createTraceFiles(opts: TraceFilesOptions): TraceFiles {
     },
   };
 }
+export { linkLogFlagsToSettings, type LogFlagsSettings } from './settings-link';

@@ -58,6 +58,9 @@ const KV_PAIR = /(\b(?:pwd|password|passwd|secret|token|sessionkey|session_token
 // https://user:secret@host
 const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:)([^\s/@]+)(@)/gi;
 
+/** A superset of what the patterns below match; lines without any of it skip them. */
+const MAY_HOLD_SECRET = /pwd|passw|secret|token|session|apikey|api_key|cookie|authorization|credential|[?&#;](?:key|auth|sig|signature)=|:\/\/[^\s/@]+:[^\s/@]*@/i;
+
 /** Remove secrets from one piece of text. Never throws. */
 export function redact(text: string): string {
   if (typeof text !== 'string' || text === '') return text;
@@ -65,7 +68,7 @@ export function redact(text: string): string {
   const lit = literalPattern();
   if (lit) s = s.replace(lit, MASK);
   // Fast path: most trace lines carry no secret-looking text at all.
-  if (!/pwd|pass|token|secret|session|auth|key|sig|cookie|credential|:\/\/[^\s/]*@/i.test(s)) return s;
+  if (!MAY_HOLD_SECRET.test(s)) return s;
   s = s.replace(URL_PARAM, (_m, p: string) => `${p}${MASK}`);
   s = s.replace(AUTH_HEADER, (_m, p: string, scheme: string | undefined) => `${p}${scheme ? `${scheme} ` : ''}${MASK}`);
   s = s.replace(JSON_PAIR, (_m, p: string) => `${p}"${MASK}"`);

@@ -57,6 +57,19 @@ export function fileTimestamp(d: Date): string {
 /** Data as compact JSON that never throws (BigInt as hex, cycles cut, errors as name+message). */
 export function formatData(data: Record<string, unknown> | undefined): string {
   if (!data) return '';
+  // Fast path: plain JSON data (no Error/typed array values at the top level, no BigInt, no cycle).
+  let plain = true;
+  for (const k in data) {
+    const v = data[k];
+    if (v !== null && typeof v === 'object' && (v instanceof Error || ArrayBuffer.isView(v))) { plain = false; break; }
+  }
+  if (plain) {
+    try {
+      return ` ${JSON.stringify(data)}`;
+    } catch {
+      // BigInt or a cycle: the careful path below
+    }
+  }
   const seen = new WeakSet<object>();
   try {
     return ` ${JSON.stringify(data, (_k, v: unknown) => {
@@ -81,9 +94,15 @@ export class TraceWriter implements Logger {
   readonly maxFiles: number;
   private readonly maxBufferedBytes: number;
   private readonly now: () => Date;
+  private readonly nowMs: () => number;
   private mask = 0n;
   /** Category names (keys and labels, lower case) whose bit is on; rebuilt by setMask. */
   private enabled = new Set<string>();
+  /** Per category string: written or not (rebuilt on setMask; bounded). */
+  private decisions = new Map<string, boolean>();
+  /** Timestamp cache: the formatted second and the ms it was made for. */
+  private stampSecond = -1;
+  private stampPrefix = '';
   private queue: string[] = [];
   private queuedBytes = 0;
   private dropped = 0;
@@ -106,6 +125,8 @@ export class TraceWriter implements Logger {
     this.maxFiles = Math.max(1, opts.maxFiles ?? 10);
     this.maxBufferedBytes = opts.maxBufferedBytes ?? 16 * 1024 * 1024;
     this.now = opts.now ?? (() => new Date());
+    const custom = opts.now;
+    this.nowMs = custom ? () => custom().getTime() : Date.now;
     this.setMask(opts.mask ?? 0n);
     if (opts.flushOnExit !== false) {
       this.exitHook = () => this.flushSync();
@@ -121,6 +142,7 @@ export class TraceWriter implements Logger {
       if ((mask & bit) !== 0n) on.add(k);
     }
     this.enabled = on;
+    this.decisions = new Map();
   }
 
   getMask(): bigint {
@@ -133,9 +155,23 @@ export class TraceWriter implements Logger {
    * with its own name), so a misspelt category is not silently lost.
    */
   isEnabled(category: string): boolean {
-    if (this.enabled.has(category)) return true;
-    const bit = categoryBit(category) ?? TRACE_CATEGORIES.App;
-    return (this.mask & bit) !== 0n;
+    const d = this.decisions.get(category);
+    if (d !== undefined) return d;
+    const on = this.enabled.has(category) || (this.mask & (categoryBit(category) ?? TRACE_CATEGORIES.App)) !== 0n;
+    if (this.decisions.size < 1000) this.decisions.set(category, on);
+    return on;
+  }
+
+  /** `2026-11-23 14:34:11.123`, formatted once per second and completed with the ms. */
+  private stamp(): string {
+    const t = this.nowMs();
+    const sec = Math.floor(t / 1000);
+    if (sec !== this.stampSecond) {
+      this.stampSecond = sec;
+      this.stampPrefix = formatTimestamp(new Date(t)).slice(0, 19);
+    }
+    const ms = t - sec * 1000;
+    return `${this.stampPrefix}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}`;
   }
 
   /** The file currently written, once the first line went out. */
@@ -165,7 +201,8 @@ export class TraceWriter implements Logger {
     if (this.closed) return;
     let line: string;
     try {
-      line = `${formatTimestamp(this.now())} [${tag}] ${redact(String(message).replace(/\r?\n/g, '\n    '))}${redact(formatData(data))}\n`;
+      const msg = typeof message === 'string' ? message : String(message);
+      line = `${this.stamp()} [${tag}] ${redact(`${msg.includes('\n') ? msg.replace(/\r?\n/g, '\n    ') : msg}${formatData(data)}`)}\n`;
     } catch {
       return;
     }
@@ -218,32 +255,40 @@ export class TraceWriter implements Logger {
         await this.ensureFile(chunk.rotate);
         await writeAll(this.fd!, chunk.data);
         this.fileSize += chunk.data.length;
-        this.linesWritten += chunk.lines;
       }
+      this.linesWritten += lines.length;
     } catch (err) {
       this.fail(err);
     }
   }
 
-  /** Split lines into chunks that respect the size cap (each chunk goes to one file). */
-  private *chunks(lines: string[]): Generator<{ data: Buffer; lines: number; rotate: boolean }> {
+  /**
+   * Split a batch into chunks that respect the size cap (each chunk goes to one file; `rotate`:
+   * start a new file first). Works on the joined bytes: one Buffer per batch, cuts at newlines.
+   * A single line longer than the cap is written whole into a file of its own.
+   */
+  private *chunks(lines: string[]): Generator<{ data: Buffer; rotate: boolean }> {
+    const buf = Buffer.from(lines.length === 1 ? lines[0]! : lines.join(''));
     let size = this.fd === undefined ? 0 : this.fileSize;
     let rotate = false;
-    let parts: string[] = [];
-    let partBytes = 0;
-    for (const line of lines) {
-      const n = Buffer.byteLength(line);
-      if (size + partBytes + n > this.maxFileSize && size + partBytes > 0) {
-        if (parts.length) yield { data: Buffer.from(parts.join('')), lines: parts.length, rotate };
-        parts = [];
-        partBytes = 0;
-        size = 0;
-        rotate = true;
+    let off = 0;
+    while (off < buf.length) {
+      const room = this.maxFileSize - size;
+      if (buf.length - off <= room) {
+        yield { data: buf.subarray(off), rotate };
+        return;
       }
-      parts.push(line);
-      partBytes += n;
+      let cut = room > 0 ? buf.lastIndexOf(10, off + room - 1) : -1;
+      if (cut < off) {
+        if (size > 0) { size = 0; rotate = true; continue; }
+        cut = buf.indexOf(10, off + room);
+        if (cut < 0) cut = buf.length - 1;
+      }
+      yield { data: buf.subarray(off, cut + 1), rotate };
+      off = cut + 1;
+      size = 0;
+      rotate = true;
     }
-    if (parts.length) yield { data: Buffer.from(parts.join('')), lines: parts.length, rotate };
   }
 
   private async ensureFile(rotate: boolean): Promise<void> {
@@ -313,8 +358,8 @@ export class TraceWriter implements Logger {
         }
         fs.writeSync(this.fd, chunk.data);
         this.fileSize += chunk.data.length;
-        this.linesWritten += chunk.lines;
       }
+      this.linesWritten += lines.length;
     } catch (err) {
       this.fail(err);
     }

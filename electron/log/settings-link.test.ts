@@ -1,0 +1,41 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { memoryLogger } from '../platform';
+import { SettingsStore } from '../settings';
+import { createTraceFiles, linkLogFlagsToSettings, listTraceFiles, CALL_PROBLEM_FLAGS } from './index';
+
+let dir: string;
+beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'log-link-')); });
+afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+describe('log flags follow the settings store live', () => {
+  it('user field, PBX forced value, and the command line winning', async () => {
+    const logger = memoryLogger();
+    const store = await SettingsStore.open({ userData: path.join(dir, 'user'), logger, managed: [] });
+    const traces = createTraceFiles({ dir: path.join(dir, 'logs'), flushOnExit: false });
+    const stop = linkLogFlagsToSettings(traces, store, logger);
+    expect(traces.mask).toEqual({ mask: 0x1n, source: 'settings' }); // the settings default 0x1 (App)
+    await store.set('logFlags', '856000001');
+    expect(traces.mask.mask).toBe(CALL_PROBLEM_FLAGS);
+    traces.main.trace('Signaling', 'after user change');
+    store.setAdminSettings({ logFlags: { value: '00000000d6800001', force: true } });
+    expect(traces.mask.mask).toBe(0xd6800001n);
+    traces.main.trace('Signaling', 'not after PBX force');
+    traces.main.trace('Browser', 'browser after PBX force');
+    stop();
+    await traces.close();
+    const text = (await listTraceFiles(path.join(dir, 'logs'), 'myApps')).map((f) => fs.readFileSync(f, 'utf8')).join('');
+    expect(text).toContain('[Signaling] after user change');
+    expect(text).not.toContain('not after PBX force');
+    expect(text).toContain('[Browser] browser after PBX force');
+    expect(text).toContain('[INFO] Log flags changed: 0xd6800001 = App, Media, ICE, TURN, Audio, Browser, AppProxy (from settings)');
+
+    const t2 = createTraceFiles({ dir: path.join(dir, 'logs2'), argv: ['--log-flags=0x0'], flushOnExit: false });
+    linkLogFlagsToSettings(t2, store, logger)();
+    expect(t2.mask).toEqual({ mask: 0n, source: 'command-line' });
+    await t2.close();
+    await store.flush();
+  });
+});

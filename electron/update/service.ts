@@ -1,0 +1,412 @@
+/**
+ * Auto update (features.md §11, features-detail F22, docs/update.md).
+ *
+ * On start, login and reconnect the wiring passes the `com.innovaphone.client` model
+ * (`launcherUpdateBuild`, `appStoreUrl`). Empty → updates off. Build equal to the running one →
+ * nothing. Otherwise: fetch `<appStoreUrl>software.json`, pick our file for this OS/arch/package
+ * kind, check its Ed25519 signature, download it (throttled unless FASTERDOWNLOADS, resumable),
+ * verify size + SHA-256 + signature, record it as ready, then ask "install now / later" (again
+ * after one hour). An update found ready at start is installed right away with a progress popup.
+ * Every refusal deletes the file and is traced (warn: always written).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Logger } from '../platform';
+import { writeFileAtomic, setAside } from '../util/atomic';
+import { downloadFile, sha256File, DownloadRefused } from './download';
+import { iterateBody } from './body';
+import { verifyEntrySignature, selectUpdate, manifestUrl, MAX_MANIFEST_BYTES, type SignedEntry, type UpdateKey } from './manifest';
+import { PRODUCT_UPDATE_KEYS } from './keys';
+import { packageKindFor, updatePolicy } from './installers';
+import { TokenBucket, DEFAULT_THROTTLE_BYTES_PER_S, DEFAULT_THROTTLE_BURST, type ThrottleClock } from './throttle';
+import type { InstallKind, InstallOutcome, InstallerPort, UpdateClock, UpdateFetch, UpdateUiPort } from './ports';
+
+export const ASK_AGAIN_MS = 60 * 60 * 1000;
+const TRACE = 'App';
+
+export interface ClientUpdateModel {
+  launcherUpdateBuild?: unknown;
+  appStoreUrl?: unknown;
+}
+
+export type UpdateTrigger = 'start' | 'login' | 'reconnect' | 'model';
+
+export type UpdateStatus =
+  | { state: 'off'; reason: string }
+  | { state: 'idle'; detail: string }
+  | { state: 'checking'; build: string }
+  | { state: 'downloading'; build: string; received: number; total: number; bytesPerSec: number }
+  | { state: 'ready'; build: string }
+  | { state: 'installing'; build: string }
+  | { state: 'installed'; build: string; outcome: InstallOutcome }
+  | { state: 'refused'; build: string; reason: string }
+  | { state: 'error'; build?: string; error: string };
+
+export interface UpdateServiceOptions {
+  logger: Logger;
+  /** All update HTTP (proxy-aware fetch of electron/connect in the product). */
+  fetch: UpdateFetch;
+  installer?: InstallerPort;
+  ui: UpdateUiPort;
+  /** The running build (digits), compared with `launcherUpdateBuild`. */
+  currentBuild: string;
+  os: 'win32' | 'darwin' | 'linux';
+  arch: string;
+  installKind: InstallKind;
+  terminalServer?: boolean;
+  adminDisabled?: boolean;
+  /** MSI `FASTERDOWNLOADS`: no throttle. */
+  fasterDownloads?: boolean;
+  /** Throttled rate in bytes/s (default 256 KiB/s). */
+  throttleBytesPerSec?: number;
+  /** Where packages are downloaded (temp/updates). */
+  downloadDir: string;
+  /** Default: the keys built into the product (electron/update/keys.ts). */
+  publicKeys?: readonly UpdateKey[];
+  clock?: UpdateClock;
+  /** Sleep/now for throttling and download back-off (tests pass a fast one). */
+  throttleClock?: ThrottleClock;
+  retryDelayMs?: number;
+  downloadAttempts?: number;
+  askAgainMs?: number;
+  softwareId?: string;
+  /** The installer took over: the product quits (and relaunches for 'relaunch'). */
+  onInstalled?(outcome: InstallOutcome): void;
+}
+
+interface ReadyRecord {
+  build: string;
+  label?: string;
+  file: string;
+  entry: SignedEntry;
+  keyId: string;
+  signature: string;
+}
+
+const realClock: UpdateClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return () => clearTimeout(t);
+  },
+};
+
+export class UpdateService {
+  private statusValue: UpdateStatus = { state: 'idle', detail: 'no update information yet' };
+  private readonly statusListeners = new Set<(s: UpdateStatus) => void>();
+  private readonly keys: readonly UpdateKey[];
+  private readonly clock: UpdateClock;
+  private target: { build: string; url: string } | undefined;
+  private abort: AbortController | undefined;
+  private running: Promise<void> | undefined;
+  private cancelAsk: (() => void) | undefined;
+  private asking = false;
+  private installing = false;
+  private disposed = false;
+  private readonly readyFile: string;
+
+  constructor(private readonly o: UpdateServiceOptions) {
+    this.keys = o.publicKeys ?? PRODUCT_UPDATE_KEYS;
+    this.clock = o.clock ?? realClock;
+    this.readyFile = path.join(o.downloadDir, 'ready.json');
+  }
+
+  get status(): UpdateStatus {
+    return this.statusValue;
+  }
+
+  onStatus(fn: (s: UpdateStatus) => void): () => void {
+    this.statusListeners.add(fn);
+    return () => this.statusListeners.delete(fn);
+  }
+
+  private set(s: UpdateStatus): void {
+    this.statusValue = s;
+    for (const fn of this.statusListeners) {
+      try { fn(s); } catch (err) { this.o.logger.error('update status listener failed', { err }); }
+    }
+  }
+
+  private policy(): { enabled: true } | { enabled: false; reason: string } {
+    const p = updatePolicy({ installKind: this.o.installKind, terminalServer: this.o.terminalServer, adminDisabled: this.o.adminDisabled });
+    if (!p.enabled) return p;
+    if (!packageKindFor(this.o.installKind)) return { enabled: false, reason: `no update package for ${this.o.installKind}` };
+    if (!this.o.installer) return { enabled: false, reason: 'no installer for this platform' };
+    if (!this.keys.length) return { enabled: false, reason: 'no update signing key built in' };
+    return p;
+  }
+
+  /**
+   * At start, before connecting: an update downloaded and verified in an earlier run is installed
+   * now with a progress popup (features.md §11). Returns the outcome when it installed.
+   */
+  async start(): Promise<InstallOutcome | undefined> {
+    const p = this.policy();
+    if (!p.enabled) {
+      this.o.logger.trace(TRACE, `update: off (${p.reason})`);
+      this.set({ state: 'off', reason: p.reason });
+      return undefined;
+    }
+    const ready = await this.readReady();
+    if (!ready) return undefined;
+    if (ready.build === this.o.currentBuild) {
+      this.o.logger.trace(TRACE, `update: build ${ready.build} is installed; removing its package`);
+      await this.cleanDownloads();
+      return undefined;
+    }
+    this.o.logger.trace(TRACE, `update: build ${ready.build} is ready at start; installing`);
+    return this.install(ready, true);
+  }
+
+  /** The `com.innovaphone.client` model arrived or changed (start, login, reconnect). */
+  onClientModel(model: ClientUpdateModel | undefined, trigger: UpdateTrigger = 'model'): void {
+    if (this.disposed) return;
+    const p = this.policy();
+    if (!p.enabled) {
+      this.set({ state: 'off', reason: p.reason });
+      return;
+    }
+    const build = typeof model?.launcherUpdateBuild === 'number' ? String(model.launcherUpdateBuild) : typeof model?.launcherUpdateBuild === 'string' ? model.launcherUpdateBuild.trim() : '';
+    const url = typeof model?.appStoreUrl === 'string' ? model.appStoreUrl.trim() : '';
+    if (!build || !url) {
+      this.o.logger.trace(TRACE, `update: off, PBX "Launcher Software Update" settings empty (${trigger})`);
+      this.stop();
+      this.set({ state: 'off', reason: 'PBX update settings empty' });
+      return;
+    }
+    if (!/^\d{1,12}$/.test(build)) {
+      this.o.logger.warn(`update: launcherUpdateBuild ${JSON.stringify(build.slice(0, 40))} is not a build number; ignored`);
+      this.set({ state: 'error', error: 'launcherUpdateBuild is not a build number' });
+      return;
+    }
+    if (build === this.o.currentBuild) {
+      this.o.logger.trace(TRACE, `update: running build ${build} is the PBX's (${trigger})`);
+      this.stop();
+      this.set({ state: 'idle', detail: `build ${build} is current` });
+      void this.cleanDownloads();
+      return;
+    }
+    const same = this.target && this.target.build === build && this.target.url === url;
+    const failed = this.statusValue.state === 'error' || this.statusValue.state === 'refused';
+    // Already on it (or ready and asking). A failed check is retried on start/login/reconnect,
+    // not on every model change.
+    if (same && (!failed || trigger === 'model')) return;
+    this.stop();
+    this.target = { build, url };
+    this.o.logger.trace(TRACE, `update: PBX wants build ${build} (running ${this.o.currentBuild}) from ${url} (${trigger})`);
+    const run = this.fetchAndVerify(build, url);
+    this.running = run;
+    void run.finally(() => { if (this.running === run) this.running = undefined; });
+  }
+
+  /** Wait for the current check/download to finish (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private stop(): void {
+    this.abort?.abort(new Error('superseded'));
+    this.abort = undefined;
+    this.cancelAsk?.();
+    this.cancelAsk = undefined;
+    this.target = undefined;
+  }
+
+  private async fetchAndVerify(build: string, storeUrl: string): Promise<void> {
+    const ac = new AbortController();
+    this.abort = ac;
+    const kind = packageKindFor(this.o.installKind)!;
+    try {
+      this.set({ state: 'checking', build });
+      const murl = manifestUrl(storeUrl);
+      const manifest = await this.fetchManifest(murl, ac.signal);
+      const sel = selectUpdate(manifest, { build, os: this.o.os, arch: this.o.arch, kind, appStoreUrl: storeUrl, softwareId: this.o.softwareId });
+      const file = path.join(this.o.downloadDir, sel.entry.name);
+      const sig = verifyEntrySignature(sel.entry, sel.keyId, sel.signature, this.keys);
+      if (!sig.ok) {
+        await this.refuse(build, `manifest entry for ${sel.entry.name}: ${sig.reason}`, file);
+        return;
+      }
+      const record: ReadyRecord = { build, label: sel.label, file: sel.entry.name, entry: sel.entry, keyId: sel.keyId, signature: sel.signature };
+      const existing = await this.readReady();
+      if (!(existing && existing.build === build && existing.entry.sha256 === sel.entry.sha256)) {
+        await fs.promises.mkdir(this.o.downloadDir, { recursive: true });
+        await this.removeOtherPackages(sel.entry.name);
+        const throttle = this.o.fasterDownloads ? undefined : new TokenBucket(this.o.throttleBytesPerSec ?? DEFAULT_THROTTLE_BYTES_PER_S, DEFAULT_THROTTLE_BURST, this.o.throttleClock);
+        this.o.logger.trace(TRACE, `update: downloading ${sel.url} (${sel.entry.size} bytes, ${throttle ? `throttled to ${throttle.rate} B/s` : 'full speed (FASTERDOWNLOADS)'})`);
+        this.set({ state: 'downloading', build, received: 0, total: sel.entry.size, bytesPerSec: 0 });
+        try {
+          await downloadFile({
+            fetch: this.o.fetch, url: sel.url, dest: file, size: sel.entry.size, throttle, signal: ac.signal,
+            clock: this.o.throttleClock, retryDelayMs: this.o.retryDelayMs, attempts: this.o.downloadAttempts,
+            onProgress: (p) => this.set({ state: 'downloading', build, ...p }),
+            onRetry: (n, reason) => this.o.logger.trace(TRACE, `update: download attempt ${n} failed (${reason}); resuming`),
+          });
+        } catch (err) {
+          if (err instanceof DownloadRefused) {
+            await this.refuse(build, `${sel.entry.name}: ${err.message}`, file);
+            return;
+          }
+          throw err;
+        }
+        const v = await this.verifyFile(file, record);
+        if (!v.ok) {
+          await this.refuse(build, `${sel.entry.name}: ${v.reason}`, file);
+          return;
+        }
+        await writeFileAtomic(this.readyFile, JSON.stringify(record, null, 2));
+        this.o.logger.trace(TRACE, `update: build ${build} downloaded and verified (sha256 ${sel.entry.sha256})`);
+      }
+      if (ac.signal.aborted) return;
+      this.set({ state: 'ready', build });
+      void this.ask(record);
+    } catch (err) {
+      if (ac.signal.aborted) return;
+      const msg = err instanceof Error ? err.message : String(err);
+      this.o.logger.warn(`update: build ${build} not available: ${msg}`);
+      this.set({ state: 'error', build, error: msg });
+    } finally {
+      if (this.abort === ac) this.abort = undefined;
+    }
+  }
+
+  private async fetchManifest(url: string, signal: AbortSignal): Promise<unknown> {
+    const res = await this.o.fetch(url, { method: 'GET', headers: { Accept: 'application/json' }, signal, redirect: 'follow' });
+    if (res.status !== 200) {
+      for await (const _ of iterateBody(res.body)) break;
+      throw new Error(`manifest ${url}: HTTP ${res.status}`);
+    }
+    const chunks: Uint8Array[] = [];
+    let n = 0;
+    for await (const c of iterateBody(res.body)) {
+      n += c.length;
+      if (n > MAX_MANIFEST_BYTES) throw new Error(`manifest ${url}: larger than ${MAX_MANIFEST_BYTES} bytes`);
+      chunks.push(c);
+    }
+    try {
+      return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch (err) {
+      throw new Error(`manifest ${url}: not JSON (${(err as Error).message})`);
+    }
+  }
+
+  /** Size + SHA-256 of the file and the signature over its entry, with the built-in keys. */
+  private async verifyFile(file: string, r: ReadyRecord): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const sig = verifyEntrySignature(r.entry, r.keyId, r.signature, this.keys);
+    if (!sig.ok) return sig;
+    if (r.entry.build !== r.build || r.entry.name !== r.file) return { ok: false, reason: 'record does not match its signed entry' };
+    let size: number;
+    try {
+      size = (await fs.promises.stat(file)).size;
+    } catch {
+      return { ok: false, reason: 'file missing' };
+    }
+    if (size !== r.entry.size) return { ok: false, reason: `wrong size: ${size} bytes, the manifest says ${r.entry.size}` };
+    const hash = await sha256File(file);
+    if (hash !== r.entry.sha256) return { ok: false, reason: `SHA-256 mismatch: got ${hash}, the manifest says ${r.entry.sha256}` };
+    return { ok: true };
+  }
+
+  private async refuse(build: string, reason: string, file?: string): Promise<void> {
+    this.o.logger.warn(`update: REFUSED build ${build}: ${reason}; file deleted`);
+    if (file) {
+      await fs.promises.rm(file, { force: true });
+      await fs.promises.rm(`${file}.part`, { force: true });
+    }
+    await fs.promises.rm(this.readyFile, { force: true });
+    this.set({ state: 'refused', build, reason });
+  }
+
+  private async ask(r: ReadyRecord): Promise<void> {
+    if (this.asking || this.installing || this.disposed) return;
+    if (!this.target || this.target.build !== r.build) return;
+    this.asking = true;
+    let answer: 'now' | 'later';
+    try {
+      answer = await this.o.ui.askInstall({ build: r.build, label: r.label });
+    } catch (err) {
+      this.o.logger.warn('update: could not ask the user', { err });
+      answer = 'later';
+    } finally {
+      this.asking = false;
+    }
+    if (this.disposed || !this.target || this.target.build !== r.build) return;
+    this.o.logger.trace(TRACE, `update: user chose "${answer}" for build ${r.build}`);
+    if (answer === 'now') {
+      await this.install(r, false);
+      return;
+    }
+    this.cancelAsk = this.clock.setTimeout(() => {
+      this.cancelAsk = undefined;
+      void this.ask(r);
+    }, this.o.askAgainMs ?? ASK_AGAIN_MS);
+  }
+
+  /** Verify once more (the file sat on disk) and hand over to the installer port. */
+  private async install(r: ReadyRecord, atStart: boolean): Promise<InstallOutcome | undefined> {
+    if (this.installing) return undefined;
+    const file = path.join(this.o.downloadDir, r.file);
+    const v = await this.verifyFile(file, r);
+    if (!v.ok) {
+      await this.refuse(r.build, `${r.file} before install: ${v.reason}`, file);
+      return undefined;
+    }
+    this.installing = true;
+    this.set({ state: 'installing', build: r.build });
+    const popup = this.o.ui.showInstallProgress({ build: r.build });
+    try {
+      const outcome = await this.o.installer!.install({ file, build: r.build, kind: r.entry.kind, onProgress: (f) => popup.update(f) });
+      this.o.logger.trace(TRACE, `update: build ${r.build} handed to the installer${atStart ? ' at start' : ''}: ${outcome.detail}`);
+      this.set({ state: 'installed', build: r.build, outcome });
+      this.o.onInstalled?.(outcome);
+      return outcome;
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      this.o.logger.error(`update: installing build ${r.build} failed: ${msg}`);
+      this.set({ state: 'error', build: r.build, error: msg });
+      return undefined;
+    } finally {
+      popup.close();
+      this.installing = false;
+    }
+  }
+
+  private async readReady(): Promise<ReadyRecord | undefined> {
+    let text: string;
+    try {
+      text = await fs.promises.readFile(this.readyFile, 'utf8');
+    } catch {
+      return undefined;
+    }
+    try {
+      const r = JSON.parse(text) as ReadyRecord;
+      if (typeof r?.build !== 'string' || typeof r.file !== 'string' || typeof r.entry !== 'object' || typeof r.keyId !== 'string' || typeof r.signature !== 'string') throw new Error('fields missing');
+      if (path.basename(r.file) !== r.file) throw new Error('file is not a plain name');
+      return r;
+    } catch (err) {
+      const aside = await setAside(this.readyFile).catch(() => undefined);
+      this.o.logger.warn(`update: ready.json unreadable (${(err as Error).message}); kept aside as ${aside ?? '(could not rename)'}`);
+      return undefined;
+    }
+  }
+
+  private async removeOtherPackages(keep: string): Promise<void> {
+    let names: string[] = [];
+    try { names = await fs.promises.readdir(this.o.downloadDir); } catch { return; }
+    for (const n of names) {
+      if (n === keep || n === `${keep}.part` || n.startsWith('ready.json')) continue;
+      await fs.promises.rm(path.join(this.o.downloadDir, n), { force: true, recursive: true }).catch(() => {});
+    }
+    await fs.promises.rm(this.readyFile, { force: true });
+  }
+
+  private async cleanDownloads(): Promise<void> {
+    await this.removeOtherPackages('\0');
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stop();
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Feeds the `com.innovaphone.client` model (provider `@client`, registered on the local services
+ * bus by the web client after login) into the update service: the first model after the provider
+ * appears is a 'login', the provider coming back or `connInfo.up` turning true is a 'reconnect',
+ * later changes are 'model' updates.
+ */
+import type { ApiRouter } from '../bus';
+import type { UpdateService, ClientUpdateModel, UpdateTrigger } from './service';
+
+export const CLIENT_API = 'com.innovaphone.client';
+
+export function feedClientModel(router: ApiRouter, service: UpdateService): () => void {
+  const consumer = router.consume(CLIENT_API);
+  let present = false;
+  let seenBefore = false;
+  let up: boolean | undefined;
+  const onProviders = (providers: Record<string, { model: Record<string, unknown> }>) => {
+    const entry = providers['@client'] ?? Object.values(providers)[0];
+    if (!entry) {
+      present = false;
+      return;
+    }
+    const model = entry.model as ClientUpdateModel & { connInfo?: { up?: unknown } };
+    const nowUp = typeof model.connInfo?.up === 'boolean' ? model.connInfo.up : undefined;
+    let trigger: UpdateTrigger = 'model';
+    if (!present) trigger = seenBefore ? 'reconnect' : 'login';
+    else if (up === false && nowUp === true) trigger = 'reconnect';
+    present = true;
+    seenBefore = true;
+    up = nowUp;
+    service.onClientModel(model, trigger);
+  };
+  const off = consumer.onUpdate(onProviders);
+  onProviders(consumer.providers());
+  return () => {
+    off();
+    consumer.close();
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * Trace files and update figures (issue 5 "Done when"; names carry this file's `log.` prefix):
+ *  - log.trace_lines_per_s   lines/s through TraceWriter with rotation on (4 MB files, 4 kept)
+ *  - log.trace_off_ns        cost of a trace() call whose category is off
+ *  - log.bus_slowdown_pct    bus round trips/s with every bus message traced on both ends
+ *                            (AppWebSocket on, mask 0xfffffffff) vs mask 0; the bus itself traces
+ *                            only connection events, so this is the worst case of a chatty service
+ *  - log.update_verify_ms    SHA-256 + size + Ed25519 check of a 150 MB package
+ *  - log.update_throttle_ratio  measured / configured rate of a throttled download on loopback
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createHash, randomBytes } from 'node:crypto';
+import WebSocket from 'ws';
+import { TraceWriter } from '../../electron/log';
+import { startLocalServicesServer, OriginAllowList } from '../../electron/bus';
+import type { Logger } from '../../electron/platform';
+import { sha256File, verifyEntrySignature, signEntry, downloadFile, TokenBucket, type SignedEntry } from '../../electron/update';
+import { startStoreServer, TEST_KEY } from '../fixtures/update/store-server';
+import type { BenchContext } from './types';
+
+const want = (ctx: BenchContext, name: string) => !ctx.only || name.startsWith(ctx.only) || ctx.only.startsWith('log') && name.startsWith(ctx.only);
+
+async function traceLines(ctx: BenchContext, dir: string): Promise<void> {
+  const N = 300_000;
+  const w = new TraceWriter({ dir: path.join(dir, 'rot'), mask: 0xfffffffffn, maxFileSize: 4 * 1024 * 1024, maxFiles: 4, flushOnExit: false });
+  // warm up
+  for (let i = 0; i < 20_000; i++) w.trace('Signaling', 'warm', { i });
+  await w.flush();
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < N; i++) {
+    w.trace('Signaling', 'SIP INVITE sent to sip:4711@pbx.example.com', { call: i, state: 'calling', remote: 'atlantis' });
+    if (i % 20_000 === 19_999) await new Promise((r) => setImmediate(r)); // let the writer drain, as a real event loop would
+  }
+  await w.flush();
+  const secs = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const cpuSecs = (cpu.user + cpu.system) / 1e6;
+  const files = fs.readdirSync(path.join(dir, 'rot')).length;
+  await w.close();
+  ctx.emit({ name: 'log.trace_lines_per_s', value: Math.round(N / secs), unit: 'lines/s', target: '>= 200000', files_kept: files, file_cap_bytes: 4 * 1024 * 1024, lines_per_cpu_s: Math.round(N / cpuSecs), load_avg_1m: +os.loadavg()[0]!.toFixed(2) });
+
+  const off = new TraceWriter({ dir: path.join(dir, 'off'), mask: 0n, flushOnExit: false });
+  const M = 2_000_000;
+  const t1 = performance.now();
+  for (let i = 0; i < M; i++) off.trace('ICE', 'candidate', { i });
+  const ns = ((performance.now() - t1) * 1e6) / M;
+  await off.close();
+  ctx.emit({ name: 'log.trace_off_ns', value: +ns.toFixed(1), unit: 'ns/call', target: '<= 100' });
+}
+
+const ORIGIN = 'https://pbx.bench.local';
+const API = 'com.innovaphone.phone';
+
+function open(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { origin: ORIGIN, perMessageDeflate: false });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+/** Round trips/s through the real bus for `ms`, tracing every message on both ends with `logger`. */
+async function busRun(logger: Logger, ms: number): Promise<{ rps: number; cpuUsPerRt: number }> {
+  const server = await startLocalServicesServer({ logger, origins: new OriginAllowList([ORIGIN]) });
+  const url = `ws://127.0.0.1:${server.port}/bus?token=${server.token}&v=1`;
+  const provider = await open(url);
+  const consumer = await open(url);
+  try {
+    provider.on('message', (d) => {
+      const m = JSON.parse(d.toString()) as { mt: string; api: string; provider: string; consumer: string; src: string };
+      logger.trace('AppWebSocket', 'provider recv', m);
+      if (m.mt === 'ApiRequest') provider.send(JSON.stringify({ mt: 'ApiResult', api: m.api, provider: m.provider, consumer: m.consumer, src: m.src, msg: { mt: 'StartCallResult' } }));
+    });
+    await new Promise<void>((resolve) => {
+      consumer.on('message', function onUpd(d) {
+        const m = JSON.parse(d.toString()) as { mt: string; apis?: Record<string, Record<string, unknown>> };
+        if (m.mt === 'ApiUpdate' && m.apis?.[API]?.phone) { consumer.off('message', onUpd); resolve(); }
+      });
+      consumer.send(JSON.stringify({ mt: 'ConsumeApi', api: API }));
+      provider.send(JSON.stringify({ mt: 'RegisterApi', api: API, provider: 'phone' }));
+    });
+    let done = 0;
+    let n = 0;
+    const start = performance.now();
+    const c0 = process.cpuUsage();
+    const end = start + ms;
+    return await new Promise<{ rps: number; cpuUsPerRt: number }>((resolve) => {
+      let inflight = 0;
+      const fire = () => { inflight++; consumer.send(JSON.stringify({ mt: 'ApiRequest', api: API, src: `s${n++}`, msg: { mt: 'StartCall', num: '4711' } })); };
+      consumer.on('message', (d) => {
+        const m = JSON.parse(d.toString()) as { mt: string };
+        logger.trace('AppWebSocket', 'consumer recv', m);
+        if (m.mt !== 'ApiResult') return;
+        inflight--;
+        done++;
+        const now = performance.now();
+        if (now < end) fire();
+        else if (!inflight) {
+          const c = process.cpuUsage(c0);
+          resolve({ rps: done / ((now - start) / 1000), cpuUsPerRt: (c.user + c.system) / done });
+        }
+      });
+      for (let i = 0; i < 16; i++) fire();
+    });
+  } finally {
+    provider.terminate();
+    consumer.terminate();
+    await server.close();
+  }
+}
+
+async function busSlowdown(ctx: BenchContext, dir: string): Promise<void> {
+  const ms = Number(process.env.BENCH_LOG_BUS_MS ?? 1500);
+  const on = new TraceWriter({ dir: path.join(dir, 'bus'), mask: 0xfffffffffn, flushOnExit: false });
+  const offW = new TraceWriter({ dir: path.join(dir, 'bus-off'), mask: 0n, flushOnExit: false });
+  await busRun(offW, 500); // warm up
+  await busRun(on, 500);
+  const offs: { rps: number; cpuUsPerRt: number }[] = [];
+  const ons: { rps: number; cpuUsPerRt: number }[] = [];
+  // alternate the order (off,on / on,off / off,on) and take medians: the machine is shared
+  for (let i = 0; i < 3; i++) {
+    if (i % 2) { ons.push(await busRun(on, ms)); offs.push(await busRun(offW, ms)); }
+    else { offs.push(await busRun(offW, ms)); ons.push(await busRun(on, ms)); }
+  }
+  await on.close();
+  await offW.close();
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+  // The figure is CPU time per round trip (flags on vs off): on a shared, oversubscribed machine
+  // round trips/s measure the scheduler (a busy event loop is never descheduled in epoll_wait and
+  // so answers faster); the wall-clock rates are given alongside.
+  const cpuOff = median(offs.map((r) => r.cpuUsPerRt));
+  const cpuOn = median(ons.map((r) => r.cpuUsPerRt));
+  ctx.emit({
+    name: 'log.bus_slowdown_pct', value: +(((cpuOn - cpuOff) / cpuOff) * 100).toFixed(2), unit: '% CPU per round trip', target: '<= 5',
+    cpu_us_per_rt_off: +cpuOff.toFixed(1), cpu_us_per_rt_on: +cpuOn.toFixed(1),
+    rps_off: Math.round(median(offs.map((r) => r.rps))), rps_on: Math.round(median(ons.map((r) => r.rps))),
+    lines_written: on.linesWritten, load_avg_1m: +os.loadavg()[0]!.toFixed(2),
+  });
+}
+
+async function updateVerify(ctx: BenchContext, dir: string): Promise<void> {
+  const size = 150 * 1024 * 1024;
+  const file = path.join(dir, 'pkg.bin');
+  const block = randomBytes(1024 * 1024);
+  const fh = fs.openSync(file, 'w');
+  const hash = createHash('sha256');
+  for (let i = 0; i < 150; i++) { fs.writeSync(fh, block); hash.update(block); }
+  fs.closeSync(fh);
+  const entry: SignedEntry = { software: 'myappsdesktop', folder: 'myappsdesktop', build: '1001', os: 'linux', arch: 'x64', kind: 'appimage', name: 'pkg.bin', size, sha256: hash.digest('hex') };
+  const signature = signEntry(entry, TEST_KEY.privateKeyPem);
+  const keys = [{ keyId: TEST_KEY.keyId, publicKey: TEST_KEY.publicKey }];
+  const runs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const ok = verifyEntrySignature(entry, TEST_KEY.keyId, signature, keys).ok && fs.statSync(file).size === size && (await sha256File(file)) === entry.sha256;
+    runs.push(performance.now() - t0);
+    if (!ok) throw new Error('verification failed');
+  }
+  fs.rmSync(file);
+  ctx.emit({ name: 'log.update_verify_ms', value: +Math.min(...runs).toFixed(1), unit: 'ms', size_mb: 150, runs: runs.map((r) => +r.toFixed(1)) });
+}
+
+async function throttleRatio(ctx: BenchContext, dir: string): Promise<void> {
+  const store = await startStoreServer();
+  try {
+    const rate = 1024 * 1024;
+    const data = randomBytes(3 * rate);
+    store.setFile('/release/download/t.bin', data);
+    const t0 = performance.now();
+    await downloadFile({ fetch, url: `${store.storeUrl}t.bin`, dest: path.join(dir, 't.bin'), size: data.length, throttle: new TokenBucket(rate, 64 * 1024) });
+    const secs = (performance.now() - t0) / 1000;
+    ctx.emit({ name: 'log.update_throttle_ratio', value: +((data.length / secs) / rate).toFixed(3), unit: 'measured/configured', target: '<= 1.05', configured_bytes_per_s: rate });
+  } finally {
+    await store.close();
+  }
+}
+
+export default async function (ctx: BenchContext): Promise<void> {
+  if (ctx.only && !'log.'.startsWith(ctx.only) && !ctx.only.startsWith('log')) return;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'log-bench-'));
+  try {
+    if (want(ctx, 'log.trace_lines_per_s') || want(ctx, 'log.trace_off_ns')) await traceLines(ctx, dir);
+    if (want(ctx, 'log.bus_slowdown_pct')) await busSlowdown(ctx, dir);
+    if (want(ctx, 'log.update_verify_ms')) await updateVerify(ctx, dir);
+    if (want(ctx, 'log.update_throttle_ratio')) await throttleRatio(ctx, dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
