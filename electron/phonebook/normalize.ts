@@ -101,6 +101,37 @@ function e164(text: string, region?: CountryCode): string | undefined {
   return undefined;
 }
 
+const nationalPrefixCache = new Map<string, string | null | undefined>();
+/** The national prefix of a calling code's main region: null when it has none, undefined when no such calling code. */
+function nationalPrefixOf(cc: string): string | null | undefined {
+  if (nationalPrefixCache.has(cc)) return nationalPrefixCache.get(cc);
+  const region = regionForCallingCode(cc);
+  let np: string | null | undefined;
+  if (region) {
+    const m = new Metadata();
+    m.selectNumberingPlan(region);
+    np = (m.numberingPlan as unknown as { nationalPrefix?(): string | undefined } | undefined)?.nationalPrefix?.() || null;
+  }
+  nationalPrefixCache.set(cc, np);
+  return np;
+}
+
+/**
+ * E.164 of an international number ('+' and digits). Fast path: when the digits after the
+ * country code do not start with that country's national prefix, they are already E.164;
+ * otherwise (`+49 07031…`, `+39 06…`, `+7 8…`) libphonenumber decides.
+ */
+function international(d: string): string {
+  for (let len = 1; len <= 3 && len < d.length - 1; len++) {
+    const cc = d.slice(1, 1 + len);
+    const np = nationalPrefixOf(cc);
+    if (np === undefined) continue;
+    if (np && d.startsWith(np, 1 + len)) break;
+    return d;
+  }
+  return e164(d) ?? d;
+}
+
 function uniq(keys: (string | undefined)[]): string[] {
   return [...new Set(keys.filter((k): k is string => !!k && k.length > 1))];
 }
@@ -113,7 +144,7 @@ export function dialStringKeys(lookup: string, ctx: DialContext): string[] {
   const d = cleanNumber(lookup);
   if (!d) return [];
   const plan = planFor(ctx);
-  if (d.startsWith('+')) return uniq([e164(d) ?? d]);
+  if (d.startsWith('+')) return uniq([international(d)]);
   const prefixes = (
     [
       ['intl', digitsOf(ctx.prefixIntl ?? '')],
@@ -126,9 +157,9 @@ export function dialStringKeys(lookup: string, ctx: DialContext): string[] {
   for (const [kind, p] of prefixes) {
     if (!d.startsWith(p) || d.length === p.length) continue;
     const rest = d.slice(p.length);
-    if (kind === 'intl') return uniq([e164(`+${rest}`) ?? `+${rest}`]);
+    if (kind === 'intl') return uniq([international(`+${rest}`)]);
     if (!plan.cc) return [];
-    if (kind === 'ntl') return uniq([e164(`+${plan.cc}${rest}`) ?? `+${plan.cc}${rest}`]);
+    if (kind === 'ntl') return uniq([international(`+${plan.cc}${rest}`)]);
     // External line, local number: inside the PBX's area (or a national number where there are no areas).
     if (plan.area) return uniq([`+${plan.cc}${plan.area}${rest}`]);
     return uniq([e164(rest, plan.region) ?? `+${plan.cc}${rest}`]);
@@ -144,7 +175,7 @@ export function dialStringKeys(lookup: string, ctx: DialContext): string[] {
 export function storedNumberKeys(raw: string, ctx: DialContext): string[] {
   const d = cleanNumber(raw);
   if (!d) return [];
-  if (d.startsWith('+')) return uniq([e164(d) ?? d]);
+  if (d.startsWith('+')) return uniq([international(d)]);
   const plan = planFor(ctx);
   const keys: (string | undefined)[] = [];
   // Numbers copied from the PBX in dialling form ("0004970311234567").
@@ -152,7 +183,7 @@ export function storedNumberKeys(raw: string, ctx: DialContext): string[] {
   const pNtl = digitsOf(ctx.prefixNtl ?? '');
   if (digitsOf(ctx.prefixExt ?? '') && ((pIntl && d.startsWith(pIntl)) || (pNtl && d.startsWith(pNtl)))) keys.push(...dialStringKeys(d, ctx));
   if (plan.idd && plan.idd.test(d)) {
-    keys.push(e164(d, plan.region) ?? `+${d.replace(plan.idd, '')}`);
+    keys.push(international(`+${d.replace(plan.idd, '')}`));
   } else if (plan.national && d.startsWith(plan.national)) {
     keys.push(e164(d, plan.region) ?? (plan.cc ? `+${plan.cc}${d.slice(plan.national.length)}` : undefined));
   } else {
@@ -160,7 +191,9 @@ export function storedNumberKeys(raw: string, ctx: DialContext): string[] {
     keys.push(`ext:${d}`);
     if (plan.cc) {
       if (plan.national && plan.area) keys.push(`+${plan.cc}${plan.area}${d}`);
-      else if (!plan.national && plan.region) {
+      // A full national number typed without trunk prefix ("212 555 0100" in the US; any
+      // number in countries without trunk prefix, like Italy).
+      if (plan.region && d.length > 6) {
         const p = parsePhoneNumberFromString(d, plan.region);
         if (p && p.isValid()) keys.push(p.number);
       }

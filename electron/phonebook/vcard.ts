@@ -29,6 +29,8 @@ interface Property {
 }
 
 const SUPPORTED_VERSIONS = new Set(['2.1', '3.0', '4.0']);
+/** Properties the phone book reads; the others are checked for syntax only. */
+const USED_PROPERTIES = new Set(['VERSION', 'N', 'FN', 'ORG', 'TITLE', 'TEL', 'EMAIL', 'IMPP', 'X-SIP', 'URL']);
 
 /** Decode file bytes: BOM-marked UTF-16/UTF-8, else UTF-8 when valid, else Windows-1252. */
 export function decodeVCardBytes(buf: Uint8Array): { text: string; encoding: string } {
@@ -126,18 +128,22 @@ function splitOutsideQuotes(s: string, sep: string): string[] {
 
 function parseProperty(text: string): Property | undefined {
   // The name/params part ends at the first ':' outside quotes.
-  let q = false;
-  let colon = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') q = !q;
-    else if (c === ':' && !q) {
-      colon = i;
-      break;
+  let colon = text.indexOf(':');
+  const quote = text.indexOf('"');
+  if (quote >= 0 && quote < colon) {
+    let q = false;
+    colon = -1;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === '"') q = !q;
+      else if (c === ':' && !q) {
+        colon = i;
+        break;
+      }
     }
   }
   if (colon <= 0) return undefined;
-  const head = splitOutsideQuotes(text.slice(0, colon), ';');
+  const head = quote >= 0 && quote < colon ? splitOutsideQuotes(text.slice(0, colon), ';') : text.slice(0, colon).split(';');
   let name = head[0]!.trim();
   let group: string | undefined;
   const dot = name.lastIndexOf('.');
@@ -167,6 +173,7 @@ function paramValues(p: Property, key: string): string[] {
 
 /** Decoded (encoding, charset) but still escaped value. */
 function propertyValue(p: Property): string | undefined {
+  if (!p.params.has('ENCODING') && p.bare.length === 0) return p.raw;
   const enc = (paramValues(p, 'ENCODING')[0] ?? p.bare.find((b) => b === 'QUOTED-PRINTABLE' || b === 'BASE64' || b === 'B') ?? '').toUpperCase();
   if (enc === 'B' || enc === 'BASE64') return undefined; // binary (PHOTO, KEY, SOUND): not needed
   if (enc === 'QUOTED-PRINTABLE') return decodeCharset(decodeQuotedPrintable(p.raw), paramValues(p, 'CHARSET')[0]);
@@ -294,9 +301,12 @@ export function parseVCards(input: Uint8Array | string, origin: string): VCardPa
   const skipped: SkippedRecord[] = [];
   let card: CardState | undefined;
   let strayReported = false;
-  for (const { text: l, line } of unfold(text)) {
-    if (!l.trim()) continue;
-    const upper = l.trim().toUpperCase();
+  for (const { text: raw, line } of unfold(text)) {
+    if (!raw) continue;
+    const c0 = raw.charCodeAt(0);
+    const l = c0 === 0x20 || c0 === 0x09 || raw.charCodeAt(raw.length - 1) <= 0x20 ? raw.trim() : raw;
+    if (!l) continue;
+    const upper = l.length <= 11 ? l.toUpperCase() : '';
     if (upper === 'BEGIN:VCARD') {
       if (card) skipped.push({ origin, at: card.line, reason: `card has no END:VCARD (next BEGIN at line ${line})` });
       card = { line, props: [] };
@@ -323,6 +333,11 @@ export function parseVCards(input: Uint8Array | string, origin: string): VCardPa
       continue;
     }
     if (card.error) continue;
+    // Only the properties the phone book uses are parsed in full; the others need a ':' to be valid.
+    const nameEnd = l.search(/[;:]/);
+    const dot = nameEnd > 0 ? l.lastIndexOf('.', nameEnd) : -1;
+    const name = nameEnd > 0 ? l.slice(dot + 1, nameEnd).toUpperCase() : '';
+    if (nameEnd > 0 && !USED_PROPERTIES.has(name) && /^[A-Za-z0-9-]+$/.test(name) && l.indexOf(':', nameEnd) >= 0) continue;
     const p = parseProperty(l);
     if (!p) {
       card.error = `line ${line}: not a vCard property (expected NAME[;params]:value)`;
