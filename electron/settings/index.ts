@@ -6,4 +6,5 @@
 export * from './schema';
 export * from './resolve';
 export * from './store';
+export * from './snapshot';
 export type { ManagedSettingsReader, ManagedSettingsRead } from './ports';

@@ -1,0 +1,75 @@
+/**
+ * Certificate decisions. Decision (documented in docs/settings.md): a certificate that the OS /
+ * Chromium does not trust is NEVER accepted silently. The connection fails and the error page
+ * shows the certificate's details (subject, issuer, validity, SHA-256 fingerprint). The user may
+ * then explicitly trust exactly that certificate for exactly that origin (a pin stored in the user
+ * settings `trustedCertificates`); later connections accept it only while the fingerprint and the
+ * origin both match. A changed certificate, another port or a redirect to another host is denied
+ * again. Admins cannot pin through the PBX (a PBX that is not trusted cannot vouch for itself).
+ */
+import type { PeerCertificate } from 'node:tls';
+import type { CertificatePin } from '../settings/schema';
+
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  /** Upper-case hex with colons, as Node prints it. */
+  fingerprint256: string;
+  serialNumber: string;
+  subjectAltName?: string;
+  /** Why it is not trusted (Node authorizationError / Chromium net error), if it is not. */
+  error?: string;
+}
+
+function dn(x: Record<string, string | string[]> | undefined): string {
+  if (!x) return '';
+  return Object.entries(x)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`)
+    .join(', ');
+}
+
+export function certificateInfo(c: PeerCertificate, error?: string): CertificateInfo {
+  return {
+    subject: dn(c.subject as unknown as Record<string, string>),
+    issuer: dn(c.issuer as unknown as Record<string, string>),
+    validFrom: c.valid_from,
+    validTo: c.valid_to,
+    fingerprint256: normaliseFingerprint(c.fingerprint256) ?? c.fingerprint256,
+    serialNumber: c.serialNumber,
+    ...(c.subjectaltname ? { subjectAltName: c.subjectaltname } : {}),
+    ...(error ? { error } : {}),
+  };
+}
+
+/**
+ * Normalise a SHA-256 fingerprint to `AB:CD:…` (32 bytes). Accepts Node's form, bare hex, and
+ * Electron's `sha256/<base64>` (Certificate.fingerprint). Returns undefined when it is not one.
+ */
+export function normaliseFingerprint(fp: string): string | undefined {
+  let bytes: Buffer;
+  const s = fp.trim();
+  if (/^sha256\//i.test(s)) bytes = Buffer.from(s.slice(7), 'base64');
+  else if (/^([0-9a-f]{2}:?){32}$/i.test(s)) bytes = Buffer.from(s.replace(/:/g, ''), 'hex');
+  else return undefined;
+  if (bytes.length !== 32) return undefined;
+  return bytes.toString('hex').toUpperCase().match(/../g)!.join(':');
+}
+
+/**
+ * Called only for certificates that failed the normal trust check. Allows the connection only
+ * when the user pinned this certificate's fingerprint for this exact origin; otherwise denies.
+ */
+export function certificateDecision(req: { origin: string; certificate: Pick<CertificateInfo, 'fingerprint256'> }, pins: readonly CertificatePin[]): 'allow' | 'deny' {
+  const fp = normaliseFingerprint(req.certificate.fingerprint256);
+  if (!fp) return 'deny';
+  let origin: string;
+  try {
+    origin = new URL(req.origin).origin;
+  } catch {
+    return 'deny';
+  }
+  if (!origin.startsWith('https://')) return 'deny';
+  return pins.some((p) => p.origin === origin && normaliseFingerprint(p.fingerprint256) === fp) ? 'allow' : 'deny';
+}

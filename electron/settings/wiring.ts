@@ -1,0 +1,32 @@
+/**
+ * Feeds the PBX's `adminSettings` (com.innovaphone.client model, provider `@client`, registered
+ * on the local services bus by the web client after login; protocols.md §2.7) into the settings
+ * store. When the provider goes away (PBX unreachable, logout) the last adminSettings stay in
+ * force: a PBX outage must not unlock forced settings.
+ */
+import type { ApiRouter } from '../bus';
+import type { Logger } from '../platform';
+import type { SettingsStore } from './store';
+
+export const CLIENT_API = 'com.innovaphone.client';
+
+export function feedAdminSettings(router: ApiRouter, store: SettingsStore, logger: Logger): () => void {
+  const consumer = router.consume(CLIENT_API);
+  let last = '';
+  const onProviders = (providers: Record<string, { model: Record<string, unknown> }>) => {
+    const entry = providers['@client'] ?? Object.values(providers)[0];
+    if (!entry) return;
+    const admin = entry.model?.adminSettings;
+    const text = JSON.stringify(admin ?? {});
+    if (text === last) return;
+    last = text;
+    logger.trace('App', 'PBX adminSettings received', { keys: admin && typeof admin === 'object' ? Object.keys(admin) : [] });
+    store.setAdminSettings(admin ?? {});
+  };
+  const off = consumer.onUpdate(onProviders);
+  onProviders(consumer.providers());
+  return () => {
+    off();
+    consumer.close();
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * What the launcher's own pages (connect form, error page, advanced settings) need from the main
+ * process, as one typed interface. In the product it is backed by the preload API
+ * `window.myAppsLauncher` (contract/preload.ts); in plain Chromium (demo, screenshots, tests),
+ * where no preload exists and the page is not on the `myapps-launcher:` scheme, an in-memory
+ * demo API is used and a "demo" banner says so. On the launcher scheme a missing preload is an
+ * error, never silently faked.
+ */
+import { LAUNCHER_SCHEME, PRELOAD_GLOBAL, type MyAppsLauncherApi } from '../../contract/preload';
+import type { ConnectFailure } from '../../electron/connect/flow';
+import { SETTINGS, type SettingDescriptor, type SettingKey } from '../../electron/settings/schema';
+import type { SettingSource } from '../../electron/settings/resolve';
+import { createDemoApi } from './demo-api';
+
+export type { ConnectFailure };
+
+export interface ConnectPageState {
+  /** Preset or last server string ('' = none). */
+  server: string;
+  /** Preset by the installer/MDM: the form shows it read-only. */
+  locked: boolean;
+  /** Last error of the connect form (parse error or refusal). */
+  error?: string;
+  /** The URL that failed (error page). */
+  url?: string;
+  /** The classified failure (error page): kind, title, message, certificate details. */
+  failure?: ConnectFailure;
+}
+
+export interface SettingRow {
+  key: string;
+  label: string;
+  description: string;
+  kind: SettingDescriptor['kind'];
+  options?: readonly string[];
+  value: unknown;
+  source: SettingSource | 'installer' | 'command-line' | string;
+  /** True when the user cannot change it (forced by the PBX or installer-only). */
+  locked: boolean;
+  lockedBy?: 'pbx' | 'installer';
+}
+
+export type Result = { ok: true } | { ok: false; error: string };
+
+export interface LauncherPagesApi {
+  /** True for the in-memory demo API (plain Chromium). */
+  readonly demo: boolean;
+  getConnectState(): Promise<ConnectPageState>;
+  connect(server: string): Promise<Result>;
+  retry(): Promise<void>;
+  changeServer(): Promise<void>;
+  /** Error page, certificate failure: trust exactly this certificate for this origin, then retry. */
+  trustCertificate?(origin: string, fingerprint256: string): Promise<Result>;
+  openSettings(): Promise<void>;
+  getSettings(): Promise<{ rows: SettingRow[]; warnings: string[] }>;
+  setSetting(key: string, value: unknown): Promise<Result>;
+  resetSetting(key: string): Promise<Result>;
+  onSettingsChanged(cb: () => void): () => void;
+}
+
+const DESCRIPTORS = new Map<string, SettingDescriptor>((SETTINGS as readonly SettingDescriptor[]).map((d) => [d.key, d]));
+
+/** Descriptor of a setting (labels and kinds are compiled into the page). */
+export function settingDescriptor(key: string): SettingDescriptor | undefined {
+  return DESCRIPTORS.get(key);
+}
+
+/** Rows in the order of the schema, for the visible settings only. */
+export function rowsFrom(values: { key: string; value: unknown; source: string; locked: boolean; lockedBy?: 'pbx' | 'installer' }[]): SettingRow[] {
+  const byKey = new Map(values.map((v) => [v.key, v]));
+  const rows: SettingRow[] = [];
+  for (const d of SETTINGS as readonly SettingDescriptor[]) {
+    if (!d.visible) continue;
+    const v = byKey.get(d.key);
+    rows.push({
+      key: d.key,
+      label: d.label,
+      description: d.description,
+      kind: d.kind,
+      ...(d.options ? { options: d.options } : {}),
+      value: v ? v.value : d.default,
+      source: v ? v.source : 'default',
+      locked: v ? v.locked : !d.userEditable,
+      ...(v?.lockedBy ? { lockedBy: v.lockedBy } : !d.userEditable ? { lockedBy: 'installer' as const } : {}),
+    });
+  }
+  return rows;
+}
+
+/** Adapter from the preload API (contract/preload.ts). */
+function fromPreload(p: MyAppsLauncherApi): LauncherPagesApi {
+  const asResult = async (fn: () => Promise<unknown>): Promise<Result> => {
+    try {
+      const r = (await fn()) as Result | undefined;
+      return r && r.ok === false ? r : { ok: true };
+    } catch (err) {
+      return { ok: false, error: (err as Error).message };
+    }
+  };
+  return {
+    demo: false,
+    async getConnectState() {
+      const s = (await p.call('getConnectState')) as ConnectPageState;
+      return s;
+    },
+    connect: (server) => asResult(() => p.call('connect', { server })),
+    retry: async () => void (await p.call('retry')),
+    changeServer: async () => void (await p.call('changeServer')),
+    openSettings: async () => void (await p.call('openSettings')),
+    async getSettings() {
+      const snap = await p.call('settings.get');
+      const rows = rowsFrom(
+        snap.settings.map((s) => {
+          const x = s as typeof s & { locked?: boolean; lockedBy?: 'pbx' | 'installer' };
+          return { key: s.key, value: s.value, source: s.source, locked: x.locked ?? s.forced, ...(x.lockedBy ? { lockedBy: x.lockedBy } : s.forced ? { lockedBy: 'pbx' as const } : {}) };
+        }),
+      );
+      const warnings = (snap as { warnings?: unknown }).warnings;
+      return { rows, warnings: Array.isArray(warnings) ? warnings.map(String) : [] };
+    },
+    setSetting: (key, value) => asResult(() => p.call('settings.set', { key, value: value as never })),
+    resetSetting: (key) => asResult(() => p.call('settings.reset', { key })),
+    onSettingsChanged: (cb) => p.on('settingsChanged', () => cb()),
+  };
+}
+
+/** The API for this page: the preload's, or the demo API in plain Chromium. */
+export function getLauncherApi(): LauncherPagesApi {
+  const w = window as unknown as Record<string, unknown>;
+  const preload = w[PRELOAD_GLOBAL] as MyAppsLauncherApi | undefined;
+  if (preload && typeof preload.call === 'function') return fromPreload(preload);
+  if (window.location.protocol === `${LAUNCHER_SCHEME}:`) {
+    throw new Error('The launcher API is not available (preload missing).');
+  }
+  return createDemoApi(new URLSearchParams(window.location.search));
+}
+
+export type { SettingKey };
