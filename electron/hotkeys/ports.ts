@@ -16,6 +16,8 @@ export interface ChordStatus {
 export interface KeyListener {
   /** Replace the registered chords. onPress(id) fires on each press of a registered chord. */
   setChords(chords: readonly { id: string; chord: Chord }[], onPress: (id: string) => void): Promise<ChordStatus[]>;
+  /** Optional: the listener stopped working after registration (key server crashed, display gone). */
+  onFailure?(cb: (reason: string) => void): () => void;
   close(): void;
 }
 

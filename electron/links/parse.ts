@@ -17,7 +17,7 @@ export type LinkParseResult = { ok: true; scheme: 'tel' | 'sip' | 'sips' | 'im';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 /** Characters a SIP/IM address may keep after decoding (RFC 3261 user/host chars, no quotes, no white space). */
-const SIP_ADDRESS = /^[A-Za-z0-9\-_.!~*'()&=+$,:@\[\]%\u00c0-\uffff]+$/;
+const SIP_ADDRESS = /^[A-Za-z0-9\-_.!~*&=+,:@\[\]%\u00c0-\uffff]+$/;
 
 function refuse(error: string): LinkParseResult {
   return { ok: false, error };

@@ -19,7 +19,11 @@ c.on('data', (d) => { buf += d; });
 c.on('end', () => {
   clearTimeout(timer);
   let ok = false;
-  try { ok = JSON.parse(buf.trim()).ok === true; } catch { /* fallthrough */ }
+  try {
+    const r = JSON.parse(buf.trim());
+    // refused links (not a tel:/sip:/im: link we accept) make the exit code 1, like a failed open
+    ok = r.ok === true && !(Array.isArray(r.outcomes) && r.outcomes.some((o) => o && o.status === 'refused'));
+  } catch { /* fallthrough */ }
   process.exit(ok ? 0 : 1);
 });
 c.on('error', (err) => { clearTimeout(timer); process.stderr.write(`link-forwarder: ${err.message}\n`); process.exit(1); });

@@ -1,0 +1,2 @@
+export { ActivityService, type ActivityServiceOptions } from './service';
+export type * from './ports';

@@ -1,0 +1,55 @@
+/** External applications configuration: settings list and the MSI EXTERNALAPPS JSON. */
+import { z } from 'zod';
+
+export const ExternalAppSchema = z.object({
+  id: z.union([z.number().int().nonnegative(), z.string().min(1).max(64)]),
+  name: z.string().min(1).max(200),
+  path: z.string().min(1).max(4096),
+  param: z.string().max(4096).default(''),
+});
+export type ExternalApp = z.infer<typeof ExternalAppSchema>;
+
+export interface ParsedApps {
+  apps: ExternalApp[];
+  warnings: string[];
+}
+
+/** Validate a list; bad entries are dropped with a warning each, good ones kept. */
+export function validateApps(list: unknown): ParsedApps {
+  const warnings: string[] = [];
+  const apps: ExternalApp[] = [];
+  if (!Array.isArray(list)) return { apps, warnings: ['externalApps is not a list'] };
+  list.forEach((item, i) => {
+    const r = ExternalAppSchema.safeParse(item);
+    if (!r.success) {
+      warnings.push(`external app #${i} ignored: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+      return;
+    }
+    if (apps.some((a) => String(a.id) === String(r.data.id))) {
+      warnings.push(`external app #${i} ignored: duplicate id ${String(r.data.id)}`);
+      return;
+    }
+    apps.push(r.data);
+  });
+  return { apps, warnings };
+}
+
+/**
+ * Parse the MSI EXTERNALAPPS value: `{"externalApps":[{"id":0,"name":…,"path":…,"param":…}]}`.
+ * MSI doubles quotes ("" inside the property); both forms are accepted. Malformed → no apps + warning.
+ */
+export function parseExternalAppsJson(text: string | undefined): ParsedApps {
+  if (text === undefined || text.trim() === '') return { apps: [], warnings: [] };
+  const attempts = [text, text.replace(/""/g, '"')];
+  let lastErr = '';
+  for (const t of attempts) {
+    try {
+      const j = JSON.parse(t.trim().replace(/^"(.*)"$/s, '$1')) as unknown;
+      if (!j || typeof j !== 'object' || !('externalApps' in j)) return { apps: [], warnings: ['EXTERNALAPPS ignored: no "externalApps" list'] };
+      return validateApps((j as { externalApps: unknown }).externalApps);
+    } catch (err) {
+      lastErr = err instanceof Error ? err.message : String(err);
+    }
+  }
+  return { apps: [], warnings: [`EXTERNALAPPS ignored: malformed JSON (${lastErr})`] };
+}

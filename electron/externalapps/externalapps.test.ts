@@ -1,0 +1,124 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ApiRouter } from '../bus';
+import { memoryLogger } from '../platform';
+import { NodeSpawner } from '../adapters/linux/spawner';
+import { buildArgs, splitTemplate, numberFormats, type DialPrefixes } from './substitute';
+import { parseExternalAppsJson } from './config';
+import { ExternalAppsService } from './service';
+
+const DE: DialPrefixes = { intl: '000', ntl: '00', subs: '0', area: '7031', country: '49' };
+
+describe('splitTemplate', () => {
+  const cases: [string, string[]][] = [
+    ['test $I', ['test', '$I']],
+    ['  a   b ', ['a', 'b']],
+    ['"a b" c', ['a b', 'c']],
+    ["'$n x' y", ['$n x', 'y']],
+    ['--name="$d" --x', ['--name=$d', '--x']],
+    ['a\\ b', ['a b']],
+    ['"say \\"hi\\""', ['say "hi"']],
+    ['""', ['']],
+    ['', []],
+  ];
+  for (const [t, want] of cases) it(JSON.stringify(t), () => expect(splitTemplate(t)).toEqual(want));
+  it('refuses unbalanced quotes', () => expect(() => splitTemplate('"abc')).toThrow(/unbalanced/));
+});
+
+describe('numberFormats', () => {
+  const cases: [string, DialPrefixes, string, string][] = [
+    ['007031730090', DE, '07031730090', '+497031730090'],
+    ['0004930123456', DE, '030123456', '+4930123456'],
+    ['+497031730090', DE, '07031730090', '+497031730090'],
+    ['00033123456789', DE, '0033123456789', '+33123456789'],
+    ['07031730090', { intl: '00', ntl: '0', country: '49', area: '7031' }, '07031730090', '+497031730090'],
+    ['730090', DE, '730090', '730090'],
+    ['42', DE, '42', '42'],
+    ['bob', DE, 'bob', 'bob'],
+    ['007031730090', {}, '007031730090', '007031730090'],
+  ];
+  for (const [n, p, N, I] of cases) it(`${n}`, () => expect(numberFormats(n, p)).toEqual({ national: N, international: I }));
+});
+
+describe('buildArgs', () => {
+  const call = { num: '007031730090', dn: 'Bob"; rm -rf ~; "', uri: 'bob@example.com', conf: 'fff79c5bd2115d0109f400903341035b' };
+  it('substitutes every variable inside the split arguments', () => {
+    expect(buildArgs('call $n $N $I "$d" --uri=$u --conf $c $$n $x', call, DE)).toEqual([
+      'call', '007031730090', '07031730090', '+497031730090', 'Bob"; rm -rf ~; "', '--uri=bob@example.com', '--conf', 'fff79c5bd2115d0109f400903341035b', '$n', '$x',
+    ]);
+  });
+  it('a hostile display name stays one argument even unquoted', () => {
+    expect(buildArgs('$d', { dn: 'a b $(id) `x` --evil' }, DE)).toEqual(['a b $(id) `x` --evil']);
+    expect(buildArgs('$d', { dn: '' }, DE)).toEqual(['']);
+  });
+});
+
+describe('parseExternalAppsJson', () => {
+  it('reads the MSI JSON, plain or with doubled quotes', () => {
+    const plain = '{"externalApps":[{"id":0,"name":"Wireshark","path":"C:\\\\Program Files\\\\Wireshark\\\\Wireshark.exe","param":"test $I"}]}';
+    expect(parseExternalAppsJson(plain)).toEqual({ apps: [{ id: 0, name: 'Wireshark', path: 'C:\\Program Files\\Wireshark\\Wireshark.exe', param: 'test $I' }], warnings: [] });
+    const msi = '"{""externalApps"":[{""id"":0,""name"":""W"",""path"":""/bin/w"",""param"":""$n""}]}"';
+    expect(parseExternalAppsJson(msi).apps).toEqual([{ id: 0, name: 'W', path: '/bin/w', param: '$n' }]);
+  });
+  it('ignores malformed JSON and bad entries with warnings', () => {
+    expect(parseExternalAppsJson('{"externalApps":[')).toMatchObject({ apps: [], warnings: [expect.stringMatching(/malformed JSON/)] });
+    const r = parseExternalAppsJson('{"externalApps":[{"id":1,"name":"ok","path":"/x"},{"id":2,"path":"/y"},{"id":1,"name":"dup","path":"/z"}]}');
+    expect(r.apps.map((a) => a.name)).toEqual(['ok']);
+    expect(r.warnings).toHaveLength(2);
+    expect(parseExternalAppsJson(undefined)).toEqual({ apps: [], warnings: [] });
+  });
+});
+
+describe('ExternalAppsService (real processes)', () => {
+  const dirs: string[] = [];
+  afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+
+  it('starts a real script with the exact argv, hostile names included, and reports missing programs', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'extapps-'));
+    dirs.push(dir);
+    const out = path.join(dir, 'argv.json');
+    const script = path.join(dir, 'record.sh');
+    // the script records its argv as JSON lines via node (no shell expansion of the values)
+    writeFileSync(script, `#!${process.execPath}\nrequire('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.argv.slice(2)));\n`, { mode: 0o755 });
+    const router = new ApiRouter(memoryLogger());
+    const log = memoryLogger();
+    const svc = new ExternalAppsService({
+      router, logger: log, spawner: new NodeSpawner(), prefixes: DE,
+      apps: [
+        { id: 1, name: 'Recorder', path: script, param: '--number $I --name "$d" $u $c' },
+        { id: 2, name: 'Missing', path: path.join(dir, 'nope'), param: '$n' },
+      ],
+    });
+    const c = router.consume('com.innovaphone.externalapps');
+    const list = await c.request({ mt: 'GetExternalApps' });
+    expect(list[0]).toEqual({ mt: 'GetExternalAppsResult', apps: [{ id: 1, name: 'Recorder' }, { id: 2, name: 'Missing' }] });
+    expect(c.providers()['@externalapps']?.model).toEqual({ apps: [{ id: 1, name: 'Recorder' }, { id: 2, name: 'Missing' }] });
+
+    const hostile = 'Bob"; rm -rf ~; " $(touch pwned) `id`';
+    const res = await c.request({ mt: 'StartExternalApp', id: 1, call: { num: '007031730090', dn: hostile, sip: 'bob@example.com', guid: 'abc123' } });
+    expect(res[0]).toEqual({ mt: 'StartExternalAppResult', started: [1], failed: [] });
+    for (let i = 0; i < 100 && !existsSync(out); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && readFileSync(out, 'utf8') === ''; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(['--number', '+497031730090', '--name', hostile, 'bob@example.com', 'abc123']);
+    expect(existsSync(path.join(dir, 'pwned'))).toBe(false);
+
+    const frames: { errorText?: string; msg: Record<string, unknown> }[] = [];
+    c.onResult((f) => frames.push(f));
+    await c.request({ mt: 'StartExternalApp', id: 2, call: { num: '1' } });
+    expect(frames[0]!.msg).toMatchObject({ started: [], failed: [{ id: 2, error: expect.stringMatching(/Missing.*not found/) }] });
+    expect(frames[0]!.errorText).toMatch(/not found/);
+    expect(log.lines.some((l) => l.level === 'warn' && /not found/.test(l.message))).toBe(true);
+    expect(JSON.stringify(log.lines)).not.toContain('Bob');
+    svc.close();
+  });
+
+  it('reads prefixes from the com.innovaphone.client model', async () => {
+    const router = new ApiRouter(memoryLogger());
+    router.provide('com.innovaphone.client', '@client', () => {}, { model: { user: { prefix: { intl: '00', ntl: '0', subs: '', area: '7031', country: '49' } } } });
+    const svc = new ExternalAppsService({ router, logger: memoryLogger(), spawner: new NodeSpawner(), apps: [] });
+    expect(svc.prefixes).toMatchObject({ intl: '00', ntl: '0', country: '49' });
+    svc.close();
+  });
+});

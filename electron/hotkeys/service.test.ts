@@ -1,0 +1,108 @@
+import { describe, it, expect } from 'vitest';
+import { ApiRouter } from '../bus';
+import { memoryLogger } from '../platform';
+import { HotkeyService } from './service';
+import type { KeyListener, SelectionReader, ChordStatus } from './ports';
+import type { Chord } from './chord';
+
+/** In-memory key listener port: the test "presses" chords by id. */
+class FakeKeys implements KeyListener {
+  chords: readonly { id: string; chord: Chord }[] = [];
+  press: (id: string) => void = () => {};
+  refuse = new Set<string>();
+  async setChords(chords: readonly { id: string; chord: Chord }[], onPress: (id: string) => void): Promise<ChordStatus[]> {
+    this.chords = chords;
+    this.press = onPress;
+    return chords.map((c) => (this.refuse.has(c.id) ? { id: c.id, active: false, reason: 'grabbed by another program' } : { id: c.id, active: true }));
+  }
+  fail: (reason: string) => void = () => {};
+  onFailure(cb: (reason: string) => void) { this.fail = cb; return () => {}; }
+  close() { this.chords = []; }
+}
+
+function setup(selection = '  +49 (7031) 73009-0\n') {
+  const router = new ApiRouter(memoryLogger());
+  const got: Record<string, unknown>[] = [];
+  router.provide('com.innovaphone.phone', 'phone', (req) => { got.push(req.msg); });
+  const keys = new FakeKeys();
+  let now = 0;
+  const sel: SelectionReader = { readSelection: async () => selection };
+  const log = memoryLogger();
+  const svc = new HotkeyService({ router, logger: log, keys, selection: sel, now: () => now, doublePressMs: 500, session: 'x11' });
+  return { svc, keys, got, log, setNow: (t: number) => { now = t; } };
+}
+
+describe('HotkeyService', () => {
+  it('registers valid chords and refuses invalid ones with a reason', async () => {
+    const { svc, keys } = setup();
+    keys.refuse.add('reject');
+    const st = await svc.configure({ dial: 'ctrl+F9', accept: 'F12', reject: 'alt+F10' });
+    expect(st.functions.dial).toMatchObject({ active: true, chord: 'ctrl+F9' });
+    expect(st.functions.accept).toMatchObject({ active: false, reason: expect.stringContaining('F1–F11') });
+    expect(st.functions.reject).toMatchObject({ active: false, reason: 'grabbed by another program' });
+    expect(keys.chords.map((c) => c.id)).toEqual(['dial', 'reject']);
+    const dup = await svc.configure({ dial: 'ctrl+F9', accept: 'CTRL + F9' });
+    expect(dup.functions.accept.reason).toMatch(/same key as the dial/);
+  });
+
+  it('dial sends PrepareCall with the selection; a second press in the window sends StartCall', async () => {
+    const { svc, got, setNow, log } = setup();
+    await svc.configure({ dial: 'ctrl+F9', accept: 'F7', reject: 'F8' });
+    await svc.onPress('dial');
+    setNow(300);
+    await svc.onPress('dial');
+    setNow(2000);
+    await svc.onPress('dial');
+    await svc.onPress('accept');
+    await svc.onPress('reject');
+    expect(got).toEqual([
+      { mt: 'PrepareCall', text: '+49 (7031) 73009-0', adjust: true },
+      { mt: 'StartCall', txt: '+49 (7031) 73009-0', adjust: true },
+      { mt: 'PrepareCall', text: '+49 (7031) 73009-0', adjust: true },
+      { mt: 'ConnectCall' },
+      { mt: 'DisconnectCall' },
+    ]);
+    // the selected text is never written to traces
+    expect(JSON.stringify(log.lines)).not.toContain('7031');
+  });
+
+  it('double press before the selection read finished still sends PrepareCall then StartCall', async () => {
+    const { svc, got } = setup();
+    await svc.configure({ dial: 'F9' });
+    await Promise.all([svc.onPress('dial'), svc.onPress('dial')]);
+    expect(got.map((m) => m.mt)).toEqual(['PrepareCall', 'StartCall']);
+  });
+
+  it('no selection: nothing sent; no phone app: a warning, no throw', async () => {
+    const { svc, got } = setup('   ');
+    await svc.configure({ dial: 'F9' });
+    await svc.onPress('dial');
+    expect(got).toEqual([]);
+    const router = new ApiRouter(memoryLogger());
+    const log = memoryLogger();
+    const lonely = new HotkeyService({ router, logger: log, keys: new FakeKeys(), selection: { readSelection: async () => '1' } });
+    await lonely.onPress('accept');
+    expect(log.lines.some((l) => l.level === 'warn' && /ConnectCall not sent/.test(l.message))).toBe(true);
+  });
+
+  it('Wayland without XWayland: chords stay inactive with an explanation', async () => {
+    const router = new ApiRouter(memoryLogger());
+    const keys = new FakeKeys();
+    const svc = new HotkeyService({ router, logger: memoryLogger(), keys, selection: { readSelection: async () => '' }, session: 'wayland' });
+    const st = await svc.configure({ dial: 'F9' });
+    expect(st.notice).toMatch(/Wayland/);
+    expect(st.functions.dial).toMatchObject({ active: false, reason: expect.stringMatching(/Wayland/) });
+    expect(keys.chords).toEqual([]);
+  });
+
+  it('a key listener that dies later turns its chords inactive with the reason', async () => {
+    const { svc, keys } = setup();
+    await svc.configure({ dial: 'ctrl+F9', accept: 'F7' });
+    const seen: string[] = [];
+    svc.onStatus((s) => seen.push(s.functions.dial.reason ?? ''));
+    keys.fail('X11 key server stopped (exit code 1)');
+    expect(svc.status().functions.dial).toMatchObject({ active: false, reason: 'X11 key server stopped (exit code 1)' });
+    expect(svc.status().functions.accept.active).toBe(false);
+    expect(seen).toEqual(['X11 key server stopped (exit code 1)']);
+  });
+});

@@ -1,0 +1,197 @@
+/**
+ * Hot key service (features.md §3): dial selected text (PrepareCall; the same chord twice within
+ * a short window → StartCall), accept (ConnectCall), reject (DisconnectCall), each as an
+ * ApiRequest to the com.innovaphone.phone provider. Only configured chords are ever seen here;
+ * the selected text is sent to the phone app but never traced.
+ */
+import type { ApiRouter, ConsumedApi } from '../bus';
+import { Api } from '../../contract/bus';
+import type { Logger } from '../platform';
+import { parseChord, sameChord, type Chord } from './chord';
+import type { KeyListener, SelectionReader } from './ports';
+import { sessionNotice, type DisplaySession } from './session';
+
+export const HOTKEY_FUNCTIONS = ['dial', 'accept', 'reject'] as const;
+export type HotkeyFunction = (typeof HOTKEY_FUNCTIONS)[number];
+export type HotkeySettings = Partial<Record<HotkeyFunction, string | undefined>>;
+
+export interface HotkeyState {
+  /** The configured text as given (empty = not set). */
+  configured: string;
+  /** Canonical chord when valid. */
+  chord?: string;
+  active: boolean;
+  /** Why the chord is not active (invalid, duplicate, refused by the OS, no display…). */
+  reason?: string;
+}
+export interface HotkeyStatus {
+  functions: Record<HotkeyFunction, HotkeyState>;
+  /** Display-session note for the settings page (Wayland etc.). */
+  notice?: string;
+}
+
+export interface HotkeyServiceOptions {
+  router: ApiRouter;
+  logger: Logger;
+  keys: KeyListener;
+  selection: SelectionReader;
+  session?: DisplaySession;
+  /** Second press of the dial chord within this many ms dials directly. Default 600. */
+  doublePressMs?: number;
+  now?: () => number;
+}
+
+/** Selected text as sent to the phone app: single line, no control characters, at most 128 chars. */
+export function cleanSelection(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 128);
+}
+
+export class HotkeyService {
+  private readonly phone: ConsumedApi;
+  private readonly now: () => number;
+  private readonly doubleMs: number;
+  private lastDial?: { at: number; text: Promise<string> };
+  private state: HotkeyStatus;
+  private readonly listeners = new Set<(s: HotkeyStatus) => void>();
+  private chain: Promise<unknown> = Promise.resolve();
+  readonly stats = { presses: 0, sent: 0, failed: 0 };
+
+  constructor(private readonly opts: HotkeyServiceOptions) {
+    this.phone = opts.router.consume(Api.phone);
+    this.now = opts.now ?? (() => performance.now());
+    this.doubleMs = opts.doublePressMs ?? 600;
+    const empty = (): HotkeyState => ({ configured: '', active: false });
+    this.state = { functions: { dial: empty(), accept: empty(), reject: empty() }, notice: opts.session ? sessionNotice(opts.session) : undefined };
+    opts.keys.onFailure?.((reason) => {
+      // the listener died after registration: say so on the settings page instead of pretending
+      for (const f of HOTKEY_FUNCTIONS) {
+        const st = this.state.functions[f];
+        if (st.active) {
+          st.active = false;
+          st.reason = reason;
+        }
+      }
+      const snap = this.status();
+      this.listeners.forEach((l) => l(snap));
+    });
+  }
+
+  status(): HotkeyStatus {
+    return structuredClone(this.state);
+  }
+
+  onStatus(cb: (s: HotkeyStatus) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  /** Apply settings (also on every settings change). Invalid chords are refused with a reason. */
+  configure(settings: HotkeySettings): Promise<HotkeyStatus> {
+    const run = this.chain.then(() => this.apply(settings));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async apply(settings: HotkeySettings): Promise<HotkeyStatus> {
+    const functions = {} as Record<HotkeyFunction, HotkeyState>;
+    const wanted: { id: HotkeyFunction; chord: Chord }[] = [];
+    for (const f of HOTKEY_FUNCTIONS) {
+      const text = (settings[f] ?? '').trim();
+      if (!text) {
+        functions[f] = { configured: '', active: false };
+        continue;
+      }
+      const p = parseChord(text);
+      if (!p.ok) {
+        functions[f] = { configured: text, active: false, reason: `invalid hot key: ${p.error}` };
+        this.opts.logger.warn(`hotkeys: ${f} hot key refused: ${p.error}`);
+        continue;
+      }
+      const dup = wanted.find((w) => sameChord(w.chord, p.chord));
+      if (dup) {
+        functions[f] = { configured: text, chord: p.canonical, active: false, reason: `same key as the ${dup.id} hot key` };
+        continue;
+      }
+      functions[f] = { configured: text, chord: p.canonical, active: false };
+      wanted.push({ id: f, chord: p.chord });
+    }
+    if (this.opts.session === 'wayland' || this.opts.session === 'none') {
+      for (const w of wanted) functions[w.id].reason = sessionNotice(this.opts.session);
+      await this.opts.keys.setChords([], () => {}).catch(() => []);
+    } else {
+      let statuses: { id: string; active: boolean; reason?: string }[];
+      try {
+        statuses = await this.opts.keys.setChords(wanted, (id) => this.onPress(id as HotkeyFunction));
+      } catch (err) {
+        const reason = `key listener failed: ${err instanceof Error ? err.message : String(err)}`;
+        statuses = wanted.map((w) => ({ id: w.id, active: false, reason }));
+      }
+      for (const s of statuses) {
+        const f = functions[s.id as HotkeyFunction];
+        if (!f) continue;
+        f.active = s.active;
+        if (!s.active) {
+          f.reason = s.reason ?? 'not registered';
+          this.opts.logger.warn(`hotkeys: ${s.id} hot key ${f.chord} is not active: ${f.reason}`);
+        } else {
+          this.opts.logger.trace('App', `hotkeys: ${s.id} hot key ${f.chord} active`);
+        }
+      }
+    }
+    this.state = { functions, notice: this.state.notice };
+    const snap = this.status();
+    this.listeners.forEach((l) => l(snap));
+    return snap;
+  }
+
+  /** A registered chord was pressed (called by the key listener). */
+  onPress(id: HotkeyFunction): Promise<void> {
+    this.stats.presses++;
+    this.opts.logger.trace('App', `hotkeys: ${id} hot key ${this.state.functions[id]?.chord ?? ''} pressed`);
+    if (id === 'accept') return Promise.resolve(this.send({ mt: 'ConnectCall' }));
+    if (id === 'reject') return Promise.resolve(this.send({ mt: 'DisconnectCall' }));
+    if (id === 'dial') return this.dial();
+    return Promise.resolve();
+  }
+
+  private async dial(): Promise<void> {
+    const t = this.now();
+    const last = this.lastDial;
+    if (last && t - last.at <= this.doubleMs) {
+      this.lastDial = undefined;
+      const text = await last.text;
+      if (text) this.send({ mt: 'StartCall', txt: text, adjust: true });
+      return;
+    }
+    const textP = this.opts.selection.readSelection().then(cleanSelection, (err: unknown) => {
+      this.opts.logger.warn('hotkeys: reading the selection failed', { error: String(err) });
+      return '';
+    });
+    this.lastDial = { at: t, text: textP };
+    const text = await textP;
+    if (!text) {
+      this.opts.logger.trace('App', 'hotkeys: dial hot key pressed with no selected text');
+      return;
+    }
+    this.send({ mt: 'PrepareCall', text, adjust: true });
+  }
+
+  private send(msg: Record<string, unknown>): void {
+    try {
+      this.phone.send(msg);
+      this.stats.sent++;
+      this.opts.logger.trace('App', `hotkeys: ${String(msg.mt)} sent to ${Api.phone}`);
+    } catch (err) {
+      this.stats.failed++;
+      this.opts.logger.warn(`hotkeys: ${String(msg.mt)} not sent: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.chain;
+    this.opts.keys.close();
+    this.phone.close();
+  }
+}
+
+

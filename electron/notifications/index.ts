@@ -1,0 +1,3 @@
+export { NotificationService, LAUNCHER_PROVIDER, type NotificationServiceOptions } from './service';
+export { mapAddLocalNotification, demoteMissed } from './rules';
+export type * from './ports';
