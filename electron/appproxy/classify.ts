@@ -48,10 +48,10 @@ function hasToken(headerValue: string | null, token: string): boolean {
 }
 
 /** May this request be answered from / stored into the cache? */
-export function classifyRequest(req: Request): Verdict {
+export function classifyRequest(req: Request, parsed?: URL): Verdict {
   if (req.method !== 'GET') return { cache: false, reason: 'method' };
   let url: URL;
-  try { url = new URL(req.url); } catch { return { cache: false, reason: 'bad-url' }; }
+  try { url = parsed ?? new URL(req.url); } catch { return { cache: false, reason: 'bad-url' }; }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { cache: false, reason: 'scheme' };
   const h = req.headers;
   if (h.has('upgrade') || hasToken(h.get('connection'), 'upgrade')) return { cache: false, reason: 'upgrade' };

@@ -18,4 +18,6 @@ export interface AppProxySettings {
   connectTimeoutMs?: number;
   /** Largest single response that is stored; bigger ones pass through unstored [64 MB]. */
   maxEntryBytes?: number;
+  /** Memory for the most recently used entries, served without disk reads [64 MB; 0 = none]. */
+  memoryBytes?: number;
 }

@@ -36,6 +36,8 @@ export interface EntryMeta {
   /** When the body was fetched (ms since epoch). */
   storedAt: number;
   bodyLength: number;
+  /** How long after validation the entry may be served without asking the origin (ms; 0 = always ask). */
+  freshMs?: number;
 }
 
 export interface StoredEntry {
@@ -91,7 +93,12 @@ function pidAlive(pid: number): boolean {
 export interface EntryStoreOptions {
   maxBytes: number;
   logger: Logger;
+  /** Verified entries kept in memory (LRU) so hot files are served without disk reads [0 = none]. */
+  memoryBytes?: number;
 }
+
+/** Entries above this size are never kept in memory. */
+const MAX_MEMORY_ENTRY = 4 * 1024 * 1024;
 
 interface Identity { ino: number; size: number; mtimeMs: number }
 
@@ -104,6 +111,10 @@ export class EntryStore {
   /** Files whose checksum was verified in this process, by identity (a rewrite changes the inode). */
   private readonly verified = new Map<string, Identity>();
   private bytes = 0;
+  /** In-memory copies of verified entries; Map order is least recently used first. */
+  private readonly hot = new Map<string, StoredEntry>();
+  private hotBytes = 0;
+  private readonly memoryBytes: number;
   private evicting: Promise<void> | undefined;
   /** Resolves once the folder scan (sizes, LRU order, stray temp files) is done. */
   readonly ready: Promise<void>;
@@ -112,6 +123,7 @@ export class EntryStore {
     this.root = path.join(dir, 'v1');
     this.maxBytes = opts.maxBytes;
     this.logger = opts.logger;
+    this.memoryBytes = opts.memoryBytes ?? 0;
     this.ready = this.scan().catch((err) => this.logger.warn('AppProxy: cache folder scan failed', { error: String(err) }));
   }
 
@@ -134,11 +146,37 @@ export class EntryStore {
     const old = this.index.get(key);
     if (old !== undefined) { this.index.delete(key); this.bytes -= old; }
     this.verified.delete(key);
+    this.unhot(key);
+  }
+
+  private unhot(key: string): void {
+    const h = this.hot.get(key);
+    if (h) { this.hot.delete(key); this.hotBytes -= h.body.length; }
+  }
+
+  private remember(key: string, entry: StoredEntry): void {
+    this.unhot(key);
+    if (!this.memoryBytes || entry.body.length > Math.min(MAX_MEMORY_ENTRY, this.memoryBytes)) return;
+    this.hot.set(key, entry);
+    this.hotBytes += entry.body.length;
+    while (this.hotBytes > this.memoryBytes) {
+      const [k, e] = this.hot.entries().next().value as [string, StoredEntry];
+      this.hot.delete(k);
+      this.hotBytes -= e.body.length;
+    }
   }
 
   /** Read and check the entry for a URL; a damaged entry is deleted and reported as missing. */
   async get(url: string): Promise<StoredEntry | undefined> {
     const key = keyOf(url);
+    const mem = this.hot.get(key);
+    if (mem) {
+      this.hot.delete(key);
+      this.hot.set(key, mem);
+      const size = this.index.get(key);
+      if (size !== undefined) { this.index.delete(key); this.index.set(key, size); }
+      return mem;
+    }
     const file = this.pathOf(key);
     let buf: Buffer;
     let id: Identity;
@@ -168,7 +206,9 @@ export class EntryStore {
     }
     this.verified.set(key, id);
     this.noteUse(key, buf.length);
-    return { meta: decoded.meta, body: decoded.body, validatedAt: id.mtimeMs };
+    const entry: StoredEntry = { meta: decoded.meta, body: decoded.body, validatedAt: id.mtimeMs };
+    this.remember(key, entry);
+    return entry;
   }
 
   /** Store (or replace) the entry for meta.url. */
@@ -179,6 +219,12 @@ export class EntryStore {
     await writeFileAtomic(this.pathOf(key), data);
     this.verified.delete(key);
     this.noteUse(key, data.length);
+    const st = await fs.stat(this.pathOf(key)).catch(() => undefined);
+    if (st) {
+      this.verified.set(key, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs });
+      // Keep a copy that does not pin the whole encoded file in memory.
+      this.remember(key, { meta: { ...meta, bodyLength: body.length }, body: Buffer.from(body), validatedAt: st.mtimeMs });
+    }
     await this.evict();
   }
 
@@ -192,8 +238,13 @@ export class EntryStore {
       const st = await fs.stat(file);
       const known = this.verified.get(key);
       if (known && known.ino === st.ino && known.size === st.size) this.verified.set(key, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs });
+      const mem = this.hot.get(key);
+      if (mem) mem.validatedAt = st.mtimeMs;
     } catch {
-      this.forget(key);
+      // The file is gone (folder deleted by the user?): write the copy we still hold in memory.
+      const mem = this.hot.get(key);
+      if (mem) await this.put(mem.meta, mem.body).catch(() => this.forget(key));
+      else this.forget(key);
     }
   }
 
