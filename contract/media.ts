@@ -194,6 +194,21 @@ export const AllocChannelSchema = z.object({
   device: z.string().max(500).optional(),
   /** Playout device (speaker id) for audio channels. */
   speaker: z.string().max(500).optional(),
+  /**
+   * Record this (audio) channel: both directions as a pcap of RTP, uploaded with HTTP PUT to
+   * `url` (a folder; PBX or softphone "Recording URL", optional WebDAV credentials). `on: false`
+   * prepares the recording but starts paused (user in-call control: SetRecording).
+   */
+  recording: z
+    .object({
+      url: z.string().max(2000).regex(/^https?:\/\//i, 'http or https URL'),
+      username: z.string().max(200).optional(),
+      password: z.string().max(200).optional(),
+      /** File name stem (e.g. the call's guid); sanitised. */
+      name: z.string().max(200).optional(),
+      on: z.boolean().default(true),
+    })
+    .optional(),
 });
 export const CreateOfferSchema = z.object({ mt: z.literal('CreateOffer'), channel: channelId, iceRestart: z.boolean().optional() });
 export const RemoteDescriptionSchema = z.object({
@@ -224,16 +239,18 @@ export const SetChannelDeviceSchema = z.object({
   speaker: z.string().max(500).optional(),
 });
 export const GetStatsSchema = z.object({ mt: z.literal('GetStats'), channel: channelId });
+/** User in-call control of recording: pause (on:false) and resume (on:true). */
+export const SetRecordingSchema = z.object({ mt: z.literal('SetRecording'), channel: channelId, on: z.boolean() });
 export const CloseChannelSchema = z.object({ mt: z.literal('CloseChannel'), channel: channelId });
 export const QueryDevicesSchema = z.object({ mt: z.literal('QueryDevices') });
 export const QueryHeadsetsSchema = z.object({ mt: z.literal('QueryHeadsets') });
-/** Drive headset LEDs from call state. */
+/** Drive headset LEDs from call state; an absent field keeps its last value. */
 export const SetHeadsetStateSchema = z.object({
   mt: z.literal('SetHeadsetState'),
   device: z.string().max(200).optional(),
-  offHook: z.boolean(),
-  ring: z.boolean(),
-  mute: z.boolean(),
+  offHook: z.boolean().optional(),
+  ring: z.boolean().optional(),
+  mute: z.boolean().optional(),
   hold: z.boolean().optional(),
 });
 
@@ -247,6 +264,7 @@ export const MediaAppMessageSchema = z.discriminatedUnion('mt', [
   SetChannelDeviceSchema,
   GetStatsSchema,
   CloseChannelSchema,
+  SetRecordingSchema,
   QueryDevicesSchema,
   QueryHeadsetsSchema,
   SetHeadsetStateSchema,
@@ -256,7 +274,16 @@ export type AllocChannel = z.infer<typeof AllocChannelSchema>;
 
 // ---- Media protocol: launcher -> app --------------------------------------------------------
 
-export interface AllocChannelResult { mt: 'AllocChannelResult'; channel: string; type?: string; kind: ChannelKind; error?: number; errorText?: string }
+export interface AllocChannelResult {
+  mt: 'AllocChannelResult';
+  channel: string;
+  type?: string;
+  kind: ChannelKind;
+  /** Video/appsharing senders: what the camera or screen capture delivers. */
+  capture?: { width: number; height: number; frameRate: number };
+  error?: number;
+  errorText?: string;
+}
 export interface LocalDescription { mt: 'LocalDescription'; channel: string; cmd: 'PROPOSAL' | 'SELECT'; media: MediaDescription }
 export interface RemoteDescriptionResult { mt: 'RemoteDescriptionResult'; channel: string }
 export interface LocalCandidate { mt: 'LocalCandidate'; channel: string; candidate?: Candidate; end?: boolean }
@@ -283,6 +310,12 @@ export interface StatsResult {
   /** 0..1, audio channels only. */
   audioLevel?: number;
   framesDecoded?: number;
+  /** Video: size and rate of the frames received. */
+  frameWidth?: number;
+  frameHeight?: number;
+  framesPerSecond?: number;
+  /** Audio: total energy received (for "audio flows" checks). */
+  audioEnergy?: number;
   coder?: CoderName;
 }
 export interface ChannelClosed { mt: 'ChannelClosed'; channel: string; reason: 'closed' | 'session' | 'engine' | 'failed' }
@@ -295,6 +328,16 @@ export interface HeadsetsResult { mt: 'Headsets'; headsets: Headset[]; enabled: 
 export interface HeadsetAdded { mt: 'HeadsetAdded'; headset: Headset }
 export interface HeadsetRemoved { mt: 'HeadsetRemoved'; id: string }
 export interface HookKey { mt: 'HookKey'; device: string; key: HookKeyName; code: number }
+export interface SetRecordingResult { mt: 'SetRecordingResult'; channel: string; on: boolean; error?: number; errorText?: string }
+/** recording/paused: while the call runs; stored: file finished locally; uploaded; failed (file kept). */
+export interface RecordingState {
+  mt: 'RecordingState';
+  channel: string;
+  state: 'recording' | 'paused' | 'stored' | 'uploaded' | 'failed';
+  file?: string;
+  packets?: number;
+  errorText?: string;
+}
 export interface SetHeadsetStateResult { mt: 'SetHeadsetStateResult'; applied: number }
 /** Sent when a request cannot be parsed or is refused. */
 export interface MediaProtocolError { mt: 'Error'; error: 'malformed' | 'invalid' | 'too-large' | 'no-engine'; reason: string; ref?: string }
@@ -318,6 +361,8 @@ export type MediaLauncherMessage =
   | HeadsetRemoved
   | HookKey
   | SetHeadsetStateResult
+  | SetRecordingResult
+  | RecordingState
   | MediaProtocolError;
 
 // ---- Ringer protocol ------------------------------------------------------------------------
@@ -353,12 +398,13 @@ export type RingerAppMessage = z.infer<typeof RingerAppMessageSchema>;
 export type StartRinging = z.infer<typeof StartRingingSchema>;
 
 export interface Ringtone { ident: string; title: string; builtin: boolean }
-export interface StartRingingResult { mt: 'StartRingingResult'; ringtone: string; device: string; error?: number; errorText?: string }
+/** ringtone: the tone actually played; fallback: the requested one was unknown (or unsafe), the default plays. */
+export interface StartRingingResult { mt: 'StartRingingResult'; ringtone: string; device: string; fallback?: boolean; error?: number; errorText?: string }
 export interface StopRingingResult { mt: 'StopRingingResult' }
 export interface RingersResult { mt: 'Ringers'; devices: Device[] }
 export interface RingtonesResult { mt: 'Ringtones'; ringtones: Ringtone[] }
 export interface NotificationTonesResult { mt: 'NotificationTones'; tones: Ringtone[] }
-export interface PlayNotificationToneResult { mt: 'PlayNotificationToneResult'; error?: number; errorText?: string }
+export interface PlayNotificationToneResult { mt: 'PlayNotificationToneResult'; fallback?: boolean; error?: number; errorText?: string }
 export type RingerLauncherMessage =
   | StartRingingResult
   | StopRingingResult
@@ -395,6 +441,11 @@ export const EngineEventSchema = z.object({
 });
 export const EngineFrameSchema = z.discriminatedUnion('mt', [EngineHelloSchema, EngineEventSchema]);
 export type EngineFrame = z.infer<typeof EngineFrameSchema>;
+
+/** Engine -> relay (internal, never forwarded to apps): recorded RTP of a channel, both directions. */
+export interface RecordingDataPacket { d: 'tx' | 'rx'; t: number; pt: number; seq: number; ts: number; ssrc: number; m?: boolean; p: string /* base64 payload */ }
+export interface RecordingData { mt: 'RecordingData'; channel: string; packets: RecordingDataPacket[] }
+export interface RecordingEnd { mt: 'RecordingEnd'; channel: string }
 
 export interface EngineWelcome { mt: 'EngineWelcome'; config: EngineConfig }
 export interface EngineRequest { mt: 'EngineRequest'; service: 'media' | 'ringer'; session: string; msg: Record<string, unknown> }

@@ -95,7 +95,7 @@ export function parseCandidate(line: string): Candidate | undefined {
   const transport = c.transport.toLowerCase();
   const type = c.type as Candidate['type'];
   if ((transport !== 'udp' && transport !== 'tcp') || !['host', 'srflx', 'prflx', 'relay'].includes(type)) return undefined;
-  const out: Candidate = { foundation: c.foundation, component: c.component, transport, prio: c.priority, addr: c.ip, port: c.port, type };
+  const out: Candidate = { foundation: String(c.foundation), component: c.component, transport, prio: c.priority, addr: c.ip, port: c.port, type };
   if (c.raddr) out.r_addr = c.raddr;
   if (c.rport !== undefined) out.r_port = c.rport;
   if (c.tcptype) out.tcptype = c.tcptype as Candidate['tcptype'];
@@ -156,7 +156,7 @@ export function sdpToDescription(sdpText: string, kind: ChannelKind): MediaDescr
   if (!fp) throw new Error('SDP lacks a DTLS fingerprint');
   if (setup !== 'actpass' && setup !== 'active' && setup !== 'passive') throw new Error(`unsupported DTLS setup ${setup}`);
 
-  const order = (m.payloads ?? '').split(/\s+/).filter(Boolean).map(Number);
+  const order = String(m.payloads ?? '').split(/\s+/).filter(Boolean).map(Number);
   const fmtps = new Map((m.fmtp ?? []).map((f) => [f.payload, f.config] as const));
   const coders: Coder[] = [];
   for (const pt of order) {
@@ -235,7 +235,6 @@ export function descriptionToSdp(desc: MediaDescription, opts: SdpWriteOptions =
     rtp.push(entry);
     let config = c.fmtp;
     if (!config && c.coder === 'OPUS-NB') config = 'maxplaybackrate=8000;sprop-maxcapturerate=8000';
-    if (!config && c.coder === 'DTMF') config = '0-15';
     if (config) fmtp.push({ payload: c.pt, config });
     if (video && c.coder !== 'RTX') {
       rtcpFb.push({ payload: c.pt, type: 'goog-remb' }, { payload: c.pt, type: 'ccm', subtype: 'fir' }, { payload: c.pt, type: 'nack' }, { payload: c.pt, type: 'nack', subtype: 'pli' });
@@ -302,15 +301,16 @@ export function mungeCodecs(sdpText: string, kind: ChannelKind, preference: Code
   for (const m of sdp.media) {
     if (m.type !== (kind === 'audio' ? 'audio' : 'video')) continue;
     const fmtps = new Map((m.fmtp ?? []).map((f) => [f.payload, f.config] as const));
-    const order = (m.payloads ?? '').split(/\s+/).filter(Boolean).map(Number);
+    const order = String(m.payloads ?? '').split(/\s+/).filter(Boolean).map(Number);
     const coders: Coder[] = [];
     for (const pt of order) {
       const r = m.rtp.find((x) => x.payload === pt);
       const name = r && coderName(r.codec, r.rate, fmtps.get(pt));
       if (r && name) coders.push({ coder: name, pt, rate: r.rate ?? 90000, ...(fmtps.get(pt) ? { fmtp: fmtps.get(pt) } : {}) });
     }
-    const kept = orderCoders(coders, preference).map((c) => c.pt);
-    if (kept.length === 0) throw new Error(`no ${kind} codec left after applying preference ${preference.join(',')}`);
+    const ordered = orderCoders(coders, preference);
+    const kept = ordered.map((c) => c.pt);
+    if (!ordered.some((c) => !['DTMF', 'CN', 'RED', 'RTX'].includes(c.coder))) throw new Error(`no ${kind} codec left after applying preference ${preference.join(',')}`);
     const keep = new Set(kept);
     m.payloads = kept.join(' ');
     m.rtp = m.rtp.filter((r) => keep.has(r.payload));
