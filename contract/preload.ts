@@ -18,22 +18,11 @@
  */
 import { z } from 'zod';
 import { AppClientConfigSchema } from './bus';
+import { PRELOAD_API_VERSION, PRELOAD_CHANNEL_PREFIX, PRELOAD_EVENT_NAMES, PRELOAD_METHOD_NAMES, type SenderKind } from './preload-names';
 
-/** `window[PRELOAD_GLOBAL]` is the API object. */
-export const PRELOAD_GLOBAL = 'myAppsLauncher';
-/** Bump when a method is removed or changes incompatibly; adding a method keeps the version. */
-export const PRELOAD_API_VERSION = 1;
-/** Synchronous channel the preload uses before the page's scripts run (AppClientConfig). */
-export const PRELOAD_SYNC_CONFIG_CHANNEL = 'myapps:appclient-config-sync';
-/** Channel prefix of the request/response methods. */
-export const PRELOAD_CHANNEL_PREFIX = 'myapps:';
-/** Channel main -> renderer for events (`{event, payload}`). */
-export const PRELOAD_EVENT_CHANNEL = 'myapps:event';
-/** The launcher's own pages are served from this scheme (`myapps-launcher://pages/<file>`). */
-export const LAUNCHER_SCHEME = 'myapps-launcher';
-export const LAUNCHER_ORIGIN = `${LAUNCHER_SCHEME}://pages`;
+// Names and channels live in ./preload-names (no zod: the sandboxed preload bundles only those).
+export * from './preload-names';
 
-export type SenderKind = 'pbx' | 'launcher';
 
 const empty = z.object({}).strict().optional();
 const ok = z.object({ ok: z.literal(true) });
@@ -45,11 +34,29 @@ export const ResolvedSettingSchema = z.object({
   key: z.string(),
   value: SettingValueSchema,
   source: z.string(),
+  /** Forced by the PBX (value+force). */
   forced: z.boolean(),
+  /** The user cannot change it (forced by the PBX, or an installer-only setting). */
+  locked: z.boolean().optional(),
+  lockedBy: z.enum(['pbx', 'installer']).optional(),
 });
 export const SettingsSnapshotSchema = z.object({
   settings: z.array(ResolvedSettingSchema),
+  /** Problems found while loading settings (corrupt file set aside, bad managed values). */
+  warnings: z.array(z.string()).optional(),
 });
+/** Why the web client could not be loaded (electron/connect/flow ConnectFailure), for the error page. */
+export const ConnectFailureSchema = z
+  .object({
+    kind: z.string(),
+    title: z.string(),
+    message: z.string(),
+    url: z.string(),
+    status: z.number().optional(),
+    code: z.string().optional(),
+    certificate: z.object({ fingerprint256: z.string() }).passthrough().optional(),
+  })
+  .passthrough();
 const settingKey = z.string().min(1).max(100).regex(/^[A-Za-z][\w.-]*$/, 'setting keys are letters, digits and . _ -');
 
 /** Identifier of an app of the web client (`app` name of an app link). */
@@ -90,7 +97,17 @@ export const PreloadMethods = {
       error: z.string().optional(),
       /** The URL that failed (error page). */
       url: z.string().optional(),
+      failure: ConnectFailureSchema.optional(),
     }),
+  },
+  /**
+   * Error page, certificate failure: trust exactly the certificate that was presented for that
+   * origin (the main process refuses any other origin/fingerprint), then retry.
+   */
+  trustCertificate: {
+    from: ['launcher'],
+    request: z.object({ origin: z.string().url().max(300), fingerprint256: z.string().regex(/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){31}$/, 'SHA-256 fingerprint AB:CD:…') }).strict(),
+    response: z.union([ok, z.object({ ok: z.literal(false), error: z.string() })]),
   },
   /** Connect form: the user entered a server string. Parse errors come back as `error`. */
   connect: {
@@ -164,10 +181,6 @@ export const PreloadEvents = {
 export type PreloadEventName = keyof typeof PreloadEvents;
 export type PreloadEventPayload<E extends PreloadEventName> = z.infer<(typeof PreloadEvents)[E]['payload']>;
 
-/** The IPC channel of a method. */
-export function channelOf(method: PreloadMethodName): string {
-  return `${PRELOAD_CHANNEL_PREFIX}${method}`;
-}
 
 /** What travels back over IPC for every call. */
 export type PreloadResult<T = unknown> = { ok: true; value: T } | { ok: false; error: string };
@@ -190,6 +203,10 @@ export type MyAppsLauncherApi = {
   on<E extends PreloadEventName>(event: E, cb: (payload: PreloadEventPayload<E>) => void): () => void;
 };
 
-/** The methods in declaration order (the preload builds its object from this list). */
-export const PRELOAD_METHOD_NAMES = Object.keys(PreloadMethods) as PreloadMethodName[];
-export const PRELOAD_EVENT_NAMES = Object.keys(PreloadEvents) as PreloadEventName[];
+// Compile-time check: the name lists of ./preload-names are exactly the declared methods/events.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _methodsMatch: Same<(typeof PRELOAD_METHOD_NAMES)[number], PreloadMethodName> = true;
+const _eventsMatch: Same<(typeof PRELOAD_EVENT_NAMES)[number], PreloadEventName> = true;
+void _methodsMatch;
+void _eventsMatch;
+void PRELOAD_CHANNEL_PREFIX;

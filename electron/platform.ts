@@ -43,3 +43,14 @@ export function memoryLogger(): Logger & { lines: { level: string; category?: st
 }
 
 // Service ports (one line per service folder, added as services arrive):
+export * from './update/ports';
+export * from './phonebook/ports';
+export * from './settings/ports';
+export * from './connect/ports';
+export * from './media/ports';
+export * from './hotkeys/ports';
+export * from './links/ports';
+export * from './activity/ports';
+export * from './notifications/ports';
+export * from './externalapps/ports';
+export * from './appproxy/ports';

@@ -8,6 +8,8 @@ import type { FileLocations, Logger } from './platform';
 import { silentLogger } from './platform';
 import { startLocalServicesServer, OriginAllowList, type LocalServicesServer, type LauncherIdentity } from './bus';
 import type { ApiRouter } from './bus';
+import { UpdateService, type UpdateServiceOptions } from './update';
+import { feedClientModel } from './update/wiring';
 
 export interface PlatformPorts {
   logger?: Logger;
@@ -64,6 +66,153 @@ export async function createPlatformServices(ports: PlatformPorts, config: Platf
   const instances: Record<string, unknown> = {};
 
   // ---- services are wired below, one block each (keep blocks self-contained) ----
+
+  // hot keys, tel:/sip:/im: links, user activity, notifications, external apps (electron/links/wire.ts)
+  {
+    const { wireIssue3Services } = await import('./links/wire');
+    for (const w of await wireIssue3Services(server.router, logger, ports as import('./links/wire').Issue3Ports, config as import('./links/wire').Issue3Config)) {
+      if (w.skipped) skipped[w.name] = w.skipped;
+      else {
+        if (w.instance !== undefined) instances[w.name] = w.instance;
+        if (w.close) closers.push(w.close);
+      }
+    }
+  }
+
+  // local phone book (electron/phonebook, docs/phonebook.md): config.phonebook = PhonebookSettings
+  // (+ nativeDir); ports.phonebookSources replaces the OS sources; the Outlook search trace is
+  // ports.outlookLogger, else ports.traces.helper('myAppsOutlookSearch'). Skipped when neither
+  // config.phonebook nor ports.phonebookSources is given. "Disable Outlook search" follows the
+  // settings store (user or PBX-forced value): see the link block near the end.
+  {
+    const pbConfig = config.phonebook as (Partial<import('./phonebook').PhonebookSettings> & { nativeDir?: string }) | undefined;
+    const pbSources = ports.phonebookSources as import('./phonebook').ContactSource[] | undefined;
+    if (!pbConfig && !pbSources) {
+      skipped.phonebook = 'no phonebook settings (config.phonebook) and no phonebookSources port';
+    } else {
+      const { startPhonebookService } = await import('./phonebook');
+      const pb = startPhonebookService({
+        router: server.router,
+        logger,
+        outlookLogger: (ports.outlookLogger as Logger | undefined) ?? (ports.traces as import('./log').TraceFiles | undefined)?.helper('myAppsOutlookSearch'),
+        settings: pbConfig,
+        nativeDir: pbConfig?.nativeDir,
+        sources: pbSources,
+      });
+      instances.phonebook = pb;
+      closers.push(() => pb.close());
+    }
+  }
+
+  // media (electron/media, docs/media-protocol.md): Media + Ringer protocols relayed to the engine
+  // in Chromium. config.media = MediaServiceConfig; ports.mediaEngineHost opens the engine page
+  // (hidden BrowserWindow in the product). Skipped when neither is given.
+  {
+    const mConfig = config.media as import('./media').MediaServiceConfig | undefined;
+    const mHost = ports.mediaEngineHost as import('./media').MediaEngineHost | undefined;
+    if (!mConfig && !mHost) {
+      skipped.media = 'no media settings (config.media) and no mediaEngineHost port';
+    } else {
+      const { startMediaService } = await import('./media');
+      const media = await startMediaService(server, server.router, logger, { host: mHost, files: ports.files, config: mConfig ?? {} });
+      instances.media = media;
+      closers.push(() => media.close());
+    }
+  }
+
+  // settings (electron/settings, docs/settings.md): needs ports.files.userData; ports.managedSettings
+  // = ManagedSettingsReader[] (lowest priority first, e.g. [new LinuxManagedSettingsReader()]).
+  // PBX adminSettings come from the com.innovaphone.client model on the bus. instances.settings = SettingsStore.
+  // ports.proxyResolver (+ credentialStore, credentialPrompt) adds instances.connector (ProxyConnector)
+  // and instances.proxyFetch (the proxy-aware fetch for update downloads).
+  {
+    const files = ports.files;
+    if (!files?.userData) {
+      skipped.settings = 'no files.userData port';
+    } else {
+      const { SettingsStore } = await import('./settings');
+      const { feedAdminSettings } = await import('./settings/wiring');
+      const managed = (ports.managedSettings as import('./settings').ManagedSettingsReader[] | undefined) ?? [];
+      // The composition root may have opened the store already (it needs settings before the bus starts).
+      const store = ports.settings instanceof SettingsStore ? ports.settings : await SettingsStore.open({ userData: files.userData, logger, managed });
+      const stopFeed = feedAdminSettings(server.router, store, logger);
+      instances.settings = store;
+      closers.push(async () => { stopFeed(); await store.flush(); });
+    }
+    const resolver = ports.proxyResolver as import('./connect').ProxyResolver | undefined;
+    if (!resolver) {
+      skipped.connector = 'no proxyResolver port';
+    } else {
+      const { ProxyConnector, createProxyFetch } = await import('./connect');
+      const connector = new ProxyConnector({
+        resolver,
+        credentials: ports.credentialStore as import('./connect').CredentialStore | undefined,
+        prompt: ports.credentialPrompt as import('./connect').CredentialPrompt | undefined,
+        logger,
+      });
+      instances.connector = connector;
+      instances.proxyFetch = createProxyFetch({ connector });
+    }
+  }
+
+  // log flags (electron/log, docs/log-flags.md): ports.traces = TraceFiles from createTraceFiles()
+  // (its .main is ports.logger); the resolved logFlags setting (instances.settings, or ports.settings)
+  // applies live to every trace file. Kept after the settings block (it needs the store).
+  {
+    const traces = ports.traces as import('./log').TraceFiles | undefined;
+    const store = (instances.settings ?? ports.settings) as import('./log').LogFlagsSettings | undefined;
+    if (!traces || !store) {
+      skipped.logFlags = 'no traces port or no settings store';
+    } else {
+      const { linkLogFlagsToSettings } = await import('./log');
+      closers.push(linkLogFlagsToSettings(traces, store, logger));
+    }
+  }
+
+  // auto update (electron/update, docs/update.md): ports.update = UpdateServiceOptions without
+  // logger/fetch (logger: its own trace file, traces.helper('myAppsUpdate'); fetch: defaults to
+  // instances.proxyFetch, the proxy-aware one; never the bare global fetch). instances.update.
+  {
+    const u = ports.update as (Omit<UpdateServiceOptions, 'logger' | 'fetch'> & { logger?: Logger; fetch?: UpdateServiceOptions['fetch'] }) | undefined;
+    const fetchFn = u?.fetch ?? (instances.proxyFetch as UpdateServiceOptions['fetch'] | undefined);
+    if (!u || !u.ui || typeof fetchFn !== 'function') {
+      skipped.update = 'no update ports (ui, installer) or no fetch (proxyFetch)';
+    } else {
+      const update = new UpdateService({ ...u, fetch: fetchFn, logger: u.logger ?? logger });
+      await update.start(); // a package verified in an earlier run is installed now (features.md §11)
+      const stopFeed = feedClientModel(server.router, update);
+      instances.update = update;
+      closers.push(() => { stopFeed(); update.dispose(); });
+    }
+  }
+
+  // phonebook <- settings: the resolved "Disable Outlook search" (user setting or PBX force) applies live.
+  {
+    const pb = instances.phonebook as import('./phonebook').PhonebookService | undefined;
+    const store = instances.settings as import('./settings').SettingsStore | undefined;
+    if (pb && store) {
+      pb.updateSettings({ disableOutlookSearch: store.get('disableOutlookSearch') });
+      closers.push(store.onChange((changes) => {
+        if (changes.some((c) => c.key === 'disableOutlookSearch')) pb.updateSettings({ disableOutlookSearch: store.get('disableOutlookSearch') });
+      }));
+    }
+  }
+
+  // app proxy (electron/appproxy, docs/appproxy.md): needs ports.files.localData and
+  // ports.appProxyUpstream (UpstreamFetch; product: electronUpstream(session) from
+  // electron/adapters/electron/appproxy-protocol.ts). config.appProxy = AppProxySettings.
+  // instances.appProxy = AppProxy; main.ts then calls installAppProxy(session, instances.appProxy).
+  {
+    const upstream = ports.appProxyUpstream as import('./appproxy').UpstreamFetch | undefined;
+    if (!ports.files?.localData || typeof upstream !== 'function') {
+      skipped.appProxy = 'no files.localData or no appProxyUpstream port';
+    } else {
+      const { createAppProxyService } = await import('./appproxy');
+      const proxy = createAppProxyService({ files: ports.files, upstream, logger, settings: config.appProxy as import('./appproxy').AppProxySettings | undefined });
+      instances.appProxy = proxy;
+      closers.push(() => proxy.idle());
+    }
+  }
 
   // ---- end of services ----
 

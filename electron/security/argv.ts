@@ -17,7 +17,7 @@ export interface LauncherOptions {
   logFlags?: string;
   /** `--hidden`: start in the tray (autostart). */
   hidden?: boolean;
-  /** `--trust-certificate=<fingerprint>`: accept this one certificate (demo and tests). */
+  /** `--trust-certificate=<fingerprint>` (`sha256/<base64>` or colon hex): accept this one certificate (demo and tests). */
   trustCertificates?: string[];
   /** `--user-data-dir=<path>` is Chromium's; we only read it to keep separate profiles apart. */
 }
@@ -91,7 +91,7 @@ function applyOption(arg: string, o: LauncherOptions): string | null {
       o.hidden = true;
       return null;
     case 'trust-certificate':
-      if (!value || !/^sha256\/[A-Za-z0-9+/=]{40,64}$/.test(value)) return 'invalid --trust-certificate value (sha256/<base64>)';
+      if (!value || !(/^sha256\/[A-Za-z0-9+/=]{40,64}$/.test(value) || /^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/.test(value))) return 'invalid --trust-certificate value (sha256/<base64> or AB:CD:… SHA-256)';
       (o.trustCertificates ??= []).push(value);
       return null;
     default:

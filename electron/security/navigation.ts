@@ -73,3 +73,16 @@ function safeOrigin(url: string): string {
     return '(invalid url)';
   }
 }
+
+/**
+ * Electron gives certificate fingerprints as `sha256/<base64>`; Node and the settings file use
+ * upper-case colon hex (`AB:CD:…`). Normalise either form to colon hex for comparison.
+ */
+export function fingerprintToHex(fp: string): string {
+  const m = /^sha256\/([A-Za-z0-9+/=]+)$/.exec(fp.trim());
+  if (m) {
+    const bytes = Buffer.from(m[1]!, 'base64');
+    return [...bytes].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
+  }
+  return fp.trim().toUpperCase();
+}

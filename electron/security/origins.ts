@@ -28,6 +28,17 @@ export function originOf(url: string | undefined | null): string | null {
 export interface OriginPolicy {
   /** Origin of the configured PBX (`https://pbx.example.com:4444`), or null before the first connect. */
   pbxOrigin(): string | null;
+  /**
+   * Origins of the client's own loopback pages (the media engine page served by the local
+   * services server, `http://127.0.0.1:<port>`): media/HID permissions, never the preload API.
+   */
+  engineOrigins?(): readonly string[];
+}
+
+/** Is this URL a page of the client's own loopback server (media engine)? */
+export function isEngineOrigin(url: string | undefined | null, policy: OriginPolicy): boolean {
+  const o = originOf(url);
+  return !!o && !!policy.engineOrigins && policy.engineOrigins().includes(o);
 }
 
 /** Which kind of trusted page a frame URL belongs to, or null if none. */

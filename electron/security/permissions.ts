@@ -4,7 +4,7 @@
  * session.setPermissionRequestHandler / setPermissionCheckHandler / setDevicePermissionHandler
  * and the `select-hid-device` event in electron/main.ts.
  */
-import { classifyOrigin, type OriginPolicy } from './origins';
+import { classifyOrigin, isEngineOrigin, type OriginPolicy } from './origins';
 
 /** Permissions granted to the PBX origin (the hosted web client and its same-origin apps). */
 export const PBX_PERMISSIONS: ReadonlySet<string> = new Set([
@@ -16,6 +16,9 @@ export const PBX_PERMISSIONS: ReadonlySet<string> = new Set([
   'fullscreen',
   'clipboard-sanitized-write', // "copy" in the web client
 ]);
+
+/** Permissions of the media engine page (our own code on the loopback server). */
+export const ENGINE_PERMISSIONS: ReadonlySet<string> = new Set(['media', 'hid', 'display-capture', 'speaker-selection']);
 
 /** Permissions the launcher's own pages may use. */
 export const LAUNCHER_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
@@ -53,6 +56,11 @@ export interface PermissionDecision {
  * is what a `media` request asks for (audio/video; both are allowed for the PBX).
  */
 export function decidePermission(permission: string, requestingUrl: string | undefined, policy: OriginPolicy, opts: { disableHeadsets?: boolean } = {}): PermissionDecision {
+  if (isEngineOrigin(requestingUrl, policy)) {
+    if (permission === 'hid' && opts.disableHeadsets) return { granted: false, reason: 'headsets disabled (DISABLEHEADSETS)' };
+    if (ENGINE_PERMISSIONS.has(permission)) return { granted: true, reason: 'media engine' };
+    return { granted: false, reason: `${permission} is not granted to the media engine` };
+  }
   const kind = classifyOrigin(requestingUrl, policy);
   if (kind === 'pbx') {
     if (permission === 'hid' && opts.disableHeadsets) return { granted: false, reason: 'headsets disabled (DISABLEHEADSETS)' };

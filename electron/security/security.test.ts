@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  classifyOrigin, decideCertificateError, decideDevicePermission, decideExternalLink, decideNavigation, decidePermission,
+  classifyOrigin, decideCertificateError, fingerprintToHex, decideDevicePermission, decideExternalLink, decideNavigation, decidePermission,
   decideRedirect, decideWindowOpen, fixedOriginPolicy, isHeadsetHidDevice, originOf, parseLauncherArgv, resolveLauncherFile,
   secureWebPreferences, selectHidDevice, userArgs,
 } from './index';
@@ -38,6 +38,13 @@ describe('permission table', () => {
     }
     expect(decidePermission('hid', PBX, policy, { disableHeadsets: true })).toEqual({ granted: false, reason: 'headsets disabled (DISABLEHEADSETS)' });
     expect(decidePermission('media', undefined, policy).granted).toBe(false);
+    const withEngine = { ...policy, engineOrigins: () => ['http://127.0.0.1:4000'] };
+    expect(decidePermission('media', 'http://127.0.0.1:4000/media/engine/#token=x', withEngine).granted).toBe(true);
+    expect(decidePermission('hid', 'http://127.0.0.1:4000/', withEngine).granted).toBe(true);
+    expect(decidePermission('notifications', 'http://127.0.0.1:4000/', withEngine).granted).toBe(false);
+    expect(decidePermission('media', 'http://127.0.0.1:4001/', withEngine).granted).toBe(false);
+    expect(classifyOrigin('http://127.0.0.1:4000/', withEngine)).toBeNull(); // never the preload API
+    expect(decideDevicePermission('hid', 'http://127.0.0.1:4000', { vendorId: 0x0b0e }, withEngine).granted).toBe(true);
   });
   it('filters HID devices to headsets', () => {
     expect(isHeadsetHidDevice({ vendorId: 0x0b0e })).toBe(true); // Jabra
@@ -140,6 +147,10 @@ describe('argv', () => {
     const fp = 'sha256/' + 'A'.repeat(43) + '=';
     expect(parseLauncherArgv([`--trust-certificate=${fp}`]).options.trustCertificates).toEqual([fp]);
     expect(parseLauncherArgv(['--trust-certificate=anything']).options.trustCertificates).toBeUndefined();
+    const hex = Array(32).fill('AB').join(':');
+    expect(parseLauncherArgv([`--trust-certificate=${hex}`]).options.trustCertificates).toEqual([hex]);
+    expect(fingerprintToHex('sha256/' + Buffer.alloc(32, 0xab).toString('base64'))).toBe(hex);
+    expect(fingerprintToHex(hex.toLowerCase())).toBe(hex);
   });
   it('refuses links with control characters or too long', () => {
     expect(parseLauncherArgv(['tel:1\n--x']).link).toBeUndefined();

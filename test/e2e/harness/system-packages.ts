@@ -19,6 +19,7 @@ export const SYSTEM_PACKAGES: { pkg: string; bin: string }[] = [
   { pkg: 'nginx-light', bin: '/usr/sbin/nginx' },
   { pkg: 'openssl', bin: '/usr/bin/openssl' },
   { pkg: 'iproute2', bin: '/usr/sbin/ip' },
+  { pkg: 'tshark', bin: '/usr/bin/tshark' }, // media e2e: the recorded pcap must read as RTP
   { pkg: 'fonts-liberation', bin: '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf' },
   { pkg: 'dbus-daemon', bin: '/usr/bin/dbus-daemon' },
   { pkg: 'libsecret-tools', bin: '/usr/bin/secret-tool' },

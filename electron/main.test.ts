@@ -1,0 +1,175 @@
+/**
+ * The composition root with a mocked 'electron' (the only mock): real settings store, real trace
+ * files, real local services server (loopback), real security policy and windows service.
+ */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { electron, FakeBrowserWindow, FakeSession, FakeTray, FakeWebContents } from './adapters/electron/testing/fake-electron';
+
+vi.mock('electron', async () => (await import('./adapters/electron/testing/fake-electron')).electron);
+const { bootstrap } = await import('./main');
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+const running: { quit(): Promise<void> }[] = [];
+
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'main-test-'));
+  env = { XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') };
+  electron.app.removeAllListeners();
+  electron.ipcMain.removeAllListeners();
+  electron.ipcMain.handlers.clear();
+  electron.session.defaultSession = new FakeSession();
+  electron.app.paths = { appData: path.join(dir, 'appData'), temp: path.join(dir, 'tmp') };
+  electron.app.lock = true;
+  electron.app.isPackaged = true;
+  electron.app.quitCalled = 0;
+  electron.app.exitCode = undefined;
+  FakeBrowserWindow.all = [];
+});
+afterEach(async () => {
+  for (const r of running.splice(0)) await r.quit();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+async function start(args: string[]) {
+  const app = await bootstrap({ argv: ['/opt/myApps/myapps', ...args], env });
+  if (app) {
+    running.push({
+      quit: async () => {
+        const ev = { prevented: false, preventDefault() { this.prevented = true; } };
+        electron.app.emit('before-quit');
+        electron.app.emit('will-quit', ev);
+        await vi.waitFor(() => expect(electron.app.exitCode).toBe(0), { timeout: 10_000 });
+      },
+    });
+  }
+  return app;
+}
+
+describe('electron/main.ts', () => {
+  it('quits when another instance holds the lock', async () => {
+    electron.app.lock = false;
+    expect(await start([])).toBeUndefined();
+    expect(electron.app.quitCalled).toBe(1);
+    expect(FakeBrowserWindow.all).toHaveLength(0);
+  });
+
+  it('without a server shows the connect form in a locked-down window', async () => {
+    const app = await start(['--inspect=9229', '--remote-debugging-port=9222']);
+    expect(app).toBeDefined();
+    const main = app!.mainWindow as unknown as FakeBrowserWindow;
+    expect(main.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(main.options.webPreferences.preload).toMatch(/preload\.cjs$/);
+    expect(main.loaded).toEqual(['myapps-launcher://pages/connect.html']);
+    // the user data folder follows the original layout
+    expect(electron.app.paths.userData).toBe(path.join(dir, 'appData', 'innovaphone', 'myApps'));
+    // every preload method has an IPC channel; permission handlers are installed
+    expect(electron.ipcMain.handlers.has('myapps:connect')).toBe(true);
+    expect((electron.session.defaultSession as FakeSession).permissionRequest).toBeTypeOf('function');
+    // the services main wires are running (skipped lists only those without product ports)
+    const skipped = Object.keys(app!.services.skipped);
+    for (const s of ['hotkeys', 'activity', 'notifications', 'externalApps', 'media', 'settings', 'connector', 'logFlags', 'appProxy']) expect(skipped).not.toContain(s);
+    expect(app!.services.instances.settings).toBeDefined();
+    // the media engine page (local services server) gets media permission, nothing else
+    const ses = electron.session.defaultSession as FakeSession;
+    const engine = `${app!.services.server.config.http.replace('localhost', '127.0.0.1')}/media/engine`;
+    const ask = (perm: string, url: string) => { let g: boolean | undefined; ses.permissionRequest!(new FakeWebContents(), perm, (x: boolean) => (g = x), { requestingUrl: url }); return g; };
+    expect(ask('media', engine)).toBe(true);
+    expect(ask('notifications', engine)).toBe(false);
+    expect(ask('media', 'https://evil.example.com/')).toBe(false);
+    // tray built
+    const items = FakeTray.last!.menu.items.map((i: { id?: string }) => i.id).filter(Boolean);
+    expect(items).toEqual(['show', 'settings', 'autostart', 'show-in-taskbar', 'open-trace-folder', 'collect-logs', 'quit']);
+  });
+
+  it('connect form -> web client, with the PBX origin trusted and appclient-config served to it only', async () => {
+    const app = await start([]);
+    const main = app!.mainWindow as unknown as FakeBrowserWindow;
+    const connect = electron.ipcMain.handlers.get('myapps:connect')!;
+    const launcher = { senderFrame: { url: 'myapps-launcher://pages/connect.html' }, sender: main.webContents };
+    expect(await connect(launcher, { server: 'http://x' })).toMatchObject({ ok: true, value: { ok: false } });
+    expect(await connect({ senderFrame: { url: 'https://evil.example.com/' }, sender: main.webContents }, { server: 'pbx.example.com' })).toEqual({ ok: false, error: 'sender origin not trusted' });
+    expect(await connect(launcher, { server: 'pbx.example.com:4444' })).toEqual({ ok: true, value: { ok: true } });
+    expect(main.loaded.at(-1)).toBe('https://pbx.example.com:4444/PBX0/APPCLIENT/appclient.htm');
+    const sync = (url: string) => {
+      const ev: { senderFrame: { url: string }; returnValue?: any } = { senderFrame: { url } };
+      electron.ipcMain.emit('myapps:appclient-config-sync', ev);
+      return ev.returnValue;
+    };
+    const reply = sync('https://pbx.example.com:4444/PBX0/APPCLIENT/appclient.htm');
+    expect(reply.origin).toBe('https://pbx.example.com:4444');
+    expect(reply.config.bus).toMatch(/^ws:\/\/(127\.0\.0\.1|localhost):\d+\/bus$/);
+    expect(sync('https://other.example.com/')).toBeNull();
+    // The bus really accepts the PBX origin with the token, and refuses another origin.
+    const url = `${reply.config.bus}?token=${reply.config.token}&v=1`.replace('localhost', '127.0.0.1');
+    const open = (origin: string) => new Promise<string>((resolve) => {
+      const ws = new WebSocket(url, { headers: { Origin: origin } });
+      ws.on('message', (m) => { resolve(JSON.parse(String(m)).mt); ws.close(); });
+      ws.on('unexpected-response', (_req, res) => resolve(`http ${res.statusCode}`));
+      ws.on('error', () => resolve('error'));
+    });
+    expect(await open('https://pbx.example.com:4444')).toBe('Welcome');
+    expect(await open('https://evil.example.com')).not.toBe('Welcome');
+    // detach an app from the web client; it is persisted and its window uses the secure preferences
+    const pbxSender = { senderFrame: { url: 'https://pbx.example.com:4444/PBX0/APPCLIENT/appclient.htm' }, sender: main.webContents };
+    const detach = electron.ipcMain.handlers.get('myapps:detachApp')!;
+    expect(await detach(pbxSender, { app: 'chat', url: 'https://pbx.example.com:4444/PBX0/APPCLIENT/appclient.htm?app=chat' })).toEqual({ ok: true, value: { ok: true } });
+    expect(await detach(pbxSender, { app: 'x', url: 'https://evil.example.com/' })).toEqual({ ok: true, value: { ok: false, error: 'app url is not of the PBX origin' } });
+    expect(await detach(launcher, { app: 'chat', url: 'https://pbx.example.com:4444/x' })).toEqual({ ok: false, error: 'not allowed from launcher pages' });
+    const appWin = FakeBrowserWindow.all.at(-1)!;
+    expect(appWin.loaded).toEqual(['https://pbx.example.com:4444/PBX0/APPCLIENT/appclient.htm?app=chat']);
+    expect(appWin.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true });
+    appWin.close(); // the user closes it: the web client is told to show the app again
+    expect(main.webContents.sent).toContainEqual({ channel: 'myapps:event', payload: { event: 'appAttached', payload: { app: 'chat' } } });
+    // the server is remembered (user settings file, atomic write)
+    await vi.waitFor(async () => expect(await fs.readFile(path.join(dir, 'appData', 'innovaphone', 'myApps', 'settings.json'), 'utf8')).toContain('pbx.example.com:4444'));
+  });
+
+  it('--server preset loads the web client; links from a second instance are sanitised; policy applies to new webContents', async () => {
+    const app = await start(['--server=pbx.example.com', 'tel:--inspect']);
+    const main = app!.mainWindow as unknown as FakeBrowserWindow;
+    expect(main.loaded).toEqual(['https://pbx.example.com/PBX0/APPCLIENT/appclient.htm']);
+    main.visible = false;
+    electron.app.emit('second-instance', {}, ['/opt/myApps/myapps', '--', 'sip:alice@example.com', '--inspect'], '/');
+    expect(main.visible).toBe(true);
+    // a new webContents gets the navigation policy
+    const wc = new FakeWebContents();
+    wc.url = 'https://pbx.example.com/PBX0/APPCLIENT/appclient.htm';
+    electron.app.emit('web-contents-created', {}, wc);
+    const e = { url: 'https://www.example.com/', prevented: false, preventDefault() { this.prevented = true; } };
+    wc.emit('will-navigate', e);
+    expect(e.prevented).toBe(true);
+    expect(electron.shell.external).toContain('https://www.example.com/');
+  });
+
+  it('refuses untrusted certificates and shows the error page; closing hides into the tray', async () => {
+    const app = await start(['--server=pbx.example.com']);
+    const main = app!.mainWindow as unknown as FakeBrowserWindow;
+    let trusted: boolean | undefined;
+    const ev = { prevented: false, preventDefault() { this.prevented = true; } };
+    electron.app.emit('certificate-error', ev, main.webContents, 'https://pbx.example.com/PBX0/APPCLIENT/appclient.htm', 'net::ERR_CERT_AUTHORITY_INVALID', { fingerprint: 'sha256/' + Buffer.alloc(32, 7).toString('base64'), subjectName: 'pbx', issuerName: 'x', validStart: 0, validExpiry: 0 }, (t: boolean) => (trusted = t), true);
+    expect(trusted).toBe(false);
+    expect(ev.prevented).toBe(false);
+    expect(main.loaded.at(-1)).toBe('myapps-launcher://pages/error.html');
+    const state = await electron.ipcMain.handlers.get('myapps:getConnectState')!({ senderFrame: { url: 'myapps-launcher://pages/error.html' }, sender: main.webContents }, undefined);
+    expect(state.value.failure).toMatchObject({ kind: 'certificate', certificate: { fingerprint256: Array(32).fill('07').join(':') } });
+    // trusting exactly that certificate pins it and retries; the next certificate-error is accepted
+    const trust = electron.ipcMain.handlers.get('myapps:trustCertificate')!;
+    const sender = { senderFrame: { url: 'myapps-launcher://pages/error.html' }, sender: main.webContents };
+    expect(await trust(sender, { origin: 'https://pbx.example.com', fingerprint256: Array(32).fill('08').join(':') })).toMatchObject({ ok: true, value: { ok: false } });
+    expect(await trust(sender, { origin: 'https://pbx.example.com', fingerprint256: Array(32).fill('07').join(':') })).toEqual({ ok: true, value: { ok: true } });
+    expect(main.loaded.at(-1)).toBe('https://pbx.example.com/PBX0/APPCLIENT/appclient.htm');
+    const ev2 = { prevented: false, preventDefault() { this.prevented = true; } };
+    electron.app.emit('certificate-error', ev2, main.webContents, 'https://pbx.example.com/x', 'net::ERR_CERT_AUTHORITY_INVALID', { fingerprint: 'sha256/' + Buffer.alloc(32, 7).toString('base64') }, (t: boolean) => (trusted = t), true);
+    expect(trusted).toBe(true);
+    // close -> hide (tray present)
+    main.visible = true;
+    main.close();
+    expect(main.visible).toBe(false);
+    expect(main.destroyed).toBe(false);
+  });
+});

@@ -1,0 +1,364 @@
+/**
+ * The composition root of the Electron product. It only glues: Electron adapters
+ * (electron/adapters/electron/*) are built here and handed to the Electron-free services
+ * (createPlatformServices, electron/windows, electron/security). See docs/security.md for the
+ * policy applied here and docs/packaging.md for how this file is bundled (dist/main.cjs).
+ */
+import * as path from 'node:path';
+import { app, BrowserWindow, session } from 'electron';
+import { createTraceFiles, collectLogs } from './log';
+import { createPlatformServices, type PlatformServices } from './services';
+import { SettingsStore, SettingsError, type SettingKey } from './settings';
+import type { ManagedSettingsReader } from './settings/ports';
+import type { CertificatePin } from './settings/schema';
+import { parseServerString } from './connect/server-string';
+import { certificateDecision, failureFromChromiumError, makeFailure } from './connect';
+import {
+  classifyOrigin, createPreloadDispatcher, decideCertificateError, fingerprintToHex, launcherPageUrl, originOf, parseLauncherArgv, secureWebPreferences, userArgs,
+  type OriginPolicy,
+} from './security';
+import { createLauncherController, createWindowsService, WindowStateStore, type LauncherController, type WindowSettings, type WindowsService } from './windows';
+import { applySessionPolicy, applyWebContentsPolicy, type PolicyDeps } from './adapters/electron/security';
+import { registerPreloadIpc } from './adapters/electron/ipc';
+import { handleLauncherScheme, registerLauncherScheme } from './adapters/electron/launcher-protocol';
+import { createFileLocations, useInnovaphoneUserData } from './adapters/electron/file-locations';
+import { electronShell, ElectronTray, ElectronWindowHost } from './adapters/electron/windows';
+import { createAutostart } from './adapters/electron/autostart';
+import { createIdleClock } from './adapters/electron/idle-clock';
+import { createProtocolRegistrar } from './adapters/electron/protocol-registrar';
+import { createSelectionReader } from './adapters/electron/selection';
+import { createNotifier } from './adapters/electron/notifier';
+import { createKeyListener } from './adapters/electron/key-listener';
+import { createAttention, createWindowFocus } from './adapters/electron/window-focus';
+import { electronMediaEngineHost } from './adapters/electron/media-engine';
+import { electronUpstream, installAppProxy } from './adapters/electron/appproxy-protocol';
+import { createProxyResolver } from './adapters/electron/proxy-resolver';
+import { createSafeStorageCipher, safeStorageAvailable } from './adapters/electron/safe-storage';
+import { EncryptedFileCredentialStore, LocalKeyCipher } from './connect/credentials';
+import { NodeSpawner } from './adapters/linux/spawner';
+import { LinuxManagedSettingsReader } from '../native/linux/managed';
+import { MacManagedSettingsReader } from '../native/mac/managed';
+import { WindowsManagedSettingsReader } from '../native/win/managed';
+
+export const APP_ID = 'com.innovaphone.myapps';
+export const PRODUCT_NAME = 'myApps';
+/** Build number stamped by scripts/build.mjs (esbuild `define`); "dev" when run from source. */
+declare const __MYAPPS_BUILD__: string | undefined;
+const BUILD = typeof __MYAPPS_BUILD__ === 'string' ? __MYAPPS_BUILD__ : 'dev';
+
+export interface RunningApp {
+  services: PlatformServices;
+  windows: WindowsService;
+  controller: LauncherController;
+  mainWindow: BrowserWindow;
+  settingsPins(): CertificatePin[];
+}
+
+/** Where dist/ lives (main.cjs, preload.cjs, renderer/, icons/). */
+function distDir(): string {
+  return __dirname;
+}
+
+/** Managed settings (installer/MDM), per OS: registry, defaults, /etc/innovaphone/myApps/*.json. */
+function managedReaders(): ManagedSettingsReader[] {
+  if (process.platform === 'win32') return [new WindowsManagedSettingsReader()];
+  if (process.platform === 'darwin') return [new MacManagedSettingsReader()];
+  return [new LinuxManagedSettingsReader()];
+}
+
+export interface BootstrapOptions {
+  argv?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp | undefined> {
+  const env = opts.env ?? process.env;
+  const argv = opts.argv ?? process.argv;
+  registerLauncherScheme();
+  useInnovaphoneUserData();
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+
+  const first = parseLauncherArgv(userArgs(argv, app.isPackaged));
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return undefined;
+  }
+
+  let quitting = false;
+  let running: RunningApp | undefined;
+  const pendingLinks: string[] = first.link ? [first.link] : [];
+  const handleLink = (link: string, origin: string): void => {
+    const links = running?.services.instances.links as { handleLink(l: string, o?: string): unknown } | undefined;
+    if (links) links.handleLink(link, origin);
+    else if (running) running.windows.showMain();
+    else pendingLinks.push(link);
+  };
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  app.on('second-instance', (_e, argv) => {
+    const p = parseLauncherArgv(userArgs(argv, app.isPackaged));
+    if (p.link) handleLink(p.link, 'second-instance');
+    else running?.windows.showMain();
+  });
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    const p = parseLauncherArgv([url]);
+    if (p.link) handleLink(p.link, 'open-url');
+  });
+
+  let engineOrigins: string[] = [];
+  const origins: OriginPolicy = { pbxOrigin: () => running?.controller.pbxOrigin() ?? null, engineOrigins: () => engineOrigins };
+  let logger: PolicyDeps['logger'] = { trace() {}, warn: (m, d) => console.warn(m, d ?? ''), error: (m, d) => console.error(m, d ?? '') };
+  let disableHeadsets = false;
+  const policy: PolicyDeps = {
+    origins,
+    get logger() {
+      return logger;
+    },
+    disableHeadsets: () => disableHeadsets,
+    onInternalLink: (url) => handleLink(url, 'page'),
+  };
+  app.on('web-contents-created', (_e, contents) => applyWebContentsPolicy(contents, policy));
+  app.on('certificate-error', (event, contents, url, error, certificate, callback, isMainFrame) => {
+    // Pins: --trust-certificate (demo/tests) and certificates the user accepted for this origin (settings).
+    const origin = originOf(url) ?? '';
+    const fingerprint256 = fingerprintToHex(certificate.fingerprint);
+    const cliPins = (first.options.trustCertificates ?? []).map(fingerprintToHex);
+    const decision = decideCertificateError(url, fingerprint256, cliPins);
+    const pinned = running ? certificateDecision({ origin, certificate: { fingerprint256 } }, running.settingsPins()) === 'allow' : false;
+    if (decision.allow || pinned) {
+      event.preventDefault();
+      callback(true);
+      return;
+    }
+    callback(false);
+    logger.warn('certificate refused', { url: url.slice(0, 200), error, reason: decision.reason });
+    if (isMainFrame && running && contents === running.mainWindow.webContents) {
+      running.controller.loadFailed(makeFailure('certificate', url, { code: error, certificate: { fingerprint256, subject: certificate.subjectName, issuer: certificate.issuerName, validFrom: certificate.validStart, validTo: certificate.validExpiry } as never }));
+    }
+  });
+
+  await app.whenReady();
+
+  const files = createFileLocations(process.platform, env);
+  const traces = createTraceFiles({ dir: files.logs, argv });
+  logger = traces.main;
+  const settings = await SettingsStore.open({ userData: files.userData, logger, managed: managedReaders() });
+  disableHeadsets = settings.get('disableHeadsets') === true;
+  const identity = { name: PRODUCT_NAME, version: app.getVersion(), build: BUILD, platform: process.platform };
+
+  const ses = session.defaultSession;
+  applySessionPolicy(ses, policy);
+  handleLauncherScheme(ses, path.join(distDir(), 'renderer'), logger);
+
+  const preload = path.join(distDir(), 'preload.cjs');
+  const icon = path.join(distDir(), 'icons', 'icon.png');
+  const mainWindow = new BrowserWindow({
+    width: 1024,
+    height: 720,
+    show: false,
+    title: PRODUCT_NAME,
+    icon,
+    autoHideMenuBar: true,
+    webPreferences: secureWebPreferences(preload),
+  });
+
+  const osCipher = safeStorageAvailable();
+  if (!osCipher) logger.warn('no OS credential store (safeStorage); proxy credentials are kept with a local key file');
+  const services = await createPlatformServices(
+    {
+      logger,
+      traces,
+      files,
+      settings,
+      managedSettings: managedReaders(),
+      idleClock: createIdleClock(),
+      protocolRegistrar: createProtocolRegistrar(),
+      keyListener: createKeyListener(),
+      selectionReader: createSelectionReader(),
+      notifier: createNotifier({ icon }),
+      attention: createAttention(() => mainWindow),
+      windowFocus: createWindowFocus(() => mainWindow),
+      spawner: new NodeSpawner(),
+      mediaEngineHost: electronMediaEngineHost({ logger, session: ses }),
+      appProxyUpstream: electronUpstream(ses),
+      proxyResolver: createProxyResolver(ses),
+      credentialStore: new EncryptedFileCredentialStore(
+        path.join(files.userData, 'proxy-credentials.json'),
+        osCipher ? createSafeStorageCipher() : new LocalKeyCipher(path.join(files.localData, 'proxy-credentials.key')),
+        logger,
+      ),
+    },
+    { disableLocalhost: settings.get('disableLocalhost') === true, launcher: identity },
+  );
+  for (const [name, why] of Object.entries(services.skipped)) logger.trace('App', 'service not started', { name, why });
+  // The media engine page lives on the local services server (both host spellings).
+  const engineOrigin = originOf(services.server.config.http);
+  engineOrigins = engineOrigin ? [engineOrigin, engineOrigin.replace('//localhost:', '//127.0.0.1:')] : [];
+  const appProxy = services.instances.appProxy as Parameters<typeof installAppProxy>[1] | undefined;
+  if (appProxy) installAppProxy(ses, appProxy, logger);
+
+  const host = new ElectronWindowHost({ main: mainWindow, isQuitting: () => quitting, icon, preload });
+  const windowSettings: WindowSettings = {
+    get: (k) => settings.get(k),
+    isForced: (k) => settings.resolve(k).source === 'pbx-forced',
+    set: async (k, v) => {
+      await settings.set(k, v);
+    },
+    onChange: (cb) => settings.onChange(() => cb()),
+  };
+  let tray: ElectronTray | undefined;
+  try {
+    tray = new ElectronTray(path.join(distDir(), 'icons', 'tray.png'));
+  } catch (err) {
+    logger.warn('no tray icon on this desktop', { error: String(err) });
+  }
+  let settingsWindow: BrowserWindow | undefined;
+  const openSettingsWindow = (): void => {
+    if (settingsWindow && !settingsWindow.isDestroyed()) {
+      settingsWindow.show();
+      settingsWindow.focus();
+      return;
+    }
+    settingsWindow = new BrowserWindow({ width: 720, height: 760, title: `${PRODUCT_NAME} – Advanced settings`, icon, autoHideMenuBar: true, webPreferences: secureWebPreferences(preload) });
+    void settingsWindow.loadURL(launcherPageUrl('settings.html'));
+  };
+  const collect = async (): Promise<string> => {
+    const r = await collectLogs({
+      logsDir: files.logs,
+      outDir: path.join(files.localData, 'collected-logs'),
+      settings: settings.view(),
+      version: { app: app.getVersion(), build: BUILD, ...process.versions, platform: process.platform, arch: process.arch },
+      flush: () => traces.flush(),
+    });
+    return r.zipPath;
+  };
+  const windows = createWindowsService({
+    host,
+    tray,
+    autostart: createAutostart({ appId: APP_ID, name: PRODUCT_NAME, icon, env }),
+    shell: electronShell,
+    settings: windowSettings,
+    store: new WindowStateStore(files.userData, logger),
+    logger,
+    platform: process.platform,
+    traceFolder: files.logs,
+    isPbxUrl: (u) => origins.pbxOrigin() !== null && new URL(u).origin === origins.pbxOrigin(),
+    actions: { quit: () => app.quit(), openSettings: openSettingsWindow, collectLogs: collect },
+  });
+
+  const serverFromCli = first.options.server ?? (env.MYAPPS_SERVER || undefined);
+  const controller = createLauncherController({
+    logger,
+    identity,
+    parseServer: parseServerString,
+    server: () => serverFromCli ?? String(settings.get('server') ?? ''),
+    serverLocked: () => serverFromCli !== undefined || settings.resolve('server').source === 'managed',
+    saveServer: async (canonical) => {
+      if (serverFromCli === undefined) await settings.set('server', canonical);
+    },
+    setPbxOrigin: (o) => services.setPbxOrigin(o),
+    loadMain: (url) => void mainWindow.loadURL(url).catch(() => undefined),
+    openSettingsWindow,
+    appClientConfig: () => services.server.config,
+    settings: {
+      snapshot: () => settings.view().map((v) => ({ key: v.key, value: v.value, source: v.source, forced: v.source === 'pbx-forced', locked: v.locked, ...(v.lockedBy ? { lockedBy: v.lockedBy } : {}) })),
+      warnings: () => [...settings.warnings],
+      set: async (key, value) => {
+        try {
+          await settings.set(key as SettingKey, value);
+          return { ok: true };
+        } catch (err) {
+          return { ok: false, error: err instanceof SettingsError ? err.message : String(err) };
+        }
+      },
+      reset: async (key) => {
+        try {
+          await settings.reset(key as SettingKey);
+          return { ok: true };
+        } catch (err) {
+          return { ok: false, error: String((err as Error).message ?? err) };
+        }
+      },
+    },
+    windows,
+    collectLogs: collect,
+    openTraceFolder: () => electronShell.openPath(files.logs),
+    pinCertificate: async (origin, fingerprint256) => {
+      const pins = (settings.get('trustedCertificates') ?? []).filter((p) => p.origin !== origin);
+      await settings.set('trustedCertificates', [...pins, { origin, fingerprint256, addedAt: new Date().toISOString() }]);
+    },
+  });
+
+  const dispatcher = createPreloadDispatcher({ handlers: controller.handlers, origins, logger });
+  const ipc = registerPreloadIpc({ dispatcher, origins, logger, appClientConfig: () => services.server.config });
+  windows.onAppAttached((appId) => ipc.emit([mainWindow.webContents], 'appAttached', { app: appId }));
+  settings.onChange(() => {
+    disableHeadsets = settings.get('disableHeadsets') === true;
+    const snapshot = { settings: settings.view().map((v) => ({ key: v.key, value: v.value as never, source: v.source, forced: v.source === 'pbx-forced', locked: v.locked })) };
+    const targets = [mainWindow.webContents, ...(settingsWindow && !settingsWindow.isDestroyed() ? [settingsWindow.webContents] : [])];
+    ipc.emit(targets, 'settingsChanged', snapshot);
+  });
+
+  mainWindow.on('close', (event) => {
+    if (windows.closeAction(quitting) === 'hide') {
+      event.preventDefault();
+      mainWindow.hide();
+      return;
+    }
+    windows.rememberMainBounds();
+  });
+  let boundsTimer: NodeJS.Timeout | undefined;
+  const rememberBounds = (): void => {
+    clearTimeout(boundsTimer);
+    boundsTimer = setTimeout(() => !mainWindow.isDestroyed() && windows.rememberMainBounds(), 1000);
+  };
+  mainWindow.on('moved', rememberBounds);
+  mainWindow.on('resized', rememberBounds);
+  mainWindow.webContents.on('did-fail-load', (_e, code, description, url, isMainFrame) => {
+    // -3 = ERR_ABORTED (a newer navigation replaced this one); certificate errors come through 'certificate-error'.
+    if (isMainFrame && code !== -3 && !url.startsWith('myapps-launcher:')) controller.loadFailed(failureFromChromiumError(code, description, url));
+  });
+  mainWindow.once('ready-to-show', () => {
+    if (!first.options.hidden) mainWindow.show();
+  });
+  // Detached app windows of the last session come back once the web client (PBX origin) is up.
+  let restored = false;
+  mainWindow.webContents.on('did-finish-load', () => {
+    if (restored || classifyOrigin(mainWindow.webContents.getURL(), origins) !== 'pbx') return;
+    restored = true;
+    windows.restoreDetached();
+  });
+
+  app.on('window-all-closed', () => {
+    if (!tray) app.quit();
+  });
+  app.on('activate', () => windows.showMain());
+  app.on('will-quit', (event) => {
+    if (!running) return;
+    const r = running;
+    running = undefined;
+    event.preventDefault();
+    clearTimeout(boundsTimer);
+    void (async () => {
+      ipc.dispose();
+      await windows.close();
+      await services.close().catch(() => undefined);
+      await settings.flush().catch(() => undefined);
+      await traces.close().catch(() => undefined);
+      void r;
+      app.exit(0);
+    })();
+  });
+
+  running = { services, windows, controller, mainWindow, settingsPins: () => settings.get('trustedCertificates') ?? [] };
+  await windows.start();
+  controller.start();
+  for (const l of first.ignored) logger.trace('App', 'command-line argument ignored', { arg: l.arg, reason: l.reason });
+  for (const link of pendingLinks.splice(0)) handleLink(link, 'argv');
+  return running;
+}
+
+// Started by Electron (dist/main.cjs); a unit test imports bootstrap() with a mocked 'electron'.
+if (process.versions.electron) void bootstrap();

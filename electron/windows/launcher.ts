@@ -1,0 +1,204 @@
+/**
+ * What the main window shows (connect form, web client, error page) and the handlers of the
+ * preload contract (contract/preload.ts) behind it. Electron-free: the composition root gives it
+ * functions that load URLs and open windows.
+ */
+import type { AppClientConfig } from '../../contract/bus';
+import type { PreloadResponse } from '../../contract/preload';
+import type { PreloadHandlers } from '../security/ipc-guard';
+import { launcherPageUrl } from '../security/launcher-pages';
+import type { Logger } from '../platform';
+import type { WindowsService } from './index';
+
+export interface ParsedServerLike {
+  ok: true;
+  url: string;
+  origin: string;
+  canonical: string;
+}
+export type ServerParser = (input: unknown) => ParsedServerLike | { ok: false; error: string };
+
+/** Why the web client did not load (electron/connect/flow ConnectFailure). */
+export interface LoadFailure {
+  kind: string;
+  title: string;
+  message: string;
+  url: string;
+  status?: number;
+  code?: string;
+  certificate?: { fingerprint256: string };
+}
+
+/** The settings the launcher pages see and change (adapter over electron/settings SettingsStore). */
+export interface LauncherSettings {
+  snapshot(): { key: string; value: unknown; source: string; forced: boolean; locked?: boolean; lockedBy?: 'pbx' | 'installer' }[];
+  warnings?(): string[];
+  set(key: string, value: unknown): Promise<{ ok: true } | { ok: false; error: string }>;
+  reset(key: string): Promise<{ ok: true } | { ok: false; error: string }>;
+}
+
+export interface LauncherControllerOptions {
+  logger: Logger;
+  identity: { name: string; version: string; build: string; platform: string };
+  parseServer: ServerParser;
+  /** The stored server string (user or installer layer). */
+  server(): string;
+  /** The installer/MDM preset it and the user cannot change it. */
+  serverLocked(): boolean;
+  saveServer(canonical: string): Promise<void>;
+  /** Point the security policy and the bus at the new PBX origin. */
+  setPbxOrigin(origin: string | undefined): void;
+  loadMain(url: string): void;
+  openSettingsWindow(): void;
+  appClientConfig(): AppClientConfig | undefined;
+  settings?: LauncherSettings;
+  windows?: WindowsService;
+  collectLogs?(): Promise<string>;
+  openTraceFolder?(): Promise<void>;
+  /** Keep a certificate pin (settings `trustedCertificates`). */
+  pinCertificate?(origin: string, fingerprint256: string): Promise<void>;
+}
+
+export interface LauncherController {
+  readonly handlers: PreloadHandlers;
+  /** Show the web client if a server is known, else the connect form. */
+  start(): void;
+  /** The main frame failed to load (network or certificate): show the error page. */
+  loadFailed(failure: LoadFailure): void;
+  pbxOrigin(): string | null;
+  currentWebClientUrl(): string | undefined;
+}
+
+export function createLauncherController(o: LauncherControllerOptions): LauncherController {
+  let current: ParsedServerLike | undefined;
+  let lastError: { error: string; url: string; failure?: LoadFailure } | undefined;
+
+  function use(server: string): { ok: true } | { ok: false; error: string } {
+    const p = o.parseServer(server);
+    if (!p.ok) return p;
+    current = p;
+    lastError = undefined;
+    o.setPbxOrigin(p.origin);
+    o.logger.trace('App', 'loading web client', { url: p.url });
+    o.loadMain(p.url);
+    return { ok: true };
+  }
+
+  function showConnect(): void {
+    o.loadMain(launcherPageUrl('connect.html'));
+  }
+
+  const handlers: PreloadHandlers = {
+    getInfo: () => ({ api: 1 as const, ...o.identity }),
+    getConfig: () => {
+      const c = o.appClientConfig();
+      if (!c) throw new Error('local services not running');
+      return c;
+    },
+    getConnectState: () => ({
+      server: current?.canonical ?? o.server(),
+      locked: o.serverLocked(),
+      ...(lastError ? { error: lastError.error, url: lastError.url } : {}),
+      // The response schema passes the failure's extra fields (certificate details) through.
+      ...(lastError?.failure ? { failure: lastError.failure as PreloadResponse<'getConnectState'>['failure'] } : {}),
+    }),
+    trustCertificate: async ({ origin, fingerprint256 }) => {
+      const f = lastError?.failure;
+      const presented = f?.certificate?.fingerprint256;
+      let failedOrigin: string | undefined;
+      try {
+        failedOrigin = f ? new URL(f.url).origin : undefined;
+      } catch {
+        failedOrigin = undefined;
+      }
+      if (!f || f.kind !== 'certificate' || !presented) return { ok: false as const, error: 'No certificate is waiting for a decision.' };
+      if (failedOrigin !== new URL(origin).origin || presented.toUpperCase() !== fingerprint256.toUpperCase()) {
+        o.logger.warn('trustCertificate refused: not the certificate that was presented', { origin });
+        return { ok: false as const, error: 'This is not the certificate the server presented.' };
+      }
+      if (!o.pinCertificate) return { ok: false as const, error: 'Certificates cannot be trusted here.' };
+      await o.pinCertificate(failedOrigin, presented.toUpperCase());
+      o.logger.warn('certificate trusted by the user', { origin: failedOrigin, fingerprint256: presented });
+      const s = current?.canonical ?? o.server();
+      if (s) use(s);
+      return { ok: true as const };
+    },
+    connect: async ({ server }) => {
+      if (o.serverLocked() && server.trim() !== o.server()) return { ok: false as const, error: 'The server is preset by your administrator.' };
+      const p = o.parseServer(server);
+      if (!p.ok) return { ok: false as const, error: p.error };
+      await o.saveServer(p.canonical);
+      return use(p.canonical);
+    },
+    retry: () => {
+      const s = current?.canonical ?? o.server();
+      if (s && use(s).ok) return { ok: true as const };
+      showConnect();
+      return { ok: true as const };
+    },
+    changeServer: () => {
+      showConnect();
+      return { ok: true as const };
+    },
+    openSettings: () => {
+      o.openSettingsWindow();
+      return { ok: true as const };
+    },
+    showWindow: () => {
+      o.windows?.showMain();
+      return { ok: true as const };
+    },
+  };
+  if (o.settings) {
+    const s = o.settings;
+    handlers['settings.get'] = () => ({ settings: s.snapshot().map((x) => ({ ...x, value: x.value as never })), warnings: s.warnings?.() ?? [] });
+    handlers['settings.set'] = ({ key, value }) => s.set(key, value);
+    handlers['settings.reset'] = ({ key }) => s.reset(key);
+  }
+  if (o.collectLogs) {
+    const c = o.collectLogs;
+    handlers.collectLogs = async () => ({ path: await c() });
+  }
+  if (o.openTraceFolder) {
+    const f = o.openTraceFolder;
+    handlers.openTraceFolder = async () => {
+      await f();
+      return { ok: true as const };
+    };
+  }
+  if (o.windows) {
+    const w = o.windows;
+    handlers.detachApp = (req) => w.detachApp(req);
+    handlers.attachApp = ({ app }) => {
+      w.attachApp(app);
+      return { ok: true as const };
+    };
+    handlers.getDetachedApps = () => ({ apps: w.getDetachedApps() });
+    handlers.setBadge = ({ count }) => {
+      w.setBadge(count);
+      return { ok: true as const };
+    };
+  }
+
+  return {
+    handlers,
+    start() {
+      const s = o.server();
+      if (s) {
+        const r = use(s);
+        if (r.ok) return;
+        o.logger.warn('stored server string is invalid; showing the connect form', { error: r.error });
+        lastError = { error: r.error, url: '' };
+      }
+      o.setPbxOrigin(undefined);
+      showConnect();
+    },
+    loadFailed(failure) {
+      lastError = { error: failure.message, url: failure.url, failure };
+      o.logger.warn('web client not loaded', { url: failure.url, kind: failure.kind, error: failure.message });
+      o.loadMain(launcherPageUrl('error.html'));
+    },
+    pbxOrigin: () => current?.origin ?? null,
+    currentWebClientUrl: () => current?.url,
+  };
+}

@@ -1,0 +1,244 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memoryLogger, silentLogger } from '../platform';
+import {
+  autostartDesktopEntry, buildTrayMenu, createWindowsService, dockedBounds, isVisible, placeWindow, quoteExecArg, TrayIds,
+  WindowStateStore, XdgAutostart, xdgAutostartDir,
+  type AppWindowHandle, type DisplayInfo, type Rect, type TrayMenuItem, type WindowHost, type WindowSettingKey, type WindowSettings,
+} from './index';
+
+const D1: DisplayInfo = { id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1040 } };
+const D2: DisplayInfo = { id: 2, bounds: { x: 1920, y: 0, width: 1280, height: 1024 }, workArea: { x: 1920, y: 30, width: 1280, height: 994 } };
+
+let dir: string;
+beforeEach(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'win-test-')); });
+afterEach(async () => { await fs.rm(dir, { recursive: true, force: true }); });
+
+describe('geometry', () => {
+  it('docks to the work area edge', () => {
+    expect(dockedBounds(D1.workArea, 'left', 400)).toEqual({ x: 0, y: 0, width: 400, height: 1040 });
+    expect(dockedBounds(D1.workArea, 'right', 400)).toEqual({ x: 1520, y: 0, width: 400, height: 1040 });
+    expect(dockedBounds(D2.workArea, 'right', 5000)).toEqual({ x: 2560, y: 30, width: 640, height: 994 }); // at most half
+    expect(dockedBounds(D2.workArea, 'left', 10)).toEqual({ x: 1920, y: 30, width: 320, height: 994 }); // at least the minimum
+  });
+  it('docks on the display the window is on', () => {
+    expect(placeWindow({ saved: { x: 2000, y: 100, width: 800, height: 600 }, docking: 'left', dockWidth: 400, displays: [D1, D2] })).toEqual({ x: 1920, y: 30, width: 400, height: 994 });
+  });
+  it('keeps visible bounds, recentres lost windows', () => {
+    expect(placeWindow({ saved: { x: 100, y: 100, width: 800, height: 600 }, docking: 'none', displays: [D1] })).toEqual({ x: 100, y: 100, width: 800, height: 600 });
+    // saved on a display that is gone
+    expect(placeWindow({ saved: { x: 2500, y: 100, width: 800, height: 600 }, docking: 'none', displays: [D1] })).toEqual({ x: 448, y: 160, width: 1024, height: 720 });
+    expect(isVisible({ x: 1870, y: 100, width: 800, height: 600 }, [D1])).toBe(false); // only 50 px visible
+    expect(isVisible({ x: 1800, y: 100, width: 800, height: 600 }, [D1])).toBe(true);
+    expect(isVisible({ x: NaN, y: 0, width: 10, height: 10 }, [D1])).toBe(false);
+    expect(placeWindow({ docking: 'none', displays: [] })).toEqual({ x: 0, y: 0, width: 1024, height: 720 });
+    // too big for the work area -> shrunk
+    expect(placeWindow({ saved: { x: 0, y: 0, width: 4000, height: 3000 }, docking: 'none', displays: [D1] })).toEqual({ x: 0, y: 0, width: 1920, height: 1040 });
+  });
+});
+
+describe('tray menu model', () => {
+  it('has the items of the spec with states', () => {
+    const m = buildTrayMenu({ autostart: true, autostartLocked: false, showInTaskbar: false, showInTaskbarLocked: true, platform: 'win32' });
+    expect(m.filter((i) => i.type !== 'separator').map((i) => i.id)).toEqual(['show', 'settings', 'autostart', 'show-in-taskbar', 'open-trace-folder', 'collect-logs', 'quit']);
+    expect(m.find((i) => i.id === 'autostart')).toMatchObject({ type: 'checkbox', checked: true, enabled: true });
+    expect(m.find((i) => i.id === 'show-in-taskbar')).toMatchObject({ checked: false, enabled: false });
+    const mac = buildTrayMenu({ autostart: false, autostartLocked: true, showInTaskbar: true, showInTaskbarLocked: false, platform: 'darwin', collecting: true });
+    expect(mac.some((i) => i.id === 'show-in-taskbar')).toBe(false);
+    expect(mac.find((i) => i.id === 'collect-logs')?.enabled).toBe(false);
+  });
+});
+
+describe('XDG autostart', () => {
+  it('quotes Exec arguments', () => {
+    expect(quoteExecArg('/opt/myApps/myapps')).toBe('/opt/myApps/myapps');
+    expect(quoteExecArg('/home/a b/My$App.AppImage')).toBe('"/home/a b/My\\$App.AppImage"');
+    expect(quoteExecArg('50%')).toBe('50%%');
+    expect(() => quoteExecArg('a\nb')).toThrow();
+    expect(autostartDesktopEntry({ name: 'myApps', exec: '/opt/my Apps/myapps', args: ['--hidden'] })).toContain('Exec="/opt/my Apps/myapps" --hidden\n');
+  });
+  it('writes and removes the entry', async () => {
+    const d = xdgAutostartDir({ XDG_CONFIG_HOME: dir }, '/home/x');
+    expect(d).toBe(path.join(dir, 'autostart'));
+    expect(xdgAutostartDir({ XDG_CONFIG_HOME: 'relative' }, '/home/x')).toBe('/home/x/.config/autostart');
+    const a = new XdgAutostart({ dir: d, id: 'com.innovaphone.myapps', name: 'myApps', exec: '/opt/myApps/myapps' });
+    expect(await a.isEnabled()).toBe(false);
+    await a.setEnabled(true, { hidden: true });
+    const text = await fs.readFile(path.join(d, 'com.innovaphone.myapps.desktop'), 'utf8');
+    expect(text).toMatch(/^\[Desktop Entry\]\nType=Application\nName=myApps\n/);
+    expect(text).toContain('Exec=/opt/myApps/myapps --hidden\n');
+    expect((await fs.stat(a.file)).mode & 0o777).toBe(0o644);
+    expect(await a.isEnabled()).toBe(true);
+    await fs.writeFile(a.file, text + 'Hidden=true\n');
+    expect(await a.isEnabled()).toBe(false);
+    await a.setEnabled(false);
+    expect(await a.isEnabled()).toBe(false);
+    await a.setEnabled(false); // idempotent
+    expect(() => new XdgAutostart({ dir: d, id: '../x', name: 'x', exec: 'x' })).toThrow();
+  });
+});
+
+describe('window state store', () => {
+  it('round-trips and sets a corrupt file aside', async () => {
+    const s = new WindowStateStore(dir, silentLogger);
+    expect(await s.load()).toEqual({ version: 1, main: {}, detached: [] });
+    await s.update((st) => { st.main.bounds = { x: 1, y: 2, width: 300, height: 400 }; });
+    const s2 = new WindowStateStore(dir, silentLogger);
+    expect((await s2.load()).main.bounds).toEqual({ x: 1, y: 2, width: 300, height: 400 });
+    await fs.writeFile(s.file, '{"version":1,"main":{"bounds":{"x":"evil"}}}');
+    const log = memoryLogger();
+    const s3 = new WindowStateStore(dir, log);
+    expect(await s3.load()).toEqual({ version: 1, main: {}, detached: [] });
+    expect(log.lines.some((l) => l.level === 'warn' && /corrupt/.test(l.message))).toBe(true);
+    const files = await fs.readdir(dir);
+    expect(files.some((f) => f.startsWith('window-state.json.corrupt-'))).toBe(true);
+  });
+});
+
+// ---- service with in-memory ports ---------------------------------------------------------
+
+class FakeSettings implements WindowSettings {
+  values: Record<string, unknown> = { autostart: false, showInTaskbar: true, docking: 'none' };
+  forced = new Set<string>();
+  listeners = new Set<() => void>();
+  get(k: WindowSettingKey) { return this.values[k]; }
+  isForced(k: WindowSettingKey) { return this.forced.has(k); }
+  async set(k: WindowSettingKey, v: boolean | string) { this.values[k] = v; for (const l of this.listeners) l(); }
+  onChange(cb: () => void) { this.listeners.add(cb); return () => this.listeners.delete(cb); }
+}
+
+function fakeHost() {
+  const log: string[] = [];
+  const wins = new Map<string, { closed?: (byUser: boolean) => void; bounds?: (r: Rect) => void; h: AppWindowHandle }>();
+  let bounds: Rect = { x: 0, y: 0, width: 800, height: 600 };
+  let displaysCb: (() => void) | undefined;
+  const host: WindowHost & { displays: DisplayInfo[] } = {
+    displays: [D1],
+    showMain: () => log.push('show'),
+    hideMain: () => log.push('hide'),
+    isMainVisible: () => true,
+    setShowInTaskbar: (s) => log.push(`taskbar:${s}`),
+    getMainBounds: () => bounds,
+    setMainBounds: (r) => { bounds = r; log.push(`bounds:${r.x},${r.y},${r.width},${r.height}`); },
+    setAlwaysOnTop: (on) => log.push(`top:${on}`),
+    getDisplays: () => host.displays,
+    onDisplaysChanged: (cb) => { displaysCb = cb; return () => { displaysCb = undefined; }; },
+    openAppWindow: ({ app, url, bounds: b }) => {
+      log.push(`open:${app}:${url}:${b ? `${b.x},${b.y}` : '-'}`);
+      const entry: { closed?: (byUser: boolean) => void; bounds?: (r: Rect) => void; h: AppWindowHandle } = {} as never;
+      entry.h = {
+        app,
+        focus: () => log.push(`focus:${app}`),
+        close: () => { log.push(`close:${app}`); entry.closed?.(false); },
+        getBounds: () => ({ x: 0, y: 0, width: 1, height: 1 }),
+        onClosed: (cb) => { entry.closed = cb; },
+        onBoundsChanged: (cb) => { entry.bounds = cb; },
+      };
+      wins.set(app, entry);
+      return entry.h;
+    },
+    setBadge: (c) => log.push(`badge:${c}`),
+  };
+  return { host, log, wins, fireDisplays: () => displaysCb?.() };
+}
+
+describe('windows service', () => {
+  async function make(extra: { tray?: boolean } = {}) {
+    const h = fakeHost();
+    const settings = new FakeSettings();
+    const menus: TrayMenuItem[][] = [];
+    let click: ((id: string) => void) | undefined;
+    const autostartCalls: boolean[] = [];
+    let autostartOn = false;
+    const opened: string[] = [];
+    const actions = { quit: () => opened.push('quit'), openSettings: () => opened.push('settings'), collectLogs: async () => '/tmp/logs.zip' };
+    const svc = createWindowsService({
+      host: h.host,
+      tray: extra.tray === false ? undefined : { setMenu: (items, cb) => { menus.push(items); click = cb; }, setToolTip: () => {}, onActivate: () => {}, destroy: () => opened.push('tray-destroyed') },
+      autostart: { isEnabled: async () => autostartOn, setEnabled: async (on) => { autostartOn = on; autostartCalls.push(on); } },
+      shell: { openPath: async (p) => { opened.push(`open:${p}`); }, showItemInFolder: (p) => opened.push(`reveal:${p}`) },
+      settings,
+      store: new WindowStateStore(dir, silentLogger),
+      logger: silentLogger,
+      platform: 'linux',
+      traceFolder: '/var/log/myapps',
+      isPbxUrl: (u) => u.startsWith('https://pbx.example.com/'),
+      actions,
+    });
+    await svc.start();
+    return { svc, h, settings, menus, click: (id: string) => click?.(id), autostartCalls, opened };
+  }
+
+  it('places, docks and re-docks on display and setting changes', async () => {
+    const { svc, h, settings } = await make();
+    expect(h.log).toContain('bounds:448,160,1024,720');
+    expect(h.log).toContain('taskbar:true');
+    await settings.set('docking', 'right');
+    expect(h.log.at(-3)).toBe('bounds:1500,0,420,1040');
+    expect(h.log).toContain('top:true');
+    h.host.displays = [{ ...D1, workArea: { x: 0, y: 0, width: 1280, height: 1000 } }];
+    h.fireDisplays();
+    expect(h.log).toContain('bounds:860,0,420,1000');
+    expect(svc.closeAction(false)).toBe('hide');
+    expect(svc.closeAction(true)).toBe('quit');
+    await svc.close();
+  });
+
+  it('routes tray clicks and toggles settings', async () => {
+    const { svc, settings, menus, click, autostartCalls, opened } = await make();
+    expect(menus.at(-1)!.find((i) => i.id === 'autostart')?.checked).toBe(false);
+    click(TrayIds.autostart);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(settings.values.autostart).toBe(true);
+    expect(autostartCalls).toEqual([true]);
+    expect(menus.at(-1)!.find((i) => i.id === 'autostart')?.checked).toBe(true);
+    await svc.trayClick(TrayIds.showInTaskbar);
+    expect(settings.values.showInTaskbar).toBe(false);
+    settings.forced.add('autostart');
+    await svc.trayClick(TrayIds.autostart);
+    expect(settings.values.autostart).toBe(true); // forced: unchanged
+    await svc.trayClick(TrayIds.openTraceFolder);
+    await svc.trayClick(TrayIds.collectLogs);
+    await svc.trayClick(TrayIds.settings);
+    await svc.trayClick(TrayIds.quit);
+    expect(opened).toEqual(['open:/var/log/myapps', 'reveal:/tmp/logs.zip', 'settings', 'quit']);
+    await svc.close();
+  });
+
+  it('detaches apps, persists them, restores them and reports user closes', async () => {
+    const { svc, h } = await make();
+    const attached: string[] = [];
+    svc.onAppAttached((a) => attached.push(a));
+    expect(svc.detachApp({ app: 'chat', url: 'https://evil.example.com/x' })).toEqual({ ok: false, error: 'app url is not of the PBX origin' });
+    expect(svc.detachApp({ app: 'chat', url: 'https://pbx.example.com/PBX0/APPCLIENT/appclient.htm?app=chat' })).toEqual({ ok: true });
+    expect(svc.detachApp({ app: 'chat', url: 'https://pbx.example.com/PBX0/APPCLIENT/appclient.htm?app=chat' })).toEqual({ ok: true });
+    expect(h.log.filter((l) => l.startsWith('open:'))).toHaveLength(1);
+    expect(h.log).toContain('focus:chat');
+    h.wins.get('chat')!.bounds!({ x: 50, y: 60, width: 700, height: 500 });
+    expect(svc.getDetachedApps()).toEqual([{ app: 'chat', url: 'https://pbx.example.com/PBX0/APPCLIENT/appclient.htm?app=chat' }]);
+    await svc.close();
+
+    // next start: restored with its bounds
+    const second = await make();
+    second.svc.restoreDetached();
+    expect(second.h.log).toContain('open:chat:https://pbx.example.com/PBX0/APPCLIENT/appclient.htm?app=chat:50,60');
+    second.svc.onAppAttached((a) => attached.push(a));
+    second.h.wins.get('chat')!.closed!(true); // user closed it
+    expect(attached).toEqual(['chat']);
+    expect(second.svc.getDetachedApps()).toEqual([]);
+    second.svc.detachApp({ app: 'phone', url: 'https://pbx.example.com/p' });
+    second.svc.attachApp('phone');
+    expect(second.h.log).toContain('close:phone');
+    expect(second.svc.getDetachedApps()).toEqual([]);
+    await second.svc.close();
+  });
+
+  it('quits on close when there is no tray', async () => {
+    const { svc } = await make({ tray: false });
+    expect(svc.closeAction(false)).toBe('quit');
+    svc.setBadge(3);
+    await svc.close();
+  });
+});

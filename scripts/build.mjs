@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+/**
+ * Bundles the client with esbuild (docs/packaging.md):
+ *   dist/main.cjs      electron/main.ts, platform node, CJS, 'electron' external
+ *   dist/preload.cjs   renderer/preload.ts, one CJS file (a sandboxed preload cannot require
+ *                      anything but 'electron')
+ *   dist/renderer/     renderer/launcher/<page>.ts for every <page>.html beside it (IIFE), the
+ *                      html (script src .ts -> .js) and css
+ *   dist/media-engine.js  renderer/media/engine.ts (IIFE) for the media engine host
+ *   dist/icons/        build/icons/*.png (window and tray icons)
+ *
+ * Usage: node scripts/build.mjs [--out <dir>] [--minify] [--sourcemap]
+ * Exit code 1 with the esbuild messages when anything fails.
+ */
+import { build } from 'esbuild';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function parseArgs(argv) {
+  const o = { out: path.join(root, 'dist'), minify: false, sourcemap: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--out') o.out = path.resolve(argv[++i] ?? '');
+    else if (a.startsWith('--out=')) o.out = path.resolve(a.slice(6));
+    else if (a === '--minify') o.minify = true;
+    else if (a === '--sourcemap') o.sourcemap = true;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  return o;
+}
+
+function buildId() {
+  if (process.env.MYAPPS_BUILD) return process.env.MYAPPS_BUILD;
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || 'dev';
+  } catch {
+    return 'dev';
+  }
+}
+
+/** Renderer pages: <dir>/<name>.ts with a <dir>/<name>.html beside it. */
+async function rendererPages(dir) {
+  const abs = path.join(root, 'renderer', dir);
+  let names;
+  try {
+    names = await fs.readdir(abs);
+  } catch {
+    return { entries: [], html: [], css: [] };
+  }
+  const html = names.filter((n) => n.endsWith('.html'));
+  const entries = html.map((h) => h.replace(/\.html$/, '.ts')).filter((t) => names.includes(t)).map((t) => path.join(abs, t));
+  const css = names.filter((n) => n.endsWith('.css'));
+  return { entries, html: html.map((h) => path.join(abs, h)), css: css.map((c) => path.join(abs, c)) };
+}
+
+export async function buildAll(opts) {
+  const out = opts.out;
+  await fs.rm(out, { recursive: true, force: true });
+  await fs.mkdir(out, { recursive: true });
+  const common = { bundle: true, minify: opts.minify, sourcemap: opts.sourcemap, logLevel: 'warning', legalComments: 'none' };
+  const build_ = buildId();
+  // Browser bundles run under a CSP without 'unsafe-eval': zod 4 would probe `new Function` (a
+  // caught error, but a CSP violation report) unless it is told to run JIT-less before it loads.
+  const noEval = { banner: { js: 'globalThis.__zod_globalConfig=Object.assign(globalThis.__zod_globalConfig||{},{jitless:true});' } };
+
+  // Main process: Node (Electron 45 ships Node 22). ws' optional native helpers stay out; the key
+  // listener stays a real package because it spawns the binary next to its own files.
+  await build({
+    ...common,
+    entryPoints: [path.join(root, 'electron', 'main.ts')],
+    outfile: path.join(out, 'main.cjs'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    // esbuild: only the development path of electron/media/engine-bundle.ts imports it; the
+    // product reads dist/media-engine.js (built below) instead.
+    external: ['electron', 'node-global-key-listener', 'bufferutil', 'utf-8-validate', 'dbus-next', 'x11', 'esbuild'],
+    define: { __MYAPPS_BUILD__: JSON.stringify(build_) },
+  });
+
+  // Preload: sandboxed, so a single CJS file that only requires 'electron'.
+  await build({
+    ...common,
+    entryPoints: [path.join(root, 'renderer', 'preload.ts')],
+    outfile: path.join(out, 'preload.cjs'),
+    platform: 'browser',
+    format: 'cjs',
+    target: 'chrome140',
+    external: ['electron'],
+    minify: true,
+  });
+
+  // Media engine (runs in a hidden launcher-owned renderer; electron/media/engine-bundle.ts).
+  const engine = path.join(root, 'renderer', 'media', 'engine.ts');
+  if (await fs.stat(engine).then(() => true, () => false)) {
+    await build({ ...common, ...noEval, entryPoints: [engine], outfile: path.join(out, 'media-engine.js'), platform: 'browser', format: 'iife', target: 'chrome120', minify: true });
+  }
+
+  // Launcher pages (and other renderer page folders).
+  const pageDirs = [{ dir: 'launcher', to: path.join(out, 'renderer') }];
+  for (const { dir, to } of pageDirs) {
+    const p = await rendererPages(dir);
+    if (p.entries.length === 0 && p.html.length === 0) continue;
+    await fs.mkdir(to, { recursive: true });
+    if (p.entries.length) {
+      await build({ ...common, ...noEval, entryPoints: p.entries, outdir: to, platform: 'browser', format: 'iife', target: 'chrome140', minify: true });
+    }
+    for (const h of p.html) {
+      const text = await fs.readFile(h, 'utf8');
+      // <script src="connect.ts"> in the sources (served as TS by the dev/demo server) -> connect.js
+      await fs.writeFile(path.join(to, path.basename(h)), text.replace(/(<script[^>]*\ssrc=["'])([\w.-]+)\.ts(["'])/g, '$1$2.js$3'));
+    }
+    for (const c of p.css) await fs.copyFile(c, path.join(to, path.basename(c)));
+  }
+
+  // Icons.
+  await fs.mkdir(path.join(out, 'icons'), { recursive: true });
+  for (const f of await fs.readdir(path.join(root, 'build', 'icons'))) {
+    if (f.endsWith('.png')) await fs.copyFile(path.join(root, 'build', 'icons', f), path.join(out, 'icons', f));
+  }
+  return { out, build: build_ };
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const t0 = Date.now();
+  buildAll(parseArgs(process.argv.slice(2))).then(
+    (r) => console.log(`built ${path.relative(process.cwd(), r.out) || r.out} (build ${r.build}) in ${Date.now() - t0} ms`),
+    (err) => {
+      console.error(err?.message ?? err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,223 @@
+/**
+ * Packaging checks that run offline: build/electron-builder.yml against electron-builder's own
+ * validator and its JSON schema (app-builder-lib/scheme.json, ajv), the fuses, the MSI WiX
+ * fragment as XML (every public property mapped), the msiProjectCreated merge, the afterPack hook
+ * on real files, and a real `electron-builder --linux dir` run with a stand-in Electron binary
+ * that carries a fuse wire (installer targets need downloads and cannot run here).
+ */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { DOMParser } from '@xmldom/xmldom';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const require_ = createRequire(import.meta.url);
+const root = path.resolve(__dirname, '..');
+const yaml = require_('js-yaml') as { load(s: string): unknown };
+const loadConfig = async () => yaml.load(await fs.readFile(path.join(root, 'build', 'electron-builder.yml'), 'utf8')) as Record<string, any>;
+const temps: string[] = [];
+afterAll(async () => {
+  for (const t of temps) await fs.rm(t, { recursive: true, force: true });
+});
+async function tempDir(): Promise<string> {
+  const d = await fs.mkdtemp(path.join(os.tmpdir(), 'myapps-pack-'));
+  temps.push(d);
+  return d;
+}
+
+export const MSI_PROPERTIES = {
+  SERVER: 'string',
+  OFFICEPRESENCE: 'integer',
+  DISABLEHEADSETS: 'integer',
+  EXTERNALAPPS: 'string',
+  FORCERESTART: 'integer',
+  DISABLELOCALHOST: 'integer',
+  EXCLUDEINTERFACES: 'string',
+  FASTERDOWNLOADS: 'integer',
+} as const;
+
+describe('electron-builder configuration', () => {
+  it('passes electron-builder\'s own validator', async () => {
+    const { validateConfiguration } = require_('app-builder-lib/out/util/config/config');
+    const { DebugLogger } = require_('builder-util');
+    await expect(validateConfiguration(await loadConfig(), new DebugLogger(false))).resolves.toBeUndefined();
+    const bad = await loadConfig();
+    bad.msi.bogusOption = true;
+    await expect(validateConfiguration(bad, new DebugLogger(false))).rejects.toThrow(/Invalid configuration/);
+  });
+
+  it('passes the JSON schema shipped in app-builder-lib (ajv)', async () => {
+    const Ajv = require_('ajv').default ?? require_('ajv');
+    const schema = JSON.parse(await fs.readFile(require_.resolve('app-builder-lib/scheme.json'), 'utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    // electron-builder's schema uses ajv-keywords' `typeof` (hooks may be functions).
+    ajv.addKeyword({ keyword: 'typeof', validate: (t: string, data: unknown) => typeof data === t });
+    const validate = ajv.compile(schema);
+    const cfg = await loadConfig();
+    const ok = validate(cfg);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    cfg.linux.categoryy = 'x';
+    expect(validate(cfg)).toBe(false);
+    expect(JSON.stringify(validate.errors)).toContain('categoryy');
+  });
+
+  it('sets the fuses, protocols, unpacking and hooks', async () => {
+    const cfg = await loadConfig();
+    expect(cfg.appId).toBe('com.innovaphone.myapps');
+    expect(cfg.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    const schemes = (cfg.protocols as { schemes: string[] }[]).flatMap((p) => p.schemes);
+    expect(schemes).toEqual(expect.arrayContaining(['tel', 'sip', 'im']));
+    expect(cfg.asarUnpack).toContain('node_modules/node-global-key-listener/bin/*');
+    expect(cfg.win.target).toEqual(expect.arrayContaining(['msi', 'nsis']));
+    expect(cfg.msi.perMachine).toBe(true);
+    expect(cfg.mac.target).toEqual(expect.arrayContaining(['pkg', 'dmg']));
+    expect(cfg.linux.target).toEqual(expect.arrayContaining(['AppImage', 'deb']));
+    for (const hook of [cfg.afterPack, cfg.msiProjectCreated]) await expect(fs.stat(path.join(root, hook))).resolves.toBeTruthy();
+  });
+});
+
+function parseXml(text: string): Document {
+  const errors: string[] = [];
+  const doc = new DOMParser({
+    onError: (level: string, msg: string) => {
+      if (level !== 'warning') errors.push(msg);
+    },
+  } as never).parseFromString(text, 'text/xml') as unknown as Document;
+  if (errors.length) throw new Error(`XML not well-formed: ${errors.join('; ')}`);
+  return doc;
+}
+const all = (doc: Document | Element, tag: string) => Array.from((doc as Document).getElementsByTagName(tag));
+
+describe('MSI fragment (build/msi/managed-settings.wxs)', () => {
+  it('is well-formed and maps every public property to a registry value of the right type', async () => {
+    const doc = parseXml(await fs.readFile(path.join(root, 'build', 'msi', 'managed-settings.wxs'), 'utf8'));
+    const props = all(doc, 'Property').map((p) => p.getAttribute('Id'));
+    const values = all(doc, 'RegistryValue');
+    for (const [name, type] of Object.entries(MSI_PROPERTIES)) {
+      expect(props).toContain(name);
+      const prop = all(doc, 'Property').find((p) => p.getAttribute('Id') === name)!;
+      expect(prop.getAttribute('Secure')).toBe('yes'); // passes from the UI to the execute sequence
+      const v = values.find((r) => r.getAttribute('Name') === name);
+      expect(v, name).toBeTruthy();
+      expect(v!.getAttribute('Type')).toBe(type);
+      expect(v!.getAttribute('Root')).toBe('HKMU');
+      expect(v!.getAttribute('Key')).toBe('SOFTWARE\\innovaphone\\myApps');
+      const comp = v!.parentNode as Element;
+      expect(comp.getAttribute('Win64')).toBe('no'); // 32-bit view: HKLM\SOFTWARE\WOW6432Node\innovaphone\myApps
+      const cond = all(comp, 'Condition')[0]!.textContent!.trim();
+      if (type === 'string') {
+        expect(v!.getAttribute('Value')).toBe(`[${name}]`);
+        expect(cond).toBe(name);
+      } else {
+        expect(v!.getAttribute('Value')).toBe(`[${name}_DWORD]`);
+        expect(cond).toBe(`${name}_DWORD`);
+        const sets = all(doc, 'SetProperty').filter((s) => s.getAttribute('Id') === `${name}_DWORD`);
+        expect(sets.map((s) => s.getAttribute('Value')).sort()).toEqual(['0', '1']);
+      }
+    }
+    const guids = all(doc, 'Component').map((c) => c.getAttribute('Guid'));
+    expect(new Set(guids).size).toBe(guids.length);
+    const actions = all(doc, 'SetProperty').map((s) => s.getAttribute('Action'));
+    expect(new Set(actions).size).toBe(actions.length);
+    // URL protocols with "--" before the link.
+    const commands = values.filter((r) => /shell\\open\\command$/.test(r.getAttribute('Key') ?? ''));
+    expect(commands).toHaveLength(3);
+    for (const c of commands) expect(c.getAttribute('Value')).toBe('"[APPLICATIONFOLDER]myApps.exe" -- "%1"');
+  });
+
+  it('is merged into electron-builder\'s project.wxs by the msiProjectCreated hook', async () => {
+    const hook = require_(path.join(root, 'build', 'hooks', 'msi-project-created.cjs'));
+    const project = `<?xml version="1.0" encoding="UTF-8"?>
+<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs">
+  <Product Id="*" Name="myApps" UpgradeCode="6F4B8E2A-3C1D-4E5F-9A7B-2D8C0E1F3A4B" Version="0.1.0" Language="1033" Codepage="65001" Manufacturer="x">
+    <Package Compressed="yes" InstallerVersion="500"/>
+    <Directory Id="TARGETDIR" Name="SourceDir"><Directory Id="ProgramFilesFolder"><Directory Id="APPLICATIONFOLDER" Name="myApps"/></Directory></Directory>
+    <Feature Id="ProductFeature" Absent="disallow">
+      <ComponentGroupRef Id="ProductComponents"/>
+    </Feature>
+    <ComponentGroup Id="ProductComponents" Directory="APPLICATIONFOLDER"><Component><File Name="myApps.exe" Source="x" Id="mainExecutable" KeyPath="yes"/></Component></ComponentGroup>
+  </Product>
+</Wix>
+`;
+    const dir = await tempDir();
+    const file = path.join(dir, 'project.wxs');
+    await fs.writeFile(file, project);
+    await hook(file);
+    const merged = await fs.readFile(file, 'utf8');
+    const doc = parseXml(merged);
+    const refs = all(doc, 'ComponentGroupRef').map((r) => r.getAttribute('Id'));
+    expect(refs).toEqual(['ProductComponents', 'MyAppsManagedSettings']);
+    expect(all(doc, 'Fragment')).toHaveLength(1);
+    expect(all(doc, 'ComponentGroup').map((g) => g.getAttribute('Id'))).toEqual(['ProductComponents', 'MyAppsManagedSettings']);
+    await hook(file); // idempotent
+    expect(await fs.readFile(file, 'utf8')).toBe(merged);
+    expect(() => hook.mergeProject('<Wix></Wix>', '<Fragment/>')).toThrow(/ProductComponents/);
+  });
+});
+
+describe('afterPack hook', () => {
+  it('makes the key servers executable and insists on X11KeyServer for Linux', async () => {
+    const afterPack = require_(path.join(root, 'build', 'hooks', 'after-pack.cjs'));
+    const out = await tempDir();
+    const bin = path.join(out, 'resources', 'app.asar.unpacked', 'node_modules', 'node-global-key-listener', 'bin');
+    await fs.mkdir(bin, { recursive: true });
+    await fs.writeFile(path.join(bin, 'X11KeyServer'), 'x', { mode: 0o644 });
+    await afterPack({ appOutDir: out, electronPlatformName: 'linux' });
+    expect((await fs.stat(path.join(bin, 'X11KeyServer'))).mode & 0o777).toBe(0o755);
+    const empty = await tempDir();
+    await expect(afterPack({ appOutDir: empty, electronPlatformName: 'linux' })).rejects.toThrow(/X11KeyServer/);
+    await expect(afterPack({ appOutDir: empty, electronPlatformName: 'win32' })).resolves.toBeUndefined();
+  });
+});
+
+describe('electron-builder --linux dir (stand-in Electron binary)', () => {
+  it('packs the app: asar, unpacked executable key server, fuses flipped', async () => {
+    const work = await tempDir();
+    // A stand-in "electron" that carries a fuse wire (sentinel, version 1, 8 fuses) like the real binary.
+    const dist = path.join(work, 'electron-dist');
+    await fs.mkdir(dist);
+    const wire = Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n# '), Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'), Buffer.from([1, 8]), Buffer.from('10011011\n')]);
+    await fs.writeFile(path.join(dist, 'electron'), wire, { mode: 0o755 });
+    await fs.writeFile(path.join(dist, 'version'), 'v45.4.1');
+    const run = promisify(execFile);
+    await run(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root });
+    const outDir = path.join(work, 'out');
+    await run(process.execPath, [require_.resolve('electron-builder/cli.js'), '--config', 'build/electron-builder.yml', '--linux', 'dir', `-c.electronDist=${dist}`, `-c.directories.output=${outDir}`], {
+      cwd: root,
+      env: { ...process.env, ELECTRON_BUILDER_CACHE: path.join(work, 'cache') },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const app = path.join(outDir, 'linux-unpacked');
+    const asar = require_('@electron/asar') as { listPackage(p: string): string[] };
+    const listed = asar.listPackage(path.join(app, 'resources', 'app.asar'));
+    expect(listed).toEqual(expect.arrayContaining(['/dist/main.cjs', '/dist/preload.cjs', '/package.json']));
+    // Only the runtime packages that are not bundled (the key listener and its one dependency).
+    const packages = new Set(listed.filter((f) => f.startsWith('/node_modules/')).map((f) => f.split('/')[2]));
+    expect([...packages].sort()).toEqual(['node-global-key-listener', 'sudo-prompt']);
+    const x11 = path.join(app, 'resources', 'app.asar.unpacked', 'node_modules', 'node-global-key-listener', 'bin', 'X11KeyServer');
+    expect((await fs.stat(x11)).mode & 0o111).toBe(0o111);
+    const { getCurrentFuseWire, FuseV1Options } = require_('@electron/fuses');
+    const fuses = await getCurrentFuseWire(path.join(app, 'myapps'));
+    const on = 49;
+    const off = 48;
+    expect(fuses[FuseV1Options.RunAsNode]).toBe(off);
+    expect(fuses[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(off);
+    expect(fuses[FuseV1Options.EnableNodeCliInspectArguments]).toBe(off);
+    expect(fuses[FuseV1Options.EnableCookieEncryption]).toBe(on);
+    expect(fuses[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(on);
+    expect(fuses[FuseV1Options.OnlyLoadAppFromAsar]).toBe(on);
+    expect(fuses[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(off);
+  }, 180_000);
+});

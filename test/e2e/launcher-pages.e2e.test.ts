@@ -1,0 +1,90 @@
+/**
+ * The built launcher pages (scripts/build.mjs → dist/renderer) under the product's
+ * Content-Security-Policy (electron/security LAUNCHER_CSP) and file resolution, in Debian
+ * Chromium: they must render without a single CSP violation or script error. In plain Chromium
+ * there is no preload, so the pages use their demo API (renderer/launcher/demo-api.ts); in the
+ * product the same bundles talk to window.myAppsLauncher.
+ */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAUNCHER_CSP, resolveLauncherFile } from '../../electron/security';
+import { launchChromium } from './harness/chromium';
+
+const root = path.resolve(__dirname, '..', '..');
+let out: string;
+let server: http.Server;
+let base: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  out = await fs.mkdtemp(path.join(os.tmpdir(), 'launcher-pages-'));
+  await promisify(execFile)(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--out', out], { cwd: root });
+  const pages = path.join(out, 'renderer');
+  server = http.createServer((req, res) => {
+    void (async () => {
+      const u = new URL(req.url ?? '/', 'http://x');
+      const r = resolveLauncherFile(pages, `myapps-launcher://pages${u.pathname}`);
+      if (!r.ok) {
+        res.writeHead(r.status).end(r.reason);
+        return;
+      }
+      try {
+        const body = await fs.readFile(r.file);
+        res.writeHead(200, { 'content-type': r.contentType, 'content-security-policy': LAUNCHER_CSP }).end(body);
+      } catch {
+        res.writeHead(404).end();
+      }
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  if (out) await fs.rm(out, { recursive: true, force: true });
+});
+
+describe('launcher pages under the launcher CSP', () => {
+  for (const page of ['connect.html', 'error.html?failure=certificate', 'settings.html']) {
+    it(`${page} renders without CSP violations or script errors`, async () => {
+      const file = page.split('?')[0]!;
+      if (!(await fs.stat(path.join(out, 'renderer', file)).then(() => true, () => false))) return; // page not written yet
+      const ctx = await browser.newContext();
+      const p = await ctx.newPage();
+      const problems: string[] = [];
+      p.on('console', (m) => {
+        // (resource failures are reported by the 'response' listener with their URL)
+        if ((m.type() === 'error' && !/^Failed to load resource/.test(m.text())) || /Content Security Policy|Refused to/.test(m.text())) problems.push(m.text());
+      });
+      p.on('pageerror', (e) => problems.push(String(e)));
+      p.on('response', (r) => {
+        if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`HTTP ${r.status()} ${r.url()}`);
+      });
+      await p.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+      });
+      await p.goto(`${base}/${page}`, { waitUntil: 'load' });
+      await p.waitForTimeout(300);
+      const text = await p.evaluate(() => document.body.innerText.trim());
+      expect(text.length).toBeGreaterThan(10);
+      // launcher.css applied (style-src 'self')
+      expect(await p.evaluate(() => Array.from({ length: document.styleSheets.length }, (_, i) => document.styleSheets[i]!).some((sh) => sh.cssRules.length > 0))).toBe(true);
+      expect(problems).toEqual([]);
+      await ctx.close();
+    });
+  }
+  it('refuses what is not a page file', async () => {
+    expect((await fetch(`${base}/../../etc/passwd`)).status).toBeGreaterThanOrEqual(400);
+    expect((await fetch(`${base}/x.exe`)).status).toBe(403);
+  });
+});
