@@ -15,15 +15,16 @@ async function main(): Promise<void> {
   const only = onlyIdx >= 0 ? args[onlyIdx + 1] ?? '' : '';
   const dir = path.dirname(new URL(import.meta.url).pathname);
   const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
-  const ctx: BenchContext = { only, emit: (f: Figure) => console.log(JSON.stringify(f)) };
+  const ctx: BenchContext = { only, emit: (f: Figure) => { if (!only || f.name.startsWith(only)) console.log(JSON.stringify(f)); } };
   let failures = 0;
   for (const f of files) {
     const prefix = f.replace(/\.bench\.ts$/, '');
-    // A bench file named <prefix>.bench.ts emits figures named <prefix>.*; skip it early when
-    // --only names another prefix.
-    if (only && !(prefix.startsWith(only) || only.startsWith(prefix))) continue;
     try {
-      const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { default: (c: BenchContext) => Promise<void> };
+      const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { default: (c: BenchContext) => Promise<void>; prefixes?: string[] };
+      // A bench file named <prefix>.bench.ts emits figures named <prefix>.* unless it exports
+      // `prefixes`; skip it when --only names another prefix.
+      const prefixes = mod.prefixes ?? [prefix];
+      if (only && !prefixes.some((p) => p.startsWith(only) || only.startsWith(p))) continue;
       await mod.default(ctx);
     } catch (err) {
       failures++;

@@ -1,12 +1,12 @@
 /**
- * Trace files and update figures (issue 5 "Done when"; names carry this file's `log.` prefix):
- *  - log.trace_lines_per_s   lines/s through TraceWriter with rotation on (4 MB files, 4 kept)
- *  - log.trace_off_ns        cost of a trace() call whose category is off
- *  - log.bus_slowdown_pct    bus round trips/s with every bus message traced on both ends
+ * Trace files and update figures (issue 5 "Done when"):
+ *  - trace.lines_per_s       lines/s through TraceWriter with rotation on (4 MB files, 4 kept)
+ *  - trace.off_ns        cost of a trace() call whose category is off
+ *  - trace.bus_slowdown_pct  bus round trips/s with every bus message traced on both ends
  *                            (AppWebSocket on, mask 0xfffffffff) vs mask 0; the bus itself traces
  *                            only connection events, so this is the worst case of a chatty service
- *  - log.update_verify_ms    SHA-256 + size + Ed25519 check of a 150 MB package
- *  - log.update_throttle_ratio  measured / configured rate of a throttled download on loopback
+ *  - update.verify_ms        SHA-256 + size + Ed25519 check of a 150 MB package
+ *  - update.throttle_ratio  measured / configured rate of a throttled download on loopback
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -21,7 +21,7 @@ import { sha256File, verifyEntrySignature, signEntry, downloadFile, TokenBucket,
 import { startStoreServer, TEST_KEY } from '../fixtures/update/store-server';
 import type { BenchContext } from './types';
 
-const want = (ctx: BenchContext, name: string) => !ctx.only || name.startsWith(ctx.only) || ctx.only.startsWith('log') && name.startsWith(ctx.only);
+const want = (ctx: BenchContext, name: string) => !ctx.only || name.startsWith(ctx.only) || ctx.only.startsWith(name);
 
 async function traceLines(ctx: BenchContext, dir: string): Promise<void> {
   const N = 300_000;
@@ -41,7 +41,7 @@ async function traceLines(ctx: BenchContext, dir: string): Promise<void> {
   const cpuSecs = (cpu.user + cpu.system) / 1e6;
   const files = fs.readdirSync(path.join(dir, 'rot')).length;
   await w.close();
-  ctx.emit({ name: 'log.trace_lines_per_s', value: Math.round(N / secs), unit: 'lines/s', target: '>= 200000', files_kept: files, file_cap_bytes: 4 * 1024 * 1024, lines_per_cpu_s: Math.round(N / cpuSecs), load_avg_1m: +os.loadavg()[0]!.toFixed(2) });
+  ctx.emit({ name: 'trace.lines_per_s', value: Math.round(N / secs), unit: 'lines/s', target: '>= 200000', files_kept: files, file_cap_bytes: 4 * 1024 * 1024, lines_per_cpu_s: Math.round(N / cpuSecs), load_avg_1m: +os.loadavg()[0]!.toFixed(2) });
 
   const off = new TraceWriter({ dir: path.join(dir, 'off'), mask: 0n, flushOnExit: false });
   const M = 2_000_000;
@@ -49,7 +49,7 @@ async function traceLines(ctx: BenchContext, dir: string): Promise<void> {
   for (let i = 0; i < M; i++) off.trace('ICE', 'candidate', { i });
   const ns = ((performance.now() - t1) * 1e6) / M;
   await off.close();
-  ctx.emit({ name: 'log.trace_off_ns', value: +ns.toFixed(1), unit: 'ns/call', target: '<= 100' });
+  ctx.emit({ name: 'trace.off_ns', value: +ns.toFixed(1), unit: 'ns/call', target: '<= 100' });
 }
 
 const ORIGIN = 'https://pbx.bench.local';
@@ -135,7 +135,7 @@ async function busSlowdown(ctx: BenchContext, dir: string): Promise<void> {
   const cpuOff = median(offs.map((r) => r.cpuUsPerRt));
   const cpuOn = median(ons.map((r) => r.cpuUsPerRt));
   ctx.emit({
-    name: 'log.bus_slowdown_pct', value: +(((cpuOn - cpuOff) / cpuOff) * 100).toFixed(2), unit: '% CPU per round trip', target: '<= 5',
+    name: 'trace.bus_slowdown_pct', value: +(((cpuOn - cpuOff) / cpuOff) * 100).toFixed(2), unit: '% CPU per round trip', target: '<= 5',
     cpu_us_per_rt_off: +cpuOff.toFixed(1), cpu_us_per_rt_on: +cpuOn.toFixed(1),
     rps_off: Math.round(median(offs.map((r) => r.rps))), rps_on: Math.round(median(ons.map((r) => r.rps))),
     lines_written: on.linesWritten, load_avg_1m: +os.loadavg()[0]!.toFixed(2),
@@ -161,7 +161,7 @@ async function updateVerify(ctx: BenchContext, dir: string): Promise<void> {
     if (!ok) throw new Error('verification failed');
   }
   fs.rmSync(file);
-  ctx.emit({ name: 'log.update_verify_ms', value: +Math.min(...runs).toFixed(1), unit: 'ms', size_mb: 150, runs: runs.map((r) => +r.toFixed(1)) });
+  ctx.emit({ name: 'update.verify_ms', value: +Math.min(...runs).toFixed(1), unit: 'ms', size_mb: 150, runs: runs.map((r) => +r.toFixed(1)) });
 }
 
 async function throttleRatio(ctx: BenchContext, dir: string): Promise<void> {
@@ -173,21 +173,23 @@ async function throttleRatio(ctx: BenchContext, dir: string): Promise<void> {
     const t0 = performance.now();
     await downloadFile({ fetch, url: `${store.storeUrl}t.bin`, dest: path.join(dir, 't.bin'), size: data.length, throttle: new TokenBucket(rate, 64 * 1024) });
     const secs = (performance.now() - t0) / 1000;
-    ctx.emit({ name: 'log.update_throttle_ratio', value: +((data.length / secs) / rate).toFixed(3), unit: 'measured/configured', target: '<= 1.05', configured_bytes_per_s: rate });
+    ctx.emit({ name: 'update.throttle_ratio', value: +((data.length / secs) / rate).toFixed(3), unit: 'measured/configured', target: '<= 1.05', configured_bytes_per_s: rate });
   } finally {
     await store.close();
   }
 }
 
 export default async function (ctx: BenchContext): Promise<void> {
-  if (ctx.only && !'log.'.startsWith(ctx.only) && !ctx.only.startsWith('log')) return;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'log-bench-'));
   try {
-    if (want(ctx, 'log.trace_lines_per_s') || want(ctx, 'log.trace_off_ns')) await traceLines(ctx, dir);
-    if (want(ctx, 'log.bus_slowdown_pct')) await busSlowdown(ctx, dir);
-    if (want(ctx, 'log.update_verify_ms')) await updateVerify(ctx, dir);
-    if (want(ctx, 'log.update_throttle_ratio')) await throttleRatio(ctx, dir);
+    if (want(ctx, 'trace.lines_per_s') || want(ctx, 'trace.off_ns')) await traceLines(ctx, dir);
+    if (want(ctx, 'trace.bus_slowdown_pct')) await busSlowdown(ctx, dir);
+    if (want(ctx, 'update.verify_ms')) await updateVerify(ctx, dir);
+    if (want(ctx, 'update.throttle_ratio')) await throttleRatio(ctx, dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Figure prefixes this file emits (the runner skips it when --only names another). */
+export const prefixes = ['trace', 'update'];
