@@ -3,7 +3,9 @@
  * back (bus -> WebSocket -> stand-in web client in headless Chromium -> postMessage -> phone app
  * -> ApiResult the same way back), with pbx-sim and the real service graph. Side by side: the same
  * request to a provider that is a plain Node `ws` client of the bus (peer "node-ws-provider"), so
- * the ratio shows what the browser bridge costs. Sequential requests, bounded, loopback only.
+ * the ratio shows what the browser bridge costs. Also the other direction: the phone app as a
+ * consumer (app -> postMessage -> web client -> bus -> in-process provider -> back), timed inside
+ * the app with performance.now(). Sequential requests, bounded, loopback only.
  */
 import WebSocket from 'ws';
 import { Api } from '../../contract/bus';
@@ -12,6 +14,7 @@ import { percentile, type BenchContext } from './types';
 
 const WARMUP = 50;
 const ROUNDS = 200;
+const ECHO_API = 'com.example.pbxsim.benchecho';
 
 async function measure(send: (i: number) => Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < WARMUP; i++) await send(i);
@@ -29,8 +32,9 @@ export default async function bench(ctx: BenchContext): Promise<void> {
   const stack = await startStack();
   let peer: WebSocket | undefined;
   const phone = stack.services.router.consume(Api.phone);
+  const echoProvider = stack.services.router.provide(ECHO_API, '@bench-echo', (req, api) => api.send(req.consumer, req.src, { mt: 'EchoResult' }), { title: 'bench echo', model: {} });
   try {
-    await stack.openWebClient({ ready: true });
+    const page = await stack.openWebClient({ ready: true });
     const echo = (provider: string) => (i: number) =>
       phone.request({ mt: 'SimEcho', i }, { provider, until: (m) => m.mt === 'SimEchoResult', timeoutMs: 10_000 });
     const ours = await measure(echo('phone'));
@@ -65,7 +69,39 @@ export default async function bench(ctx: BenchContext): Promise<void> {
     emit('webclient.roundtrip_p99_ms', p99, 'ms', '<= 20', peer99);
     const total = ours.reduce((a, b) => a + b, 0);
     emit('webclient.sequential_msgs_per_s', (ROUNDS * 1000) / total, 'msg/s', '>= 200', (ROUNDS * 1000) / bare.reduce((a, b) => a + b, 0));
+
+    // The app as consumer of a bus provider, timed in the app.
+    if ('webclient.app_consumer'.startsWith(ctx.only) || ctx.only.startsWith('webclient.app_consumer')) {
+      const frame = page.frames().find((f) => f.url().startsWith(`${stack.sim.appsOrigin}/PBX0/APPS/phone.htm`));
+      if (!frame) throw new Error('phone app frame not found');
+      // A string, not a function: tsx (esbuild keepNames) would wrap inner functions in a `__name` helper the page lacks.
+      const app = (await frame.evaluate(`new Promise((resolve, reject) => {
+        const c = globalThis.__start.consumeApi(${JSON.stringify(ECHO_API)});
+        const warmup = ${WARMUP}, rounds = ${ROUNDS};
+        const timer = setTimeout(() => reject(new Error('app consumer round trips timed out')), 60000);
+        const times = [];
+        let i = 0, started = false;
+        function next() {
+          if (i >= warmup + rounds) { clearTimeout(timer); resolve(times); return; }
+          const t0 = performance.now();
+          c.sendSrc({ mt: 'Echo', i }, '@bench-echo', () => {
+            if (i++ >= warmup) times.push(performance.now() - t0);
+            next();
+          });
+        }
+        function go() {
+          if (started || !c.providers.includes('@bench-echo')) return;
+          started = true;
+          next();
+        }
+        c.onupdate.attach(go);
+        go();
+      })`)) as number[];
+      emit('webclient.app_consumer_roundtrip_p50_ms', percentile(app, 50), 'ms', '<= 5');
+      emit('webclient.app_consumer_roundtrip_p99_ms', percentile(app, 99), 'ms', '<= 20');
+    }
   } finally {
+    echoProvider.close();
     phone.close();
     peer?.close();
     await stack.close();

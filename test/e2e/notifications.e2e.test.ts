@@ -4,7 +4,9 @@
  * app in Chromium. The app adds a notification through com.innovaphone.launcher (src = id); dunst
  * shows it; a click invoked through dunst's D-Bus ActionInvoked (dunstctl action / context)
  * reaches the app as ApiResult LocalNotificationClicked with that src and through its
- * com.innovaphone.notificationhandler provider.
+ * com.innovaphone.notificationhandler provider, also with that src (the web client bridges the
+ * app's src to the bus as "<app index>:<src>" and back, so RemoveLocalNotification from the app
+ * names the notification of its AddLocalNotification).
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from 'playwright-core';
-import WebSocket from 'ws';
 import { Api } from '../../contract/bus';
 import { memoryLogger } from '../../electron/platform';
 import { DbusNotifier } from '../../electron/adapters/linux/notifier';
@@ -100,12 +101,13 @@ describe('notifications: launcher API → D-Bus → dunst → click → app', ()
   it('shows a chat notification through dunst; a click reaches the app twice over', async () => {
     await add({ mt: 'AddLocalNotification', type: 'ChatMessage', title: 'Bob', text: 'Lunch <b>now</b>?', replyTitle: 'Reply' }, 'chat-1');
     await expect.poll(() => dunstctl('count', 'displayed'), { timeout: 10_000 }).toBe('1');
-    // the web client bridges the app's src to a bus src of its own; the launcher sees that one
+    // the web client bridges the app's src to the bus as "<app index>:<src>" (phone is app 0)
     const svc = stack.services.instances.notifications as NotificationService;
-    const busSrc = svc.visible()[0]!.src;
+    expect(svc.visible()).toEqual([{ src: '0:chat-1', kind: 'chat', persistent: false }]);
     await dunstctl('action', '0');
     await expect.poll(clicks, { timeout: 10_000 }).toEqual([{ src: 'chat-1', msg: { mt: 'LocalNotificationClicked', action: '' } }]);
-    await expect.poll(handled, { timeout: 10_000 }).toEqual([{ src: busSrc, msg: { mt: 'LocalNotificationClicked', action: '' } }]);
+    // the notificationhandler request reaches the app with the app's own src, not the bus src
+    await expect.poll(handled, { timeout: 10_000 }).toEqual([{ src: 'chat-1', msg: { mt: 'LocalNotificationClicked', action: '' } }]);
     await expect.poll(() => dunstctl('count', 'displayed'), { timeout: 10_000 }).toBe('0');
   });
 
@@ -113,7 +115,7 @@ describe('notifications: launcher API → D-Bus → dunst → click → app', ()
     const svc = stack.services.instances.notifications as NotificationService;
     await add({ mt: 'AddLocalNotification', type: 'PhoneCall', title: 'Alice', text: 'calling', acceptTitle: 'Connect', rejectTitle: 'Reject' }, 'call-1');
     await expect.poll(() => dunstctl('count', 'displayed'), { timeout: 10_000 }).toBe('1');
-    expect(svc.visible()).toEqual([{ src: expect.any(String), kind: 'call', persistent: true }]);
+    expect(svc.visible()).toEqual([{ src: '0:call-1', kind: 'call', persistent: true }]);
     writeFileSync(path.join(dir, 'pick.sh.pick'), 'Connect');
     await dunstctl('context');
     await expect.poll(async () => (await clicks())!.length, { timeout: 10_000 }).toBe(2);
@@ -122,25 +124,25 @@ describe('notifications: launcher API → D-Bus → dunst → click → app', ()
     expect(svc.visible()).toEqual([]);
   });
 
-  it('RemoveLocalNotification (same src) closes it; the setting off shows nothing', async () => {
-    // A raw bus client over a real WebSocket stands in for the app here: the stand-in web client
-    // gives every bridged request a fresh bus src, so an app's Remove would not name its Add.
+  it('RemoveLocalNotification from the app (same src, through lib1) closes it; the setting off shows nothing', async () => {
     const svc = stack.services.instances.notifications as NotificationService;
-    const ws = new WebSocket(`${stack.config.bus}?token=${stack.config.token}&v=1`, { headers: { Origin: stack.sim.origin } });
-    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
-    const send = (f: Record<string, unknown>) => ws.send(JSON.stringify(f));
-    send({ mt: 'ConsumeApi', api: Api.launcher });
-    send({ mt: 'ApiRequest', api: Api.launcher, provider: '*', src: 'call-2', msg: { mt: 'AddLocalNotification', type: 'PhoneCall', title: 'Carol', acceptTitle: 'Connect', rejectTitle: 'Reject' } });
+    await add({ mt: 'AddLocalNotification', type: 'PhoneCall', title: 'Carol', acceptTitle: 'Connect', rejectTitle: 'Reject' }, 'call-2');
     await expect.poll(() => dunstctl('count', 'displayed'), { timeout: 10_000 }).toBe('1');
-    expect(svc.visible()).toEqual([{ src: 'call-2', kind: 'call', persistent: true }]);
-    send({ mt: 'ApiRequest', api: Api.launcher, provider: '*', src: 'call-2', msg: { mt: 'RemoveLocalNotification' } });
+    expect(svc.visible()).toEqual([{ src: '0:call-2', kind: 'call', persistent: true }]);
+    // a Remove with another src does not touch it (the Add after it, on the same path, is the barrier)
+    await add({ mt: 'RemoveLocalNotification' }, 'call-3');
+    await add({ mt: 'AddLocalNotification', title: 'probe' }, 'probe-1');
+    await expect.poll(() => svc.visible().length, { timeout: 10_000 }).toBe(2);
+    expect(svc.visible().map((v) => v.src).sort()).toEqual(['0:call-2', '0:probe-1']);
+    await add({ mt: 'RemoveLocalNotification' }, 'call-2');
+    await add({ mt: 'RemoveLocalNotification' }, 'probe-1');
+    await expect.poll(() => svc.visible(), { timeout: 10_000 }).toEqual([]);
     await expect.poll(() => dunstctl('count', 'displayed'), { timeout: 10_000 }).toBe('0');
-    expect(svc.visible()).toEqual([]);
+    expect(await clicks()).toHaveLength(2); // removing is not a click
     svc.setEnabled(false);
-    send({ mt: 'ApiRequest', api: Api.launcher, provider: '*', src: 'x-1', msg: { mt: 'AddLocalNotification', title: 'hidden' } });
+    await add({ mt: 'AddLocalNotification', title: 'hidden' }, 'x-1');
     await expect.poll(() => svc.stats.suppressed, { timeout: 10_000 }).toBe(1);
     expect(await dunstctl('count', 'displayed')).toBe('0');
     svc.setEnabled(true);
-    ws.close();
   });
 });

@@ -22,7 +22,13 @@
   /** @typedef {{ title: string, url: string, info: Record<string, unknown>, model: Record<string, unknown>, restart?: number }} ProviderEntry */
   /** @typedef {Record<string, Record<string, ProviderEntry>>} Apis */
   /** @typedef {{ name: string, title: string, text?: string, url: string, info?: { apis?: Record<string, Record<string, unknown>> } }} App */
-  /** @typedef {{ app: App, iframe: HTMLIFrameElement, tab: HTMLButtonElement, origin: string, alive: boolean, provides: Set<string>, consumes: Set<string> }} Frame */
+  /** @typedef {{ app: App, index: number, iframe: HTMLIFrameElement, tab: HTMLButtonElement, origin: string, alive: boolean, provides: Set<string>, consumes: Set<string> }} Frame */
+  /**
+   * srcmap.js (loaded first): how app srcs map to bus srcs and back.
+   * @typedef {{ toApp(consumer: string, appIndex: number, busSrc: string): string, toBus(consumer: string, appIndex: number, appSrc: string): string, forgetConsumer(consumer: string): void }} ProviderSrcsT
+   * @typedef {{ MAX_BUS_SRC: number, toBus(appIndex: number, appSrc: string): string | null, fromBus(busSrc: unknown): { index: number, src: string } | null, ProviderSrcs: new (limit?: number) => ProviderSrcsT }} SrcMapLib
+   */
+  var srcMapLib = /** @type {SrcMapLib} */ (/** @type {any} */ (window).pbxSimSrcMap);
 
   var $ = function (/** @type {string} */ id) {
     var el = document.getElementById(id);
@@ -46,6 +52,8 @@
   };
   /** @type {Map<string, Frame>} app name -> frame */
   var frames = new Map();
+  /** @type {Frame[]} by index (start order; frames are never removed) */
+  var framesByIndex = [];
   /** Providers registered locally: api -> provider -> entry. */
   /** @type {Apis} */
   var local = {};
@@ -54,10 +62,8 @@
   var remote = { apis: {}, defaultApiProviders: {} };
   /** APIs consumed on the bus. */
   var busConsumed = new Set();
-  /** bus src -> where the result goes. */
-  /** @type {Map<string, { app: string, src: string }>} */
-  var srcMap = new Map();
-  var nextSrc = 1;
+  /** Srcs of bus requests to provider apps (see srcmap.js). */
+  var providerSrcs = new srcMapLib.ProviderSrcs();
   /** getLogin src -> app name. */
   /** @type {Map<string, string>} */
   var loginWaiters = new Map();
@@ -67,15 +73,37 @@
   /** @type {{ username: string, password: string, nonce: string, challenge: string, domain: string } | null} */
   var pendingLogin = null;
 
+  // The log panel catches up at most every LOG_RENDER_MS in an animation frame, not per line: a
+  // DOM change per bridged message made Chromium lay out and paint on every frame (docs/pbx-sim.md).
+  var LOG_SHOWN = 200;
+  var LOG_RENDER_MS = 500;
+  var logTotal = 0;
+  var logShown = 0;
+  var logRenderPending = false;
+  var logRenderedAt = 0;
   function log(/** @type {string} */ line) {
     var text = new Date().toISOString().slice(11, 23) + ' ' + line;
     state.log.push(text);
     if (state.log.length > 500) state.log.shift();
-    var li = document.createElement('li');
-    li.textContent = text;
+    logTotal++;
+    if (logRenderPending) return;
+    logRenderPending = true;
+    setTimeout(function () { requestAnimationFrame(renderLog); }, Math.max(0, logRenderedAt + LOG_RENDER_MS - Date.now()));
+  }
+  function renderLog() {
+    logRenderPending = false;
+    logRenderedAt = Date.now();
+    var fresh = Math.min(logTotal - logShown, LOG_SHOWN, state.log.length);
+    logShown = logTotal;
     var ol = $('log');
-    ol.appendChild(li);
-    while (ol.childElementCount > 200) ol.removeChild(/** @type {Node} */ (ol.firstChild));
+    var frag = document.createDocumentFragment();
+    state.log.slice(state.log.length - fresh).forEach(function (text) {
+      var li = document.createElement('li');
+      li.textContent = text;
+      frag.appendChild(li);
+    });
+    ol.appendChild(frag);
+    while (ol.childElementCount > LOG_SHOWN) ol.removeChild(/** @type {Node} */ (ol.firstChild));
   }
 
   function chip(/** @type {string} */ id, /** @type {string} */ text, /** @type {'ok'|'bad'|''} */ cls) {
@@ -253,14 +281,14 @@
           return;
         }
         log('bus -> ' + target.app.name + ' ApiRequest ' + f.api + ' ' + (f.msg && f.msg.mt));
-        postToFrame(target, { mt: 'ApiRequest', api: f.api, consumer: 'bus:' + f.consumer, src: f.src, msg: f.msg });
+        postToFrame(target, { mt: 'ApiRequest', api: f.api, consumer: 'bus:' + f.consumer, src: providerSrcs.toApp(String(f.consumer), target.index, String(f.src)), msg: f.msg });
         return;
       }
       case 'ApiResult': {
-        var dest = srcMap.get(f.src);
-        if (!dest) return;
-        var df = frames.get(dest.app);
-        if (!df) return;
+        // to one of our apps as consumer: the bus src is "<app index>:<app src>"
+        var dest = srcMapLib.fromBus(f.src);
+        var df = dest && framesByIndex[dest.index];
+        if (!dest || !df) return;
         /** @type {Record<string, unknown>} */
         var res = { mt: 'ApiResult', api: f.api, provider: f.provider, src: dest.src, msg: f.msg };
         if (f.errorText) res.errorText = f.errorText;
@@ -268,6 +296,7 @@
         return;
       }
       case 'ApiConsumerClosed': {
+        if (typeof f.consumer === 'string') providerSrcs.forgetConsumer(f.consumer);
         var pf = frames.get(f.provider);
         if (pf) postToFrame(pf, { mt: 'ApiConsumerClosed', api: f.api, consumer: 'bus:' + f.consumer });
         return;
@@ -333,8 +362,9 @@
     tab.dataset.app = app.name;
     tab.onclick = function () { showApp(app.name); };
     /** @type {Frame} */
-    var f = { app: app, iframe: iframe, tab: tab, origin: new URL(src, location.href).origin, alive: false, provides: new Set(), consumes: new Set() };
+    var f = { app: app, index: framesByIndex.length, iframe: iframe, tab: tab, origin: new URL(src, location.href).origin, alive: false, provides: new Set(), consumes: new Set() };
     frames.set(app.name, f);
+    framesByIndex.push(f);
     $('tabs').appendChild(tab);
     $('frames').appendChild(iframe);
     log('start app ' + app.name + ' from ' + f.origin);
@@ -446,10 +476,14 @@
       return;
     }
     if (state.bus === 'open') {
+      // The bus src is a stable function of (app, app src): an app's RemoveLocalNotification names
+      // the same notification as its AddLocalNotification, and results are routed back by parsing it.
+      var busSrc = srcMapLib.toBus(f.index, m.src);
+      if (busSrc === null) {
+        reply(provider || '', {}, 'src too long for the local services bus (at most ' + (srcMapLib.MAX_BUS_SRC - String(f.index).length - 1) + ' characters)');
+        return;
+      }
       consumeOnBus(m.api);
-      var busSrc = 's' + nextSrc++;
-      srcMap.set(busSrc, { app: f.app.name, src: m.src });
-      if (srcMap.size > 10000) srcMap.delete(/** @type {string} */ (srcMap.keys().next().value));
       /** @type {Record<string, unknown>} */
       var req = { mt: 'ApiRequest', api: m.api, src: busSrc, msg: m.msg };
       if (provider) req.provider = provider;
@@ -477,6 +511,7 @@
     var out = { mt: 'ApiResult', api: m.api, provider: f.app.name, src: String(m.src || ''), msg: m.msg || {} };
     if (m.consumer.indexOf('bus:') === 0) {
       out.consumer = m.consumer.slice(4);
+      out.src = providerSrcs.toBus(/** @type {string} */ (out.consumer), f.index, /** @type {string} */ (out.src));
       if (typeof m.errorText === 'string') out.errorText = m.errorText;
       busSend(out);
     } else if (m.consumer.indexOf('app:') === 0) {

@@ -1,8 +1,9 @@
 // @ts-check
 /*
  * The stand-in phone and chat apps of pbx-sim. Each provides its API (phone: com.innovaphone.phone,
- * chat: com.innovaphone.chat) through lib1.js, records every ApiRequest it receives (on screen, in
- * window.__received, and POSTed to /sim/received of its own origin) and consumes
+ * chat: com.innovaphone.chat) through lib1.js, records every ApiRequest it receives (in
+ * window.__received at once; on screen and POSTed to /sim/received of its own origin in batches)
+ * and consumes
  * com.innovaphone.launcher to show which launcher providers it sees.
  * Sim extension: `{mt:"SimEcho", ...}` is answered with ApiResult `{mt:"SimEchoResult", echo: msg}`
  * so tests can check the result path.
@@ -43,30 +44,88 @@
     consumerClosed.push(obj.consumer);
   });
 
-  var launcher = start.consumeApi('com.innovaphone.launcher');
-  var providersSeen = '';
-  launcher.onupdate.attach(function () {
-    providersSeen = launcher.providers.join(', ');
-    render();
-  });
+  // ---- what the app shows and reports, kept off the request path -------------------------------
+  // Handling an ApiRequest only records it in memory (window.__received). The screen and the sim
+  // catch up in batches: per-message table rows made Chromium lay out and paint the table on
+  // every frame, and per-message POSTs cost a network round trip each (docs/pbx-sim.md, "Speed").
+  var MAX_ROWS = 25; // rows shown; window.__received and the sim keep more
+  var MAX_KEPT = 10000; // window.__received keeps the newest this many
+  var RENDER_EVERY_MS = 500; // the table is redrawn at most this often, in an animation frame
+  var REPORT_QUIET_MS = 20; // POST once no request came for this long (a lone request: as soon as before)...
+  var REPORT_MAX_WAIT_MS = 250; // ...or, in a stream, when the oldest unreported one waited this long
+  var REPORT_BATCH = 100; // records per POST (the sim's limit)
+
+  var rendered = 0; // how many records of `received` the table has seen (counts dropped ones too)
+  var total = 0; // records ever received
+  var renderPending = false;
+  var lastRender = 0;
   function render() {
-    status.textContent = 'provider "' + appName + '" of ' + API + ' | ' + received.length + ' request(s) | launcher providers: ' + (providersSeen || 'none');
+    renderPending = false;
+    lastRender = Date.now();
+    status.textContent = 'provider "' + appName + '" of ' + API + ' | ' + total + ' request(s) | launcher providers: ' + (providersSeen || 'none');
+    var fresh = Math.min(total - rendered, MAX_ROWS, received.length);
+    rendered = total;
+    if (fresh <= 0) return;
+    var frag = document.createDocumentFragment();
+    received.slice(received.length - fresh).forEach(function (rec) {
+      var tr = document.createElement('tr');
+      [new Date(rec.at).toISOString().slice(11, 23), rec.api, rec.consumer, rec.src, JSON.stringify(rec.msg)].forEach(function (t, i) {
+        var td = document.createElement('td');
+        td.textContent = t;
+        if (i === 4) td.className = 'msg';
+        tr.appendChild(td);
+      });
+      frag.appendChild(tr);
+    });
+    tbody.appendChild(frag);
+    while (tbody.childElementCount > MAX_ROWS) tbody.removeChild(/** @type {Node} */ (tbody.firstChild));
   }
+  /** Redraw soon: at most every RENDER_EVERY_MS, in an animation frame (none while hidden). */
+  function scheduleRender() {
+    if (renderPending) return;
+    renderPending = true;
+    setTimeout(function () { requestAnimationFrame(render); }, Math.max(0, lastRender + RENDER_EVERY_MS - Date.now()));
+  }
+  var providersSeen = '';
   render();
 
-  // Reports to the sim are batched (one POST per 20 ms at most) so they do not slow the app down.
+  var launcher = start.consumeApi('com.innovaphone.launcher');
+  launcher.onupdate.attach(function () {
+    providersSeen = launcher.providers.join(', ');
+    scheduleRender();
+  });
+
   /** @type {any[]} */
   var pending = [];
-  var flushTimer = 0;
+  var firstPendingAt = 0;
+  var lastReportAt = 0;
+  var reportTimer = 0;
+  var posting = false; // one POST at a time, so the sim gets the records in order
   function flush() {
-    flushTimer = 0;
-    var batch = pending.splice(0, 100);
-    if (pending.length) flushTimer = setTimeout(flush, 20);
-    fetch('/sim/received', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records: batch }) }).catch(function () {});
+    reportTimer = 0;
+    if (posting || !pending.length) return;
+    var now = Date.now();
+    var wait = Math.min(lastReportAt + REPORT_QUIET_MS, firstPendingAt + REPORT_MAX_WAIT_MS) - now;
+    if (wait > 0 && pending.length < REPORT_BATCH) {
+      reportTimer = setTimeout(flush, wait);
+      return;
+    }
+    var batch = pending.splice(0, REPORT_BATCH);
+    firstPendingAt = pending.length ? pending[0].at : now;
+    posting = true;
+    fetch('/sim/received', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records: batch }) })
+      .catch(function () {})
+      .then(function () {
+        posting = false;
+        if (pending.length && !reportTimer) reportTimer = setTimeout(flush, 0);
+      });
   }
   function report(/** @type {any} */ rec) {
+    var now = Date.now();
+    if (!pending.length) firstPendingAt = now;
+    lastReportAt = now;
     pending.push(rec);
-    if (!flushTimer) flushTimer = setTimeout(flush, 20);
+    if (!reportTimer && !posting) reportTimer = setTimeout(flush, REPORT_QUIET_MS);
   }
 
   provider.onmessage.attach(function (/** @type {any} */ _sender, /** @type {any} */ obj) {
@@ -75,16 +134,9 @@
     // The app's own work first (SimEcho answers at once), bookkeeping after.
     if (msg.mt === 'SimEcho') provider.send({ mt: 'SimEchoResult', echo: msg }, obj.consumer, obj.src);
     received.push(rec);
-    var tr = document.createElement('tr');
-    [new Date(rec.at).toISOString().slice(11, 23), API, rec.consumer, rec.src, JSON.stringify(msg)].forEach(function (t, i) {
-      var td = document.createElement('td');
-      td.textContent = t;
-      if (i === 4) td.className = 'msg';
-      tr.appendChild(td);
-    });
-    tbody.appendChild(tr);
-    while (tbody.childElementCount > 200) tbody.removeChild(/** @type {Node} */ (tbody.firstChild));
-    render();
+    if (received.length > MAX_KEPT) received.splice(0, received.length - MAX_KEPT);
+    total++;
+    scheduleRender();
     report(rec);
     if (kind === 'phone' && dial && (msg.mt === 'PrepareCall' || msg.mt === 'StartCall')) {
       dial.value = String(msg.text || msg.txt || msg.num || msg.sip || '');
