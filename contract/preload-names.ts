@@ -27,8 +27,10 @@ export const PRELOAD_METHOD_NAMES = [
   'getInfo', 'getConfig', 'getConnectState', 'connect', 'trustCertificate', 'retry', 'changeServer', 'openSettings',
   'settings.get', 'settings.set', 'settings.reset', 'collectLogs', 'openTraceFolder',
   'detachApp', 'attachApp', 'getDetachedApps', 'setBadge', 'showWindow',
+  'hotkeys.status', 'update.getState', 'proxyAuth.getRequest', 'proxyAuth.answer',
+  'displayPicker.getState', 'displayPicker.choose', 'displayPicker.cancel',
 ] as const;
-export const PRELOAD_EVENT_NAMES = ['settingsChanged', 'appAttached'] as const;
+export const PRELOAD_EVENT_NAMES = ['settingsChanged', 'appAttached', 'hotkeysChanged', 'updateProgress', 'proxyAuthRequest', 'displayPickerChanged'] as const;
 
 /** The IPC channel of a method. */
 export function channelOf(method: (typeof PRELOAD_METHOD_NAMES)[number]): string {

@@ -63,6 +63,50 @@ const settingKey = z.string().min(1).max(100).regex(/^[A-Za-z][\w.-]*$/, 'settin
 const appId = z.string().min(1).max(200).regex(/^[\w.@:-]+$/, 'app ids are letters, digits and . _ - @ :');
 const httpsUrl = z.string().max(4000).url();
 
+/** Hot-key registration per function (electron/hotkeys HotkeyStatus), for the settings page. */
+const HotkeyStateSchema = z.object({
+  configured: z.string().max(200),
+  chord: z.string().max(100).optional(),
+  active: z.boolean(),
+  reason: z.string().max(1000).optional(),
+});
+export const HotkeyStatusSchema = z.object({
+  functions: z.object({ dial: HotkeyStateSchema, accept: HotkeyStateSchema, reject: HotkeyStateSchema }),
+  /** Display-session note (Wayland, no display). */
+  notice: z.string().max(2000).optional(),
+});
+/** Update installing: progress popup (electron/windows/dialogs.ts). fraction null = unknown. */
+export const UpdateProgressSchema = z.object({
+  build: z.string().max(50),
+  fraction: z.number().min(0).max(1).nullable(),
+  phase: z.enum(['installing', 'failed']),
+  detail: z.string().max(1000).optional(),
+});
+/** A proxy asks for credentials (407, or Electron's login event with isProxy). */
+export const ProxyAuthRequestSchema = z.object({
+  pending: z.boolean(),
+  host: z.string().max(300),
+  port: z.number().int().min(0).max(65535),
+  realm: z.string().max(300).optional(),
+  /** The previous credentials were refused. */
+  retry: z.boolean(),
+});
+/** Display-media picker state (electron/adapters/electron/display-media.ts PickerState). */
+export const DisplayPickerStateSchema = z.object({
+  open: z.boolean(),
+  origin: z.string().max(300),
+  sources: z.array(
+    z.object({
+      id: z.string().max(200),
+      name: z.string().max(500),
+      kind: z.enum(['screen', 'window']),
+      /** PNG data URL ('' = none). */
+      thumbnail: z.string().max(2_000_000).regex(/^(data:image\/png;base64,[A-Za-z0-9+/=]*)?$/, 'PNG data URL'),
+      displayId: z.string().max(100).optional(),
+    }),
+  ).max(200),
+});
+
 /**
  * The methods. `from` lists the sender kinds that may call the method; `request`/`response`
  * are validated in the main process on every call.
@@ -165,6 +209,31 @@ export const PreloadMethods = {
   },
   /** Bring the main window to the front (incoming call, StartActivity). */
   showWindow: { from: ['pbx', 'launcher'], request: empty, response: ok },
+  /** Settings page: hot-key registration per chord (active, or why not) and the Wayland note. */
+  'hotkeys.status': { from: ['launcher'], request: empty, response: HotkeyStatusSchema },
+  /** Update progress popup: the install in progress. Only the popup window gets an answer. */
+  'update.getState': { from: ['launcher'], request: empty, response: UpdateProgressSchema },
+  /** Proxy credentials dialog: the request waiting for the user (only the dialog window). */
+  'proxyAuth.getRequest': { from: ['launcher'], request: empty, response: ProxyAuthRequestSchema },
+  /** Proxy credentials dialog: the user's answer (or cancel). Only the dialog window. */
+  'proxyAuth.answer': {
+    from: ['launcher'],
+    request: z.union([
+      z.object({ username: z.string().min(1).max(256), password: z.string().max(1024) }).strict(),
+      z.object({ cancel: z.literal(true) }).strict(),
+    ]),
+    response: z.union([ok, z.object({ ok: z.literal(false), error: z.string() })]),
+  },
+  /** Screen/window picker for app sharing: the sources on offer (only the picker window). */
+  'displayPicker.getState': { from: ['launcher'], request: empty, response: DisplayPickerStateSchema },
+  /** Share this source. */
+  'displayPicker.choose': {
+    from: ['launcher'],
+    request: z.object({ id: z.string().min(1).max(200) }).strict(),
+    response: z.union([ok, z.object({ ok: z.literal(false), error: z.string() })]),
+  },
+  /** Share nothing (the engine's getDisplayMedia fails cleanly). */
+  'displayPicker.cancel': { from: ['launcher'], request: empty, response: ok },
 } as const satisfies Record<string, { from: readonly SenderKind[]; request: z.ZodType; response: z.ZodType }>;
 
 export type PreloadMethodName = keyof typeof PreloadMethods;
@@ -177,6 +246,14 @@ export const PreloadEvents = {
   settingsChanged: { to: ['pbx', 'launcher'], payload: SettingsSnapshotSchema },
   /** A detached app window was closed by the user: the web client shows the app again. */
   appAttached: { to: ['pbx'], payload: z.object({ app: z.string() }) },
+  /** Hot-key registration changed (settings page). */
+  hotkeysChanged: { to: ['launcher'], payload: HotkeyStatusSchema },
+  /** Update install progress (progress popup). */
+  updateProgress: { to: ['launcher'], payload: UpdateProgressSchema },
+  /** The next proxy credential request (dialog). */
+  proxyAuthRequest: { to: ['launcher'], payload: ProxyAuthRequestSchema },
+  /** Picker sources changed or the request was withdrawn (picker window). */
+  displayPickerChanged: { to: ['launcher'], payload: DisplayPickerStateSchema },
 } as const satisfies Record<string, { to: readonly SenderKind[]; payload: z.ZodType }>;
 export type PreloadEventName = keyof typeof PreloadEvents;
 export type PreloadEventPayload<E extends PreloadEventName> = z.infer<(typeof PreloadEvents)[E]['payload']>;

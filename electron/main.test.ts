@@ -172,4 +172,88 @@ describe('electron/main.ts', () => {
     expect(main.visible).toBe(false);
     expect(main.destroyed).toBe(false);
   });
+  it('wires auto update, phone book, media, hot-key status and the app proxy; update UI ports are the launcher dialogs', async () => {
+    const app = await start([]);
+    const skipped = app!.services.skipped;
+    for (const s of ['update', 'phonebook', 'media', 'appProxy', 'hotkeys']) expect(skipped, s).not.toHaveProperty(s);
+    // Linux without $APPIMAGE: a distribution package, updated by the package manager
+    const update = app!.services.instances.update as { status: { state: string; detail?: string; reason?: string } };
+    expect(update.status.state).toBe('off');
+    expect(JSON.stringify(update.status)).toMatch(/package manager|signing key/);
+    // hot-key status for the settings page (no DISPLAY in this environment: the note says so)
+    const main = app!.mainWindow as unknown as FakeBrowserWindow;
+    const launcher = { senderFrame: { url: 'myapps-launcher://pages/settings.html' }, sender: main.webContents };
+    const st = await electron.ipcMain.handlers.get('myapps:hotkeys.status')!(launcher, undefined);
+    expect(st).toMatchObject({ ok: true, value: { functions: { dial: { active: false }, accept: { active: false }, reject: { active: false } } } });
+    expect(st.value.notice).toMatch(/No display found/);
+    // the web client may not read it
+    expect(await electron.ipcMain.handlers.get('myapps:hotkeys.status')!({ senderFrame: { url: 'https://pbx.example.com/x' }, sender: main.webContents }, undefined)).toMatchObject({ ok: false });
+  });
+
+  it('proxy authentication: Chromium\'s login event opens the credentials dialog once; the answer goes back and is stored', async () => {
+    const app = await start([]);
+    expect(app).toBeDefined();
+    const before = FakeBrowserWindow.all.length;
+    const answers: unknown[][] = [];
+    const login = (isProxy: boolean) => {
+      const ev = { prevented: false, preventDefault() { this.prevented = true; } };
+      electron.app.emit('login', ev, new FakeWebContents(), { url: 'https://pbx.example.com/' }, { isProxy, scheme: 'basic', host: isProxy ? 'proxy.corp' : 'pbx.example.com', port: 3128, realm: 'corp' }, (...a: unknown[]) => answers.push(a));
+      return ev;
+    };
+    expect(login(false).prevented).toBe(false); // a server's own auth: not ours
+    expect(login(true).prevented).toBe(true);
+    expect(login(true).prevented).toBe(true); // a second request for the same proxy: same question
+    await vi.waitFor(() => expect(FakeBrowserWindow.all.length).toBe(before + 1));
+    const dialog = FakeBrowserWindow.all.at(-1)!;
+    expect(dialog.loaded).toEqual(['myapps-launcher://pages/proxy-auth.html']);
+    expect(dialog.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true });
+    const from = (w: FakeBrowserWindow) => ({ senderFrame: { url: 'myapps-launcher://pages/proxy-auth.html' }, sender: w.webContents });
+    expect(await electron.ipcMain.handlers.get('myapps:proxyAuth.getRequest')!(from(dialog), undefined)).toEqual({ ok: true, value: { pending: true, host: 'proxy.corp', port: 3128, realm: 'corp', retry: false } });
+    // the main window (also a launcher page) cannot answer for the dialog
+    const main = app!.mainWindow as unknown as FakeBrowserWindow;
+    expect(await electron.ipcMain.handlers.get('myapps:proxyAuth.answer')!(from(main), { username: 'x', password: 'y' })).toEqual({ ok: true, value: { ok: false, error: 'not the window of this dialog' } });
+    expect(await electron.ipcMain.handlers.get('myapps:proxyAuth.answer')!(from(dialog), { username: 'alice', password: 's3cret', extra: 1 })).toMatchObject({ ok: false, error: expect.stringMatching(/invalid request/) });
+    expect(await electron.ipcMain.handlers.get('myapps:proxyAuth.answer')!(from(dialog), { username: 'alice', password: 's3cret' })).toEqual({ ok: true, value: { ok: true } });
+    await vi.waitFor(() => expect(answers).toEqual([['alice', 's3cret'], ['alice', 's3cret']]));
+    expect(dialog.destroyed).toBe(true);
+    // kept encrypted (safeStorage) for the next run
+    const file = await fs.readFile(path.join(dir, 'appData', 'innovaphone', 'myApps', 'proxy-credentials.json'), 'utf8');
+    expect(file).not.toContain('s3cret');
+  });
+
+  it('app sharing: getDisplayMedia from the engine opens the picker; the choice goes back; other origins are denied', async () => {
+    const app = await start([]);
+    const ses = electron.session.defaultSession as FakeSession;
+    expect(ses.displayMediaHandler).toBeTypeOf('function');
+    const png = 'data:image/png;base64,iVBORw0KGgo=';
+    electron.desktopCapturer.sources = [
+      { id: 'screen:1:0', name: 'Entire screen', display_id: '1', thumbnail: { isEmpty: () => false, toDataURL: () => png } },
+      { id: 'window:42:0', name: 'Editor', display_id: '', thumbnail: { isEmpty: () => true, toDataURL: () => '' } },
+    ];
+    const engineOrigin = new URL(app!.services.server.config.http.replace('localhost', '127.0.0.1')).origin;
+    let denied: unknown = 'pending';
+    ses.displayMediaHandler!({ securityOrigin: 'https://evil.example.com', videoRequested: true }, (x: unknown) => (denied = x));
+    expect(denied).toBeNull();
+    let granted: unknown = 'pending';
+    const before = FakeBrowserWindow.all.length;
+    ses.displayMediaHandler!({ securityOrigin: engineOrigin, videoRequested: true }, (x: unknown) => (granted = x));
+    await vi.waitFor(() => expect(FakeBrowserWindow.all.length).toBe(before + 1));
+    const picker = FakeBrowserWindow.all.at(-1)!;
+    expect(picker.loaded).toEqual(['myapps-launcher://pages/display-picker.html']);
+    const from = { senderFrame: { url: 'myapps-launcher://pages/display-picker.html' }, sender: picker.webContents };
+    const state = await electron.ipcMain.handlers.get('myapps:displayPicker.getState')!(from, undefined);
+    expect(state).toEqual({ ok: true, value: { open: true, origin: engineOrigin, sources: [
+      { id: 'screen:1:0', name: 'Entire screen', kind: 'screen', thumbnail: png, displayId: '1' },
+      { id: 'window:42:0', name: 'Editor', kind: 'window', thumbnail: '' },
+    ] } });
+    expect(await electron.ipcMain.handlers.get('myapps:displayPicker.choose')!(from, { id: 'window:42:0' })).toEqual({ ok: true, value: { ok: true } });
+    await vi.waitFor(() => expect(granted).toEqual({ video: { id: 'window:42:0', name: 'Editor' } }));
+    expect(picker.destroyed).toBe(true);
+    // closing the picker window cancels
+    let cancelled: unknown = 'pending';
+    ses.displayMediaHandler!({ securityOrigin: engineOrigin, videoRequested: true }, (x: unknown) => (cancelled = x));
+    await vi.waitFor(() => expect(FakeBrowserWindow.all.length).toBe(before + 2));
+    FakeBrowserWindow.all.at(-1)!.close();
+    await vi.waitFor(() => expect(cancelled).toBeNull());
+  });
 });

@@ -36,6 +36,15 @@ import { createProxyResolver } from './adapters/electron/proxy-resolver';
 import { createSafeStorageCipher, safeStorageAvailable } from './adapters/electron/safe-storage';
 import { EncryptedFileCredentialStore, LocalKeyCipher } from './connect/credentials';
 import { NodeSpawner } from './adapters/linux/spawner';
+import { createDialogHost } from './adapters/electron/dialogs';
+import { DisplayPickerModel, installDisplayMediaHandler } from './adapters/electron/display-media';
+import { createDisplayPickerUi, createProxyAuth, createUpdateUi } from './windows/dialogs';
+import { productUpdatePorts, readRecordedInstallKind } from './windows/update-setup';
+import { detectDisplaySession } from './hotkeys/session';
+import type { HotkeyService } from './hotkeys/service';
+import { engineScriptFromFile } from './media/engine-bundle';
+import type { PreloadHandlers } from './security/ipc-guard';
+import type { UpdateService } from './update';
 import { LinuxManagedSettingsReader } from '../native/linux/managed';
 import { MacManagedSettingsReader } from '../native/mac/managed';
 import { WindowsManagedSettingsReader } from '../native/win/managed';
@@ -48,6 +57,8 @@ const BUILD = typeof __MYAPPS_BUILD__ === 'string' ? __MYAPPS_BUILD__ : 'dev';
 
 export interface RunningApp {
   services: PlatformServices;
+  /** Display-media picker model (app sharing): the picker window renders it. */
+  picker: DisplayPickerModel;
   windows: WindowsService;
   controller: LauncherController;
   mainWindow: BrowserWindow;
@@ -57,6 +68,14 @@ export interface RunningApp {
 /** Where dist/ lives (main.cjs, preload.cjs, renderer/, icons/). */
 function distDir(): string {
   return __dirname;
+}
+
+/**
+ * native/ helper scripts (phone book: mac/contacts.js, win/outlook-search.ps1): shipped as
+ * extraResources (build/electron-builder.yml) in <resources>/native; from source: <repo>/native.
+ */
+function nativeDir(): string {
+  return app.isPackaged && process.resourcesPath ? path.join(process.resourcesPath, 'native') : path.join(distDir(), '..', 'native');
 }
 
 /** Managed settings (installer/MDM), per OS: registry, defaults, /etc/innovaphone/myApps/*.json. */
@@ -154,6 +173,18 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
 
   const preload = path.join(distDir(), 'preload.cjs');
   const icon = path.join(distDir(), 'icons', 'icon.png');
+
+  // The preload contract is served from here on: the handler table is filled as the pieces come
+  // up (the dispatcher looks handlers up per call). Dialogs (update progress at start, proxy
+  // credentials) may be needed while the services start.
+  const handlers: PreloadHandlers = {};
+  let services: PlatformServices | undefined;
+  const dispatcher = createPreloadDispatcher({ handlers, origins, logger });
+  const ipc = registerPreloadIpc({ dispatcher, origins, logger, appClientConfig: () => services?.server.config });
+  let mainWindowRef: BrowserWindow | undefined;
+  const dialogs = createDialogHost({ preload, icon, parent: () => mainWindowRef, emit: (t, e, p) => ipc.emit(t, e, p) });
+  const notifier = createNotifier({ icon });
+
   const mainWindow = new BrowserWindow({
     width: 1024,
     height: 720,
@@ -163,10 +194,56 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     autoHideMenuBar: true,
     webPreferences: secureWebPreferences(preload),
   });
+  mainWindowRef = mainWindow;
 
   const osCipher = safeStorageAvailable();
   if (!osCipher) logger.warn('no OS credential store (safeStorage); proxy credentials are kept with a local key file');
-  const services = await createPlatformServices(
+  const credentialStore = new EncryptedFileCredentialStore(
+    path.join(files.userData, 'proxy-credentials.json'),
+    osCipher ? createSafeStorageCipher() : new LocalKeyCipher(path.join(files.localData, 'proxy-credentials.key')),
+    logger,
+  );
+  // Proxy authentication: one launcher dialog for the web client's traffic (Chromium's 'login'
+  // event) and for Node-side traffic (electron/connect CredentialPrompt); docs/security.md.
+  const proxyAuth = createProxyAuth({ dialogs, store: credentialStore, logger, productName: PRODUCT_NAME });
+  Object.assign(handlers, proxyAuth.handlers);
+  app.on('login', (event, _contents, _details, authInfo, callback) => {
+    if (!authInfo.isProxy) return; // a server's own HTTP auth: Chromium's default (cancel)
+    event.preventDefault();
+    void proxyAuth.login({ host: authInfo.host, port: authInfo.port, realm: authInfo.realm, isProxy: true }).then(
+      (c) => (c ? callback(c.username, c.password) : callback()),
+      () => callback(),
+    );
+  });
+
+  // Auto update (docs/update.md): install kind, installer, policies; launcher-owned UI.
+  const updateUi = createUpdateUi({ dialogs, notifier, logger, productName: PRODUCT_NAME });
+  Object.assign(handlers, updateUi.handlers);
+  const updatePorts = productUpdatePorts(
+    {
+      platform: process.platform,
+      arch: process.arch,
+      env,
+      execPath: process.execPath,
+      isPackaged: app.isPackaged,
+      windowsStore: process.windowsStore === true,
+      mas: process.mas === true,
+      recorded: await readRecordedInstallKind(process.platform),
+      build: BUILD,
+      tempDir: files.temp,
+      fasterDownloads: settings.get('fasterDownloads') === true,
+      policy: settings.get('updatePolicy'),
+    },
+    updateUi,
+    (outcome) => {
+      logger.warn('update installed; the client quits', { next: outcome.next, detail: outcome.detail });
+      if (outcome.next === 'relaunch' && outcome.relaunch) app.relaunch({ execPath: outcome.relaunch, args: [] });
+      app.quit();
+    },
+  );
+  logger.trace('App', 'auto update', { installKind: updatePorts.installKind, terminalServer: updatePorts.terminalServer === true, installer: updatePorts.installer?.kind ?? 'none' });
+
+  services = await createPlatformServices(
     {
       logger,
       traces,
@@ -177,27 +254,46 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
       protocolRegistrar: createProtocolRegistrar(),
       keyListener: createKeyListener(),
       selectionReader: createSelectionReader(),
-      notifier: createNotifier({ icon }),
+      displaySession: detectDisplaySession(env, process.platform),
+      notifier,
       attention: createAttention(() => mainWindow),
       windowFocus: createWindowFocus(() => mainWindow),
       spawner: new NodeSpawner(),
       mediaEngineHost: electronMediaEngineHost({ logger, session: ses }),
       appProxyUpstream: electronUpstream(ses),
       proxyResolver: createProxyResolver(ses),
-      credentialStore: new EncryptedFileCredentialStore(
-        path.join(files.userData, 'proxy-credentials.json'),
-        osCipher ? createSafeStorageCipher() : new LocalKeyCipher(path.join(files.localData, 'proxy-credentials.key')),
-        logger,
-      ),
+      credentialStore,
+      credentialPrompt: proxyAuth.prompt,
+      update: { ...updatePorts, logger: traces.helper('myAppsUpdate') },
     },
-    { disableLocalhost: settings.get('disableLocalhost') === true, launcher: identity },
+    {
+      disableLocalhost: settings.get('disableLocalhost') === true,
+      launcher: identity,
+      phonebook: { nativeDir: nativeDir() },
+      media: {
+        engineScript: engineScriptFromFile(path.join(distDir(), 'media-engine.js')),
+        excludeVpn: settings.get('excludeVpn') === true,
+        excludeInterfaces: (settings.get('excludeInterfaces') ?? []).join(','),
+        ringInHeadset: settings.get('ringInHeadset') === true,
+        disableHeadsets,
+      },
+      // applies at start (the app proxy has no live resize); docs/appproxy.md
+      appProxy: { maxBytes: Number(settings.get('appProxyCacheMb') ?? 500) * 1024 * 1024 },
+    },
   );
+  const svc = services;
   for (const [name, why] of Object.entries(services.skipped)) logger.trace('App', 'service not started', { name, why });
   // The media engine page lives on the local services server (both host spellings).
   const engineOrigin = originOf(services.server.config.http);
   engineOrigins = engineOrigin ? [engineOrigin, engineOrigin.replace('//localhost:', '//127.0.0.1:')] : [];
   const appProxy = services.instances.appProxy as Parameters<typeof installAppProxy>[1] | undefined;
   if (appProxy) installAppProxy(ses, appProxy, logger);
+
+  // App sharing: the engine's getDisplayMedia() goes through the launcher's picker window.
+  const picker = new DisplayPickerModel();
+  const pickerUi = createDisplayPickerUi({ dialogs, model: picker, productName: PRODUCT_NAME });
+  Object.assign(handlers, pickerUi.handlers);
+  const removeDisplayMedia = installDisplayMediaHandler(ses, { picker, logger, allowOrigin: (o) => engineOrigins.includes(o) });
 
   const host = new ElectronWindowHost({ main: mainWindow, isQuitting: () => quitting, icon, preload });
   const windowSettings: WindowSettings = {
@@ -258,10 +354,10 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     saveServer: async (canonical) => {
       if (serverFromCli === undefined) await settings.set('server', canonical);
     },
-    setPbxOrigin: (o) => services.setPbxOrigin(o),
+    setPbxOrigin: (o) => svc.setPbxOrigin(o),
     loadMain: (url) => void mainWindow.loadURL(url).catch(() => undefined),
     openSettingsWindow,
-    appClientConfig: () => services.server.config,
+    appClientConfig: () => svc.server.config,
     settings: {
       snapshot: () => settings.view().map((v) => ({ key: v.key, value: v.value, source: v.source, forced: v.source === 'pbx-forced', locked: v.locked, ...(v.lockedBy ? { lockedBy: v.lockedBy } : {}) })),
       warnings: () => [...settings.warnings],
@@ -291,8 +387,16 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     },
   });
 
-  const dispatcher = createPreloadDispatcher({ handlers: controller.handlers, origins, logger });
-  const ipc = registerPreloadIpc({ dispatcher, origins, logger, appClientConfig: () => services.server.config });
+  Object.assign(handlers, controller.handlers);
+  // Settings page: hot-key registration per chord (and the Wayland note), live.
+  const hotkeys = services.instances.hotkeys as Pick<HotkeyService, 'status' | 'onStatus'> | undefined;
+  let offHotkeys: (() => void) | undefined;
+  if (hotkeys) {
+    handlers['hotkeys.status'] = () => hotkeys.status();
+    offHotkeys = hotkeys.onStatus((st) => {
+      if (settingsWindow && !settingsWindow.isDestroyed()) ipc.emit([settingsWindow.webContents], 'hotkeysChanged', st);
+    });
+  }
   windows.onAppAttached((appId) => ipc.emit([mainWindow.webContents], 'appAttached', { app: appId }));
   settings.onChange(() => {
     disableHeadsets = settings.get('disableHeadsets') === true;
@@ -342,6 +446,9 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     event.preventDefault();
     clearTimeout(boundsTimer);
     void (async () => {
+      offHotkeys?.();
+      removeDisplayMedia();
+      pickerUi.dispose();
       ipc.dispose();
       await windows.close();
       await services.close().catch(() => undefined);
@@ -352,7 +459,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     })();
   });
 
-  running = { services, windows, controller, mainWindow, settingsPins: () => settings.get('trustedCertificates') ?? [] };
+  running = { services, picker, windows, controller, mainWindow, settingsPins: () => settings.get('trustedCertificates') ?? [] };
   await windows.start();
   controller.start();
   for (const l of first.ignored) logger.trace('App', 'command-line argument ignored', { arg: l.arg, reason: l.reason });

@@ -6,7 +6,7 @@
  * demo API is used and a "demo" banner says so. On the launcher scheme a missing preload is an
  * error, never silently faked.
  */
-import { LAUNCHER_SCHEME, PRELOAD_GLOBAL, type MyAppsLauncherApi } from '../../contract/preload';
+import { LAUNCHER_SCHEME, PRELOAD_GLOBAL, type MyAppsLauncherApi, type PreloadResponse } from '../../contract/preload';
 import type { ConnectFailure } from '../../electron/connect/flow';
 import { SETTINGS, type SettingDescriptor, type SettingKey } from '../../electron/settings/schema';
 import type { SettingSource } from '../../electron/settings/resolve';
@@ -42,6 +42,15 @@ export interface SettingRow {
 
 export type Result = { ok: true } | { ok: false; error: string };
 
+/** Hot-key registration per function and the display-session note (settings page). */
+export type HotkeyStatusView = PreloadResponse<'hotkeys.status'>;
+/** Update install progress (update.html). */
+export type UpdateProgressView = PreloadResponse<'update.getState'>;
+/** Proxy credential request (proxy-auth.html). */
+export type ProxyAuthRequestView = PreloadResponse<'proxyAuth.getRequest'>;
+/** Screens and windows on offer (display-picker.html). */
+export type PickerStateView = PreloadResponse<'displayPicker.getState'>;
+
 export interface LauncherPagesApi {
   /** True for the in-memory demo API (plain Chromium). */
   readonly demo: boolean;
@@ -56,6 +65,21 @@ export interface LauncherPagesApi {
   setSetting(key: string, value: unknown): Promise<Result>;
   resetSetting(key: string): Promise<Result>;
   onSettingsChanged(cb: () => void): () => void;
+  /** Hot-key status; rejects where the launcher has no hot-key service. */
+  hotkeyStatus(): Promise<HotkeyStatusView>;
+  onHotkeysChanged(cb: (s: HotkeyStatusView) => void): () => void;
+  /** Zip of traces + settings; resolves with its path. */
+  collectLogs(): Promise<string>;
+  openTraceFolder(): Promise<void>;
+  updateState(): Promise<UpdateProgressView>;
+  onUpdateProgress(cb: (s: UpdateProgressView) => void): () => void;
+  proxyAuthRequest(): Promise<ProxyAuthRequestView>;
+  answerProxyAuth(answer: { username: string; password: string } | { cancel: true }): Promise<Result>;
+  onProxyAuthRequest(cb: (s: ProxyAuthRequestView) => void): () => void;
+  pickerState(): Promise<PickerStateView>;
+  choosePickerSource(id: string): Promise<Result>;
+  cancelPicker(): Promise<void>;
+  onPickerChanged(cb: (s: PickerStateView) => void): () => void;
 }
 
 const DESCRIPTORS = new Map<string, SettingDescriptor>((SETTINGS as readonly SettingDescriptor[]).map((d) => [d.key, d]));
@@ -121,6 +145,19 @@ function fromPreload(p: MyAppsLauncherApi): LauncherPagesApi {
     setSetting: (key, value) => asResult(() => p.call('settings.set', { key, value: value as never })),
     resetSetting: (key) => asResult(() => p.call('settings.reset', { key })),
     onSettingsChanged: (cb) => p.on('settingsChanged', () => cb()),
+    hotkeyStatus: () => p.call('hotkeys.status'),
+    onHotkeysChanged: (cb) => p.on('hotkeysChanged', cb),
+    collectLogs: async () => (await p.call('collectLogs')).path,
+    openTraceFolder: async () => void (await p.call('openTraceFolder')),
+    updateState: () => p.call('update.getState'),
+    onUpdateProgress: (cb) => p.on('updateProgress', cb),
+    proxyAuthRequest: () => p.call('proxyAuth.getRequest'),
+    answerProxyAuth: (answer) => asResult(() => p.call('proxyAuth.answer', answer)),
+    onProxyAuthRequest: (cb) => p.on('proxyAuthRequest', cb),
+    pickerState: () => p.call('displayPicker.getState'),
+    choosePickerSource: (id) => asResult(() => p.call('displayPicker.choose', { id })),
+    cancelPicker: async () => void (await p.call('displayPicker.cancel')),
+    onPickerChanged: (cb) => p.on('displayPickerChanged', cb),
   };
 }
 

@@ -4,12 +4,16 @@
  * settings and an installer value, so every state of the pages can be shown. Query parameters:
  *   server=<string>  preset server;  locked=1  server preset by the installer;
  *   failure=dns|refused|timeout|certificate|http|proxy|proxy-auth  error page scenario.
+ *   wayland=1  hot keys in a pure Wayland session (settings page);
+ *   progress=<0..1>  update popup at a fixed fraction (default: counts up);
+ *   retry=1  proxy dialog after refused credentials;  empty=1  picker with nothing to share.
  */
 import { makeFailure, type FailureKind } from '../../electron/connect/flow';
 import { parseServerString } from '../../electron/connect/server-string';
 import { resolveSettings, type AdminSettings } from '../../electron/settings/resolve';
 import { coerceSetting, isSettingKey, type SettingKey } from '../../electron/settings/schema';
-import type { ConnectPageState, LauncherPagesApi, Result } from './api';
+import { sessionNotice } from '../../electron/hotkeys/session';
+import type { ConnectPageState, HotkeyStatusView, LauncherPagesApi, PickerStateView, ProxyAuthRequestView, Result, UpdateProgressView } from './api';
 import { rowsFrom } from './api';
 
 const DEMO_PBX: AdminSettings = {
@@ -20,7 +24,7 @@ const DEMO_PBX: AdminSettings = {
 };
 
 export function createDemoApi(params: URLSearchParams): LauncherPagesApi {
-  const user: Record<string, unknown> = { docking: 'right', autostart: true, hotkeyDial: 'F9' };
+  const user: Record<string, unknown> = { docking: 'right', autostart: true, hotkeyDial: 'F9', hotkeyAccept: 'F9' };
   const managed: Partial<Record<SettingKey, unknown>> = { disableLocalhost: true, excludeInterfaces: '172,192.168' };
   const listeners = new Set<() => void>();
   const failureKind = params.get('failure') as FailureKind | null;
@@ -56,8 +60,116 @@ export function createDemoApi(params: URLSearchParams): LauncherPagesApi {
   const changed = () => {
     for (const l of listeners) l();
   };
+  const wayland = params.get('wayland') === '1';
+  const hotkeys: HotkeyStatusView = {
+    functions: wayland
+      ? {
+          dial: { configured: 'CTRL + F8', chord: 'ctrl+F8', active: false, reason: 'no X11 display: global hot keys are off in this session' },
+          accept: { configured: 'F9', chord: 'F9', active: false, reason: 'no X11 display: global hot keys are off in this session' },
+          reject: { configured: '', active: false },
+        }
+      : {
+          dial: { configured: 'CTRL + F8', chord: 'ctrl+F8', active: true },
+          accept: { configured: 'F9', chord: 'F9', active: false, reason: 'the chord is taken by another program' },
+          reject: { configured: '', active: false },
+        },
+    ...(wayland ? { notice: sessionNotice('wayland') } : {}),
+  };
+  const fixed = params.get('progress');
+  const update: UpdateProgressView = { build: '137766', fraction: fixed === null ? 0 : Math.min(1, Math.max(0, Number(fixed) || 0)), phase: 'installing' };
+  const updateListeners = new Set<(s: UpdateProgressView) => void>();
+  if (fixed === null) {
+    const t = setInterval(() => {
+      update.fraction = Math.min(1, (update.fraction ?? 0) + 0.05);
+      for (const l of updateListeners) l({ ...update });
+      if (update.fraction >= 1) clearInterval(t);
+    }, 250);
+  }
+  let proxy: ProxyAuthRequestView = { pending: true, host: 'proxy.corp.example', port: 3128, realm: 'Corporate proxy', retry: params.get('retry') === '1' };
+  const thumb = (label: string, hue: number): string => {
+    const c = document.createElement('canvas');
+    c.width = 320;
+    c.height = 180;
+    const g = c.getContext('2d');
+    if (!g) return '';
+    g.fillStyle = `hsl(${hue} 45% 35%)`;
+    g.fillRect(0, 0, 320, 180);
+    g.fillStyle = `hsl(${hue} 30% 88%)`;
+    g.fillRect(16, 16, 288, 24);
+    g.fillRect(16, 52, 180, 112);
+    g.fillStyle = '#fff';
+    g.font = '20px sans-serif';
+    g.fillText(label, 210, 110);
+    return c.toDataURL('image/png');
+  };
+  const picker: PickerStateView =
+    params.get('empty') === '1'
+      ? { open: true, origin: 'http://127.0.0.1:40123', sources: [] }
+      : {
+          open: true,
+          origin: 'http://127.0.0.1:40123',
+          sources: [
+            { id: 'screen:1:0', name: 'Entire screen 1', kind: 'screen', thumbnail: thumb('1', 210), displayId: '1' },
+            { id: 'screen:2:0', name: 'Entire screen 2', kind: 'screen', thumbnail: thumb('2', 150), displayId: '2' },
+            { id: 'window:4711:0', name: 'Quarterly report.xlsx – Spreadsheet', kind: 'window', thumbnail: thumb('xlsx', 120) },
+            { id: 'window:4712:0', name: 'Mail – Inbox (3)', kind: 'window', thumbnail: thumb('mail', 30) },
+            { id: 'window:4713:0', name: 'A window without a thumbnail', kind: 'window', thumbnail: '' },
+          ],
+        };
+  const pickerListeners = new Set<(s: PickerStateView) => void>();
+  const closePicker = () => {
+    picker.open = false;
+    picker.sources = [];
+    for (const l of pickerListeners) l(structuredClone(picker));
+  };
   return {
     demo: true,
+    async hotkeyStatus() {
+      return structuredClone(hotkeys);
+    },
+    onHotkeysChanged() {
+      return () => undefined;
+    },
+    async collectLogs() {
+      return '/home/demo/.local/share/innovaphone/myApps/collected-logs/myApps-logs-demo.zip';
+    },
+    async openTraceFolder() {},
+    async updateState() {
+      return { ...update };
+    },
+    onUpdateProgress(cb) {
+      updateListeners.add(cb);
+      return () => updateListeners.delete(cb);
+    },
+    async proxyAuthRequest() {
+      return { ...proxy };
+    },
+    async answerProxyAuth(answer): Promise<Result> {
+      if (!proxy.pending) return { ok: false, error: 'No request is waiting.' };
+      proxy = { pending: false, host: '', port: 0, retry: false };
+      document.body.dataset.answered = 'cancel' in answer ? 'cancel' : `user:${answer.username}`;
+      return { ok: true };
+    },
+    onProxyAuthRequest() {
+      return () => undefined;
+    },
+    async pickerState() {
+      return structuredClone(picker);
+    },
+    async choosePickerSource(id: string): Promise<Result> {
+      if (!picker.sources.some((s) => s.id === id)) return { ok: false, error: 'That screen or window is not on offer.' };
+      document.body.dataset.chosen = id;
+      closePicker();
+      return { ok: true };
+    },
+    async cancelPicker() {
+      document.body.dataset.chosen = 'cancel';
+      closePicker();
+    },
+    onPickerChanged(cb) {
+      pickerListeners.add(cb);
+      return () => pickerListeners.delete(cb);
+    },
     async getConnectState() {
       return structuredClone(state);
     },

@@ -133,4 +133,74 @@ describe('launcher pages in Chromium', () => {
     await page.waitForSelector('tr[data-key=showInTaskbar][data-source=user]');
     await page.close();
   }, 30_000);
+  it('settings page shows hot-key registration per chord, the Wayland note and collects logs', async () => {
+    const page = await open('settings.html');
+    expect(await page.getAttribute('[data-hotkey=dial]', 'data-active')).toBe('true');
+    expect(await page.textContent('tr[data-key=hotkeyDial] .hotkey-state')).toBe('Active: ctrl+F8');
+    expect(await page.textContent('tr[data-key=hotkeyAccept] .hotkey-state')).toBe('Not active: the chord is taken by another program');
+    expect(await page.$('tr[data-key=hotkeyReject] .hotkey-state')).toBeNull(); // not configured
+    expect(await page.$('#hotkey-notice')).toBeNull();
+    await page.click('#collect-logs');
+    await page.waitForFunction(() => /^Saved: .*\.zip$/.test(document.querySelector('#logs-result')?.textContent ?? ''));
+    await page.close();
+    const wl = await open('settings.html?wayland=1');
+    expect(await wl.textContent('#hotkey-notice')).toMatch(/Wayland session without XWayland/);
+    expect(await wl.textContent('tr[data-key=hotkeyDial] .hotkey-state')).toMatch(/^Not active: no X11 display/);
+    await wl.locator('tr[data-key=hotkeyDial]').screenshot({ path: path.join(shots, 'settings-hotkeys-wayland.png') });
+    await wl.screenshot({ path: path.join(shots, 'settings-wayland.png') });
+    await wl.close();
+  }, 30_000);
+
+  it('update popup shows the build and the installer progress', async () => {
+    const page = await open('update.html?progress=0.42');
+    expect(await page.textContent('#build')).toMatch(/build 137766/);
+    expect(await page.textContent('#percent')).toBe('42 %');
+    expect(await page.evaluate(() => (document.querySelector('#progress') as HTMLProgressElement).value)).toBeCloseTo(0.42);
+    await page.setViewportSize({ width: 440, height: 220 });
+    await page.screenshot({ path: path.join(shots, 'update-progress.png') });
+    await page.close();
+    const live = await open('update.html');
+    await live.waitForFunction(() => Number(document.body.dataset.fraction) >= 0.2); // progress events re-render
+    await live.close();
+  }, 30_000);
+
+  it('proxy sign-in asks for user name and password, refuses an empty user, cancels', async () => {
+    const page = await open('proxy-auth.html?retry=1');
+    expect(await page.textContent('#proxy')).toMatch(/proxy\.corp\.example:3128/);
+    expect(await page.isVisible('#refused')).toBe(true);
+    await page.click('#sign-in');
+    expect(await page.textContent('#error')).toBe('Enter a user name.');
+    await page.fill('#username', 'alice');
+    await page.fill('#password', 's3cret');
+    await page.setViewportSize({ width: 480, height: 460 });
+    await page.screenshot({ path: path.join(shots, 'proxy-auth.png') });
+    await page.click('#sign-in');
+    await page.waitForSelector('body[data-answered="user:alice"]');
+    await page.close();
+    const c = await open('proxy-auth.html');
+    expect(await c.$('#refused')).toBeNull();
+    await c.click('#cancel');
+    await c.waitForSelector('body[data-answered=cancel]');
+    await c.close();
+  }, 30_000);
+
+  it('display picker shows screens and windows with thumbnails; choose and cancel', async () => {
+    const page = await open('display-picker.html');
+    expect(await page.locator('#screens button.source').count()).toBe(2);
+    expect(await page.locator('#windows button.source').count()).toBe(3);
+    expect(await page.getAttribute('button[data-id="screen:1:0"] img', 'src')).toMatch(/^data:image\/png;base64,/);
+    expect(await page.textContent('button[data-id="window:4713:0"] .no-thumb')).toBe('No preview');
+    await page.screenshot({ path: path.join(shots, 'display-picker.png'), fullPage: true });
+    await page.click('button[data-id="window:4711:0"]');
+    await page.waitForSelector('body[data-chosen="window:4711:0"][data-open=false]');
+    expect(await page.textContent('#closed')).toMatch(/Nothing is waiting/);
+    await page.close();
+    const c = await open('display-picker.html');
+    await c.keyboard.press('Escape');
+    await c.waitForSelector('body[data-chosen=cancel]');
+    await c.close();
+    const e = await open('display-picker.html?empty=1');
+    expect(await e.textContent('#empty')).toMatch(/no screen or window/);
+    await e.close();
+  }, 30_000);
 });

@@ -55,7 +55,7 @@ afterAll(async () => {
 });
 
 describe('launcher pages under the launcher CSP', () => {
-  for (const page of ['connect.html', 'error.html?failure=certificate', 'settings.html']) {
+  for (const page of ['connect.html', 'error.html?failure=certificate', 'settings.html', 'update.html', 'proxy-auth.html', 'display-picker.html']) {
     it(`${page} renders without CSP violations or script errors`, async () => {
       const file = page.split('?')[0]!;
       if (!(await fs.stat(path.join(out, 'renderer', file)).then(() => true, () => false))) return; // page not written yet

@@ -111,6 +111,8 @@ class FakeApp extends EventEmitter {
   requestSingleInstanceLock() { return this.lock; }
   whenReady() { return Promise.resolve(); }
   quit() { this.quitCalled++; }
+  relaunched: unknown[] = [];
+  relaunch(opts?: unknown) { this.relaunched.push(opts); }
   exit(code: number) { this.exitCode = code; }
   focus() {}
   setBadgeCount(n: number) { this.badge = n; return true; }
@@ -184,6 +186,10 @@ export const electron: any = {
     isRegistered(acc: string) { return electron.globalShortcut.registered.has(acc); },
   },
   net: { fetch: async () => { throw new Error('fake net: no network'); } },
+  desktopCapturer: {
+    sources: [] as { id: string; name: string; display_id: string; thumbnail: { isEmpty(): boolean; toDataURL(): string } }[],
+    async getSources(_opts: unknown) { return electron.desktopCapturer.sources; },
+  },
   protocol: { registerSchemesAsPrivileged: (s: unknown) => rec('protocol.registerSchemesAsPrivileged', s) },
   session: { defaultSession: new FakeSession() },
   safeStorage: {
