@@ -27,6 +27,7 @@ import { createAutostart } from './adapters/electron/autostart';
 import { createIdleClock } from './adapters/electron/idle-clock';
 import { createProtocolRegistrar } from './adapters/electron/protocol-registrar';
 import { createSelectionReader } from './adapters/electron/selection';
+import { createCopySelectionReader, type CopySelectionReaderHandle } from './adapters/electron/copy-selection';
 import { createNotifier } from './adapters/electron/notifier';
 import { createKeyListener } from './adapters/electron/key-listener';
 import { createAttention, createWindowFocus } from './adapters/electron/window-focus';
@@ -243,6 +244,12 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   );
   logger.trace('App', 'auto update', { installKind: updatePorts.installKind, terminalServer: updatePorts.terminalServer === true, installer: updatePorts.installer?.kind ?? 'none' });
 
+  // Dial selected text: X11 PRIMARY on Linux; copy-then-read (clipboard kept and restored) on
+  // Windows and macOS, whose helper process is started ahead of the first press.
+  const copyReader: CopySelectionReaderHandle | undefined =
+    process.platform === 'win32' || process.platform === 'darwin' ? createCopySelectionReader({ nativeDir: nativeDir(), logger }) : undefined;
+  if (copyReader && String(settings.get('hotkeyDial') ?? '').trim()) void copyReader.warmUp();
+
   services = await createPlatformServices(
     {
       logger,
@@ -253,7 +260,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
       idleClock: createIdleClock(),
       protocolRegistrar: createProtocolRegistrar(),
       keyListener: createKeyListener(),
-      selectionReader: createSelectionReader(),
+      selectionReader: copyReader ?? createSelectionReader(),
       displaySession: detectDisplaySession(env, process.platform),
       notifier,
       attention: createAttention(() => mainWindow),
@@ -452,6 +459,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
       ipc.dispose();
       await windows.close();
       await services.close().catch(() => undefined);
+      copyReader?.close();
       await settings.flush().catch(() => undefined);
       await traces.close().catch(() => undefined);
       void r;

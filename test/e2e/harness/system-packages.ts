@@ -24,4 +24,5 @@ export const SYSTEM_PACKAGES: { pkg: string; bin: string }[] = [
   { pkg: 'dbus-daemon', bin: '/usr/bin/dbus-daemon' },
   { pkg: 'libsecret-tools', bin: '/usr/bin/secret-tool' },
   { pkg: 'gnome-keyring', bin: '/usr/bin/gnome-keyring-daemon' },
+  { pkg: 'mono-mcs', bin: '/usr/bin/mcs' }, // native/win/send-copy.test.ts compiles the helper's C# (P/Invoke SendInput)
 ];
