@@ -128,7 +128,12 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   });
 
   let engineOrigins: string[] = [];
-  const origins: OriginPolicy = { pbxOrigin: () => running?.controller.pbxOrigin() ?? null, engineOrigins: () => engineOrigins };
+  const origins: OriginPolicy = {
+    pbxOrigin: () => running?.controller.pbxOrigin() ?? null,
+    engineOrigins: () => engineOrigins,
+    // App Platforms on the bus allow-list (the PBX is classified separately).
+    appOrigins: () => services?.origins.list() ?? [],
+  };
   let logger: PolicyDeps['logger'] = { trace() {}, warn: (m, d) => console.warn(m, d ?? ''), error: (m, d) => console.error(m, d ?? '') };
   let disableHeadsets = false;
   const policy: PolicyDeps = {

@@ -33,6 +33,11 @@ export interface OriginPolicy {
    * services server, `http://127.0.0.1:<port>`): media/HID permissions, never the preload API.
    */
   engineOrigins?(): readonly string[];
+  /**
+   * Origins of App Platforms whose apps the web client loads (the bus Origin allow-list beyond
+   * the PBX). They get only the local-network permissions, to reach the launcher services.
+   */
+  appOrigins?(): readonly string[];
 }
 
 /** Is this URL a page of the client's own loopback server (media engine)? */

@@ -4,7 +4,12 @@
  * session.setPermissionRequestHandler / setPermissionCheckHandler / setDevicePermissionHandler
  * and the `select-hid-device` event in electron/main.ts.
  */
-import { classifyOrigin, isEngineOrigin, type OriginPolicy } from './origins';
+import { classifyOrigin, isEngineOrigin, originOf, type OriginPolicy } from './origins';
+
+/** Chromium's Local Network Access permissions: reaching the launcher's loopback services. */
+const LOCAL_NETWORK = ['local-network-access', 'loopback-network', 'local-network'] as const;
+/** What apps of other allowed origins (App Platforms) get: reaching the loopback services only. */
+export const LOCAL_NETWORK_PERMISSIONS: ReadonlySet<string> = new Set(LOCAL_NETWORK);
 
 /** Permissions granted to the PBX origin (the hosted web client and its same-origin apps). */
 export const PBX_PERMISSIONS: ReadonlySet<string> = new Set([
@@ -15,6 +20,10 @@ export const PBX_PERMISSIONS: ReadonlySet<string> = new Set([
   'speaker-selection', // ring in headset: choose the output device
   'fullscreen',
   'clipboard-sanitized-write', // "copy" in the web client
+  // Chromium's Local Network Access: a page of the (public or private-network) PBX opening the
+  // launcher's loopback services (bus, Media, Ringer) needs these; without them the web client
+  // cannot reach the bus once loaded through the app proxy (seen in Chromium 156).
+  ...LOCAL_NETWORK,
 ]);
 
 /** Permissions of the media engine page (our own code on the loopback server). */
@@ -70,6 +79,11 @@ export function decidePermission(permission: string, requestingUrl: string | und
   if (kind === 'launcher') {
     if (LAUNCHER_PERMISSIONS.has(permission)) return { granted: true, reason: 'launcher page' };
     return { granted: false, reason: `${permission} is not granted to launcher pages` };
+  }
+  const origin = originOf(requestingUrl);
+  if (origin && (policy.appOrigins?.() ?? []).includes(origin)) {
+    if (LOCAL_NETWORK_PERMISSIONS.has(permission)) return { granted: true, reason: 'app origin: launcher services' };
+    return { granted: false, reason: `${permission} is not granted to app origins` };
   }
   return { granted: false, reason: 'origin not trusted' };
 }

@@ -46,6 +46,18 @@ describe('permission table', () => {
     expect(classifyOrigin('http://127.0.0.1:4000/', withEngine)).toBeNull(); // never the preload API
     expect(decideDevicePermission('hid', 'http://127.0.0.1:4000', { vendorId: 0x0b0e }, withEngine).granted).toBe(true);
   });
+  it('lets the PBX and App Platform origins reach the loopback services (Local Network Access), nothing more for apps', () => {
+    const withApps = { ...policy, appOrigins: () => ['https://apps.example.com'] };
+    for (const p of ['local-network-access', 'loopback-network', 'local-network']) {
+      expect(decidePermission(p, PBX, withApps).granted).toBe(true);
+      expect(decidePermission(p, 'https://apps.example.com/app/x.htm', withApps)).toEqual({ granted: true, reason: 'app origin: launcher services' });
+      expect(decidePermission(p, 'https://evil.example.com/', withApps).granted).toBe(false);
+      expect(decidePermission(p, LAUNCHER, withApps).granted).toBe(false);
+    }
+    for (const p of ['media', 'hid', 'notifications', 'display-capture']) {
+      expect(decidePermission(p, 'https://apps.example.com/', withApps).granted).toBe(false);
+    }
+  });
   it('filters HID devices to headsets', () => {
     expect(isHeadsetHidDevice({ vendorId: 0x0b0e })).toBe(true); // Jabra
     expect(isHeadsetHidDevice({ vendorId: 0x1395 })).toBe(true); // EPOS
