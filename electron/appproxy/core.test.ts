@@ -342,3 +342,58 @@ function httpsFetch(req: Request, ca: string, signal?: AbortSignal): Promise<Res
     r.end();
   });
 }
+
+describe('tryHit (synchronous fast path for fresh memory hits)', () => {
+  const none = () => undefined;
+  const headersOf = (h: Record<string, string>) => (n: string) => h[n];
+
+  it('answers exactly what handle answers for a fresh hit, and falls back for everything else', async () => {
+    origin.set('/PBX0/APPS/app/fresh.js', { body: 'fresh()', cacheControl: 'max-age=3600' });
+    origin.set('/PBX0/APPS/app/nocache.js', { body: 'nocache()' });
+    const p = proxy();
+    const url = `${origin.origin}/PBX0/APPS/app/fresh.js`;
+    expect(p.tryHit('GET', url, none)).toBeUndefined(); // nothing stored yet
+    await (await get(p, '/PBX0/APPS/app/fresh.js')).arrayBuffer();
+    await (await get(p, '/PBX0/APPS/app/nocache.js')).arrayBuffer();
+    await p.idle();
+    const viaHandle = await get(p, '/PBX0/APPS/app/fresh.js');
+    const hit = p.tryHit('GET', url, none)!;
+    expect(hit.status).toBe(200);
+    expect(hit.body!.toString()).toBe('fresh()');
+    expect(hit.body!.toString()).toBe(await viaHandle.text());
+    const handleHeaders: Record<string, string> = {};
+    viaHandle.headers.forEach((v, k) => { handleHeaders[k] = v; });
+    expect(hit.headers).toEqual(handleHeaders);
+    expect(outcomes().slice(-2)).toEqual(['hit', 'hit']);
+    expect(p.tryHit('GET', `${url}#usr=x`, none)?.status).toBe(200);
+    // conditional request: 304 without body
+    const nm = p.tryHit('GET', url, headersOf({ 'if-none-match': hit.headers.etag! }))!;
+    expect([nm.status, nm.body]).toEqual([304, null]);
+    // fall back: needs revalidation, other method, request headers that change the answer,
+    // URL not exactly as stored (the WHATWG path normalises it)
+    expect(p.tryHit('GET', `${origin.origin}/PBX0/APPS/app/nocache.js`, none)).toBeUndefined();
+    expect(p.tryHit('HEAD', url, none)).toBeUndefined();
+    for (const h of ['authorization', 'range', 'cache-control', 'pragma', 'upgrade']) expect(p.tryHit('GET', url, headersOf({ [h]: 'x' }))).toBeUndefined();
+    expect(p.tryHit('GET', url.replace('/app/', '/app/./'), none)).toBeUndefined();
+    expect(p.tryHit('GET', url.replace('http://', 'HTTP://'), none)).toBeUndefined();
+  });
+
+  it('never serves an entry that was not verified in this process', async () => {
+    origin.set('/PBX0/APPS/app/a.js', { body: 'a()', cacheControl: 'max-age=3600' });
+    const first = proxy();
+    await (await get(first, '/PBX0/APPS/app/a.js')).arrayBuffer();
+    await first.idle();
+    const [file] = await entryFiles();
+    const buf = await fs.readFile(file!);
+    buf[buf.length - 40] ^= 0xff; // damage the body
+    await fs.writeFile(file!, buf);
+    const second = proxy();
+    const url = `${origin.origin}/PBX0/APPS/app/a.js`;
+    expect(second.tryHit('GET', url, none)).toBeUndefined(); // cold: only handle reads (and checks) files
+    const r = await get(second, '/PBX0/APPS/app/a.js');
+    expect(r.headers.get('x-appproxy')).toBe('miss'); // damaged entry discarded, refetched
+    expect(await r.text()).toBe('a()');
+    await second.idle();
+    expect(second.tryHit('GET', url, none)?.body?.toString()).toBe('a()');
+  });
+});

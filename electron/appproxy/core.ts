@@ -57,9 +57,26 @@ export interface AppProxyOptions extends AppProxySettings {
   offlineHoldMs?: number;
 }
 
+/** A fresh in-memory hit answered without Request/Response objects (see AppProxy.tryHit). */
+export interface FastHit {
+  status: number;
+  /** Complete response headers (incl. content-length, x-appproxy). Shared: do not modify. */
+  headers: Readonly<Record<string, string>>;
+  /** The cached bytes themselves (null for 304). Shared: do not modify. */
+  body: Buffer | null;
+}
+
 export interface AppProxy {
   /** Answer one request (never throws for cacheable requests; pass-through errors propagate). */
   handle(req: Request): Promise<Response>;
+  /**
+   * Fast path for HTTP fronts that do not have a WHATWG Request at hand (the bench's Node server):
+   * answers synchronously when `handle` would answer a fresh `hit` from memory, else returns
+   * undefined and the caller uses `handle`. `url` must be the absolute URL; anything that is not
+   * exactly a stored (normalised) URL, and any request with Authorization, Range, Upgrade,
+   * Cache-Control or Pragma, simply falls back. Same answer, same trace as `handle`.
+   */
+  tryHit(method: string, url: string, header: (name: string) => string | undefined): FastHit | undefined;
   /** Resolves once background cache writes have finished. */
   idle(): Promise<void>;
   readonly store: EntryStore;
@@ -119,6 +136,40 @@ function storedHeaders(h: Headers): [string, string][] {
   return out;
 }
 
+/** Header lists of an entry as served, computed once per entry and outcome (entries are immutable
+ *  once stored; a revalidation that changes headers makes a new entry object). */
+const headerCache = new WeakMap<StoredEntry, Map<string, [string, string][]>>();
+function entryHeaders(entry: StoredEntry, outcome: Outcome): [string, string][] {
+  let m = headerCache.get(entry);
+  if (!m) headerCache.set(entry, (m = new Map()));
+  let list = m.get(outcome);
+  if (!list) {
+    list = entry.meta.headers.filter(([k]) => k !== 'x-appproxy' && k !== 'content-length');
+    list.push(['content-length', String(entry.body.length)], ['x-appproxy', outcome]);
+    m.set(outcome, list);
+  }
+  return list;
+}
+const fastCache = new WeakMap<StoredEntry, { ok: FastHit; notModified: FastHit; etag: string | undefined }>();
+function fastHits(entry: StoredEntry): { ok: FastHit; notModified: FastHit; etag: string | undefined } {
+  let f = fastCache.get(entry);
+  if (!f) {
+    const ok = Object.freeze(Object.fromEntries(entryHeaders(entry, 'hit')));
+    const nm = Object.freeze(Object.fromEntries(entry.meta.headers.filter(([k]) => k !== 'content-length' && k !== 'x-appproxy').concat([['x-appproxy', 'hit']])));
+    f = {
+      ok: { status: entry.meta.status, headers: ok, body: entry.body },
+      notModified: { status: 304, headers: nm, body: null },
+      etag: entry.meta.headers.find(([k]) => k === 'etag')?.[1],
+    };
+    fastCache.set(entry, f);
+  }
+  return f;
+}
+
+function inmMatches(inm: string | null | undefined, etag: string | undefined): boolean {
+  return !!etag && !!inm && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*');
+}
+
 function isDocumentRequest(req: Request, url: URL): boolean {
   const dest = req.headers.get('sec-fetch-dest');
   if (dest) return dest === 'document' || dest === 'iframe' || dest === 'frame';
@@ -166,6 +217,7 @@ export function createAppProxy(opts: AppProxyOptions): AppProxy {
   const downUntil = new Map<string, number>();
 
   function trace(outcome: Outcome, url: string | URL, status: number, t0: number, extra?: Record<string, unknown>): void {
+    if (logger === silentLogger) return;
     const ms = Math.round((performance.now() - t0) * 100) / 100;
     const u = traceUrl(url);
     logger.trace('AppProxy', `${outcome} ${status} ${u} ${ms}ms`, { url: u, outcome, status, ms, ...extra });
@@ -177,15 +229,29 @@ export function createAppProxy(opts: AppProxyOptions): AppProxy {
   }
 
   function serveEntry(req: Request, entry: StoredEntry, outcome: Outcome): Response {
-    const headers = new Headers(entry.meta.headers);
-    headers.set('x-appproxy', outcome);
-    const etag = headers.get('etag');
     const inm = req.headers.get('if-none-match');
-    if (etag && inm && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
+    if (inm && inmMatches(inm, fastHits(entry).etag)) {
+      const headers = new Headers(entry.meta.headers);
+      headers.set('x-appproxy', outcome);
       return new Response(null, { status: 304, headers });
     }
-    headers.set('content-length', String(entry.body.length));
-    return new Response(bodyStream(entry.body), { status: entry.meta.status, headers });
+    return new Response(bodyStream(entry.body), { status: entry.meta.status, headers: entryHeaders(entry, outcome) });
+  }
+
+  function tryHit(method: string, rawUrl: string, header: (name: string) => string | undefined): FastHit | undefined {
+    if (method !== 'GET') return undefined;
+    if (header('authorization') !== undefined || header('range') !== undefined || header('upgrade') !== undefined
+      || header('cache-control') !== undefined || header('pragma') !== undefined || hasToken(header('connection') ?? null, 'upgrade')) return undefined;
+    const t0 = performance.now();
+    const hash = rawUrl.indexOf('#');
+    const key = hash >= 0 ? rawUrl.slice(0, hash) : rawUrl;
+    // Only exact stored URLs match; every stored URL passed classifyRequest when it was stored,
+    // and the request-side checks that depend on headers are above.
+    const entry = writing.get(key) ?? store.peek(key);
+    if (!entry || !(Date.now() - entry.validatedAt < (entry.meta.freshMs ?? 0))) return undefined;
+    const f = fastHits(entry);
+    trace('hit', key, entry.meta.status, t0);
+    return inmMatches(header('if-none-match'), f.etag) ? f.notModified : f.ok;
   }
 
   function offlineResponse(req: Request, url: URL, reason: string): Response {
@@ -343,6 +409,7 @@ export function createAppProxy(opts: AppProxyOptions): AppProxy {
 
   return {
     handle,
+    tryHit,
     store,
     settings,
     async idle() { while (pending.size) await Promise.all([...pending]); },

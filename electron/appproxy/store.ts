@@ -113,6 +113,8 @@ export class EntryStore {
   private bytes = 0;
   /** In-memory copies of verified entries; Map order is least recently used first. */
   private readonly hot = new Map<string, StoredEntry>();
+  /** URL -> key of the entries in `hot`, so memory hits need no hashing (see peek). */
+  private readonly hotKeys = new Map<string, string>();
   private hotBytes = 0;
   private readonly memoryBytes: number;
   private evicting: Promise<void> | undefined;
@@ -151,32 +153,45 @@ export class EntryStore {
 
   private unhot(key: string): void {
     const h = this.hot.get(key);
-    if (h) { this.hot.delete(key); this.hotBytes -= h.body.length; }
+    if (h) { this.hot.delete(key); this.hotKeys.delete(h.meta.url); this.hotBytes -= h.body.length; }
   }
 
   private remember(key: string, entry: StoredEntry): void {
     this.unhot(key);
     if (!this.memoryBytes || entry.body.length > Math.min(MAX_MEMORY_ENTRY, this.memoryBytes)) return;
     this.hot.set(key, entry);
+    this.hotKeys.set(entry.meta.url, key);
     this.hotBytes += entry.body.length;
     while (this.hotBytes > this.memoryBytes) {
       const [k, e] = this.hot.entries().next().value as [string, StoredEntry];
       this.hot.delete(k);
+      this.hotKeys.delete(e.meta.url);
       this.hotBytes -= e.body.length;
     }
   }
 
+  /**
+   * The in-memory copy of the entry for a URL (exactly as stored, i.e. normalised, without
+   * fragment), or undefined: synchronous, no hashing, no disk access. Memory copies were verified
+   * (checksum, key) when they were read or written, so they are served as they are.
+   */
+  peek(url: string): StoredEntry | undefined {
+    const key = this.hotKeys.get(url);
+    if (key === undefined) return undefined;
+    const mem = this.hot.get(key);
+    if (!mem) return undefined;
+    this.hot.delete(key);
+    this.hot.set(key, mem);
+    const size = this.index.get(key);
+    if (size !== undefined) { this.index.delete(key); this.index.set(key, size); }
+    return mem;
+  }
+
   /** Read and check the entry for a URL; a damaged entry is deleted and reported as missing. */
   async get(url: string): Promise<StoredEntry | undefined> {
+    const mem = this.peek(url);
+    if (mem) return mem;
     const key = keyOf(url);
-    const mem = this.hot.get(key);
-    if (mem) {
-      this.hot.delete(key);
-      this.hot.set(key, mem);
-      const size = this.index.get(key);
-      if (size !== undefined) { this.index.delete(key); this.index.set(key, size); }
-      return mem;
-    }
     const file = this.pathOf(key);
     let buf: Buffer;
     let id: Identity;

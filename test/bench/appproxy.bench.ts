@@ -5,6 +5,9 @@
  *    of mixed sizes (1 KB – 2 MB, log-uniform, fixed seed), 8 concurrent keep-alive clients in a
  *    separate load process. Our core runs behind a minimal Node HTTP server in its own process
  *    (one JS thread), nginx with `worker_processes 1`; both were warmed so every request is a hit.
+ *    The Node front answers fresh memory hits through `core.tryHit` (no WHATWG Request/Response;
+ *    BENCH_APPPROXY_FASTPATH=0 sends everything through `core.handle`, the path Electron uses).
+ *    BENCH_APPPROXY_PROF=<dir> writes a CPU profile of that server (node --cpu-prof).
  *    5 alternating runs per side; each side's median run is reported (the machine is shared, so
  *    single runs are noisy). BENCH_APPPROXY_DEBUG=1 prints every run and the servers' CPU seconds.
  *  - appproxy.offline_start_ms: a new core instance over a filled folder, origins down (connection
@@ -50,7 +53,20 @@ function benchFiles(): { path: string; size: number }[] {
 async function serverRole(): Promise<void> {
   const origin = process.env.APB_ORIGIN!;
   const core = createAppProxy({ dir: process.env.APB_DIR!, upstream: (r, i) => fetch(r, i) });
+  const fast = process.env.BENCH_APPPROXY_FASTPATH !== '0';
+  const header = (req: http.IncomingMessage) => (name: string): string | undefined => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v.join(', ') : v;
+  };
   const server = http.createServer((req, res) => {
+    // Fresh memory hits: the core's synchronous fast path (no Request/Response, no stream; the
+    // cached bytes go to the socket in one write). Everything else: the WHATWG path below.
+    const hit = fast ? core.tryHit(req.method ?? 'GET', origin + req.url, header(req)) : undefined;
+    if (hit) {
+      res.writeHead(hit.status, hit.headers);
+      res.end(hit.body ?? undefined);
+      return;
+    }
     const headers = new Headers();
     const raw = req.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) {
@@ -113,7 +129,9 @@ async function clientRole(): Promise<void> {
 // ---- helpers of the bench process --------------------------------------------------------------
 
 function spawnRole(role: 'server' | 'client', env: Record<string, string>): { child: ChildProcess; firstLine: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', THIS_FILE], {
+  // BENCH_APPPROXY_PROF=<dir>: CPU profile of our server process (node --cpu-prof), for tuning.
+  const prof = role === 'server' && process.env.BENCH_APPPROXY_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_APPPROXY_PROF] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', THIS_FILE], {
     cwd: REPO, env: { ...process.env, ...env, APPPROXY_BENCH_ROLE: role }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const firstLine = new Promise<string>((resolve, reject) => {
@@ -278,7 +296,8 @@ async function hitBench(ctx: BenchContext, tmp: string): Promise<void> {
     const totalBytes = files.reduce((s, f) => s + f.size, 0);
     const common = {
       files: FILES, concurrency: CONCURRENCY, requests: o.requests, corpus_mb: Math.round(totalBytes / 1e5) / 10,
-      setup: 'ours: core behind a minimal Node http server (1 process); nginx: proxy_cache, worker_processes 1, sendfile; loopback; load client in its own process',
+      fast_path: process.env.BENCH_APPPROXY_FASTPATH !== '0',
+      setup: 'ours: core behind a minimal Node http server (1 process; fresh memory hits via core.tryHit unless fast_path is false); nginx: proxy_cache, worker_processes 1, sendfile; loopback; load client in its own process',
     };
     if (o.errors || n.errors || o.nonHits || n.nonHits) throw new Error(`not all hits: ours ${o.nonHits}/${o.errors} nginx ${n.nonHits}/${n.errors}`);
     const medianOf = (xs: number[]) => percentile(xs, 50);

@@ -1,5 +1,5 @@
 /**
- * A small stand-in PBX + App Platform site for the app proxy's e2e test and bench: a web client
+ * A small stand-in PBX + App Platform site for the app proxy bench (offline start) and tests: a web client
  * page (`/PBX0/APPCLIENT/appclient.htm` with its js/css) that opens 5 apps in iframes, 3 from the
  * PBX (`/PBX0/APPS/<app>/…`) and 2 from an App Platform (`/example.com/<app>/…`), each app with
  * htm + js + css + svg icon. Files are sent like a PBX does: `Cache-Control: no-cache` + ETag,
