@@ -120,6 +120,19 @@ export async function createPlatformServices(ports: PlatformPorts, config: Platf
     }
   }
 
+  // launcher services in the com.innovaphone.launcher model (protocols.md §1.1, docs/media-protocol.md
+  // "How apps find the services"): @launcher (the notification service) publishes the Media/Ringer
+  // WebSocket URLs + token as model.launcherServices when both it and the media service run.
+  {
+    const n = instances.notifications as import('./notifications').NotificationService | undefined;
+    if (!n || !instances.media) {
+      skipped.launcherServices = 'no @launcher provider (notifier port) or no media service';
+    } else {
+      const { launcherServicesModel } = await import('./notifications');
+      n.setModelFields({ ...launcherServicesModel(server.config, ['media', 'ringer']) });
+    }
+  }
+
   // settings (electron/settings, docs/settings.md): needs ports.files.userData; ports.managedSettings
   // = ManagedSettingsReader[] (lowest priority first, e.g. [new LinuxManagedSettingsReader()]).
   // PBX adminSettings come from the com.innovaphone.client model on the bus. instances.settings = SettingsStore.

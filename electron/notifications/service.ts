@@ -44,6 +44,8 @@ export class NotificationService {
   private readonly entries = new Map<string, Entry>();
   private readonly goneConsumers = new Set<string>();
   private enabled: boolean;
+  /** Model fields other services publish through @launcher (setModelFields). */
+  private extraModel: Record<string, unknown> = {};
   private attentionOn = false;
   private gen = 0;
   readonly stats = { shown: 0, suppressed: 0, clicks: 0, demoted: 0, handlerRequests: 0 };
@@ -52,7 +54,7 @@ export class NotificationService {
     this.enabled = opts.enabled;
     this.provider = opts.router.provide(Api.launcher, LAUNCHER_PROVIDER, (req, api) => this.onRequest(req, api), {
       title: 'myApps launcher',
-      model: { ...(opts.model ?? {}), notifications: this.enabled },
+      model: this.model(),
     });
     this.provider.onConsumerClosed((c) => this.goneConsumers.add(c));
     this.handler = opts.router.consume(Api.notificationHandler);
@@ -60,7 +62,21 @@ export class NotificationService {
 
   setEnabled(on: boolean): void {
     this.enabled = on;
-    this.provider.setModel({ ...(this.opts.model ?? {}), notifications: on });
+    this.provider.setModel(this.model());
+  }
+
+  /**
+   * Adds (or replaces) top-level fields of the com.innovaphone.launcher model, e.g.
+   * `launcherServices` (URLs and passwords of the Media/Ringer services, launcher-services.ts).
+   * `notifications` stays this service's own.
+   */
+  setModelFields(fields: Record<string, unknown>): void {
+    this.extraModel = { ...this.extraModel, ...fields };
+    this.provider.setModel(this.model());
+  }
+
+  private model(): Record<string, unknown> {
+    return { ...(this.opts.model ?? {}), ...this.extraModel, notifications: this.enabled };
   }
 
   /** Visible notifications (for tests and the tray). */

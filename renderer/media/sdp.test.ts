@@ -40,6 +40,16 @@ describe('sdpToDescription (recorded Chromium 156 offers)', () => {
     expect(d.msid).toMatch(/^17a1fb5b-\S+ c6f8fa42-/);
   });
 
+  it('keeps all-digit ICE credentials and cname as strings (sdp-transform would make them numbers)', () => {
+    // Chromium picks 4 random ufrag characters: "7560" happened in the two-client e2e test
+    const digits = audioOffer.replace('a=ice-ufrag:Rtfq', 'a=ice-ufrag:7560').replace('a=ice-pwd:Y8kGh9jnVZwvhBS/NhYXMhIc', 'a=ice-pwd:123456789012345678901234').replace('cname:cGke6a8eee3MzivJ', 'cname:1234567890123456');
+    const d = sdpToDescription(digits, 'audio');
+    expect(MediaDescriptionSchema.parse(d)).toEqual(d);
+    expect(d.ice).toMatchObject({ usr: '7560', pwd: '123456789012345678901234' });
+    expect(d.cname).toBe('1234567890123456');
+    expect(sdpToDescription(descriptionToSdp(d), 'audio').ice.usr).toBe('7560');
+  });
+
   it('keeps VP8, VP9 and their RTX from a video offer, drops AV1 and unknown codecs', () => {
     const d = sdpToDescription(videoOffer, 'video');
     const names = new Set(d.coders.map((c) => c.coder));

@@ -148,8 +148,9 @@ export function sdpToDescription(sdpText: string, kind: ChannelKind): MediaDescr
   const m = pickMedia(sdp);
   const expectType = kind === 'audio' ? 'audio' : 'video';
   if (m.type !== expectType) throw new Error(`SDP m-section is ${m.type}, channel is ${kind}`);
-  const usr = m.iceUfrag ?? sdp.iceUfrag;
-  const pwd = m.icePwd ?? sdp.icePwd;
+  // sdp-transform turns all-digit values into numbers (a=ice-ufrag:7560 -> 7560): keep strings
+  const usr = String(m.iceUfrag ?? sdp.iceUfrag ?? '');
+  const pwd = String(m.icePwd ?? sdp.icePwd ?? '');
   const fp = m.fingerprint ?? sdp.fingerprint;
   const setup = m.setup ?? sdp.setup ?? 'actpass';
   if (!usr || !pwd) throw new Error('SDP lacks ICE credentials');
@@ -196,7 +197,7 @@ export function sdpToDescription(sdpText: string, kind: ChannelKind): MediaDescr
   const ssrc = m.ssrcs?.find((s) => s.attribute === 'cname');
   if (ssrc) {
     desc.ssrc = Number(ssrc.id);
-    if (ssrc.value) desc.cname = ssrc.value;
+    if (ssrc.value !== undefined && ssrc.value !== '') desc.cname = String(ssrc.value);
   }
   return desc;
 }

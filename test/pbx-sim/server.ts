@@ -5,8 +5,8 @@
  * and a control API under /sim/ for tests. See docs/pbx-sim.md.
  */
 import { EventEmitter } from 'node:events';
-import { readFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,7 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, WebSocket } from 'ws';
 import { simCertificate, type SimCert } from './cert';
+import { createSignalRelay, SIM_SIGNAL_PATH, type SignalRelay } from './signal';
 import {
   ModelPatchSchema,
   MyAppsClientMessageSchema,
@@ -38,6 +39,8 @@ const MAX_BODY = 64 * 1024;
 /** POST /sim/received carries batches of up to 100 records. */
 const MAX_RECEIVED_BODY = 1024 * 1024;
 const MAX_RECORDS = 10_000;
+/** Small extra stand-in apps (www/APPS/<name>.htm, miniapp.js), offered with `extraApps`. */
+const EXTRA_APPS = ['notes', 'calendar', 'reports'];
 
 export interface PbxSimOptions {
   /** Port of the PBX origin; 0 (default) picks a free one. */
@@ -67,6 +70,17 @@ export interface PbxSimOptions {
   certDir?: string;
   /** Log lines (default: none). */
   log?: (line: string) => void;
+  /**
+   * Also offer the small extra apps notes, calendar and reports (www/APPS/<name>.htm) in
+   * UpdateApps, after phone and chat: "web client + 5 apps" (app proxy e2e). Default false.
+   */
+  extraApps?: boolean;
+  /** A folder whose `APPCLIENT/` and `APPS/` files take precedence over www/ (tests: a changed app file). */
+  wwwOverlay?: string;
+  /** Further users who can log in (sip + password; other fields default). */
+  users?: (Partial<SimUser> & { sip: string; password: string })[];
+  /** Offer the stand-in softphone app (www/APPS/softphone.htm) and its `/sim/signal` call signalling (signal.ts). Default false. */
+  softphone?: boolean;
 }
 
 export interface SimControl {
@@ -101,6 +115,8 @@ export interface PbxSim {
   cert?: SimCert;
   user: SimUser;
   control: SimControl;
+  /** The `/sim/signal` relay (with `softphone: true`). */
+  signal?: SignalRelay;
   close(): Promise<void>;
 }
 
@@ -183,6 +199,8 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 
 interface Session {
   info: SessionInfo;
+  /** The user logged in on this session. */
+  simUser?: SimUser;
   ws: WebSocket;
   challenge?: string;
   usedNonces: Set<string>;
@@ -201,6 +219,7 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
   const autoLogin = opts.autoLogin ?? true;
   const domain = opts.domain ?? 'sim.example.com';
   const user: SimUser = { ...DEFAULT_USER, ...opts.user };
+  const users: SimUser[] = [user, ...(opts.users ?? []).map((u) => ({ dn: u.sip, num: '', email: `${u.sip}@${opts.domain ?? 'sim.example.com'}`, guid: randomBytes(16).toString('hex'), ...u }))];
   const log = opts.log ?? (() => {});
   const cert = useHttps ? await simCertificate(opts.certDir) : undefined;
   const scheme = useHttps ? 'https' : 'http';
@@ -215,9 +234,17 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
   let nextSessionId = 1;
   let appsOrigin = '';
 
+  /** The model a session sees: the shared model with its own user's identity. */
+  const modelFor = (s: Session): ClientModel => {
+    const u = s.simUser;
+    return !u || u === user ? model : { ...model, user: { ...model.user, sip: u.sip, guid: u.guid, dn: u.dn, num: u.num, email: u.email } };
+  };
+  const softphoneApps = (): SimApp[] => (opts.softphone ? [{ name: 'softphone', title: 'Softphone', text: 'Stand-in softphone (pbx-sim)', url: `${appsOrigin}/PBX0/APPS/softphone`, info: { apis: { 'com.innovaphone.phone': { type: 'softphone' } } } }] : []);
   const apps = (): SimApp[] => [
     { name: 'phone', title: 'Phone', text: 'Stand-in phone app', url: `${appsOrigin}/PBX0/APPS/phone`, info: { apis: { 'com.innovaphone.phone': { type: 'softphone' } }, presence: true, wake: ['phone'] } },
     { name: 'chat', title: 'Chat', text: 'Stand-in chat app', url: `${appsOrigin}/PBX0/APPS/chat`, info: { apis: { 'com.innovaphone.chat': {} }, wake: ['chat'] } },
+    ...(opts.extraApps ? EXTRA_APPS.map((name): SimApp => ({ name, title: name[0]!.toUpperCase() + name.slice(1), text: `Extra stand-in app ${name}`, url: `${appsOrigin}/PBX0/APPS/${name}`, info: { apis: { [`com.example.${name}`]: {} } } })) : []),
+    ...softphoneApps(),
   ];
 
   // ---- myApps WebSocket --------------------------------------------------------------------
@@ -311,13 +338,14 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
     const challenge = s.challenge;
     s.challenge = undefined; // one attempt per challenge
     const nonce = m.nonce ?? '';
+    const u = users.find((x) => x.sip === m.username) ?? user;
     const ok =
       !!challenge &&
       !!m.username &&
       !!m.response &&
       !s.usedNonces.has(nonce) &&
-      m.username === user.sip &&
-      m.response === loginDigest('user', domain, user.sip, user.password, nonce, challenge);
+      m.username === u.sip &&
+      m.response === loginDigest('user', domain, u.sip, u.password, nonce, challenge);
     s.usedNonces.add(nonce);
     if (!ok || !challenge) {
       log(`myapps#${s.info.id} login failed for ${m.username ?? '?'}`);
@@ -325,11 +353,12 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
       return;
     }
     s.info.loggedIn = true;
-    s.info.user = user.sip;
-    const info = { user: model.user };
+    s.info.user = u.sip;
+    s.simUser = u;
+    const info = { user: modelFor(s).user };
     const infoJson = JSON.stringify(info);
-    send(s, { mt: 'LoginResult', info, digest: loginResultDigest(domain, user.sip, user.password, nonce, challenge, infoJson) });
-    send(s, { mt: 'UpdateClientModel', model });
+    send(s, { mt: 'LoginResult', info, digest: loginResultDigest(domain, u.sip, u.password, nonce, challenge, infoJson) });
+    send(s, { mt: 'UpdateClientModel', model: modelFor(s) });
     sendPresence(s);
   }
 
@@ -397,7 +426,7 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
   }
 
   function pushModel(): void {
-    for (const s of sessions) if (s.info.loggedIn) send(s, { mt: 'UpdateClientModel', model });
+    for (const s of sessions) if (s.info.loggedIn) send(s, { mt: 'UpdateClientModel', model: modelFor(s) });
   }
 
   const control: SimControl = {
@@ -434,15 +463,40 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
 
   // ---- HTTP ----------------------------------------------------------------------------------
 
-  async function serveStatic(res: http.ServerResponse, folder: 'APPCLIENT' | 'APPS', file: string, method: string): Promise<void> {
+  /**
+   * Web client and app files, sent like a PBX sends cacheable static files: `Cache-Control:
+   * no-cache` (use a copy only after asking) with `ETag` and `Last-Modified`; a matching
+   * `If-None-Match` (or, without it, `If-Modified-Since`) gets `304`. API, control and WebSocket
+   * routes stay `no-store`.
+   */
+  async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, folder: 'APPCLIENT' | 'APPS', file: string, method: string): Promise<void> {
     if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(file) || !CONTENT_TYPES[extname(file)]) throw new HttpError(404, 'not found');
-    let body: Buffer;
-    try {
-      body = await readFile(join(WWW, folder, file));
-    } catch {
-      throw new HttpError(404, 'not found');
+    let body: Buffer | undefined;
+    let mtime = new Date(0);
+    for (const root of opts.wwwOverlay ? [opts.wwwOverlay, WWW] : [WWW]) {
+      try {
+        const full = join(root, folder, file);
+        mtime = (await stat(full)).mtime;
+        body = await readFile(full);
+        break;
+      } catch {
+        // next root
+      }
     }
-    res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)]!, 'cache-control': 'no-store', 'content-length': body.length });
+    if (!body) throw new HttpError(404, 'not found');
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+    const lastModified = new Date(Math.floor(mtime.getTime() / 1000) * 1000).toUTCString();
+    const headers = { 'cache-control': 'no-cache', etag, 'last-modified': lastModified };
+    const inm = req.headers['if-none-match'];
+    const ims = Date.parse(req.headers['if-modified-since'] ?? '');
+    const notModified = inm !== undefined
+      ? inm.split(',').some((t) => t.trim() === etag || t.trim() === '*')
+      : Number.isFinite(ims) && Date.parse(lastModified) <= ims;
+    if (notModified) {
+      res.writeHead(304, headers).end();
+      return;
+    }
+    res.writeHead(200, { ...headers, 'content-type': CONTENT_TYPES[extname(file)]!, 'content-length': body.length });
     res.end(method === 'HEAD' ? undefined : body);
   }
 
@@ -464,7 +518,7 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
     const method = req.method ?? 'GET';
     const get = method === 'GET' || method === 'HEAD';
     let m: RegExpMatchArray | null;
-    if (get && (m = path.match(/^\/PBX0\/APPS\/([^/]+)$/))) return serveStatic(res, 'APPS', m[1]!, method);
+    if (get && (m = path.match(/^\/PBX0\/APPS\/([^/]+)$/))) return serveStatic(req, res, 'APPS', m[1]!, method);
     if (path === '/sim/received') {
       if (method === 'POST') return handleReceivedPost(req, res);
       if (get) return sendJson(res, 200, { records });
@@ -475,7 +529,7 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
       res.writeHead(302, { location: '/PBX0/APPCLIENT/appclient.htm' }).end();
       return;
     }
-    if (get && (m = path.match(/^\/PBX0\/APPCLIENT\/([^/]+)$/))) return serveStatic(res, 'APPCLIENT', m[1]!, method);
+    if (get && (m = path.match(/^\/PBX0\/APPCLIENT\/([^/]+)$/))) return serveStatic(req, res, 'APPCLIENT', m[1]!, method);
     if (path === '/sim/model') {
       if (get) return sendJson(res, 200, model);
       if (method !== 'POST') throw new HttpError(405, 'method not allowed');
@@ -527,6 +581,16 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
     });
   }
 
+  const signal: SignalRelay | undefined = opts.softphone
+    ? createSignalRelay({ log, isLoggedIn: (sip) => [...sessions].some((s) => s.info.loggedIn && s.info.user === sip) })
+    : undefined;
+  /** `/sim/signal` (softphone option) on the apps origin; true when handled. */
+  const signalUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean => {
+    if (!signal || new URL(req.url ?? '/', 'http://x').pathname !== SIM_SIGNAL_PATH) return false;
+    signal.handleUpgrade(req, socket, head);
+    return true;
+  };
+
   const sockets = new Set<Duplex>();
   const track = (server: http.Server): void => {
     server.on('connection', (sock) => {
@@ -539,6 +603,7 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
   track(main);
   main.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (!separate && signalUpgrade(req, socket, head)) return;
     if (path !== '/PBX0/APPCLIENT/websocket') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
@@ -553,7 +618,9 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
   if (separate) {
     appsServer = createServer(true);
     track(appsServer);
-    appsServer.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n'));
+    appsServer.on('upgrade', (req, socket, head) => {
+      if (!signalUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    });
     try {
       appsPort = await listen(appsServer, opts.appsPort ?? 0);
     } catch (err) {
@@ -574,10 +641,12 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
     cert,
     user,
     control,
+    signal,
     close() {
       closed ??= (async () => {
         for (const s of sessions) s.ws.terminate();
         wss.close();
+        signal?.close();
         const closing = [main, appsServer].filter((x): x is http.Server => !!x).map((srv) => new Promise<void>((r) => srv.close(() => r())));
         for (const sock of sockets) sock.destroy();
         await Promise.all(closing);

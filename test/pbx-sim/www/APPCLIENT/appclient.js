@@ -341,6 +341,37 @@
     broadcastApiUpdate();
   }
 
+  // ---- offline copy ------------------------------------------------------------------------------
+  // Like the real web client's localStorage 'appclient-model' (offline copy of personal data): the
+  // apps and the client model of the last login, used to start the apps when the PBX cannot be
+  // reached (their files then come from the launcher's app proxy cache, docs/appproxy.md).
+  var OFFLINE_KEY = 'appclient-model';
+  function loadOffline() {
+    try {
+      var o = JSON.parse(localStorage.getItem(OFFLINE_KEY) || 'null');
+      return o && typeof o === 'object' ? /** @type {{apps?: unknown, model?: unknown}} */ (o) : null;
+    } catch (e) {
+      return null;
+    }
+  }
+  function saveOffline(/** @type {{apps?: unknown, model?: unknown}} */ part) {
+    try {
+      localStorage.setItem(OFFLINE_KEY, JSON.stringify(Object.assign({}, loadOffline() || {}, part)));
+    } catch (e) {
+      // storage unavailable: no offline start
+    }
+  }
+  var offlineTried = false;
+  function startOffline() {
+    if (offlineTried || state.loggedIn || frames.size) return;
+    offlineTried = true;
+    var o = loadOffline();
+    if (!o || !Array.isArray(o.apps)) return;
+    if (o.model && typeof o.model === 'object' && !state.model) setModel(/** @type {Record<string, unknown>} */ (o.model));
+    /** @type {App[]} */ (o.apps).forEach(startApp);
+    log('PBX unreachable: started ' + frames.size + ' apps from the offline copy');
+  }
+
   // ---- app iframes ------------------------------------------------------------------------------
   function frameParams(/** @type {App} */ app) {
     var lang = (state.model && state.model.lang) || 'en';
@@ -548,6 +579,7 @@
       state.pbx = 'disconnected';
       state.loggedIn = false;
       chip('st-pbx', 'PBX: disconnected', 'bad');
+      startOffline();
       setTimeout(connectPbx, 2000);
     };
   }
@@ -612,10 +644,14 @@
         return;
       }
       case 'UpdateApps':
+        saveOffline({ apps: m.apps || [] });
         (m.apps || []).forEach(startApp);
         return;
       case 'UpdateClientModel':
-        if (m.model && typeof m.model === 'object') setModel(m.model);
+        if (m.model && typeof m.model === 'object') {
+          saveOffline({ model: m.model });
+          setModel(m.model);
+        }
         return;
       case 'UpdateOwnPresence': {
         state.presence = m.presence || [];

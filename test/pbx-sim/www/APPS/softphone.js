@@ -1,0 +1,370 @@
+// @ts-check
+/*
+ * The stand-in softphone of pbx-sim (docs/pbx-sim.md, "Softphone"). Written against lib1.js:
+ *  - consumes com.innovaphone.launcher and finds the launcher's Media service in the @launcher
+ *    model (`launcherServices.media = {url, token}`, docs/media-protocol.md), opens it with
+ *    `url?token=…` and speaks the Media protocol (AllocChannel, CreateOffer, RemoteDescription,
+ *    RemoteCandidate, GetStats, CloseChannel);
+ *  - consumes com.innovaphone.client for its own user (model.user.sip);
+ *  - provides com.innovaphone.phone (provider = app name, "softphone") with StartCall / ConnectCall /
+ *    DisconnectCall and a model {registered, calls:[{id, dir, state, sip, kinds}]};
+ *  - signals calls to the other user through the sim (`/sim/signal` on its own origin, signal.ts):
+ *    Setup{offers} → Alert → Connect{answers} → Disc, and trickled candidates (Cand).
+ * Simulator extension: StartCall `video: true` / `appsharing: true` add a video channel (both
+ * ways) and an appsharing channel (caller presents: sendonly, callee recvonly) to the call.
+ * Test hook: window.__softphone (state, user, calls, stats, log, errors, getStats()).
+ */
+(function () {
+  'use strict';
+  var innovaphone = /** @type {any} */ (window).innovaphone;
+  var start = new innovaphone.lib1.Start();
+  var appName = start.name || 'softphone';
+  var PHONE = 'com.innovaphone.phone';
+
+  /** @typedef {{ id: string, peer: string, dir: 'i'|'o', state: string, kinds: string[], channels: Record<string, string>, ready: Record<string, boolean>, pending: Record<string, any[]>, offers?: Record<string, any>, outq?: Record<string, unknown>[] }} Call */
+  /** @type {Call[]} */
+  var calls = [];
+  var sp = {
+    state: 'starting',
+    user: '',
+    media: 'closed',
+    signal: 'closed',
+    /** @type {Record<string, any>} channel -> newest Stats */
+    stats: {},
+    /** @type {string[]} */
+    log: [],
+    /** @type {string[]} */
+    errors: [],
+    /** @type {any[]} every launcher event of the Media protocol kept for tests (newest 500) */
+    events: [],
+    calls: function () { return calls.map(function (c) { return { id: c.id, peer: c.peer, dir: c.dir, state: c.state, kinds: c.kinds.slice(), channels: Object.assign({}, c.channels) }; }); },
+    getStats: getStats,
+  };
+  Object.defineProperty(window, '__softphone', { value: sp });
+
+  var statusEl = /** @type {HTMLElement} */ (document.getElementById('status'));
+  var callsEl = /** @type {HTMLElement} */ (document.getElementById('calls'));
+  function render() {
+    statusEl.textContent = appName + ' | user ' + (sp.user || '?') + ' | media ' + sp.media + ' | signal ' + sp.signal + ' | ' + sp.state;
+    callsEl.textContent = '';
+    calls.forEach(function (c) {
+      var li = document.createElement('li');
+      li.textContent = (c.dir === 'o' ? 'to ' : 'from ') + c.peer + ': ' + c.state + ' (' + c.kinds.join(', ') + ')';
+      callsEl.appendChild(li);
+    });
+  }
+  function log(/** @type {string} */ t) {
+    sp.log.push(new Date().toISOString().slice(11, 23) + ' ' + t);
+    if (sp.log.length > 500) sp.log.shift();
+  }
+  function fail(/** @type {string} */ t) {
+    sp.errors.push(t);
+    log('error: ' + t);
+  }
+
+  // ---- com.innovaphone.phone --------------------------------------------------------------------
+  var phone = start.provideApi(PHONE);
+  function publish() {
+    phone.setModel({ registered: sp.state === 'ready', calls: calls.map(function (c) { return { id: c.id, dir: c.dir, state: c.state, sip: c.peer, kinds: c.kinds }; }) });
+    render();
+  }
+  publish();
+
+  // ---- Media protocol (launcher service) --------------------------------------------------------
+  /** @type {WebSocket | null} */
+  var media = null;
+  var mediaUrl = '';
+  /** @type {{ pred: (m: any) => boolean, resolve: (m: any) => void, reject: (e: Error) => void, timer: number }[]} */
+  var waiters = [];
+  function mediaSend(/** @type {Record<string, unknown>} */ m) {
+    if (!media || media.readyState !== WebSocket.OPEN) throw new Error('media service not connected');
+    media.send(JSON.stringify(m));
+  }
+  /** Sends `m` and resolves with the answer `mt` for the same channel (ChannelError/Error reject). */
+  function mediaRequest(/** @type {Record<string, unknown>} */ m, /** @type {string} */ mt) {
+    return new Promise(function (resolve, reject) {
+      var w = {
+        pred: function (/** @type {any} */ r) { return (r.mt === mt || r.mt === 'ChannelError' || r.mt === 'Error') && (m.channel === undefined || r.channel === m.channel || r.mt === 'Error'); },
+        resolve: function (/** @type {any} */ r) {
+          if (r.mt === mt && !r.error) resolve(r);
+          else reject(new Error(m.mt + ': ' + (r.errorText || r.reason || r.mt)));
+        },
+        reject: reject,
+        timer: 0,
+      };
+      w.timer = window.setTimeout(function () { waiters = waiters.filter(function (x) { return x !== w; }); reject(new Error(m.mt + ': no answer')); }, 15000);
+      waiters.push(w);
+      try {
+        mediaSend(m);
+      } catch (e) {
+        window.clearTimeout(w.timer);
+        waiters = waiters.filter(function (x) { return x !== w; });
+        reject(e);
+      }
+    });
+  }
+  function connectMedia(/** @type {string} */ url, /** @type {string} */ token) {
+    var full = url + '?token=' + encodeURIComponent(token);
+    if (media && mediaUrl === full) return;
+    if (media) media.close();
+    mediaUrl = full;
+    var ws = new WebSocket(full);
+    media = ws;
+    sp.media = 'connecting';
+    ws.onopen = function () { if (media === ws) { sp.media = 'open'; log('media service connected'); checkReady(); } };
+    ws.onclose = function () {
+      if (media !== ws) return;
+      sp.media = 'closed';
+      media = null;
+      mediaUrl = '';
+      checkReady();
+    };
+    ws.onmessage = function (ev) {
+      /** @type {any} */
+      var m;
+      try { m = JSON.parse(String(ev.data)); } catch (e) { return; }
+      sp.events.push(m);
+      if (sp.events.length > 500) sp.events.shift();
+      for (var i = 0; i < waiters.length; i++) {
+        var w = waiters[i];
+        if (w && w.pred(m)) {
+          waiters.splice(i, 1);
+          window.clearTimeout(w.timer);
+          w.resolve(m);
+          return;
+        }
+      }
+      onMediaEvent(m);
+    };
+  }
+  function onMediaEvent(/** @type {any} */ m) {
+    if (m.mt === 'LocalCandidate') {
+      var hit = findChannel(m.channel);
+      var cand = { mt: 'Cand', kind: hit && hit.kind, candidate: m.candidate, end: m.end === true };
+      // the caller's candidates wait until the peer knows the call (Setup sent)
+      if (hit && hit.call.outq) hit.call.outq.push(cand);
+      else if (hit) signalSend(hit.call.peer, hit.call.id, cand);
+    } else if (m.mt === 'ChannelState') {
+      log('channel ' + m.channel + ' ' + m.state);
+    } else if (m.mt === 'ChannelError') {
+      fail('channel ' + m.channel + ': ' + m.errorText);
+    }
+  }
+  function findChannel(/** @type {string} */ ch) {
+    for (var i = 0; i < calls.length; i++) {
+      var c = /** @type {Call} */ (calls[i]);
+      for (var k in c.channels) if (c.channels[k] === ch) return { call: c, kind: k };
+    }
+    return null;
+  }
+
+  var launcher = start.consumeApi('com.innovaphone.launcher');
+  launcher.onupdate.attach(function () {
+    var entry = launcher.model['@launcher'];
+    var svc = entry && entry.model && entry.model.launcherServices && entry.model.launcherServices.media;
+    if (svc && typeof svc.url === 'string' && typeof svc.token === 'string') connectMedia(svc.url, svc.token);
+  });
+
+  // ---- signalling through pbx-sim ---------------------------------------------------------------
+  /** @type {WebSocket | null} */
+  var signal = null;
+  var registered = false;
+  function signalSend(/** @type {string} */ to, /** @type {string} */ call, /** @type {Record<string, unknown>} */ msg) {
+    if (signal && signal.readyState === WebSocket.OPEN) signal.send(JSON.stringify({ mt: 'SimSignal', to: to, call: call, msg: msg }));
+    else fail('signal not connected, ' + msg.mt + ' to ' + to + ' lost');
+  }
+  function connectSignal() {
+    var ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/sim/signal');
+    signal = ws;
+    sp.signal = 'connecting';
+    ws.onopen = function () { sp.signal = 'open'; register(); };
+    ws.onclose = function () {
+      sp.signal = 'closed';
+      registered = false;
+      checkReady();
+      window.setTimeout(connectSignal, 2000);
+    };
+    ws.onmessage = function (ev) {
+      /** @type {any} */
+      var m;
+      try { m = JSON.parse(String(ev.data)); } catch (e) { return; }
+      if (m.mt === 'SimRegisterResult') {
+        if (m.error) { fail('register: ' + m.error); window.setTimeout(register, 1000); return; }
+        registered = true;
+        log('registered as ' + m.sip);
+        checkReady();
+      } else if (m.mt === 'SimSignal') {
+        onSignal(m.from, m.call, m.msg).catch(function (/** @type {Error} */ e) { fail(String(m.msg && m.msg.mt) + ' from ' + m.from + ': ' + e.message); });
+      } else if (m.mt === 'SimSignalError') {
+        fail(m.errorText);
+        var c = callById(m.call);
+        if (c) hangup(c, false);
+      } else if (m.mt === 'Error') {
+        fail('signal: ' + m.errorText);
+      }
+    };
+  }
+  function register() {
+    if (signal && signal.readyState === WebSocket.OPEN && sp.user) signal.send(JSON.stringify({ mt: 'SimRegister', sip: sp.user }));
+  }
+  var client = start.consumeApi('com.innovaphone.client');
+  client.onupdate.attach(function () {
+    var entry = client.model['@client'];
+    var sip = entry && entry.model && entry.model.user && entry.model.user.sip;
+    if (typeof sip === 'string' && sip && sip !== sp.user) {
+      sp.user = sip;
+      registered = false;
+      register();
+    }
+  });
+  function checkReady() {
+    var s = sp.media === 'open' && registered ? 'ready' : 'starting';
+    if (s !== sp.state) { sp.state = s; log('state ' + s); }
+    publish();
+  }
+  connectSignal();
+
+  // ---- calls -------------------------------------------------------------------------------------
+  function callById(/** @type {string} */ id) { return calls.filter(function (c) { return c.id === id; })[0]; }
+  function newId() { return appName + '-' + Array.from(crypto.getRandomValues(new Uint8Array(6)), function (b) { return b.toString(16).padStart(2, '0'); }).join(''); }
+  /** Sends the candidates that came before the channel could take them. */
+  function flush(/** @type {Call} */ c, /** @type {string} */ kind) {
+    c.ready[kind] = true;
+    (c.pending[kind] || []).forEach(function (x) { sendCandidate(c, kind, x); });
+    c.pending[kind] = [];
+  }
+  function sendCandidate(/** @type {Call} */ c, /** @type {string} */ kind, /** @type {any} */ x) {
+    var ch = c.channels[kind];
+    if (!ch) return;
+    try { mediaSend(x.end ? { mt: 'RemoteCandidate', channel: ch, end: true } : { mt: 'RemoteCandidate', channel: ch, candidate: x.candidate }); } catch (e) { fail(String(e)); }
+  }
+  function direction(/** @type {string} */ kind, /** @type {'i'|'o'} */ dir) {
+    return kind === 'appsharing' ? (dir === 'o' ? 'sendonly' : 'recvonly') : 'sendrecv';
+  }
+  function alloc(/** @type {Call} */ c, /** @type {string} */ kind) {
+    var ch = c.id + '-' + c.dir + '-' + kind;
+    c.channels[kind] = ch;
+    return mediaRequest({ mt: 'AllocChannel', channel: ch, kind: kind, iceServers: [], type: 'RemoteRtp', dn: sp.user, direction: direction(kind, c.dir) }, 'AllocChannelResult');
+  }
+
+  async function startCall(/** @type {any} */ msg) {
+    var to = String(msg.sip || msg.text || msg.num || '');
+    if (!to) throw new Error('StartCall without a destination');
+    if (sp.state !== 'ready') throw new Error('softphone not ready (' + sp.state + ')');
+    var kinds = ['audio'].concat(msg.video ? ['video'] : [], msg.appsharing ? ['appsharing'] : []);
+    /** @type {Call} */
+    var c = { id: newId(), peer: to, dir: 'o', state: 'Calling', kinds: kinds, channels: {}, ready: {}, pending: {}, outq: [] };
+    calls.push(c);
+    publish();
+    /** @type {Record<string, any>} */
+    var offers = {};
+    for (var i = 0; i < kinds.length; i++) {
+      var kind = /** @type {string} */ (kinds[i]);
+      await alloc(c, kind);
+      offers[kind] = (await mediaRequest({ mt: 'CreateOffer', channel: c.channels[kind] }, 'LocalDescription')).media;
+    }
+    if (c.state === 'Disconnected') return;
+    signalSend(to, c.id, { mt: 'Setup', kinds: kinds, offers: offers, dn: sp.user });
+    var q = c.outq || [];
+    delete c.outq;
+    q.forEach(function (x) { signalSend(to, c.id, x); });
+    log('calling ' + to);
+  }
+
+  async function connectCall(/** @type {any} */ msg) {
+    var c = calls.filter(function (x) { return x.dir === 'i' && x.state === 'Alerting' && (msg.id === undefined || x.id === msg.id); })[0];
+    if (!c) throw new Error('ConnectCall: no alerting call');
+    c.state = 'Connecting';
+    publish();
+    /** @type {Record<string, any>} */
+    var answers = {};
+    for (var i = 0; i < c.kinds.length; i++) {
+      var kind = /** @type {string} */ (c.kinds[i]);
+      await alloc(c, kind);
+      answers[kind] = (await mediaRequest({ mt: 'RemoteDescription', channel: c.channels[kind], cmd: 'PROPOSAL', media: (c.offers || {})[kind] }, 'LocalDescription')).media;
+      flush(c, kind);
+    }
+    signalSend(c.peer, c.id, { mt: 'Connect', answers: answers });
+    c.state = 'Connected';
+    publish();
+  }
+
+  function hangup(/** @type {Call} */ c, /** @type {boolean} */ tellPeer) {
+    if (tellPeer) signalSend(c.peer, c.id, { mt: 'Disc' });
+    c.state = 'Disconnected';
+    calls = calls.filter(function (x) { return x !== c; });
+    Object.keys(c.channels).forEach(function (k) {
+      var ch = /** @type {string} */ (c.channels[k]);
+      delete sp.stats[ch];
+      mediaRequest({ mt: 'CloseChannel', channel: ch }, 'ChannelClosed').catch(function (/** @type {Error} */ e) { fail(e.message); });
+    });
+    publish();
+  }
+
+  async function onSignal(/** @type {string} */ from, /** @type {string} */ id, /** @type {any} */ msg) {
+    var c = callById(id);
+    if (msg.mt === 'Setup') {
+      var kinds = Array.isArray(msg.kinds) ? msg.kinds.filter(function (/** @type {unknown} */ k) { return k === 'audio' || k === 'video' || k === 'appsharing'; }) : ['audio'];
+      calls.push({ id: id, peer: from, dir: 'i', state: 'Alerting', kinds: kinds, channels: {}, ready: {}, pending: {}, offers: msg.offers || {} });
+      signalSend(from, id, { mt: 'Alert' });
+      log('call from ' + from);
+      publish();
+      return;
+    }
+    if (!c) return;
+    if (msg.mt === 'Alert') {
+      c.state = 'Ringback';
+      publish();
+    } else if (msg.mt === 'Connect') {
+      for (var i = 0; i < c.kinds.length; i++) {
+        var kind = /** @type {string} */ (c.kinds[i]);
+        await mediaRequest({ mt: 'RemoteDescription', channel: c.channels[kind], cmd: 'SELECT', media: msg.answers[kind] }, 'RemoteDescriptionResult');
+        flush(c, kind);
+      }
+      c.state = 'Connected';
+      publish();
+    } else if (msg.mt === 'Cand') {
+      var x = { candidate: msg.candidate, end: msg.end === true };
+      if (c.ready[msg.kind]) sendCandidate(c, msg.kind, x);
+      else (c.pending[msg.kind] = c.pending[msg.kind] || []).push(x);
+    } else if (msg.mt === 'Disc') {
+      hangup(c, false);
+    }
+  }
+
+  phone.onmessage.attach(function (/** @type {any} */ _sender, /** @type {any} */ obj) {
+    var msg = obj.msg || {};
+    log('request ' + msg.mt + ' from ' + obj.consumer);
+    /** @type {Promise<void>} */
+    var p;
+    if (msg.mt === 'StartCall') p = startCall(msg);
+    else if (msg.mt === 'ConnectCall') p = connectCall(msg);
+    else if (msg.mt === 'DisconnectCall') {
+      calls.filter(function (c) { return msg.id === undefined || c.id === msg.id; }).forEach(function (c) { hangup(c, true); });
+      p = Promise.resolve();
+    } else return;
+    p.catch(function (/** @type {Error} */ e) {
+      fail(e.message);
+      phone.send({ mt: msg.mt + 'Result', error: true, errorText: e.message }, obj.consumer, obj.src);
+    });
+  });
+
+  // ---- received-media stats (for tests: window.__softphone.stats) --------------------------------
+  async function getStats() {
+    /** @type {Record<string, any>} */
+    var out = {};
+    for (var i = 0; i < calls.length; i++) {
+      var c = /** @type {Call} */ (calls[i]);
+      if (c.state !== 'Connected') continue;
+      for (var k in c.channels) {
+        var ch = /** @type {string} */ (c.channels[k]);
+        try {
+          out[ch] = sp.stats[ch] = Object.assign({ kind: k, call: c.id }, await mediaRequest({ mt: 'GetStats', channel: ch }, 'Stats'));
+        } catch (e) { /* the channel closed meanwhile */ }
+      }
+    }
+    return out;
+  }
+  window.setInterval(function () { if (calls.some(function (c) { return c.state === 'Connected'; })) getStats().catch(function () {}); }, 1000);
+  render();
+})();
