@@ -69,6 +69,9 @@ const HotkeyStateSchema = z.object({
   chord: z.string().max(100).optional(),
   active: z.boolean(),
   reason: z.string().max(1000).optional(),
+  /** Registered, but the action failed on the last press (dial: macOS Accessibility permission…). */
+  problem: z.string().max(1000).optional(),
+  problemKind: z.string().max(50).optional(),
 });
 export const HotkeyStatusSchema = z.object({
   functions: z.object({ dial: HotkeyStateSchema, accept: HotkeyStateSchema, reject: HotkeyStateSchema }),

@@ -1,7 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { ApiRouter } from '../bus';
 import { memoryLogger } from '../platform';
-import { HotkeyService } from './service';
+import { HotkeyService, selectionProblem, type HotkeyStatus } from './service';
+import { CopyKeystrokeError, CopySelectionReader } from './copy-selection';
+import { HotkeyStatusSchema } from '../../contract/preload';
 import type { KeyListener, SelectionReader, ChordStatus } from './ports';
 import type { Chord } from './chord';
 
@@ -104,5 +106,68 @@ describe('HotkeyService', () => {
     expect(svc.status().functions.dial).toMatchObject({ active: false, reason: 'X11 key server stopped (exit code 1)' });
     expect(svc.status().functions.accept.active).toBe(false);
     expect(seen).toEqual(['X11 key server stopped (exit code 1)']);
+  });
+
+  it('a dial reader error (macOS Accessibility) shows on the dial status and clears after a working press', async () => {
+    const router = new ApiRouter(memoryLogger());
+    const got: Record<string, unknown>[] = [];
+    router.provide('com.innovaphone.phone', 'phone', (req) => { got.push(req.msg); });
+    const keys = new FakeKeys();
+    // the real copy-then-read reader with an in-memory clipboard and a keystroke port that macOS refuses
+    let refuse = true;
+    let count = 0;
+    let board = 'old clipboard';
+    const reader = new CopySelectionReader({
+      clipboard: { changeCount: async () => count, snapshot: async () => board, restore: async (s: string) => { board = s; count++; }, readText: async () => board },
+      keystroke: {
+        send: async () => {
+          if (refuse) throw new CopyKeystrokeError('permission-denied', 'macOS did not allow myApps to send the copy keystroke (Cmd+C)');
+          board = '+49 7031 73009';
+          count++;
+        },
+      },
+      timeoutMs: 50,
+      pollMs: 1,
+    });
+    const log = memoryLogger();
+    let now = 0;
+    const svc = new HotkeyService({ router, logger: log, keys, selection: reader, session: 'other', platform: 'darwin', now: () => (now += 1000) });
+    await svc.configure({ dial: 'win+F9' });
+    const seen: HotkeyStatus[] = [];
+    svc.onStatus((s) => seen.push(s));
+    await svc.onPress('dial');
+    expect(got).toEqual([]);
+    expect(svc.status().functions.dial).toMatchObject({
+      active: true,
+      problemKind: 'permission-denied',
+      problem: 'Dial: allow myApps under System Settings › Privacy & Security › Accessibility, then press the hot key again.',
+    });
+    expect(seen).toHaveLength(1);
+    // the problem survives the preload contract's validation (hotkeys.status / hotkeysChanged)
+    expect(HotkeyStatusSchema.parse(svc.status()).functions.dial).toMatchObject({ problemKind: 'permission-denied', problem: expect.stringMatching(/Accessibility/) });
+    expect(log.lines.some((l) => l.level === 'warn' && /reading the selection failed/.test(l.message))).toBe(true);
+    expect(board).toBe('old clipboard');
+    // a second refused press does not notify again; a settings change keeps the problem
+    await svc.onPress('dial');
+    expect(seen).toHaveLength(1);
+    const st = await svc.configure({ dial: 'WIN + F9', accept: 'F7' });
+    expect(st.functions.dial.problemKind).toBe('permission-denied');
+    // the user granted the permission: the next press works and the problem is gone
+    refuse = false;
+    await svc.onPress('dial');
+    expect(got).toEqual([{ mt: 'PrepareCall', text: '+49 7031 73009', adjust: true }]);
+    expect(svc.status().functions.dial.problem).toBeUndefined();
+    expect(seen.at(-1)?.functions.dial.problem).toBeUndefined();
+    expect(board).toBe('old clipboard'); // restored after the copy
+  });
+
+  it('selectionProblem words each reader error for the settings page', () => {
+    expect(selectionProblem(new CopyKeystrokeError('permission-denied', 'x'), 'darwin').text).toMatch(/Privacy & Security › Accessibility/);
+    expect(selectionProblem(new CopyKeystrokeError('permission-denied', 'UIPI refused'), 'win32').text).toMatch(/did not allow .*UIPI refused/);
+    expect(selectionProblem(new CopyKeystrokeError('unavailable', 'osascript missing'), 'darwin')).toEqual({ kind: 'unavailable', text: expect.stringMatching(/^Dial: .*not available \(osascript missing\)/) });
+    expect(selectionProblem(new CopyKeystrokeError('send-failed', 'boom'), 'win32').kind).toBe('send-failed');
+    // crossed a process boundary as a plain object
+    expect(selectionProblem({ name: 'CopyKeystrokeError', kind: 'permission-denied', message: 'm' }, 'darwin').kind).toBe('permission-denied');
+    expect(selectionProblem(new Error('xsel: no display'), 'linux')).toEqual({ kind: 'read-failed', text: 'Dial: the selected text could not be read (xsel: no display).' });
   });
 });

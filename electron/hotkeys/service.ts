@@ -11,6 +11,29 @@ import { parseChord, sameChord, type Chord } from './chord';
 import type { KeyListener, SelectionReader } from './ports';
 import { sessionNotice, type DisplaySession } from './session';
 
+/**
+ * The words the settings page shows when reading the selection for the dial hot key failed.
+ * A CopyKeystrokeError (copy-selection.ts) is recognised by its name and kind, so errors that
+ * crossed a process boundary (plain objects) are understood too.
+ */
+export function selectionProblem(err: unknown, platform: string = process.platform): { kind: string; text: string } {
+  const e = (err && typeof err === 'object' ? err : {}) as { name?: unknown; kind?: unknown; message?: unknown };
+  const message = typeof e.message === 'string' && e.message ? e.message : String(err);
+  const kind = e.name === 'CopyKeystrokeError' && typeof e.kind === 'string' ? e.kind : 'read-failed';
+  switch (kind) {
+    case 'permission-denied':
+      return platform === 'darwin'
+        ? { kind, text: 'Dial: allow myApps under System Settings › Privacy & Security › Accessibility, then press the hot key again.' }
+        : { kind, text: `Dial: the system did not allow myApps to send the copy keystroke (${message}).` };
+    case 'unavailable':
+      return { kind, text: `Dial: the helper that copies the selected text is not available (${message}).` };
+    case 'send-failed':
+      return { kind, text: `Dial: the copy keystroke could not be sent (${message}).` };
+    default:
+      return { kind, text: `Dial: the selected text could not be read (${message}).` };
+  }
+}
+
 export const HOTKEY_FUNCTIONS = ['dial', 'accept', 'reject'] as const;
 export type HotkeyFunction = (typeof HOTKEY_FUNCTIONS)[number];
 export type HotkeySettings = Partial<Record<HotkeyFunction, string | undefined>>;
@@ -23,6 +46,14 @@ export interface HotkeyState {
   active: boolean;
   /** Why the chord is not active (invalid, duplicate, refused by the OS, no display…). */
   reason?: string;
+  /**
+   * The chord is registered but its action failed on the last press, in words for the settings
+   * page (e.g. the dial hot key on macOS without the Accessibility permission). Cleared by the
+   * next press that works.
+   */
+  problem?: string;
+  /** Machine-readable kind of `problem` (CopyKeystrokeError kind, or 'read-failed'). */
+  problemKind?: string;
 }
 export interface HotkeyStatus {
   functions: Record<HotkeyFunction, HotkeyState>;
@@ -36,6 +67,8 @@ export interface HotkeyServiceOptions {
   keys: KeyListener;
   selection: SelectionReader;
   session?: DisplaySession;
+  /** For the wording of reader errors (Accessibility on macOS). Default process.platform. */
+  platform?: string;
   /** Second press of the dial chord within this many ms dials directly. Default 600. */
   doublePressMs?: number;
   now?: () => number;
@@ -138,6 +171,12 @@ export class HotkeyService {
         }
       }
     }
+    // a reader problem stays shown while the dial chord is unchanged (it is about the OS, not the chord)
+    const prev = this.state.functions.dial;
+    if (prev.problem && prev.chord && functions.dial.chord === prev.chord) {
+      functions.dial.problem = prev.problem;
+      if (prev.problemKind) functions.dial.problemKind = prev.problemKind;
+    }
     this.state = { functions, notice: this.state.notice };
     const snap = this.status();
     this.listeners.forEach((l) => l(snap));
@@ -163,10 +202,18 @@ export class HotkeyService {
       if (text) this.send({ mt: 'StartCall', txt: text, adjust: true });
       return;
     }
-    const textP = this.opts.selection.readSelection().then(cleanSelection, (err: unknown) => {
-      this.opts.logger.warn('hotkeys: reading the selection failed', { error: String(err) });
-      return '';
-    });
+    const textP = this.opts.selection.readSelection().then(
+      (raw) => {
+        this.setDialProblem(undefined);
+        return cleanSelection(raw);
+      },
+      (err: unknown) => {
+        const p = selectionProblem(err, this.opts.platform);
+        this.opts.logger.warn('hotkeys: reading the selection failed', { error: err instanceof Error ? err.message : String(err), kind: p.kind });
+        this.setDialProblem(p);
+        return '';
+      },
+    );
     this.lastDial = { at: t, text: textP };
     const text = await textP;
     if (!text) {
@@ -174,6 +221,21 @@ export class HotkeyService {
       return;
     }
     this.send({ mt: 'PrepareCall', text, adjust: true });
+  }
+
+  /** Show (or clear) a reader problem on the dial hot key; listeners hear only real changes. */
+  private setDialProblem(p: { kind: string; text: string } | undefined): void {
+    const st = this.state.functions.dial;
+    if ((st.problem ?? '') === (p?.text ?? '')) return;
+    if (p) {
+      st.problem = p.text;
+      st.problemKind = p.kind;
+    } else {
+      delete st.problem;
+      delete st.problemKind;
+    }
+    const snap = this.status();
+    this.listeners.forEach((l) => l(snap));
   }
 
   private send(msg: Record<string, unknown>): void {

@@ -89,12 +89,15 @@ export function settingDescriptor(key: string): SettingDescriptor | undefined {
   return DESCRIPTORS.get(key);
 }
 
-/** Rows in the order of the schema, for the visible settings only. */
+/**
+ * Rows in the order of the schema: the visible settings, plus the installer-only ones (read-only,
+ * so an admin sees e.g. FORCERESTART too; features.md §13 lists every MSI property).
+ */
 export function rowsFrom(values: { key: string; value: unknown; source: string; locked: boolean; lockedBy?: 'pbx' | 'installer' }[]): SettingRow[] {
   const byKey = new Map(values.map((v) => [v.key, v]));
   const rows: SettingRow[] = [];
   for (const d of SETTINGS as readonly SettingDescriptor[]) {
-    if (!d.visible) continue;
+    if (!d.visible && d.userEditable) continue;
     const v = byKey.get(d.key);
     rows.push({
       key: d.key,

@@ -5,6 +5,8 @@
  *   server=<string>  preset server;  locked=1  server preset by the installer;
  *   failure=dns|refused|timeout|certificate|http|proxy|proxy-auth  error page scenario.
  *   wayland=1  hot keys in a pure Wayland session (settings page);
+ *   pbx=0  no PBX client settings (nothing forced);
+ *   accessibility=1  the dial hot key's last press failed: macOS Accessibility permission missing;
  *   progress=<0..1>  update popup at a fixed fraction (default: counts up);
  *   retry=1  proxy dialog after refused credentials;  empty=1  picker with nothing to share.
  */
@@ -51,7 +53,7 @@ export function createDemoApi(params: URLSearchParams): LauncherPagesApi {
       : failureKind === 'http' ? { status: 404 } : {});
   }
   const snapshot = () => {
-    const r = resolveSettings({ managed, pbx: DEMO_PBX, user });
+    const r = resolveSettings({ managed, pbx: params.get('pbx') === '0' ? {} : DEMO_PBX, user });
     return {
       rows: rowsFrom(Object.values(r.settings).map((s) => ({ key: s.key, value: s.value, source: s.source, locked: s.locked, ...(s.lockedBy ? { lockedBy: s.lockedBy } : {}) }))),
       warnings: r.warnings,
@@ -69,7 +71,14 @@ export function createDemoApi(params: URLSearchParams): LauncherPagesApi {
           reject: { configured: '', active: false },
         }
       : {
-          dial: { configured: 'CTRL + F8', chord: 'ctrl+F8', active: true },
+          dial: {
+            configured: 'CTRL + F8',
+            chord: 'ctrl+F8',
+            active: true,
+            ...(params.get('accessibility') === '1'
+              ? { problemKind: 'permission-denied', problem: 'Dial: allow myApps under System Settings › Privacy & Security › Accessibility, then press the hot key again.' }
+              : {}),
+          },
           accept: { configured: 'F9', chord: 'F9', active: false, reason: 'the chord is taken by another program' },
           reject: { configured: '', active: false },
         },

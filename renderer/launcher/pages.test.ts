@@ -119,10 +119,40 @@ describe('launcher pages in Chromium', () => {
     expect(await row('showInTaskbar').getAttribute('data-source')).toBe('default');
     await page.screenshot({ path: path.join(shots, 'settings.png'), fullPage: true });
 
+    // appear offline: minutes on the page (PBX offline=300000 ms), validated while typing
+    expect(await page.inputValue('#setting-appearOfflineAfterMs')).toBe('5');
+    expect(await page.textContent('#hint-appearOfflineAfterMs')).toBe('Appears offline after 5 minutes without input. PBX value: 5 min (offline = 300000 ms).');
     await page.fill('#setting-appearOfflineAfterMs', '-5');
-    await page.press('#setting-appearOfflineAfterMs', 'Enter');
+    expect(await row('appearOfflineAfterMs').locator('.row-error').textContent()).toMatch(/negative/);
+    expect(await page.getAttribute('#setting-appearOfflineAfterMs', 'aria-invalid')).toBe('true');
+    await page.fill('#setting-appearOfflineAfterMs', '2.5');
     await page.locator('#setting-appearOfflineAfterMs').blur();
-    expect(await row('appearOfflineAfterMs').locator('.row-error').textContent()).toMatch(/outside/);
+    expect(await row('appearOfflineAfterMs').locator('.row-error').textContent()).toMatch(/whole number of minutes/);
+    expect(await row('appearOfflineAfterMs').getAttribute('data-source')).toBe('pbx'); // nothing stored
+    await page.fill('#setting-appearOfflineAfterMs', '90');
+    await page.locator('#setting-appearOfflineAfterMs').blur();
+    await page.waitForSelector('tr[data-key=appearOfflineAfterMs][data-source=user]');
+    expect(await page.inputValue('#setting-appearOfflineAfterMs')).toBe('90');
+    expect(await page.textContent('#hint-appearOfflineAfterMs')).toBe('Appears offline after 1 hour 30 minutes without input.');
+    // log flags (forced here): the categories of the mask, no "recommended" button
+    expect(await page.textContent('#hint-logFlags')).toMatch(/^Traces: App, ICE, TURN, Audio, Browser, Signaling\.$/);
+    expect(await page.$('#log-flags-recommended')).toBeNull();
+    // sizes in MB
+    expect(await page.inputValue('#setting-logSizeBytes')).toBe('10');
+    expect(await page.textContent('#hint-logSizeBytes')).toMatch(/^10,000,000 bytes/);
+    await page.fill('#setting-logSizeBytes', '0.01');
+    expect(await row('logSizeBytes').locator('.row-error').textContent()).toMatch(/outside 0\.1–2,000 MB/);
+    expect(await page.textContent('#hint-appProxyCacheMb')).toMatch(/^500 MB of disk/);
+    // hot keys: the hot-key service's parser, inline
+    await page.fill('#setting-hotkeyAccept', 'ctrl+F12');
+    expect(await row('hotkeyAccept').locator('.row-error').textContent()).toBe('Not a hot key: F12 is not allowed (only F1–F11).');
+    await page.fill('#setting-hotkeyAccept', 'f7 + strg');
+    expect(await row('hotkeyAccept').locator('.row-error').textContent()).toBe('');
+    await page.locator('#setting-hotkeyAccept').blur();
+    await page.waitForFunction(() => (document.querySelector('#setting-hotkeyAccept') as HTMLInputElement | null)?.value === 'CTRL + F7');
+    // installer-only settings are listed read-only, also the hidden FORCERESTART
+    expect(await row('forceRestart').getAttribute('data-locked')).toBe('true');
+    expect(await page.isDisabled('#setting-forceRestart')).toBe(true);
 
     await page.selectOption('#setting-docking', 'left');
     await page.waitForFunction(() => (document.querySelector('#setting-docking') as HTMLSelectElement | null)?.value === 'left');
@@ -149,6 +179,31 @@ describe('launcher pages in Chromium', () => {
     await wl.locator('tr[data-key=hotkeyDial]').screenshot({ path: path.join(shots, 'settings-hotkeys-wayland.png') });
     await wl.screenshot({ path: path.join(shots, 'settings-wayland.png') });
     await wl.close();
+    // the dial hot key's last press failed (macOS Accessibility): said under the row
+    const ax = await open('settings.html?accessibility=1');
+    expect(await ax.textContent('tr[data-key=hotkeyDial] .hotkey-problem')).toBe('Dial: allow myApps under System Settings › Privacy & Security › Accessibility, then press the hot key again.');
+    expect(await ax.getAttribute('tr[data-key=hotkeyDial] .hotkey-problem', 'data-kind')).toBe('permission-denied');
+    await ax.locator('tr[data-key=hotkeyDial]').screenshot({ path: path.join(shots, 'settings-hotkey-accessibility.png') });
+    await ax.close();
+  }, 30_000);
+
+  it('settings page: "recommended for call problems" sets the log flags when the PBX does not force them', async () => {
+    const page = await open('settings.html?pbx=0');
+    expect(await page.getAttribute('tr[data-key=logFlags]', 'data-source')).toBe('default');
+    expect(await page.textContent('#hint-logFlags')).toBe('Traces: App.');
+    expect(await page.inputValue('#setting-appearOfflineAfterMs')).toBe('0');
+    expect(await page.textContent('#hint-appearOfflineAfterMs')).toMatch(/^Off/);
+    await page.fill('#setting-logFlags', '0x8');
+    expect(await page.textContent('#hint-logFlags')).toBe('Traces: DNS.');
+    await page.fill('#setting-logFlags', '0xq');
+    expect(await page.textContent('tr[data-key=logFlags] .row-error')).toMatch(/hex string like 0x856000001/);
+    await page.click('#log-flags-recommended');
+    await page.waitForSelector('tr[data-key=logFlags][data-source=user]');
+    expect(await page.inputValue('#setting-logFlags')).toBe('0x856000001');
+    expect(await page.textContent('#hint-logFlags')).toBe('Traces: App, ICE, TURN, Audio, Browser, Signaling.');
+    expect(await page.$('#log-flags-recommended')).toBeNull();
+    await page.locator('tr[data-key=logFlags]').screenshot({ path: path.join(shots, 'settings-log-flags.png') });
+    await page.close();
   }, 30_000);
 
   it('update popup shows the build and the installer progress', async () => {
