@@ -22,7 +22,7 @@ import { applySessionPolicy, applyWebContentsPolicy, type PolicyDeps } from './a
 import { registerPreloadIpc } from './adapters/electron/ipc';
 import { handleLauncherScheme, registerLauncherScheme } from './adapters/electron/launcher-protocol';
 import { createFileLocations, useInnovaphoneUserData } from './adapters/electron/file-locations';
-import { electronShell, ElectronTray, ElectronWindowHost } from './adapters/electron/windows';
+import { createEdgeReservation, electronShell, ElectronTray, ElectronWindowHost } from './adapters/electron/windows';
 import { createAutostart } from './adapters/electron/autostart';
 import { createIdleClock } from './adapters/electron/idle-clock';
 import { createProtocolRegistrar } from './adapters/electron/protocol-registrar';
@@ -347,6 +347,8 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     tray,
     autostart: createAutostart({ appId: APP_ID, name: PRODUCT_NAME, icon, env }),
     shell: electronShell,
+    // Docking reserves its strip: Windows AppBar, X11 strut (not Wayland, not macOS).
+    edgeReservation: createEdgeReservation({ platform: process.platform, nativeDir: nativeDir(), env }),
     settings: windowSettings,
     store: new WindowStateStore(files.userData, logger),
     logger,

@@ -16,10 +16,10 @@ const root = path.resolve(__dirname, '..');
 type Cfg = { nsis: { include: string; perMachine: boolean }; win: { extraResources: { from: string; to: string }[] }; mac: { extraResources: { from: string; to: string }[] } };
 
 describe('installer records and extra resources', () => {
-  it('ships the phone book and copy-selection helper scripts where main.ts looks (<resources>/native/...)', async () => {
+  it('ships the phone book, copy-selection and AppBar helper scripts where main.ts looks (<resources>/native/...)', async () => {
     const cfg = yaml.load(await fs.readFile(path.join(root, 'build', 'electron-builder.yml'), 'utf8')) as Cfg;
     const all = [...cfg.win.extraResources, ...cfg.mac.extraResources];
-    expect(all.map((r) => r.to).sort()).toEqual(['native/mac/contacts.js', 'native/mac/send-copy.js', 'native/win/outlook-search.ps1', 'native/win/send-copy.ps1']);
+    expect(all.map((r) => r.to).sort()).toEqual(['native/mac/contacts.js', 'native/mac/send-copy.js', 'native/win/appbar.ps1', 'native/win/outlook-search.ps1', 'native/win/send-copy.ps1']);
     for (const r of all) {
       expect(r.to).toBe(r.from); // nativeDir() = <resources>/native mirrors <repo>/native
       await fs.access(path.join(root, r.from));

@@ -4,13 +4,15 @@
  * everything OS-facing goes through the ports in ./ports.
  */
 import type { Logger } from '../platform';
-import { placeWindow, DOCK_DEFAULT_WIDTH } from './geometry';
-import type { AppWindowHandle, AutostartPort, DockSide, ShellPort, TrayPort, WindowHost } from './ports';
+import { displayFor, placeWindow, DOCK_DEFAULT_WIDTH } from './geometry';
+import { workAreaWithoutOwnStrip } from './edge';
+import type { AppWindowHandle, AutostartPort, DisplayInfo, DockSide, EdgeReservation, EdgeReservationRequest, Rect, ShellPort, TrayPort, WindowHost } from './ports';
 import type { WindowStateStore } from './state';
 import { buildTrayMenu, TrayIds } from './tray-menu';
 
 export * from './ports';
 export * from './geometry';
+export * from './edge';
 export * from './tray-menu';
 export * from './state';
 export * from './autostart-linux';
@@ -31,6 +33,8 @@ export interface WindowsServiceOptions {
   tray?: TrayPort;
   autostart?: AutostartPort;
   shell?: ShellPort;
+  /** Reserve the docked strip (X11 strut / Windows AppBar); without it docking only snaps. */
+  edgeReservation?: EdgeReservation;
   settings: WindowSettings;
   store: WindowStateStore;
   logger: Logger;
@@ -70,10 +74,23 @@ export interface WindowsService {
   /** A detached window was closed by the user: the web client shows the app again. */
   onAppAttached(cb: (app: string) => void): () => void;
   setBadge(count: number | string): void;
+  /** Docking side and whether its strip is reserved (with the reason when it is not). */
+  dockingStatus(): DockingStatus;
+  /** Resolves when pending reserve/release calls are done (tests, quit). */
+  settled(): Promise<void>;
   refreshTray(): Promise<void>;
   /** Handle a tray click by id (also used by tests and the e2e harness). */
   trayClick(id: string): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface DockingStatus {
+  docking: DockSide;
+  reserved: boolean;
+  /** Screen-pixel strip the OS granted (Windows may shift it next to another app bar). */
+  granted?: Rect;
+  /** Why the strip is not reserved while docked. */
+  reason?: string;
 }
 
 const asDock = (v: unknown): DockSide => (v === 'left' || v === 'right' ? v : 'none');
@@ -89,14 +106,115 @@ export function createWindowsService(o: WindowsServiceOptions): WindowsService {
   const docking = (): DockSide => asDock(settings.get('docking'));
   const showInTaskbar = (): boolean => settings.get('showInTaskbar') !== false;
 
+  // ---- edge reservation: at most one call at a time, in order; the same request is not repeated
+  const reservation = o.edgeReservation;
+  /** Our reserved strip (DIP) and display, set when asked for (the OS shrinks the work area
+   * right after, possibly before the call returns). */
+  let own: { displayId: number; edge: 'left' | 'right'; strip: Rect } | undefined;
+  let reservedHandle: Buffer | undefined;
+  let lastKey: string | undefined;
+  let status: DockingStatus = { docking: 'none', reserved: false };
+  let mainShown = host.onMainVisibilityChanged ? host.isMainVisible() : true;
+  let lastLayout: { side: DockSide; r: Rect; displays: DisplayInfo[] } | undefined;
+  let queue: Promise<void> = Promise.resolve();
+  const enqueue = (job: () => Promise<void>): void => {
+    queue = queue.then(job, job);
+  };
+
+  function release(reason: string): void {
+    const handle = reservedHandle;
+    own = undefined;
+    reservedHandle = undefined;
+    lastKey = undefined;
+    if (!reservation || !handle) return;
+    enqueue(async () => {
+      try {
+        await reservation.release(handle);
+        logger.trace('App', 'docking strip released', { reason });
+      } catch (err) {
+        logger.warn('docking strip not released', { error: String(err) });
+      }
+    });
+  }
+
+  function syncReservation(side: DockSide, r: Rect, displays: DisplayInfo[]): void {
+    if (side === 'none') {
+      status = { docking: side, reserved: false };
+      release('undocked');
+      return;
+    }
+    if (!reservation) {
+      status = { docking: side, reserved: false, reason: 'docking only snaps the window on this system' };
+      return;
+    }
+    if (!mainShown) {
+      status = { docking: side, reserved: false, reason: 'the window is hidden' };
+      release('window hidden');
+      return;
+    }
+    const why = reservation.unsupported();
+    let native: ReturnType<NonNullable<WindowHost['nativeMain']>>;
+    try {
+      native = host.nativeMain?.();
+    } catch (err) {
+      logger.warn('no native handle for the main window', { error: String(err) });
+      native = undefined;
+    }
+    const d = displayFor(r, displays);
+    if (why || !native || !d) {
+      if (reservedHandle) release('not possible any more');
+      const reason = why ?? (native ? 'no display' : 'the window has no native handle');
+      status = { docking: side, reserved: false, reason };
+      if (lastKey !== `unsupported:${reason}`) logger.trace('App', 'docking strip not reserved', { reason });
+      lastKey = `unsupported:${reason}`;
+      return;
+    }
+    const strip = native.toScreen(r);
+    const req: EdgeReservationRequest = {
+      window: native.handle,
+      edge: side,
+      width: strip.width,
+      display: native.toScreen(d.bounds),
+      displays: displays.map((x) => native.toScreen(x.bounds)),
+    };
+    const key = JSON.stringify({ ...req, window: native.handle.toString('hex') });
+    if (key === lastKey) return; // unchanged (e.g. the work area event our own reservation caused)
+    if (reservedHandle && !reservedHandle.equals(native.handle)) release('window replaced');
+    lastKey = key;
+    own = { displayId: d.id, edge: side, strip: r };
+    reservedHandle = native.handle;
+    status = { docking: side, reserved: false, reason: 'pending' };
+    enqueue(async () => {
+      if (lastKey !== key) return; // superseded before it started
+      try {
+        const granted = await reservation.reserve(req);
+        if (lastKey !== key) return; // superseded while running
+        status = { docking: side, reserved: true, granted };
+        logger.trace('App', 'docking strip reserved', { edge: side, width: req.width, display: req.display, granted });
+      } catch (err) {
+        if (lastKey !== key) return;
+        own = undefined;
+        status = { docking: side, reserved: false, reason: (err as Error).message ?? String(err) };
+        logger.warn('docking strip not reserved; the window only snaps to the edge', { error: status.reason, code: (err as { code?: string }).code });
+        // A strip reserved before (other display or side) must not stay behind.
+        reservedHandle = undefined;
+        await reservation.release(native.handle).catch((e) => logger.warn('docking strip not released', { error: String(e) }));
+      }
+    });
+  }
+
   function applyLayout(): void {
     const st = store.get();
     const side = docking();
-    const r = placeWindow({ saved: st.main.bounds, docking: side, dockWidth: st.dockWidth ?? DOCK_DEFAULT_WIDTH, displays: host.getDisplays() });
+    // Docking is computed against the work area without our own reserved strip.
+    const displays = host.getDisplays().map((d) => (own && d.id === own.displayId ? { ...d, workArea: workAreaWithoutOwnStrip(d.workArea, own) } : d));
+    const r = placeWindow({ saved: st.main.bounds, docking: side, dockWidth: st.dockWidth ?? DOCK_DEFAULT_WIDTH, displays });
     host.setMainBounds(r);
     host.setAlwaysOnTop(side !== 'none');
     host.setShowInTaskbar(showInTaskbar());
     logger.trace('App', 'window layout', { docking: side, bounds: r });
+    lastLayout = { side, r, displays };
+    syncReservation(side, r, displays);
   }
 
   async function applyAutostart(): Promise<void> {
@@ -193,6 +311,15 @@ export function createWindowsService(o: WindowsServiceOptions): WindowsService {
       await store.load();
       applyLayout();
       cleanups.push(host.onDisplaysChanged(() => applyLayout()));
+      if (host.onMainVisibilityChanged) {
+        cleanups.push(
+          host.onMainVisibilityChanged((visible) => {
+            if (visible === mainShown) return;
+            mainShown = visible;
+            if (lastLayout) syncReservation(lastLayout.side, lastLayout.r, lastLayout.displays);
+          }),
+        );
+      }
       cleanups.push(
         settings.onChange(() => {
           applyLayout();
@@ -212,7 +339,11 @@ export function createWindowsService(o: WindowsServiceOptions): WindowsService {
     rememberMainBounds() {
       if (docking() !== 'none') {
         const b = host.getMainBounds();
-        void store.update((s) => { s.dockWidth = Math.round(b.width); });
+        const width = Math.round(b.width);
+        if (store.get().dockWidth === width) return;
+        void store.update((s) => { s.dockWidth = width; });
+        // The user resized the docked window: re-dock at that width (and move the reserved strip).
+        applyLayout();
         return;
       }
       const b = host.getMainBounds();
@@ -256,10 +387,14 @@ export function createWindowsService(o: WindowsServiceOptions): WindowsService {
       return () => attachedListeners.delete(cb);
     },
     setBadge: (count) => host.setBadge(count),
+    dockingStatus: () => ({ ...status }),
+    settled: () => queue,
     refreshTray,
     trayClick,
     async close() {
       for (const c of cleanups.splice(0)) c();
+      release('quit');
+      await queue;
       tray?.destroy();
       await store.flush();
     },

@@ -16,6 +16,8 @@ export interface DisplayInfo {
   bounds: Rect;
   /** Screen minus task bar / dock / panels. */
   workArea: Rect;
+  /** Device pixels per DIP (Electron `Display.scaleFactor`); 1 when unknown. */
+  scaleFactor?: number;
 }
 
 export type DockSide = 'left' | 'right' | 'none';
@@ -73,6 +75,49 @@ export interface WindowHost {
   openAppWindow(opts: { app: string; url: string; title?: string; bounds?: Rect }): AppWindowHandle;
   /** Badge on task bar (Windows overlay) / dock (macOS) / launcher (Linux Unity). */
   setBadge(count: number | string): void;
+  /**
+   * The main window as the OS sees it, for reserving the docked strip (EdgeReservation):
+   * Electron's getNativeWindowHandle() (HWND on Windows, X11 window id on Linux) and the mapping
+   * from Electron's DIP rectangles to the OS's screen pixels. Undefined when the window is gone.
+   */
+  nativeMain?(): NativeWindow | undefined;
+  /** The main window was shown/restored (true) or hidden/minimised (false): a hidden docked
+   * window gives its strip back. Without it the window counts as always shown. */
+  onMainVisibilityChanged?(cb: (visible: boolean) => void): () => void;
+}
+
+export interface NativeWindow {
+  handle: Buffer;
+  /** DIP rectangle -> screen pixels (X11 root-window / Windows physical screen coordinates). */
+  toScreen(r: Rect): Rect;
+}
+
+/** What to reserve: everything in screen pixels (NativeWindow.toScreen). */
+export interface EdgeReservationRequest {
+  /** Native window handle (NativeWindow.handle). */
+  window: Buffer;
+  edge: 'left' | 'right';
+  /** Width of the strip (the docked window's width). */
+  width: number;
+  /** Whole bounds of the display the window is docked on. */
+  display: Rect;
+  /** Whole bounds of every display (to refuse a strip on an edge shared with another display). */
+  displays: Rect[];
+}
+
+/**
+ * Keeps other windows out of the docked window's strip: X11 _NET_WM_STRUT(_PARTIAL)
+ * (electron/adapters/linux/edge-reservation.ts), a Windows AppBar (native/win/appbar.ps1).
+ * There is none on macOS and Wayland (docking only snaps there).
+ */
+export interface EdgeReservation {
+  /** Why this session cannot reserve screen space at all, or undefined when it can. */
+  unsupported(): string | undefined;
+  /** Reserve (or move/resize an existing reservation). Resolves with the strip the OS granted,
+   * in screen pixels; rejects with EdgeReservationError. */
+  reserve(req: EdgeReservationRequest): Promise<Rect>;
+  /** Give the strip back (idempotent; a window without a reservation is fine). */
+  release(window: Buffer): Promise<void>;
 }
 
 /** Reveal a folder or file in the OS file manager. */

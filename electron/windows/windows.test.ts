@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryLogger, silentLogger } from '../platform';
 import {
-  autostartDesktopEntry, buildTrayMenu, createWindowsService, dockedBounds, isVisible, placeWindow, quoteExecArg, TrayIds,
-  WindowStateStore, XdgAutostart, xdgAutostartDir,
-  type AppWindowHandle, type DisplayInfo, type Rect, type TrayMenuItem, type WindowHost, type WindowSettingKey, type WindowSettings,
+  autostartDesktopEntry, buildTrayMenu, createWindowsService, dockedBounds, EdgeReservationError, isVisible, nativeHandleToNumber, placeWindow, quoteExecArg, TrayIds,
+  WindowStateStore, workAreaWithoutOwnStrip, x11Strut, XdgAutostart, xdgAutostartDir,
+  type AppWindowHandle, type EdgeReservation, type EdgeReservationRequest, type DisplayInfo, type Rect, type TrayMenuItem, type WindowHost, type WindowSettingKey, type WindowSettings,
 } from './index';
 
 const D1: DisplayInfo = { id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1040 } };
@@ -240,5 +240,202 @@ describe('windows service', () => {
     expect(svc.closeAction(false)).toBe('quit');
     svc.setBadge(3);
     await svc.close();
+  });
+});
+
+// ---- docking reserves its strip (EdgeReservation port) -----------------------------------
+
+describe('docking edge reservation', () => {
+  function fakeReservation(opts: { unsupported?: string; fail?: EdgeReservationError } = {}) {
+    const calls: string[] = [];
+    const reqs: EdgeReservationRequest[] = [];
+    const r: EdgeReservation = {
+      unsupported: () => opts.unsupported,
+      async reserve(req) {
+        reqs.push(req);
+        calls.push(`reserve:${req.edge}:${req.width}:${req.window.readUInt32LE(0)}`);
+        if (opts.fail) throw opts.fail;
+        return { x: req.edge === 'left' ? req.display.x : req.display.x + req.display.width - req.width, y: req.display.y, width: req.width, height: req.display.height };
+      },
+      async release(w) { calls.push(`release:${w.readUInt32LE(0)}`); },
+    };
+    return { r, calls, reqs };
+  }
+
+  async function make(res: EdgeReservation, scale = 1) {
+    const h = fakeHost();
+    const handle = Buffer.alloc(8);
+    handle.writeUInt32LE(0x2a00007);
+    h.host.nativeMain = () => ({ handle, toScreen: (r: Rect) => ({ x: r.x * scale, y: r.y * scale, width: r.width * scale, height: r.height * scale }) });
+    const settings = new FakeSettings();
+    const log = memoryLogger();
+    const svc = createWindowsService({
+      host: h.host, settings, store: new WindowStateStore(dir, silentLogger), logger: log, platform: 'linux', traceFolder: '/t',
+      isPbxUrl: () => true, actions: { quit: () => {}, openSettings: () => {} }, edgeReservation: res,
+    });
+    await svc.start();
+    return { svc, h, settings, log };
+  }
+
+  it('reserves the docked strip, ignores the work-area change it causes, and releases on undock and quit', async () => {
+    const f = fakeReservation();
+    const { svc, h, settings } = await make(f.r, 2);
+    expect(svc.dockingStatus()).toEqual({ docking: 'none', reserved: false });
+    expect(f.calls).toEqual([]);
+    await settings.set('docking', 'right');
+    await svc.settled();
+    // screen pixels at scale 2: strip 840 px, display 3840x2160, all displays listed
+    expect(f.reqs[0]).toMatchObject({ edge: 'right', width: 840, display: { x: 0, y: 0, width: 3840, height: 2160 }, displays: [{ x: 0, y: 0, width: 3840, height: 2160 }] });
+    expect(svc.dockingStatus()).toEqual({ docking: 'right', reserved: true, granted: { x: 3000, y: 0, width: 840, height: 2160 } });
+    expect(h.host.getMainBounds()).toEqual({ x: 1500, y: 0, width: 420, height: 1040 });
+    // the window manager shrinks the work area by our strip: the window stays where it is
+    h.host.displays = [{ ...D1, workArea: { x: 0, y: 0, width: 1500, height: 1040 } }];
+    h.fireDisplays();
+    await svc.settled();
+    expect(h.host.getMainBounds()).toEqual({ x: 1500, y: 0, width: 420, height: 1040 });
+    expect(f.calls).toHaveLength(1); // same request: not repeated
+    // a real display change (resolution) moves the strip and re-reserves
+    h.host.displays = [{ id: 1, bounds: { x: 0, y: 0, width: 1280, height: 1024 }, workArea: { x: 0, y: 0, width: 1280, height: 984 } }];
+    h.fireDisplays();
+    await svc.settled();
+    expect(h.host.getMainBounds()).toEqual({ x: 860, y: 0, width: 420, height: 984 });
+    expect(f.reqs.at(-1)!.display).toEqual({ x: 0, y: 0, width: 2560, height: 2048 });
+    // the user makes the docked window wider: re-docked and the strip follows
+    h.host.setMainBounds({ x: 760, y: 0, width: 520, height: 984 });
+    svc.rememberMainBounds();
+    await svc.settled();
+    expect(h.host.getMainBounds()).toEqual({ x: 760, y: 0, width: 520, height: 984 });
+    expect(f.calls.at(-1)).toBe(`reserve:right:1040:${0x2a00007}`);
+    const n = f.calls.length;
+    svc.rememberMainBounds(); // same width: nothing
+    await svc.settled();
+    expect(f.calls).toHaveLength(n);
+    // switching sides re-reserves, undocking releases
+    await settings.set('docking', 'left');
+    await svc.settled();
+    expect(f.calls.at(-1)).toBe(`reserve:left:1040:${0x2a00007}`);
+    await settings.set('docking', 'none');
+    await svc.settled();
+    expect(f.calls.at(-1)).toBe(`release:${0x2a00007}`);
+    expect(svc.dockingStatus()).toEqual({ docking: 'none', reserved: false });
+    await settings.set('docking', 'right');
+    await svc.close();
+    expect(f.calls.slice(-2)).toEqual([`reserve:right:1040:${0x2a00007}`, `release:${0x2a00007}`]);
+  });
+
+  it('keeps snapping when the OS refuses, says why, and does not retry the same request', async () => {
+    const f = fakeReservation({ fail: new EdgeReservationError('inner-edge', 'the left edge of this display borders another display') });
+    const { svc, h, settings, log } = await make(f.r);
+    await settings.set('docking', 'left');
+    await svc.settled();
+    expect(h.host.getMainBounds()).toEqual({ x: 0, y: 0, width: 420, height: 1040 });
+    expect(svc.dockingStatus()).toEqual({ docking: 'left', reserved: false, reason: 'the left edge of this display borders another display' });
+    expect(log.lines.some((l) => l.level === 'warn' && /only snaps/.test(l.message))).toBe(true);
+    // whatever was reserved before is given back; the same request is not retried
+    expect(f.calls).toEqual([`reserve:left:420:${0x2a00007}`, `release:${0x2a00007}`]);
+    h.fireDisplays();
+    await svc.settled();
+    expect(f.calls).toHaveLength(2);
+    await settings.set('docking', 'none');
+    await svc.close();
+    expect(f.calls).toHaveLength(2);
+  });
+
+  it('gives the strip back when undocked while the reservation is still running', async () => {
+    const f = fakeReservation();
+    let finish: (() => void) | undefined;
+    const slow: EdgeReservation = { ...f.r, reserve: async (req) => { await new Promise<void>((r) => { finish = r; }); return f.r.reserve(req); } };
+    const { svc, settings } = await make(slow);
+    await settings.set('docking', 'right');
+    await new Promise((r) => setTimeout(r, 5));
+    await settings.set('docking', 'left'); // queued behind the running call: superseded before it starts
+    await settings.set('docking', 'none');
+    finish!();
+    await svc.settled();
+    expect(f.calls).toEqual([`reserve:right:420:${0x2a00007}`, `release:${0x2a00007}`]);
+    expect(svc.dockingStatus()).toEqual({ docking: 'none', reserved: false });
+    await svc.close();
+  });
+
+  it('gives the strip back while the window is hidden in the tray or minimised', async () => {
+    const f = fakeReservation();
+    const h0 = fakeHost();
+    let visible = false; // started with --hidden
+    let visCb: ((v: boolean) => void) | undefined;
+    const handle = Buffer.alloc(8, 0);
+    handle.writeUInt32LE(9);
+    Object.assign(h0.host, {
+      isMainVisible: () => visible,
+      onMainVisibilityChanged: (cb: (v: boolean) => void) => { visCb = cb; return () => { visCb = undefined; }; },
+      nativeMain: () => ({ handle, toScreen: (r: Rect) => r }),
+    });
+    const settings = new FakeSettings();
+    settings.values.docking = 'left';
+    const svc = createWindowsService({
+      host: h0.host, settings, store: new WindowStateStore(dir, silentLogger), logger: silentLogger, platform: 'win32', traceFolder: '/t',
+      isPbxUrl: () => true, actions: { quit: () => {}, openSettings: () => {} }, edgeReservation: f.r,
+    });
+    await svc.start();
+    await svc.settled();
+    expect(f.calls).toEqual([]);
+    expect(svc.dockingStatus()).toEqual({ docking: 'left', reserved: false, reason: 'the window is hidden' });
+    visible = true;
+    visCb!(true);
+    await svc.settled();
+    expect(f.calls).toEqual(['reserve:left:420:9']);
+    visCb!(true); // no change
+    visCb!(false);
+    await svc.settled();
+    expect(f.calls).toEqual(['reserve:left:420:9', 'release:9']);
+    visCb!(true);
+    await svc.settled();
+    expect(f.calls.at(-1)).toBe('reserve:left:420:9');
+    await svc.close();
+    expect(visCb).toBeUndefined();
+    expect(f.calls.at(-1)).toBe('release:9');
+  });
+
+  it('reports an unsupported session (Wayland) and a host without native handles', async () => {
+    const f = fakeReservation({ unsupported: 'Wayland does not let an application reserve a screen edge' });
+    const a = await make(f.r);
+    await a.settings.set('docking', 'right');
+    expect(a.svc.dockingStatus()).toEqual({ docking: 'right', reserved: false, reason: 'Wayland does not let an application reserve a screen edge' });
+    expect(f.calls).toEqual([]);
+    await a.svc.close();
+
+    const g = fakeReservation();
+    const b = await make(g.r);
+    b.h.host.nativeMain = () => undefined;
+    await b.settings.set('docking', 'right');
+    expect(b.svc.dockingStatus().reason).toBe('the window has no native handle');
+    expect(g.calls).toEqual([]);
+    await b.svc.close();
+  });
+
+  it('takes only its own strip back out of the work area', () => {
+    const own = { edge: 'left' as const, strip: { x: 0, y: 0, width: 420, height: 1040 } };
+    expect(workAreaWithoutOwnStrip({ x: 420, y: 0, width: 1500, height: 1040 }, own)).toEqual({ x: 0, y: 0, width: 1920, height: 1040 });
+    expect(workAreaWithoutOwnStrip({ x: 0, y: 0, width: 1920, height: 1040 }, own)).toEqual({ x: 0, y: 0, width: 1920, height: 1040 }); // not shrunk (no WM)
+    expect(workAreaWithoutOwnStrip({ x: 470, y: 0, width: 1450, height: 1040 }, own)).toEqual({ x: 470, y: 0, width: 1450, height: 1040 }); // someone else's panel
+    const right = { edge: 'right' as const, strip: { x: 1500, y: 30, width: 420, height: 994 } };
+    expect(workAreaWithoutOwnStrip({ x: 0, y: 30, width: 1501, height: 994 }, right)).toEqual({ x: 0, y: 30, width: 1920, height: 994 });
+  });
+
+  it('computes X11 strut values in root-window coordinates and refuses inner edges', () => {
+    const w = Buffer.alloc(8, 1);
+    const one = { x: 0, y: 0, width: 1920, height: 1080 };
+    const two = { x: 1920, y: 0, width: 1280, height: 1024 };
+    const root = { width: 3200, height: 1080 };
+    expect(x11Strut({ window: w, edge: 'left', width: 420, display: one, displays: [one, two] }, root).partial).toEqual([420, 0, 0, 0, 0, 1079, 0, 0, 0, 0, 0, 0]);
+    expect(x11Strut({ window: w, edge: 'right', width: 400, display: two, displays: [one, two] }, root)).toEqual({ partial: [0, 400, 0, 0, 0, 0, 0, 1023, 0, 0, 0, 0], legacy: [0, 400, 0, 0] });
+    expect(() => x11Strut({ window: w, edge: 'right', width: 400, display: one, displays: [one, two] }, root)).toThrow(/borders another display/);
+    expect(() => x11Strut({ window: w, edge: 'left', width: 400, display: two, displays: [one, two] }, root)).toThrow(expect.objectContaining({ code: 'inner-edge' }));
+    // a monitor lower than its neighbour: below the neighbour the right edge is free
+    const tall = { x: 1920, y: 0, width: 1280, height: 1400 };
+    const short = { x: 0, y: 0, width: 1920, height: 1080 };
+    expect(x11Strut({ window: w, edge: 'right', width: 400, display: tall, displays: [short, tall] }, { width: 3200, height: 1400 }).partial.slice(0, 8)).toEqual([0, 400, 0, 0, 0, 0, 0, 1399]);
+    expect(() => x11Strut({ window: w, edge: 'left', width: 400, display: { x: 0, y: 0, width: 4000, height: 1000 }, displays: [] }, root)).toThrow(/outside the X screen/);
+    expect(nativeHandleToNumber(Buffer.from([7, 0, 0, 0]))).toBe(7);
+    expect(() => nativeHandleToNumber(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))).toThrow(/out of range/);
   });
 });

@@ -2,8 +2,14 @@
  * WindowHost, TrayPort and ShellPort with Electron (BrowserWindow, screen, Tray, Menu, shell).
  */
 import { app, BrowserWindow, Menu, nativeImage, screen, shell, Tray, type MenuItemConstructorOptions } from 'electron';
-import type { AppWindowHandle, DisplayInfo, Rect, ShellPort, TrayMenuItem, TrayPort, WindowHost } from '../../windows/ports';
+import type { AppWindowHandle, DisplayInfo, EdgeReservation, NativeWindow, Rect, ShellPort, TrayMenuItem, TrayPort, WindowHost } from '../../windows/ports';
 import { secureWebPreferences } from '../../security';
+import { X11EdgeReservation } from '../linux/edge-reservation';
+import { WindowsAppBarReservation } from '../../../native/win/appbar';
+
+/** The AppBar notification message native/win/appbar.ps1 registers (WM_APP + 0x4D1) and ABN_POSCHANGED. */
+export const APPBAR_CALLBACK_MESSAGE = 0x8000 + 0x4d1;
+const ABN_POSCHANGED = 1;
 
 export interface ElectronWindowHostOptions {
   main: BrowserWindow;
@@ -13,10 +19,26 @@ export interface ElectronWindowHostOptions {
   /** True while the client quits (windows closed then are kept for the next start). */
   isQuitting(): boolean;
   icon?: string;
+  /** process.platform unless a test says otherwise. */
+  platform?: NodeJS.Platform;
+}
+
+/**
+ * The EdgeReservation of this OS: a Windows AppBar, X11 struts on Linux (Wayland reports itself
+ * unsupported), none on macOS (no such concept there: docking only snaps the window).
+ */
+export function createEdgeReservation(opts: { platform: NodeJS.Platform; nativeDir: string; env?: NodeJS.ProcessEnv }): EdgeReservation | undefined {
+  if (opts.platform === 'win32') return new WindowsAppBarReservation({ nativeDir: opts.nativeDir, env: opts.env });
+  if (opts.platform === 'linux') return new X11EdgeReservation({ env: opts.env });
+  return undefined;
 }
 
 export class ElectronWindowHost implements WindowHost {
   constructor(private readonly o: ElectronWindowHostOptions) {}
+
+  private get platform(): NodeJS.Platform {
+    return this.o.platform ?? process.platform;
+  }
 
   showMain(): void {
     const w = this.o.main;
@@ -45,14 +67,53 @@ export class ElectronWindowHost implements WindowHost {
     if (!this.o.main.isDestroyed()) this.o.main.setAlwaysOnTop(on);
   }
   getDisplays(): DisplayInfo[] {
-    return screen.getAllDisplays().map((d) => ({ id: d.id, bounds: { ...d.bounds }, workArea: { ...d.workArea } }));
+    return screen.getAllDisplays().map((d) => ({ id: d.id, bounds: { ...d.bounds }, workArea: { ...d.workArea }, ...(d.scaleFactor ? { scaleFactor: d.scaleFactor } : {}) }));
   }
   onDisplaysChanged(cb: () => void): () => void {
     const events = ['display-added', 'display-removed', 'display-metrics-changed'] as const;
     const h = () => cb();
     for (const e of events) screen.on(e as 'display-added', h);
+    // Windows: the shell moved our app bar (another app bar, task bar change): re-apply too.
+    const w = this.o.main;
+    const hooked = this.platform === 'win32' && !w.isDestroyed() && typeof w.hookWindowMessage === 'function';
+    if (hooked) {
+      w.hookWindowMessage(APPBAR_CALLBACK_MESSAGE, (wParam: Buffer) => {
+        if (wParam.length >= 4 && wParam.readUInt32LE(0) === ABN_POSCHANGED) setImmediate(cb);
+      });
+    }
     return () => {
       for (const e of events) screen.removeListener(e as 'display-added', h);
+      if (hooked && !w.isDestroyed()) w.unhookWindowMessage(APPBAR_CALLBACK_MESSAGE);
+    };
+  }
+  onMainVisibilityChanged(cb: (visible: boolean) => void): () => void {
+    const w = this.o.main;
+    const h = () => {
+      if (!w.isDestroyed()) cb(w.isVisible() && !w.isMinimized());
+    };
+    const events = ['show', 'hide', 'minimize', 'restore'] as const;
+    for (const e of events) w.on(e as 'show', h);
+    return () => {
+      for (const e of events) w.removeListener(e as 'show', h);
+    };
+  }
+  nativeMain(): NativeWindow | undefined {
+    const w = this.o.main;
+    if (w.isDestroyed()) return undefined;
+    const handle = w.getNativeWindowHandle();
+    const platform = this.platform;
+    return {
+      handle,
+      toScreen: (r: Rect): Rect => {
+        if (platform === 'win32') return screen.dipToScreenRect(w, r);
+        if (platform !== 'linux') return { ...r };
+        // Chromium on X11 uses one device scale factor for every monitor: root-window pixels
+        // are DIPs times that factor.
+        const f = screen.getDisplayMatching(r).scaleFactor || 1;
+        const x = Math.round(r.x * f);
+        const y = Math.round(r.y * f);
+        return { x, y, width: Math.round((r.x + r.width) * f) - x, height: Math.round((r.y + r.height) * f) - y };
+      },
     };
   }
   openAppWindow(opts: { app: string; url: string; title?: string; bounds?: Rect }): AppWindowHandle {

@@ -25,4 +25,5 @@ export const SYSTEM_PACKAGES: { pkg: string; bin: string }[] = [
   { pkg: 'libsecret-tools', bin: '/usr/bin/secret-tool' },
   { pkg: 'gnome-keyring', bin: '/usr/bin/gnome-keyring-daemon' },
   { pkg: 'mono-mcs', bin: '/usr/bin/mcs' }, // native/win/send-copy.test.ts compiles the helper's C# (P/Invoke SendInput)
+  { pkg: 'openbox', bin: '/usr/bin/openbox' }, // test/e2e/docking.e2e.test.ts: a window manager that honours _NET_WM_STRUT_PARTIAL
 ];
