@@ -69,8 +69,8 @@ export async function createPlatformServices(ports: PlatformPorts, config: Platf
 
   // hot keys, tel:/sip:/im: links, user activity, notifications, external apps (electron/links/wire.ts)
   {
-    const { wireIssue3Services } = await import('./links/wire');
-    for (const w of await wireIssue3Services(server.router, logger, ports as import('./links/wire').Issue3Ports, config as import('./links/wire').Issue3Config)) {
+    const { wireDesktopServices } = await import('./links/wire');
+    for (const w of await wireDesktopServices(server.router, logger, ports as import('./links/wire').DesktopServicePorts, config as import('./links/wire').DesktopServiceConfig)) {
       if (w.skipped) skipped[w.name] = w.skipped;
       else {
         if (w.instance !== undefined) instances[w.name] = w.instance;

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { ApiRouter } from '../bus';
 import { memoryLogger } from '../platform';
-import { wireIssue3Services, type SettingsSource } from './wire';
+import { wireDesktopServices, type SettingsSource } from './wire';
 import type { KeyListener, ChordStatus } from '../hotkeys/ports';
 import type { Chord } from '../hotkeys/chord';
 import type { HotkeyService } from '../hotkeys/service';
@@ -27,12 +27,12 @@ function settingsSource(values: Record<string, unknown>) {
   return s;
 }
 
-describe('wireIssue3Services', () => {
+describe('wireDesktopServices', () => {
   it('skips services whose ports are missing and takes values and changes from the settings service', async () => {
     const router = new ApiRouter(memoryLogger());
     const keys = new FakeKeys();
     const settings = settingsSource({ hotkeyDial: 'ctrl+F9', notifications: false, externalApps: [] });
-    const wired = await wireIssue3Services(router, memoryLogger(), {
+    const wired = await wireDesktopServices(router, memoryLogger(), {
       keyListener: keys,
       selectionReader: { readSelection: async () => '' },
       notifier: { show: async () => ({ close() {} }) },

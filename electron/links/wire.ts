@@ -20,7 +20,7 @@ import { ExternalAppsService } from '../externalapps/service';
 import { parseExternalAppsJson } from '../externalapps/config';
 import type { ProcessSpawner } from '../externalapps/ports';
 
-export interface Issue3Ports {
+export interface DesktopServicePorts {
   windowFocus?: WindowFocus;
   protocolRegistrar?: ProtocolRegistrar;
   keyListener?: KeyListener;
@@ -40,7 +40,7 @@ export interface SettingsSource {
   onChange(listener: (changes: { key: string }[]) => void): () => void;
 }
 
-export interface Issue3Config {
+export interface DesktopServiceConfig {
   hotkeyDial?: string;
   hotkeyAccept?: string;
   hotkeyReject?: string;
@@ -57,14 +57,14 @@ export interface Issue3Config {
 
 type Wired = { name: string; instance?: unknown; close?: () => void | Promise<void>; skipped?: string };
 
-export async function wireIssue3Services(router: ApiRouter, logger: Logger, p: Issue3Ports, config: Issue3Config): Promise<Wired[]> {
+export async function wireDesktopServices(router: ApiRouter, logger: Logger, p: DesktopServicePorts, config: DesktopServiceConfig): Promise<Wired[]> {
   const out: Wired[] = [];
   // explicit config values win; otherwise the settings service's current values
-  const fromSettings = (key: keyof Issue3Config): unknown => {
+  const fromSettings = (key: keyof DesktopServiceConfig): unknown => {
     if (config[key] !== undefined) return config[key];
     try { return p.settings?.get(key); } catch { return undefined; }
   };
-  const c: Issue3Config = {
+  const c: DesktopServiceConfig = {
     ...config,
     hotkeyDial: fromSettings('hotkeyDial') as string | undefined,
     hotkeyAccept: fromSettings('hotkeyAccept') as string | undefined,
@@ -81,7 +81,7 @@ export async function wireIssue3Services(router: ApiRouter, logger: Logger, p: I
         try { f(keys); } catch (err) { logger.warn('settings change not applied', { error: String(err) }); }
       }
     });
-    out.push({ name: 'issue3-settings', close: off });
+    out.push({ name: 'desktop-settings', close: off });
   }
   const setting = <T>(key: string): T => p.settings!.get(key) as T;
 
