@@ -128,6 +128,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   });
 
   let engineOrigins: string[] = [];
+  let services: PlatformServices | undefined;
   const origins: OriginPolicy = {
     pbxOrigin: () => running?.controller.pbxOrigin() ?? null,
     engineOrigins: () => engineOrigins,
@@ -184,7 +185,6 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   // up (the dispatcher looks handlers up per call). Dialogs (update progress at start, proxy
   // credentials) may be needed while the services start.
   const handlers: PreloadHandlers = {};
-  let services: PlatformServices | undefined;
   const dispatcher = createPreloadDispatcher({ handlers, origins, logger });
   const ipc = registerPreloadIpc({ dispatcher, origins, logger, appClientConfig: () => services?.server.config });
   let mainWindowRef: BrowserWindow | undefined;
