@@ -23,6 +23,10 @@ export const MEDIA_ENGINE_PATH = '/media-engine';
 export const MEDIA_ENGINE_PAGE_PATH = '/media-engine-page';
 /** HTTP route serving custom ring tones (`/ringtones/<file>.mp3`). */
 export const RINGTONES_HTTP_PATH = '/ringtones';
+/** The viewer page an app embeds (iframe) to show a channel's remote video/appsharing (docs/media-protocol.md, "Viewing remote video"). */
+export const MEDIA_VIEW_PAGE_PATH = '/media/view';
+/** A viewer SDP (loopback RTCPeerConnection between engine and viewer page) is at most this long. */
+export const MEDIA_VIEW_MAX_SDP = 32 * 1024;
 /** Largest Media/Ringer frame accepted, bytes. */
 export const MEDIA_MAX_FRAME_BYTES = 256 * 1024;
 
@@ -254,7 +258,19 @@ export const SetHeadsetStateSchema = z.object({
   hold: z.boolean().optional(),
 });
 
+/** Owner of a video/appsharing channel asks for a viewer URL (one-time ticket) for it. */
+export const CreateViewSchema = z.object({ mt: z.literal('CreateView'), channel: channelId });
+/** Sent by the viewer page (its own /media session): opens the view the ticket names. */
+export const OpenViewSchema = z.object({ mt: z.literal('OpenView'), ticket: z.string().min(16).max(100) });
+/** Viewer page -> engine: the answer to ViewOffer (candidates other than loopback are dropped). */
+export const ViewAnswerSchema = z.object({ mt: z.literal('ViewAnswer'), view: z.string().min(1).max(100), sdp: z.string().min(10).max(MEDIA_VIEW_MAX_SDP) });
+export const CloseViewSchema = z.object({ mt: z.literal('CloseView'), view: z.string().min(1).max(100) });
+
 export const MediaAppMessageSchema = z.discriminatedUnion('mt', [
+  CreateViewSchema,
+  OpenViewSchema,
+  ViewAnswerSchema,
+  CloseViewSchema,
   AllocChannelSchema,
   CreateOfferSchema,
   RemoteDescriptionSchema,
@@ -339,6 +355,12 @@ export interface RecordingState {
   errorText?: string;
 }
 export interface SetHeadsetStateResult { mt: 'SetHeadsetStateResult'; applied: number }
+/** Answer to CreateView: `url` is the viewer page with token and ticket in the fragment. */
+export interface ViewCreated { mt: 'ViewCreated'; channel: string; url?: string; ticket?: string; error?: number; errorText?: string }
+/** Engine -> viewer: the loopback peer connection's offer (candidates restricted to 127.0.0.1/::1). */
+export interface ViewOffer { mt: 'ViewOffer'; view: string; kind: ChannelKind; sdp: string }
+/** To the viewer (and, as information, to the channel's owner). */
+export interface ViewClosed { mt: 'ViewClosed'; view?: string; reason: 'closed' | 'channel-closed' | 'refused' | 'no-media' | 'failed' | 'engine'; errorText?: string }
 /** Sent when a request cannot be parsed or is refused. */
 export interface MediaProtocolError { mt: 'Error'; error: 'malformed' | 'invalid' | 'too-large' | 'no-engine'; reason: string; ref?: string }
 
@@ -363,6 +385,9 @@ export type MediaLauncherMessage =
   | SetHeadsetStateResult
   | SetRecordingResult
   | RecordingState
+  | ViewCreated
+  | ViewOffer
+  | ViewClosed
   | MediaProtocolError;
 
 // ---- Ringer protocol ------------------------------------------------------------------------

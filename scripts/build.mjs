@@ -7,6 +7,7 @@
  *   dist/renderer/     renderer/launcher/<page>.ts for every <page>.html beside it (IIFE), the
  *                      html (script src .ts -> .js) and css
  *   dist/media-engine.js  renderer/media/engine.ts (IIFE) for the media engine host
+ *   dist/media-view.js    renderer/media/view.ts (IIFE) for the viewer page apps embed
  *   dist/icons/        build/icons/*.png (window and tray icons)
  *
  * Usage: node scripts/build.mjs [--out <dir>] [--minify] [--sourcemap]
@@ -98,6 +99,11 @@ export async function buildAll(opts) {
   const engine = path.join(root, 'renderer', 'media', 'engine.ts');
   if (await fs.stat(engine).then(() => true, () => false)) {
     await build({ ...common, ...noEval, entryPoints: [engine], outfile: path.join(out, 'media-engine.js'), platform: 'browser', format: 'iife', target: 'chrome120', minify: true });
+  }
+  // Media viewer page (an app's iframe showing remote video; electron/media/view.ts).
+  const viewer = path.join(root, 'renderer', 'media', 'view.ts');
+  if (await fs.stat(viewer).then(() => true, () => false)) {
+    await build({ ...common, ...noEval, entryPoints: [viewer], outfile: path.join(out, 'media-view.js'), platform: 'browser', format: 'iife', target: 'chrome120', minify: true });
   }
 
   // Launcher pages (and other renderer page folders).

@@ -23,6 +23,7 @@ import {
   MEDIA_MAX_FRAME_BYTES,
   MEDIA_PATH,
   MEDIA_PROTOCOL_VERSION,
+  MEDIA_VIEW_PAGE_PATH,
   MediaAppMessageSchema,
   MediaErrorCode,
   RINGER_PATH,
@@ -40,6 +41,7 @@ import { vpnAddresses } from './interfaces';
 import { RingtoneStore } from './ringtones';
 import { parseRecordingUrl, type RecordingStore, type RecordingTarget } from './recording';
 import type { RtpRecord } from './pcap';
+import { defaultViewerScript, viewerPageHandler, ViewRegistry } from './view';
 
 /** The part of the local services server the relay uses. */
 export interface MediaServerHost {
@@ -73,6 +75,8 @@ export interface MediaRelayOptions {
   onEngineConnected?: () => void;
   /** How long an app message waits for the engine to connect before it is refused. */
   engineWaitMs?: number;
+  /** The viewer page bundle (renderer/media/view.ts); default: dist/media-view.js, else esbuild (./view.ts). */
+  viewerScript?: () => string | Promise<string>;
 }
 
 type Service = 'media' | 'ringer';
@@ -92,6 +96,8 @@ export interface MediaRelay {
   waitForEngine(timeoutMs: number): Promise<void>;
   /** Sessions currently open, per service. */
   sessions(): { media: number; ringer: number; channels: number };
+  /** Open views (loopback viewer connections) and unused view tickets. */
+  views(): { views: number; tickets: number };
   /** Updates engine settings (VPN, prefixes, ring in headset, headsets) and pushes them. */
   setOptions(o: Partial<Pick<MediaRelayOptions, 'excludeVpn' | 'excludePrefixes' | 'ringInHeadset' | 'disableHeadsets'>>): void;
   /** Sends a launcher-originated request to the engine (e.g. SetHeadsetState from call state). */
@@ -119,6 +125,7 @@ export function startMediaRelay(server: MediaServerHost, opts: MediaRelayOptions
   };
   const ringtones = new RingtoneStore(opts.ringtonesDir, logger);
   const sessions = new Map<string, Session>();
+  const views = new ViewRegistry();
   let sessionCounter = 0;
   let engine: WebSocket | null = null;
   let engineWaiters: (() => void)[] = [];
@@ -234,6 +241,11 @@ export function startMediaRelay(server: MediaServerHost, opts: MediaRelayOptions
     { auth: 'none' },
   );
   server.addHttpRoute(RINGTONES_HTTP_PATH, ringtones.handler(), { auth: 'token' });
+  server.addHttpRoute(
+    MEDIA_VIEW_PAGE_PATH,
+    viewerPageHandler({ port: server.port, script: opts.viewerScript ?? defaultViewerScript(), frameAncestors: () => server.origins.list().filter((o) => o !== ownOrigin) }),
+    { auth: 'none' },
+  );
 
   // ---- engine link ------------------------------------------------------------------------
   server.addWebSocketRoute(MEDIA_ENGINE_PATH, (ws) => {
@@ -280,6 +292,10 @@ export function startMediaRelay(server: MediaServerHost, opts: MediaRelayOptions
       engine = null;
       logger.warn('media engine disconnected');
       for (const info of [...recTargets.values()]) onRecording(info.session, { mt: 'RecordingEnd', channel: info.channel });
+      for (const v of views.clear()) {
+        const viewer = sessions.get(v.viewer);
+        if (viewer) sendApp(viewer, { mt: 'ViewClosed', view: v.view, reason: 'engine' });
+      }
       for (const s of sessions.values()) {
         for (const ch of s.channels) sendApp(s, { mt: 'ChannelClosed', channel: ch, reason: 'engine' });
         s.channels.clear();
@@ -299,6 +315,8 @@ export function startMediaRelay(server: MediaServerHost, opts: MediaRelayOptions
         logger.warn('media: hook key handler failed', { error: String(err) });
       }
     }
+    if (service === 'media' && mt === 'ChannelClosed' && typeof msg.channel === 'string') views.channelClosed(session, msg.channel);
+    if (service === 'media' && mt === 'ViewClosed' && typeof msg.view === 'string') views.remove(msg.view);
     const targets = session === '*' ? [...sessions.values()].filter((s) => s.service === service) : [sessions.get(session)].filter((s): s is Session => !!s && s.service === service);
     for (const s of targets) {
       if (typeof msg.channel === 'string') {
@@ -338,6 +356,8 @@ export function startMediaRelay(server: MediaServerHost, opts: MediaRelayOptions
     });
     ws.on('close', () => {
       sessions.delete(s.id);
+      // the engine closes the loopback connections (and tells the viewers of this session's channels)
+      if (service === 'media') views.sessionClosed(s.id);
       sendEngine({ mt: 'SessionClosed', service, session: s.id });
       logger.trace('Media', `${service} session closed`, { session: s.id, channels: s.channels.size });
     });
@@ -376,6 +396,11 @@ export function startMediaRelay(server: MediaServerHost, opts: MediaRelayOptions
       // the engine only needs to know whether to record, never where or with which credentials
       msg = { ...msg, recording: { on: r.on } };
     }
+    if (s.service === 'media' && (msg.mt === 'CreateView' || msg.mt === 'OpenView' || msg.mt === 'ViewAnswer' || msg.mt === 'CloseView')) {
+      const m = onViewMessage(s, msg);
+      if (!m) return;
+      msg = m;
+    }
     if (s.service === 'media' && msg.mt === 'AllocChannel') s.channels.add(String(msg.channel));
     if (s.service === 'media' && msg.mt === 'CloseChannel') s.channels.delete(String(msg.channel));
     if (!engine) {
@@ -391,6 +416,45 @@ export function startMediaRelay(server: MediaServerHost, opts: MediaRelayOptions
     }
     if (!sessions.has(s.id)) return; // closed while waiting
     sendEngine({ mt: 'EngineRequest', service: s.service, session: s.id, msg });
+  };
+
+  /**
+   * View messages (see ./view.ts): answered here, or authorised and rewritten for the engine.
+   * Returns the message to forward, or null when answered/refused here.
+   */
+  const onViewMessage = (s: Session, msg: Record<string, unknown> & { mt: string }): (Record<string, unknown> & { mt: string }) | null => {
+    const refuse = (reason: string, view?: string): null => {
+      logger.warn(`media: view refused: ${reason}`, { session: s.id });
+      sendApp(s, { mt: 'ViewClosed', ...(view ? { view } : {}), reason: 'refused', errorText: reason });
+      return null;
+    };
+    if (msg.mt === 'CreateView') {
+      const channel = String(msg.channel);
+      const answer = (m: Record<string, unknown>): null => (sendApp(s, { mt: 'ViewCreated', channel, ...m }), null);
+      if (!s.channels.has(channel)) {
+        logger.warn('media: CreateView for a channel the session does not own', { session: s.id });
+        return answer({ error: MediaErrorCode.UNKNOWN_CHANNEL, errorText: `no channel ${channel.slice(0, 200)} in this session` });
+      }
+      const t = views.createTicket(s.id, channel);
+      if ('error' in t) return answer({ error: MediaErrorCode.BAD_REQUEST, errorText: t.error });
+      const url = `${ownOrigin}${MEDIA_VIEW_PAGE_PATH}#token=${encodeURIComponent(server.token)}&ticket=${encodeURIComponent(t.ticket)}`;
+      logger.trace('Media', 'view ticket created', { session: s.id });
+      return answer({ url, ticket: t.ticket });
+    }
+    if (msg.mt === 'OpenView') {
+      const v = views.open(String(msg.ticket), s.id);
+      if (!v) return refuse('unknown, used or expired view ticket');
+      if (!sessions.get(v.owner)?.channels.has(v.channel)) {
+        views.remove(v.view);
+        return refuse('the channel is closed', v.view);
+      }
+      logger.trace('Media', 'view opened', { view: v.view, viewer: s.id, owner: v.owner });
+      return { mt: 'OpenView', view: v.view, owner: v.owner, channel: v.channel };
+    }
+    const v = views.get(String(msg.view));
+    if (!v || v.viewer !== s.id) return refuse('not a view of this session', String(msg.view).slice(0, 100));
+    if (msg.mt === 'CloseView') views.remove(v.view);
+    return msg;
   };
 
   server.addWebSocketRoute(MEDIA_PATH, attachApp('media'));
@@ -411,6 +475,7 @@ export function startMediaRelay(server: MediaServerHost, opts: MediaRelayOptions
       }
       return { media, ringer, channels };
     },
+    views: () => views.counts(),
     setOptions(o) {
       Object.assign(settings, Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)));
       sendEngine({ mt: 'EngineConfig', config: engineConfig() });

@@ -27,6 +27,7 @@ import type {
 } from '../../contract/media';
 import { HOOK_KEY_CODES, MEDIA_ENGINE_PATH, MEDIA_PROTOCOL_VERSION, MediaErrorCode } from '../../contract/media';
 import { candidateAllowed, DEFAULT_CODECS, descriptionToSdp, firstCoder, mungeCodecs, orderCoders, parseCandidate, sdpToDescription } from './sdp';
+import { LoopbackViews } from './view-engine';
 import { fromWebHidCollections, type WebHidCollectionInfo } from './hid/descriptor';
 import { availableLeds, buildLedReports, HeadsetDecoder, isHeadsetCandidate } from './hid/telephony';
 
@@ -58,6 +59,8 @@ class Engine {
   private ws: WebSocket | null = null;
   config: EngineConfig = { excludeAddresses: [], excludePrefixes: [], ringInHeadset: false, disableHeadsets: false, ringtones: {} };
   readonly channels = new Map<string, Channel>();
+  /** Loopback connections that show channels' remote video in viewer pages (./view-engine.ts). */
+  readonly views = new LoopbackViews((session, msg) => this.emit('media', session, msg), (owner, channel) => this.channels.get(`${owner}\u0000${channel}`));
   private devices: Device[] = [];
   readonly ringers = new Map<string, Ringing>();
   private micMuted = false;
@@ -83,6 +86,7 @@ class Engine {
     };
     ws.onclose = () => {
       this.ws = null;
+      this.views.closeAll();
       for (const ch of [...this.channels.values()]) ch.close('engine');
       for (const r of this.ringers.values()) r.stop();
       this.ringers.clear();
@@ -106,6 +110,7 @@ class Engine {
         if (frame.mt === 'EngineWelcome') void this.refreshDevices(false);
         return;
       case 'SessionClosed':
+        this.views.sessionClosed(frame.session);
         for (const ch of [...this.channels.values()]) if (ch.session === frame.session) ch.close('session');
         this.ringers.get(frame.session)?.stop();
         this.ringers.delete(frame.session);
@@ -127,6 +132,10 @@ class Engine {
       return ch;
     };
     switch (msg.mt) {
+      case 'OpenView':
+      case 'ViewAnswer':
+      case 'CloseView':
+        return this.views.handle(session, msg);
       case 'AllocChannel': {
         const a = msg as unknown as AllocChannel;
         if (this.channels.has(key(a.channel))) {
@@ -244,6 +253,7 @@ class Engine {
 
   forget(ch: Channel): void {
     this.channels.delete(`${ch.session}\u0000${ch.id}`);
+    this.views.channelClosed(ch.session, ch.id);
   }
 
   // ---- devices ----------------------------------------------------------------------------
@@ -379,6 +389,7 @@ class Engine {
     return {
       connected: this.ws?.readyState === WebSocket.OPEN,
       channels: [...this.channels.values()].map((c) => ({ session: c.session, channel: c.id, kind: c.kind, state: c.pc.connectionState })),
+      views: this.views.snapshot(),
       ringing: [...this.ringers.entries()].map(([session, r]) => ({ session, ...r.snapshot() })),
       headsets: [...this.headsets.values()].map((h) => h.info),
       devices: this.devices.length,

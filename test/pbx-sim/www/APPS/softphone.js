@@ -12,7 +12,11 @@
  *    Setup{offers} → Alert → Connect{answers} → Disc, and trickled candidates (Cand).
  * Simulator extension: StartCall `video: true` / `appsharing: true` add a video channel (both
  * ways) and an appsharing channel (caller presents: sendonly, callee recvonly) to the call.
- * Test hook: window.__softphone (state, user, calls, stats, log, errors, getStats()).
+ * Remote video: openView(kind) asks the launcher for a viewer of the connected call's video or
+ * appsharing channel (CreateView → ViewCreated{url}) and embeds the viewer page as an iframe
+ * named `view-<kind>` (docs/media-protocol.md, "Viewing remote video").
+ * Test hook: window.__softphone (state, user, calls, stats, log, errors, getStats(), openView(),
+ * createView(), embedView()).
  */
 (function () {
   'use strict';
@@ -39,6 +43,9 @@
     events: [],
     calls: function () { return calls.map(function (c) { return { id: c.id, peer: c.peer, dir: c.dir, state: c.state, kinds: c.kinds.slice(), channels: Object.assign({}, c.channels) }; }); },
     getStats: getStats,
+    openView: openView,
+    createView: createView,
+    embedView: embedView,
   };
   Object.defineProperty(window, '__softphone', { value: sp });
 
@@ -348,6 +355,34 @@
       phone.send({ mt: msg.mt + 'Result', error: true, errorText: e.message }, obj.consumer, obj.src);
     });
   });
+
+  // ---- remote video: the launcher's viewer page in an iframe ------------------------------------
+  var viewsEl = document.createElement('div');
+  viewsEl.id = 'views';
+  document.body.appendChild(viewsEl);
+  /** Shows the connected call's `kind` channel (video/appsharing) in a viewer iframe; resolves with the frame name. */
+  async function openView(/** @type {string} */ kind, /** @type {string=} */ callId) {
+    var c = calls.filter(function (x) { return x.state === 'Connected' && (callId === undefined || x.id === callId); })[0];
+    var ch = c && c.channels[kind];
+    if (!ch) throw new Error('no connected ' + kind + ' channel');
+    var r = await mediaRequest({ mt: 'CreateView', channel: ch }, 'ViewCreated');
+    return embedView(r.url, kind);
+  }
+  /** Raw CreateView (tests: a channel of another session must be refused). */
+  function createView(/** @type {string} */ channel) { return mediaRequest({ mt: 'CreateView', channel: channel }, 'ViewCreated'); }
+  function embedView(/** @type {string} */ url, /** @type {string} */ name) {
+    var old = document.querySelector('iframe[name="view-' + name + '"]');
+    if (old) old.remove();
+    var f = document.createElement('iframe');
+    f.name = 'view-' + name;
+    f.title = name;
+    f.width = '320';
+    f.height = '180';
+    f.setAttribute('allow', 'autoplay; camera; microphone');
+    f.src = url;
+    viewsEl.appendChild(f);
+    return f.name;
+  }
 
   // ---- received-media stats (for tests: window.__softphone.stats) --------------------------------
   async function getStats() {
