@@ -49,6 +49,7 @@ import type { UpdateService } from './update';
 import { LinuxManagedSettingsReader } from '../native/linux/managed';
 import { MacManagedSettingsReader } from '../native/mac/managed';
 import { WindowsManagedSettingsReader } from '../native/win/managed';
+import { chromiumSwitches } from './security/switches';
 
 export const APP_ID = 'com.innovaphone.myapps';
 export const PRODUCT_NAME = 'myApps';
@@ -96,6 +97,12 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   const argv = opts.argv ?? process.argv;
   registerLauncherScheme();
   useInnovaphoneUserData();
+  // Before app.ready: loopback peer connections for the media viewer, Wayland shortcut portal
+  // (electron/security/switches.ts, docs/security.md).
+  for (const sw of chromiumSwitches({ platform: process.platform, env })) {
+    if (sw.value === undefined) app.commandLine.appendSwitch(sw.name);
+    else app.commandLine.appendSwitch(sw.name, sw.value);
+  }
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
   const first = parseLauncherArgv(userArgs(argv, app.isPackaged));

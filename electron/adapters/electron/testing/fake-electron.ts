@@ -108,6 +108,7 @@ class FakeApp extends EventEmitter {
   setPath(name: string, p: string) { this.paths[name] = p; rec('app.setPath', name, p); }
   getVersion() { return '0.1.0'; }
   setAppUserModelId(id: string) { rec('app.setAppUserModelId', id); }
+  commandLine = { appendSwitch: (name: string, value?: string) => rec('app.commandLine.appendSwitch', name, value) };
   requestSingleInstanceLock() { return this.lock; }
   whenReady() { return Promise.resolve(); }
   quit() { this.quitCalled++; }

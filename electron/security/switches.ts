@@ -1,0 +1,35 @@
+/**
+ * Chromium command-line switches the client sets before `app.ready` (Electron-free, unit-tested).
+ * Each one is a deliberate trade-off, recorded in docs/security.md.
+ */
+export interface SwitchInput {
+  platform: NodeJS.Platform;
+  env: Record<string, string | undefined>;
+}
+
+export interface ChromiumSwitch {
+  name: string;
+  value?: string;
+  why: string;
+}
+
+export function chromiumSwitches(input: SwitchInput): ChromiumSwitch[] {
+  const out: ChromiumSwitch[] = [
+    {
+      name: 'allow-loopback-in-peer-connection',
+      why: 'the media viewer receives decoded video from the engine over a 127.0.0.1-only peer connection',
+    },
+  ];
+  const disable = ['WebRtcHideLocalIpsWithMdns'];
+  const enable: string[] = [];
+  // Global hot keys on Wayland go through the desktop portal (node-global-key-listener is X11-only).
+  const wayland = input.platform === 'linux' && (input.env.XDG_SESSION_TYPE === 'wayland' || (!!input.env.WAYLAND_DISPLAY && !input.env.DISPLAY));
+  if (wayland) enable.push('GlobalShortcutsPortal');
+  out.push({
+    name: 'disable-features',
+    value: disable.join(','),
+    why: 'the viewer frame has no camera/microphone permission, so Chromium would hide its host candidates behind mDNS names that the engine cannot resolve; the pages that can use WebRTC here are the PBX, its apps and our own, which see the host addresses a native softphone signals anyway',
+  });
+  if (enable.length) out.push({ name: 'enable-features', value: enable.join(','), why: 'Wayland: global shortcuts through the XDG desktop portal' });
+  return out;
+}
