@@ -14,6 +14,11 @@ export interface Logger {
   /** Always written (warnings and errors are never masked by log flags). */
   warn(message: string, data?: Record<string, unknown>): void;
   error(message: string, data?: Record<string, unknown>): void;
+  /**
+   * Optional: true when `trace(category, …)` lines would be written. Hot paths (every bus frame)
+   * ask first and build nothing when it is false; a logger without it gets every line.
+   */
+  enabled?(category: string): boolean;
 }
 
 /** Where the client keeps its files (Electron app.getPath, or temporary folders in tests). */
@@ -29,7 +34,7 @@ export interface FileLocations {
 }
 
 /** A logger that drops everything; for tests that do not look at traces. */
-export const silentLogger: Logger = { trace() {}, warn() {}, error() {} };
+export const silentLogger: Logger = { trace() {}, warn() {}, error() {}, enabled: () => false };
 
 /** A logger that collects lines in memory; for tests that assert on traces and refusals. */
 export function memoryLogger(): Logger & { lines: { level: string; category?: string; message: string; data?: Record<string, unknown> }[] } {

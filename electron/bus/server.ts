@@ -25,6 +25,7 @@ import {
 import type { Logger } from '../platform';
 import { ApiRouter, RouterError, type Endpoint } from './router';
 import { OriginAllowList } from './origins';
+import { registerSecret } from '../log/redact';
 
 export interface LauncherIdentity {
   name: string;
@@ -79,9 +80,63 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
   socket.destroy();
 }
 
+/** A client-chosen name as it appears in a trace line: plain when harmless, else quoted and cut. */
+function traceName(v: unknown): string {
+  if (typeof v !== 'string') return '?';
+  if (v.length <= 80 && plainName(v)) return v;
+  return JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
+}
+
+/** Only `A-Z a-z 0-9 _ . @ : / + * -` (a loop: cheaper than a regex for these short names). */
+function plainName(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x40 && c <= 0x5a) || (c >= 0x2a && c <= 0x3a && c !== 0x2c) || c === 0x5f)) return false;
+  }
+  return true;
+}
+
+/**
+ * One bus frame as a trace line: direction (`<` from the client, `>` to it), client id, mt, api,
+ * provider, consumer, src, the mt of the carried msg and the length of the JSON text (characters).
+ * Never the rest of msg or model (app data), never the token (it is not in frames).
+ */
+export function frameLine(dir: '<' | '>', client: string, frame: unknown, length: number): string {
+  return `bus ${dir} ${frameText(client, frame, length)}`;
+}
+
+type FrameFields = { mt?: unknown; api?: unknown; provider?: unknown; consumer?: unknown; src?: unknown; msg?: unknown; error?: unknown };
+
+/**
+ * What a received frame caused to be sent, appended to its line: ` => c1 len=160` when the frame
+ * sent is the routed form of the one received (same mt, api and src: an ApiRequest forwarded to
+ * its provider, an ApiResult to its consumer), else ` => ` and the sent frame in full.
+ */
+function causedTail(cause: unknown, client: string, frame: unknown, length: number): string {
+  const c = cause as FrameFields | undefined;
+  const f = frame as FrameFields;
+  if (c && f.mt === c.mt && f.api === c.api && f.src === c.src) return ` => ${client} len=${length}`;
+  return ` => ${frameText(client, frame, length)}`;
+}
+
+function frameText(client: string, frame: unknown, length: number): string {
+  if (typeof frame !== 'object' || frame === null) return `${client} (no JSON object) len=${length}`;
+  const f = frame as FrameFields;
+  let s = `${client} ${traceName(f.mt)}`;
+  if (f.api !== undefined) s += ` api=${traceName(f.api)}`;
+  if (f.provider !== undefined) s += ` provider=${traceName(f.provider)}`;
+  if (f.consumer !== undefined) s += ` consumer=${traceName(f.consumer)}`;
+  if (f.src !== undefined) s += ` src=${traceName(f.src)}`;
+  if (typeof f.msg === 'object' && f.msg !== null) s += ` msg.mt=${traceName((f.msg as { mt?: unknown }).mt)}`;
+  if (f.error !== undefined) s += ` error=${traceName(f.error)}`;
+  return `${s} len=${length}`;
+}
+
 export async function startLocalServicesServer(opts: LocalServicesOptions): Promise<LocalServicesServer> {
   const { logger, origins } = opts;
   const token = opts.token ?? randomBytes(32).toString('base64url');
+  // Whatever a trace line carries (a URL, an error text), the token is masked in it.
+  const forgetToken = registerSecret(token);
   const maxFrame = opts.maxFrameBytes ?? BUS_MAX_FRAME_BYTES;
   const router = new ApiRouter(logger);
   const httpRoutes: { prefix: string; handler: HttpRouteHandler; auth: 'token' | 'none' }[] = [];
@@ -169,9 +224,22 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
     });
   });
 
+  // Frame traces (AppWebSocket): asked per frame, so a live mask change applies at once; nothing
+  // is built when the category is off.
+  const frameTraces = (): boolean => (logger.enabled ? logger.enabled('AppWebSocket') : true);
+  // While a received frame is handled with frame traces on: the frames it caused to be sent (to
+  // any client), appended to its line as ` => c1 …`; undefined otherwise.
+  let caused: string | undefined;
+  let cause: unknown;
+  let causeLength = 0;
+
   const attachBusClient = (ws: WebSocket, origin: string, peer: string): void => {
     const send = (frame: ServerFrame): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+      if (ws.readyState !== ws.OPEN) return;
+      const text = JSON.stringify(frame);
+      ws.send(text);
+      if (caused !== undefined) caused += causedTail(cause, endpoint.id, frame, text.length);
+      else if (frameTraces()) logger.trace('AppWebSocket', frameLine('>', endpoint.id, frame, text.length));
     };
     const endpoint: Endpoint = { id: router.newEndpointId('c'), label: `ws ${peer} ${origin}`, deliver: send };
     router.attach(endpoint);
@@ -186,13 +254,32 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
     };
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (!frameTraces()) return receive(data, isBinary);
+      caused = '';
+      cause = undefined;
+      causeLength = 0;
+      try {
+        receive(data, isBinary);
+      } finally {
+        const tail = caused;
+        caused = undefined;
+        logger.trace('AppWebSocket', frameLine('<', endpoint.id, cause, causeLength) + tail);
+        cause = undefined;
+      }
+    });
+
+    const receive = (data: RawData, isBinary: boolean): void => {
       if (isBinary) return refuse('malformed', 'binary frames are not accepted');
       let parsed: unknown;
+      let text: string;
       try {
-        parsed = JSON.parse(data.toString());
+        text = data.toString();
+        causeLength = text.length;
+        parsed = JSON.parse(text);
       } catch (err) {
         return refuse('malformed', `not JSON: ${(err as Error).message}`);
       }
+      if (caused !== undefined) cause = parsed;
       const result = ClientFrameSchema.safeParse(parsed);
       if (!result.success) {
         const mt = typeof parsed === 'object' && parsed !== null ? (parsed as { mt?: unknown }).mt : undefined;
@@ -211,7 +298,7 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
           refuse('invalid', 'internal error');
         }
       }
-    });
+    };
     ws.on('error', (err) => {
       // ws closes with 1009 on oversized frames and reports it here.
       logger.warn(`bus: connection error: ${err.message}`, { client: endpoint.id });
@@ -223,9 +310,10 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
   };
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (err: Error): void => { forgetToken(); reject(err); };
+    server.once('error', onError);
     server.listen(opts.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });
@@ -258,6 +346,7 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
     },
     connections: () => sockets.size,
     close() {
+      forgetToken();
       for (const ws of sockets) ws.terminate();
       wss.close();
       return new Promise<void>((resolve) => {

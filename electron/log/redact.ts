@@ -61,12 +61,28 @@ const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:)([^\s/@]+)(@)/gi;
 /** A superset of what the patterns below match; lines without any of it skip them. */
 const MAY_HOLD_SECRET = /pwd|passw|secret|token|session|apikey|api_key|cookie|authorization|credential|[?&#;](?:key|auth|sig|signature)=|:\/\/[^\s/@]+:[^\s/@]*@/i;
 
+/**
+ * True when `text` may hold something `redact()` would change, apart from registered literals: a
+ * cheap superset test. The trace writer asks it per piece of a line (message, each data key, each
+ * string value) and skips `redact()` when no piece may; the pieces are joined by ` {"`, `":`, `,"`
+ * which no pattern can match across (the `://…@` one is caught by the `://` test per piece).
+ */
+export function mayHoldSecret(text: string): boolean {
+  return MAY_HOLD_SECRET.test(text) || text.includes('://');
+}
+
+/** Replace registered literal secrets only (a no-op without any). */
+export function redactLiterals(text: string): string {
+  if (!literals.size) return text;
+  let hit = false;
+  for (const l of literals) if (text.includes(l)) { hit = true; break; }
+  return hit ? text.replace(literalPattern()!, MASK) : text;
+}
+
 /** Remove secrets from one piece of text. Never throws. */
 export function redact(text: string): string {
   if (typeof text !== 'string' || text === '') return text;
-  let s = text;
-  const lit = literalPattern();
-  if (lit) s = s.replace(lit, MASK);
+  let s = redactLiterals(text);
   // Fast path: most trace lines carry no secret-looking text at all.
   if (!MAY_HOLD_SECRET.test(s)) return s;
   s = s.replace(URL_PARAM, (_m, p: string) => `${p}${MASK}`);

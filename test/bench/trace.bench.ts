@@ -1,10 +1,11 @@
 /**
  * Trace files and update figures (issue 5 "Done when"):
  *  - trace.lines_per_s       lines/s through TraceWriter with rotation on (4 MB files, 4 kept)
- *  - trace.off_ns        cost of a trace() call whose category is off
- *  - trace.bus_slowdown_pct  bus round trips/s with every bus message traced on both ends
- *                            (AppWebSocket on, mask 0xfffffffff) vs mask 0; the bus itself traces
- *                            only connection events, so this is the worst case of a chatty service
+ *  - trace.off_ns        cost of a trace() call whose category is off (best of 5 runs)
+ *  - trace.bus_slowdown_pct  the bus benchmark of bus.bench.ts (1 consumer + 1 provider WebSocket
+ *                            client, window 16) with mask 0xfffffffff vs 0, the server writing its
+ *                            own frame traces (AppWebSocket: 2 lines per round trip, each received frame with where it went) to a real
+ *                            trace file with rotation; CPU per round trip, wall rates alongside
  *  - update.verify_ms        SHA-256 + size + Ed25519 check of a 150 MB package
  *  - update.throttle_ratio  measured / configured rate of a throttled download on loopback
  */
@@ -43,13 +44,22 @@ async function traceLines(ctx: BenchContext, dir: string): Promise<void> {
   await w.close();
   ctx.emit({ name: 'trace.lines_per_s', value: Math.round(N / secs), unit: 'lines/s', target: '>= 200000', files_kept: files, file_cap_bytes: 4 * 1024 * 1024, lines_per_cpu_s: Math.round(N / cpuSecs), load_avg_1m: +os.loadavg()[0]!.toFixed(2) });
 
+  // Best of 5: on a shared machine one descheduling of a 20 ms loop would dominate the mean.
   const off = new TraceWriter({ dir: path.join(dir, 'off'), mask: 0n, flushOnExit: false });
   const M = 2_000_000;
-  const t1 = performance.now();
-  for (let i = 0; i < M; i++) off.trace('ICE', 'candidate', { i });
-  const ns = ((performance.now() - t1) * 1e6) / M;
+  const runs: number[] = [];
+  const checks: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t1 = performance.now();
+    for (let i = 0; i < M; i++) off.trace('ICE', 'candidate', { i });
+    runs.push(((performance.now() - t1) * 1e6) / M);
+    // the hot-path form: ask first, build nothing (what the bus does per frame)
+    const t2 = performance.now();
+    for (let i = 0; i < M; i++) if (off.enabled('ICE')) off.trace('ICE', 'candidate', { i });
+    checks.push(((performance.now() - t2) * 1e6) / M);
+  }
   await off.close();
-  ctx.emit({ name: 'trace.off_ns', value: +ns.toFixed(1), unit: 'ns/call', target: '<= 100' });
+  ctx.emit({ name: 'trace.off_ns', value: +Math.min(...runs).toFixed(1), unit: 'ns/call', target: '<= 100', enabled_check_ns: +Math.min(...checks).toFixed(1), runs_ns: runs.map((r) => +r.toFixed(1)) });
 }
 
 const ORIGIN = 'https://pbx.bench.local';
@@ -63,8 +73,10 @@ function open(url: string): Promise<WebSocket> {
   });
 }
 
-/** Round trips/s through the real bus for `ms`, tracing every message on both ends with `logger`. */
-async function busRun(logger: Logger, ms: number): Promise<{ rps: number; cpuUsPerRt: number }> {
+interface Run { rps: number; cpuUsPerRt: number; userUsPerRt: number }
+
+/** Round trips/s through the real bus for `ms` (as bus.bench.ts drives it); the server traces with `logger`. */
+async function busRun(logger: Logger, ms: number): Promise<Run> {
   const server = await startLocalServicesServer({ logger, origins: new OriginAllowList([ORIGIN]) });
   const url = `ws://127.0.0.1:${server.port}/bus?token=${server.token}&v=1`;
   const provider = await open(url);
@@ -72,7 +84,6 @@ async function busRun(logger: Logger, ms: number): Promise<{ rps: number; cpuUsP
   try {
     provider.on('message', (d) => {
       const m = JSON.parse(d.toString()) as { mt: string; api: string; provider: string; consumer: string; src: string };
-      logger.trace('AppWebSocket', 'provider recv', m);
       if (m.mt === 'ApiRequest') provider.send(JSON.stringify({ mt: 'ApiResult', api: m.api, provider: m.provider, consumer: m.consumer, src: m.src, msg: { mt: 'StartCallResult' } }));
     });
     await new Promise<void>((resolve) => {
@@ -88,12 +99,11 @@ async function busRun(logger: Logger, ms: number): Promise<{ rps: number; cpuUsP
     const start = performance.now();
     const c0 = process.cpuUsage();
     const end = start + ms;
-    return await new Promise<{ rps: number; cpuUsPerRt: number }>((resolve) => {
+    return await new Promise<Run>((resolve) => {
       let inflight = 0;
-      const fire = () => { inflight++; consumer.send(JSON.stringify({ mt: 'ApiRequest', api: API, src: `s${n++}`, msg: { mt: 'StartCall', num: '4711' } })); };
+      const fire = () => { inflight++; consumer.send(JSON.stringify({ mt: 'ApiRequest', api: API, src: `s${n++}`, msg: { mt: 'StartCall', num: '4711', adjust: true } })); };
       consumer.on('message', (d) => {
         const m = JSON.parse(d.toString()) as { mt: string };
-        logger.trace('AppWebSocket', 'consumer recv', m);
         if (m.mt !== 'ApiResult') return;
         inflight--;
         done++;
@@ -101,7 +111,7 @@ async function busRun(logger: Logger, ms: number): Promise<{ rps: number; cpuUsP
         if (now < end) fire();
         else if (!inflight) {
           const c = process.cpuUsage(c0);
-          resolve({ rps: done / ((now - start) / 1000), cpuUsPerRt: (c.user + c.system) / done });
+          resolve({ rps: done / ((now - start) / 1000), cpuUsPerRt: (c.user + c.system) / done, userUsPerRt: c.user / done });
         }
       });
       for (let i = 0; i < 16; i++) fire();
@@ -114,31 +124,41 @@ async function busRun(logger: Logger, ms: number): Promise<{ rps: number; cpuUsP
 }
 
 async function busSlowdown(ctx: BenchContext, dir: string): Promise<void> {
-  const ms = Number(process.env.BENCH_LOG_BUS_MS ?? 1500);
-  const on = new TraceWriter({ dir: path.join(dir, 'bus'), mask: 0xfffffffffn, flushOnExit: false });
-  const offW = new TraceWriter({ dir: path.join(dir, 'bus-off'), mask: 0n, flushOnExit: false });
+  const ms = Number(process.env.BENCH_LOG_BUS_MS ?? 1000);
+  const pairs = Number(process.env.BENCH_LOG_BUS_PAIRS ?? 9);
+  const rot = { maxFileSize: 4 * 1024 * 1024, maxFiles: 4, flushOnExit: false };
+  const on = new TraceWriter({ dir: path.join(dir, 'bus'), mask: 0xfffffffffn, ...rot });
+  const offW = new TraceWriter({ dir: path.join(dir, 'bus-off'), mask: 0n, ...rot });
   await busRun(offW, 500); // warm up
   await busRun(on, 500);
-  const offs: { rps: number; cpuUsPerRt: number }[] = [];
-  const ons: { rps: number; cpuUsPerRt: number }[] = [];
-  // alternate the order (off,on / on,off / off,on) and take medians: the machine is shared
-  for (let i = 0; i < 3; i++) {
+  const offs: Run[] = [];
+  const ons: Run[] = [];
+  // Pairs run back to back in alternating order (off,on / on,off / …); the figure is the median of
+  // the per-pair ratios: the machine is shared and its load changes between pairs far more than
+  // within one.
+  for (let i = 0; i < pairs; i++) {
     if (i % 2) { ons.push(await busRun(on, ms)); offs.push(await busRun(offW, ms)); }
     else { offs.push(await busRun(offW, ms)); ons.push(await busRun(on, ms)); }
   }
   await on.close();
   await offW.close();
+  const files = fs.readdirSync(path.join(dir, 'bus'));
+  const sample = fs.readFileSync(path.join(dir, 'bus', files.sort().at(-1)!), 'utf8').split('\n').find((l) => l.includes('[AppWebSocket] bus < ') && l.includes('ApiRequest')) ?? '';
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
-  // The figure is CPU time per round trip (flags on vs off): on a shared, oversubscribed machine
-  // round trips/s measure the scheduler (a busy event loop is never descheduled in epoll_wait and
-  // so answers faster); the wall-clock rates are given alongside.
-  const cpuOff = median(offs.map((r) => r.cpuUsPerRt));
-  const cpuOn = median(ons.map((r) => r.cpuUsPerRt));
+  const pct = (f: (r: Run) => number) => +median(offs.map((o, i) => (f(ons[i]!) / f(o) - 1) * 100)).toFixed(2);
+  // The figure is CPU time per round trip (flags on vs off) of the whole process (server and both
+  // clients, as in bus.bench.ts, and the thread that writes the file): on a shared, oversubscribed
+  // machine round trips/s measure the scheduler (a busy event loop is never descheduled in
+  // epoll_wait and so answers faster); the wall-clock rates and their slowdown are given alongside.
   ctx.emit({
-    name: 'trace.bus_slowdown_pct', value: +(((cpuOn - cpuOff) / cpuOff) * 100).toFixed(2), unit: '% CPU per round trip', target: '<= 5',
-    cpu_us_per_rt_off: +cpuOff.toFixed(1), cpu_us_per_rt_on: +cpuOn.toFixed(1),
+    name: 'trace.bus_slowdown_pct', value: pct((r) => r.cpuUsPerRt), unit: '% CPU per round trip', target: '<= 5',
+    user_cpu_slowdown_pct: pct((r) => r.userUsPerRt),
+    wall_slowdown_pct: pct((r) => 1 / r.rps),
+    cpu_us_per_rt_off: +median(offs.map((r) => r.cpuUsPerRt)).toFixed(1), cpu_us_per_rt_on: +median(ons.map((r) => r.cpuUsPerRt)).toFixed(1),
     rps_off: Math.round(median(offs.map((r) => r.rps))), rps_on: Math.round(median(ons.map((r) => r.rps))),
-    lines_written: on.linesWritten, load_avg_1m: +os.loadavg()[0]!.toFixed(2),
+    per_pair_cpu_pct: offs.map((o, i) => +((ons[i]!.cpuUsPerRt / o.cpuUsPerRt - 1) * 100).toFixed(1)),
+    pairs, run_ms: ms, window: 16, lines_per_rt: 2, lines_written: on.linesWritten, files_kept: files.length, sample_line: sample.slice(24),
+    load_avg_1m: +os.loadavg()[0]!.toFixed(2),
   });
 }
 
