@@ -242,6 +242,22 @@ describe('local services bus', () => {
       expect((await get('/other')).status).toBe(404);
     });
 
+    it('a malformed request target is answered 400 and does not crash the server', async () => {
+      server.addHttpRoute('/public', (_req, res) => { res.end('open'); }, { auth: 'none' });
+      const net = await import('node:net');
+      const raw = (target: string) =>
+        new Promise<string>((resolve, reject) => {
+          const s = net.connect(server.port, '127.0.0.1', () => s.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`));
+          let got = '';
+          s.on('data', (d) => (got += d));
+          s.on('end', () => resolve(got));
+          s.on('error', reject);
+        });
+      expect(await raw('//')).toMatch(/^HTTP\/1\.1 400/);
+      expect(await raw('//[')).toMatch(/^HTTP\/1\.1 400/);
+      expect(await raw('/public')).toMatch(/^HTTP\/1\.1 200[\s\S]*open$/);
+    });
+
     it('WebSocket routes share the checks', async () => {
       server.addWebSocketRoute('/media', (ws) => ws.send('hi'));
       const bad = new WebSocket(`ws://127.0.0.1:${server.port}/media?token=${server.token}`, { origin: 'https://evil.example' });

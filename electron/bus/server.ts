@@ -159,7 +159,15 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
   };
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      // e.g. `GET //` or `GET //[`: a throw here would be an uncaught exception in the main process.
+      logger.warn('local services: HTTP request with malformed URL refused');
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request');
+      return;
+    }
     if (!isLoopbackHost(req.headers.host)) {
       logger.warn('local services: HTTP request with foreign Host refused', { host: req.headers.host ?? '' });
       res.writeHead(421, { 'content-type': 'text/plain' }).end('misdirected request');

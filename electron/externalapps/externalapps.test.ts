@@ -53,6 +53,11 @@ describe('buildArgs', () => {
     expect(buildArgs('$d', { dn: 'a b $(id) `x` --evil' }, DE)).toEqual(['a b $(id) `x` --evil']);
     expect(buildArgs('$d', { dn: '' }, DE)).toEqual(['']);
   });
+  it('call data never becomes an option', () => {
+    expect(() => buildArgs('$n', { num: '--inspect=0' }, DE)).toThrow(/option/);
+    expect(() => buildArgs('call "$d"', { dn: '-e' }, DE)).toThrow(/option/);
+    expect(buildArgs('--name=$d -x $u', { dn: '-e', uri: 'a-b' }, DE)).toEqual(['--name=-e', '-x', 'a-b']);
+  });
 });
 
 describe('parseExternalAppsJson', () => {

@@ -127,7 +127,15 @@ export function substituteArg(arg: string, call: CallData, prefixes: DialPrefixe
   });
 }
 
-/** The argument array for one start: split the template, then substitute each argument. */
+/**
+ * The argument array for one start: split the template, then substitute each argument. Call data
+ * comes from bus messages, so it must never turn an argument into an option: an argument whose
+ * template does not start with `-` but whose value does (`$n` = `--inspect`) is refused.
+ */
 export function buildArgs(template: string, call: CallData, prefixes: DialPrefixes): string[] {
-  return splitTemplate(template).map((a) => substituteArg(a, call, prefixes));
+  return splitTemplate(template).map((a) => {
+    const v = substituteArg(a, call, prefixes);
+    if (v.startsWith('-') && !a.startsWith('-')) throw new Error(`call data would become an option (argument starting with "-")`);
+    return v;
+  });
 }

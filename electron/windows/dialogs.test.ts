@@ -207,7 +207,8 @@ describe('display picker UI', () => {
 describe('update setup (install kind, installer, terminal server)', () => {
   it('reads what the Windows installer recorded, HKCU first', async () => {
     const asked: string[] = [];
-    const run = async (_f: string, args: string[]) => {
+    const run = async (f: string, args: string[]) => {
+      expect(f).toMatch(/^[A-Z]:\\.*\\System32\\reg\.exe$/i); // absolute, no PATH lookup
       asked.push(args[1]!);
       if (args[1] === INSTALL_RECORD_KEYS[1]) return { code: 0, stdout: `\r\n${INSTALL_RECORD_KEYS[1].replace('HKLM', 'HKEY_LOCAL_MACHINE')}\r\n    Kind    REG_SZ    msi-per-machine\r\n`, stderr: '' };
       return { code: 1, stdout: '', stderr: 'ERROR: The system was unable to find the specified registry key or value.' };

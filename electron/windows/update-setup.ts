@@ -5,7 +5,7 @@
  * docs/update.md "Wiring in the product".
  */
 import * as path from 'node:path';
-import { parseRegQuery, execFileRunner, type CommandRunner as RegRunner } from '../../native/win/managed';
+import { parseRegQuery, execFileRunner, regExe, type CommandRunner as RegRunner } from '../../native/win/managed';
 import {
   AppImageInstaller, CommandInstaller, detectInstallKind, nodeCommandRunner,
   type InstallKind, type InstallerPort, type UpdateServiceOptions, type UpdateUiPort,
@@ -29,7 +29,7 @@ const RECORDABLE: readonly InstallKind[] = ['nsis', 'msi-per-machine', 'msi-per-
 export async function readRecordedInstallKind(platform: NodeJS.Platform, run: RegRunner = execFileRunner): Promise<InstallKind | undefined> {
   if (platform !== 'win32') return undefined;
   for (const key of INSTALL_RECORD_KEYS) {
-    const r = await run('reg', ['query', key, '/v', 'Kind']).catch(() => undefined);
+    const r = await run(regExe(), ['query', key, '/v', 'Kind']).catch(() => undefined);
     if (!r || r.code !== 0) continue;
     const v = parseRegQuery(r.stdout).values.find((x) => x.name === 'Kind');
     if (typeof v?.value === 'string' && (RECORDABLE as readonly string[]).includes(v.value.trim())) return v.value.trim() as InstallKind;

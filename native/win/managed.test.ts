@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRegQuery, WindowsManagedSettingsReader, type CommandRunner } from './managed';
+import { parseRegQuery, regExe, WindowsManagedSettingsReader, type CommandRunner } from './managed';
 import { managedByKey, resolveSettings } from '../../electron/settings';
 
 const fx = (n: string) => readFileSync(path.join(__dirname, 'fixtures', n), 'utf8');
@@ -30,7 +30,8 @@ describe('parseRegQuery', () => {
 
 describe('WindowsManagedSettingsReader', () => {
   const runner: CommandRunner = async (file, args) => {
-    expect(file).toBe('reg');
+    expect(file).toBe(regExe()); // absolute: never a reg.exe from the current directory or PATH
+    expect(path.win32.isAbsolute(file)).toBe(true);
     expect(args[0]).toBe('query');
     if (args[1]!.startsWith('HKCU')) return { code: 0, stdout: fx('reg-query-hkcu.txt'), stderr: '' };
     if (args[1]!.includes('WOW6432Node')) return { code: 0, stdout: fx('reg-query-hklm.txt'), stderr: '' };

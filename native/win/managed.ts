@@ -5,6 +5,7 @@
  * and parse its text output. Machine-wide values (HKLM) win over per-user ones (HKCU).
  */
 import { execFile } from 'node:child_process';
+import * as path from 'node:path';
 import type { ManagedSettingsRead, ManagedSettingsReader } from '../../electron/settings/ports';
 
 export const WINDOWS_MANAGED_KEYS = [
@@ -71,6 +72,14 @@ export interface CommandResult {
 }
 export type CommandRunner = (file: string, args: string[]) => Promise<CommandResult>;
 
+/**
+ * reg.exe by absolute path: a bare `reg` is looked up by Windows in the current directory and on
+ * PATH first, where a planted `reg.exe`/`reg.bat` would run instead.
+ */
+export function regExe(env: NodeJS.ProcessEnv = process.env): string {
+  return path.win32.join(env.SystemRoot ?? 'C:\\Windows', 'System32', 'reg.exe');
+}
+
 export const execFileRunner: CommandRunner = (file, args) =>
   new Promise((resolve) => {
     execFile(file, args, { windowsHide: true, timeout: 10_000, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
@@ -88,7 +97,7 @@ export class WindowsManagedSettingsReader implements ManagedSettingsReader {
   async read(): Promise<ManagedSettingsRead> {
     const out: ManagedSettingsRead = { values: {}, origins: [], warnings: [] };
     for (const key of this.keys) {
-      const r = await this.run('reg', ['query', key]);
+      const r = await this.run(regExe(), ['query', key]);
       if (r.code !== 0) {
         if (!/unable to find/i.test(r.stderr)) out.warnings.push(`reg query ${key} failed (${r.code}): ${r.stderr.trim()}`);
         continue;
