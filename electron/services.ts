@@ -60,6 +60,7 @@ export async function createPlatformServices(ports: PlatformPorts, config: Platf
     host: config.disableLocalhost === false ? 'localhost' : '127.0.0.1',
     port: config.port ?? 0,
     launcher: config.launcher,
+    pbxOrigin: () => pbxOrigin,
   });
   const closers: Closer[] = [];
   const skipped: Record<string, string> = {};

@@ -138,6 +138,28 @@ describe('local services bus', () => {
       expect(await d.next((f) => f.mt === 'ApiUpdate')).toBeTruthy();
     });
 
+    it("reserves '@' provider names: only the PBX origin's web client may provide @client, no WebSocket client any other '@' name", async () => {
+      const pbx = await startLocalServicesServer({ logger: log, origins: new OriginAllowList([PBX, 'https://apps.example.com']), pbxOrigin: () => PBX });
+      try {
+        const app = await connect(pbx, { origin: 'https://apps.example.com' });
+        const web = await connect(pbx, { origin: PBX });
+        clients.push(app, web);
+        app.send({ mt: 'RegisterApi', api: 'com.innovaphone.client', provider: '@client', model: { launcherUpdateBuild: '1' } });
+        expect(await app.next((f) => f.mt === 'Error')).toMatchObject({ error: 'not-provider', reason: expect.stringContaining('PBX origin') });
+        web.send({ mt: 'RegisterApi', api: 'com.innovaphone.search', provider: '@phonebook' });
+        expect(await web.next((f) => f.mt === 'Error')).toMatchObject({ error: 'not-provider', reason: expect.stringContaining('reserved') });
+        web.send({ mt: 'RegisterApi', api: 'com.innovaphone.client', provider: '@client', model: { launcherUpdateBuild: '2' } });
+        const c = pbx.router.consume('com.innovaphone.client');
+        expect(await c.waitForProvider(3000)).toBe('@client');
+        expect(c.providers()['@client']!.model).toEqual({ launcherUpdateBuild: '2' });
+        c.close();
+        // In-process platform services keep their '@' names.
+        pbx.router.provide('com.innovaphone.search', '@phonebook', () => {}).close();
+      } finally {
+        await pbx.close();
+      }
+    });
+
     it('a second client cannot hijack a registered provider name', async () => {
       const a = await open();
       const b = await open();

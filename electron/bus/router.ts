@@ -18,8 +18,18 @@ export interface Endpoint {
   readonly id: string;
   /** Short description for traces ("ws 127.0.0.1:5123 https://pbx.example.com" or "@localsearch"). */
   readonly label: string;
+  /** Origin of a WebSocket client; undefined for in-process platform services. */
+  readonly origin?: string;
   deliver(frame: ServerFrame): void;
 }
+
+/**
+ * Provider names starting with '@' belong to the client itself: `@client` (the myApps web client,
+ * loaded from the PBX origin) and the launcher's own services (`@launcher`, `@phonebook`, …,
+ * in-process). Without this, any app of an allowed App Platform origin could register `@client`
+ * first and feed the launcher a forged client model (update build, admin settings).
+ */
+export type ReservedNamePolicy = (endpoint: Endpoint, api: string, provider: string) => string | null;
 
 interface ProviderRecord {
   endpoint: Endpoint;
@@ -102,7 +112,10 @@ export class ApiRouter {
   private readonly consumerClosedListeners = new Map<string, Set<(consumer: string) => void>>();
   private nextId = 1;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly reservedNames: ReservedNamePolicy = defaultReservedNamePolicy(() => undefined),
+  ) {}
 
   newEndpointId(prefix = 'c'): string {
     return `${prefix}${(this.nextId++).toString(36)}`;
@@ -159,6 +172,8 @@ export class ApiRouter {
   handle(from: Endpoint, frame: ClientFrame): void {
     switch (frame.mt) {
       case 'RegisterApi': {
+        const refusal = frame.provider.startsWith('@') ? this.reservedNames(from, frame.api, frame.provider) : null;
+        if (refusal) throw new RouterError('not-provider', refusal);
         let byName = this.providers.get(frame.api);
         if (!byName) this.providers.set(frame.api, (byName = new Map()));
         const existing = byName.get(frame.provider);
@@ -427,4 +442,19 @@ export class ApiRouter {
     };
     return handle;
   }
+}
+
+/**
+ * The default policy: in-process providers may use any '@' name; a WebSocket client only
+ * `@client` for `com.innovaphone.client`, and only from the PBX origin.
+ */
+export function defaultReservedNamePolicy(pbxOrigin: () => string | undefined): ReservedNamePolicy {
+  return (endpoint, api, provider) => {
+    if (endpoint.origin === undefined) return null;
+    if (provider === '@client' && api === 'com.innovaphone.client') {
+      const pbx = pbxOrigin();
+      return pbx && endpoint.origin === pbx ? null : `@client may only be provided by the web client of the PBX origin, not ${endpoint.origin}`;
+    }
+    return `provider names starting with @ are reserved for the client (${provider})`;
+  };
 }

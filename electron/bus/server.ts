@@ -23,7 +23,8 @@ import {
   type ServerFrame,
 } from '../../contract/bus';
 import type { Logger } from '../platform';
-import { ApiRouter, RouterError, type Endpoint } from './router';
+import { ApiRouter, RouterError, defaultReservedNamePolicy, type Endpoint } from './router';
+import { normalizeOrigin } from './origins';
 import { OriginAllowList } from './origins';
 import { registerSecret } from '../log/redact';
 
@@ -45,6 +46,8 @@ export interface LocalServicesOptions {
   maxFrameBytes?: number;
   /** Fixed token (tests only); a random one is generated otherwise. */
   token?: string;
+  /** Origin of the PBX: only its web client may provide `@client` (reserved '@' names). */
+  pbxOrigin?: () => string | undefined;
 }
 
 export type HttpRouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
@@ -138,7 +141,10 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
   // Whatever a trace line carries (a URL, an error text), the token is masked in it.
   const forgetToken = registerSecret(token);
   const maxFrame = opts.maxFrameBytes ?? BUS_MAX_FRAME_BYTES;
-  const router = new ApiRouter(logger);
+  const router = new ApiRouter(logger, defaultReservedNamePolicy(() => {
+    const o = opts.pbxOrigin?.();
+    return o ? normalizeOrigin(o) ?? undefined : undefined;
+  }));
   const httpRoutes: { prefix: string; handler: HttpRouteHandler; auth: 'token' | 'none' }[] = [];
   const wsRoutes = new Map<string, WebSocketRouteHandler>();
   const sockets = new Set<WebSocket>();
@@ -249,7 +255,7 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
       if (caused !== undefined) caused += causedTail(cause, endpoint.id, frame, text.length);
       else if (frameTraces()) logger.trace('AppWebSocket', frameLine('>', endpoint.id, frame, text.length));
     };
-    const endpoint: Endpoint = { id: router.newEndpointId('c'), label: `ws ${peer} ${origin}`, deliver: send };
+    const endpoint: Endpoint = { id: router.newEndpointId('c'), label: `ws ${peer} ${origin}`, origin: normalizeOrigin(origin) ?? origin, deliver: send };
     router.attach(endpoint);
     logger.trace('AppWebSocket', 'bus: client connected', { client: endpoint.id, origin, peer });
     send({ mt: 'Welcome', protocol: BUS_PROTOCOL_VERSION, client: endpoint.id });

@@ -14,7 +14,8 @@ export function feedAdminSettings(router: ApiRouter, store: SettingsStore, logge
   const consumer = router.consume(CLIENT_API);
   let last = '';
   const onProviders = (providers: Record<string, { model: Record<string, unknown> }>) => {
-    const entry = providers['@client'] ?? Object.values(providers)[0];
+    // Only the web client's own @client (reserved on the bus for the PBX origin), never another provider.
+    const entry = providers['@client'];
     if (!entry) return;
     const admin = entry.model?.adminSettings;
     const text = JSON.stringify(admin ?? {});

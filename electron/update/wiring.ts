@@ -15,7 +15,8 @@ export function feedClientModel(router: ApiRouter, service: UpdateService): () =
   let seenBefore = false;
   let up: boolean | undefined;
   const onProviders = (providers: Record<string, { model: Record<string, unknown> }>) => {
-    const entry = providers['@client'] ?? Object.values(providers)[0];
+    // Only the web client's own @client (reserved on the bus for the PBX origin), never another provider.
+    const entry = providers['@client'];
     if (!entry) {
       present = false;
       return;
