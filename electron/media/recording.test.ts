@@ -84,12 +84,14 @@ describe('recording store (real HTTP server on loopback)', () => {
   it('keeps the file through failed uploads and retries until the server takes it', async () => {
     statuses = [503, 500];
     const logger = memoryLogger();
-    const store = new RecordingStore({ dir, logger, retryDelaysMs: [20] });
+    // The retry delay must be long against the poll below, or all three attempts (and the
+    // deletion after the successful one) can happen before the first check of the folder.
+    const store = new RecordingStore({ dir, logger, retryDelaysMs: [300] });
     const uploaded = new Promise<string>((r) => { store.onUploaded = r; });
     await store.begin('k', { url: `http://127.0.0.1:${port}/rec/` }, 'c');
     store.append('k', [rec('rx', 7)]);
     const { file } = (await store.finish('k'))!;
-    await vi.waitFor(() => expect(received.length).toBeGreaterThanOrEqual(1));
+    await vi.waitFor(() => expect(received.length).toBeGreaterThanOrEqual(1), { interval: 5, timeout: 5000 });
     expect(readdirSync(dir).sort()).toEqual([file, `${file}.json`]);
     expect(await uploaded).toBe(file);
     expect(received.length).toBe(3);

@@ -231,7 +231,7 @@ export function startMediaRelay(server: MediaServerHost, opts: MediaRelayOptions
           .writeHead(200, {
             ...headers,
             'content-type': 'text/html; charset=utf-8',
-            'content-security-policy': "default-src 'none'; script-src 'self'; connect-src 'self' ws://127.0.0.1:*; media-src 'self' blob:",
+            'content-security-policy': "default-src 'none'; script-src 'self'; connect-src 'self' ws://127.0.0.1:*; media-src 'self' blob:; frame-ancestors 'none'",
           })
           .end(`<!doctype html><meta charset="utf-8"><title>myApps media engine</title><script src="${MEDIA_ENGINE_PAGE_PATH}/engine.js"></script>`);
       } else {

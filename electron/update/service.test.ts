@@ -249,6 +249,20 @@ describe('UpdateService', () => {
     expect(fs.readdirSync(path.join(dir, 'updates'))).toEqual([]);
   });
 
+  it('a ready package older than the running build is discarded at start, never installed', async () => {
+    publishBuild(store, '1001', [linuxPkg()]);
+    const s1 = service();
+    s1.onClientModel({ launcherUpdateBuild: '1001', appStoreUrl: store.storeUrl });
+    await s1.idle();
+    s1.dispose();
+    expect(s1.status.state).toBe('ready');
+    // meanwhile a newer build (1002) was installed by hand
+    const s2 = service({ currentBuild: '1002' });
+    expect(await s2.start()).toBeUndefined();
+    expect(installer.calls).toHaveLength(0);
+    expect(fs.readdirSync(path.join(dir, 'updates'))).toEqual([]);
+  });
+
   it('a package tampered on disk before the install at start is refused and deleted', async () => {
     publishBuild(store, '1001', [linuxPkg()]);
     const s1 = service();

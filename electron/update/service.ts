@@ -155,6 +155,14 @@ export class UpdateService {
       await this.cleanDownloads();
       return undefined;
     }
+    if (/^\d+$/.test(ready.build) && /^\d+$/.test(this.o.currentBuild) && Number(ready.build) < Number(this.o.currentBuild)) {
+      // A package downloaded earlier is older than what runs now (e.g. a newer build was installed
+      // by hand meanwhile): never downgrade silently at start. If the PBX still names the older
+      // build, it is fetched again and offered while running.
+      this.o.logger.warn(`update: ready build ${ready.build} is older than the running ${this.o.currentBuild}; discarded at start`);
+      await this.cleanDownloads();
+      return undefined;
+    }
     this.o.logger.trace(TRACE, `update: build ${ready.build} is ready at start; installing`);
     return this.install(ready, true);
   }
