@@ -160,6 +160,24 @@ describe('local services bus', () => {
       }
     });
 
+    it('limits connections and registrations per connection', async () => {
+      const small = await startLocalServicesServer({ logger: log, origins: new OriginAllowList([PBX]), maxConnections: 2 });
+      try {
+        const a = await connect(small);
+        const b = await connect(small);
+        clients.push(a, b);
+        await expect(connect(small)).rejects.toThrow('HTTP 503');
+        expect(log.lines.some((l) => l.message.includes('too many connections'))).toBe(true);
+        for (let i = 0; i < 256; i++) a.send({ mt: 'RegisterApi', api: `x.api${i}`, provider: 'p' });
+        a.send({ mt: 'ConsumeApi', api: 'one.more' });
+        expect(await a.next((f) => f.mt === 'Error')).toMatchObject({ error: 'invalid', reason: expect.stringContaining('too many registrations') });
+        b.send({ mt: 'ConsumeApi', api: 'x.api0' });
+        expect(Object.keys((await b.next((f) => f.mt === 'ApiUpdate')).apis['x.api0'])).toEqual(['p']);
+      } finally {
+        await small.close();
+      }
+    });
+
     it('a second client cannot hijack a registered provider name', async () => {
       const a = await open();
       const b = await open();

@@ -115,7 +115,25 @@ export class ApiRouter {
   constructor(
     private readonly logger: Logger,
     private readonly reservedNames: ReservedNamePolicy = defaultReservedNamePolicy(() => undefined),
+    /** At most this many provider registrations and API subscriptions per endpoint. */
+    private readonly maxPerEndpoint = 256,
   ) {}
+
+  private countFor(endpointId: string): number {
+    let n = 0;
+    for (const byName of this.providers.values()) for (const rec of byName.values()) if (rec.endpoint.id === endpointId) n++;
+    for (const byId of this.consumers.values()) if (byId.has(endpointId)) n++;
+    return n;
+  }
+
+  /** Forget restart counters of providers that are gone, once there are many (names are client-chosen). */
+  private pruneRestarts(): void {
+    if (this.restarts.size <= 4096) return;
+    for (const key of this.restarts.keys()) {
+      const [api, name] = key.split('\n') as [string, string];
+      if (!this.providers.get(api)?.has(name)) this.restarts.delete(key);
+    }
+  }
 
   newEndpointId(prefix = 'c'): string {
     return `${prefix}${(this.nextId++).toString(36)}`;
@@ -177,6 +195,9 @@ export class ApiRouter {
         let byName = this.providers.get(frame.api);
         if (!byName) this.providers.set(frame.api, (byName = new Map()));
         const existing = byName.get(frame.provider);
+        if (!existing && this.countFor(from.id) >= this.maxPerEndpoint) {
+          throw new RouterError('invalid', `too many registrations on one connection (at most ${this.maxPerEndpoint})`);
+        }
         if (existing && existing.endpoint.id !== from.id) {
           throw new RouterError('not-provider', `provider ${frame.provider} of ${frame.api} is already registered by another client`);
         }
@@ -193,6 +214,7 @@ export class ApiRouter {
             restart,
           },
         });
+        this.pruneRestarts();
         this.logger.trace('App', `bus: ${from.label} provides ${frame.api} as ${frame.provider}`);
         this.publish(frame.api);
         return;
@@ -215,6 +237,9 @@ export class ApiRouter {
       case 'ConsumeApi': {
         let byId = this.consumers.get(frame.api);
         if (!byId) this.consumers.set(frame.api, (byId = new Map()));
+        if (!byId.has(from.id) && this.countFor(from.id) >= this.maxPerEndpoint) {
+          throw new RouterError('invalid', `too many registrations on one connection (at most ${this.maxPerEndpoint})`);
+        }
         byId.set(from.id, from);
         from.deliver(this.updateFrame(frame.api));
         return;

@@ -48,6 +48,8 @@ export interface LocalServicesOptions {
   token?: string;
   /** Origin of the PBX: only its web client may provide `@client` (reserved '@' names). */
   pbxOrigin?: () => string | undefined;
+  /** Most WebSocket connections open at once (bus and extra routes together). Default 64. */
+  maxConnections?: number;
 }
 
 export type HttpRouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
@@ -141,6 +143,7 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
   // Whatever a trace line carries (a URL, an error text), the token is masked in it.
   const forgetToken = registerSecret(token);
   const maxFrame = opts.maxFrameBytes ?? BUS_MAX_FRAME_BYTES;
+  const maxConnections = opts.maxConnections ?? 64;
   const router = new ApiRouter(logger, defaultReservedNamePolicy(() => {
     const o = opts.pbxOrigin?.();
     return o ? normalizeOrigin(o) ?? undefined : undefined;
@@ -230,6 +233,7 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
     if (!t || !sameSecret(t, token)) return refuse(401, 'Unauthorized', t ? 'wrong token' : 'missing token');
     const v = url.searchParams.get('v');
     if (v !== null && v !== String(BUS_PROTOCOL_VERSION)) return refuse(400, 'Bad Request', `unsupported protocol version ${v}`);
+    if (sockets.size >= maxConnections) return refuse(503, 'Service Unavailable', `too many connections (at most ${maxConnections})`);
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));

@@ -236,6 +236,11 @@ describe('preload IPC wiring', () => {
       return ev.returnValue;
     };
     expect(sync(PBX)).toEqual({ origin: 'https://pbx.example.com', config });
+    // A PBX-origin subframe gets neither the config nor the API.
+    const sub: { senderFrame: { url: string; parent: unknown }; returnValue?: unknown } = { senderFrame: { url: PBX, parent: { url: PBX } } };
+    electron.ipcMain.emit('myapps:appclient-config-sync', sub);
+    expect(sub.returnValue).toBeNull();
+    expect(await h.get('myapps:getInfo')!({ senderFrame: { url: PBX, parent: { url: PBX } }, sender: wc }, undefined)).toEqual({ ok: false, error: 'sender origin not trusted' });
     expect(sync('https://evil.example.com/')).toBeNull();
     expect(sync('myapps-launcher://pages/connect.html')).toBeNull();
     const pbxPage = new FakeWebContents();

@@ -15,6 +15,15 @@ export interface PreloadIpc {
   dispose(): void;
 }
 
+/**
+ * The URL of the sending frame when it is a top-level frame; undefined for subframes, which are
+ * then refused by the dispatcher and the config handler (the preload only runs in top frames
+ * today, as nodeIntegrationInSubFrames is off; this keeps it so if that ever changes).
+ */
+function topFrameUrl(frame: { url: string; parent?: unknown } | null | undefined): string | undefined {
+  return frame && frame.parent == null ? frame.url : undefined;
+}
+
 export function registerPreloadIpc(o: { dispatcher: PreloadDispatcher; origins: OriginPolicy; logger: Logger; appClientConfig(): AppClientConfig | undefined }): PreloadIpc {
   const { dispatcher, origins, logger } = o;
   const channels: string[] = [];
@@ -22,10 +31,10 @@ export function registerPreloadIpc(o: { dispatcher: PreloadDispatcher; origins: 
     const ch = channelOf(m);
     channels.push(ch);
     // Every declared method gets a channel; the dispatcher refuses those without a handler.
-    ipcMain.handle(ch, (event: IpcMainInvokeEvent, payload: unknown) => dispatcher.dispatch(m, event.senderFrame?.url, event.sender.id, payload));
+    ipcMain.handle(ch, (event: IpcMainInvokeEvent, payload: unknown) => dispatcher.dispatch(m, topFrameUrl(event.senderFrame), event.sender.id, payload));
   }
   const onSync = (event: IpcMainEvent) => {
-    const url = event.senderFrame?.url;
+    const url = topFrameUrl(event.senderFrame);
     let reply: SyncConfigReply = null;
     if (classifyOrigin(url, origins) === 'pbx') {
       const config = o.appClientConfig();
