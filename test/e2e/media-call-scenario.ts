@@ -19,86 +19,15 @@
  * channel in both engines. Then the same call the other way (B calls A, A hangs up... B hangs up).
  * Prints `MEDIA_CALL_RESULT {...}`.
  */
-import type { Browser, Frame, Page } from 'playwright-core';
 import { Api } from '../../contract/bus';
-import { createPlatformServices, type PlatformServices } from '../../electron/services';
 import { memoryLogger } from '../../electron/platform';
 import type { MediaService } from '../../electron/media';
-import type { Notifier } from '../../electron/notifications';
 import { startPbxSim, type PbxSim } from '../pbx-sim';
 import { launchChromium, MEDIA_FLAGS } from './harness/chromium';
-import { injectAppClientConfig } from './harness/stack';
+import { startClient, until, USERS, type Client } from './harness/two-clients';
 
 type R = Record<string, any>;
 const LOOP_CALLS = Number(process.env.MEDIA_CALL_LOOP ?? 50);
-const USERS = [
-  { sip: 'atlantis', password: 'pwd' },
-  { sip: 'bob', password: 'bob-pwd' },
-];
-
-/** Notifications stay in memory (the OS boundary); the @launcher provider is what matters here. */
-const notifier: Notifier = { show: async () => ({ close() {} }) };
-
-interface Client {
-  user: string;
-  services: PlatformServices;
-  engine: Page;
-  web: Page;
-  phone: ReturnType<PlatformServices['router']['consume']>;
-  frame(): Promise<Frame>;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timeout waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-async function startClient(sim: PbxSim, browser: Browser, user: { sip: string; password: string }, logger: ReturnType<typeof memoryLogger>): Promise<Client> {
-  let engine: Page | undefined;
-  const services = await createPlatformServices(
-    {
-      logger,
-      notifier,
-      mediaEngineHost: {
-        async open(url: string) {
-          const p = await browser.newPage();
-          engine = p;
-          await p.goto(url);
-          return { close: () => p.close() };
-        },
-      },
-    },
-    { launcher: { name: 'myApps', version: '0.1.0', build: 'e2e', platform: 'linux' }, pbxOrigin: sim.origin, appOrigins: [sim.appsOrigin], media: {} },
-  );
-  await (services.instances.media as MediaService).relay.waitForEngine(15_000);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await injectAppClientConfig(context, sim.origin, services.server.config);
-  const web = await context.newPage();
-  await web.goto(sim.url);
-  await web.locator('#login-user').fill(user.sip);
-  await web.locator('#login-pwd').fill(user.password);
-  await web.locator('#login button[type=submit]').click();
-  const phone = services.router.consume(Api.phone);
-  await phone.waitForProvider(30_000, 'softphone');
-  return {
-    user: user.sip,
-    services,
-    engine: engine!,
-    web,
-    phone,
-    frame: () => until('softphone frame', () => web.frame({ name: 'softphone' }) ?? undefined),
-  };
-}
 
 const model = (c: Client): R => (c.phone.providers() as R).softphone?.model ?? {};
 const calls = (c: Client): R[] => model(c).calls ?? [];

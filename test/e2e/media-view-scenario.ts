@@ -12,16 +12,14 @@
  */
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { simCertificate } from '../pbx-sim/cert';
 import { Api } from '../../contract/bus';
-import { createPlatformServices, type PlatformServices } from '../../electron/services';
 import { memoryLogger } from '../../electron/platform';
 import type { MediaService } from '../../electron/media';
-import type { Notifier } from '../../electron/notifications';
 import { startPbxSim, type PbxSim } from '../pbx-sim';
 import { launchChromium, MEDIA_FLAGS } from './harness/chromium';
-import { injectAppClientConfig } from './harness/stack';
+import { startClient, until, USERS, type Client } from './harness/two-clients';
 
 type R = Record<string, any>;
 /**
@@ -31,65 +29,6 @@ type R = Record<string, any>;
  * candidates the same way (docs/media-protocol.md, "Viewing remote video"); here the flag does it.
  */
 const VIEW_FLAGS = ['--disable-features=WebRtcHideLocalIpsWithMdns'];
-const USERS = [
-  { sip: 'atlantis', password: 'pwd' },
-  { sip: 'bob', password: 'bob-pwd' },
-];
-const notifier: Notifier = { show: async () => ({ close() {} }) };
-
-interface Client {
-  user: string;
-  services: PlatformServices;
-  engine: Page;
-  web: Page;
-  phone: ReturnType<PlatformServices['router']['consume']>;
-  frame(): Promise<Frame>;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timeout waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-async function startClient(sim: PbxSim, browser: Browser, user: { sip: string; password: string }, logger: ReturnType<typeof memoryLogger>): Promise<Client> {
-  let engine: Page | undefined;
-  const services = await createPlatformServices(
-    {
-      logger,
-      notifier,
-      mediaEngineHost: {
-        async open(url: string) {
-          const p = await browser.newPage();
-          engine = p;
-          await p.goto(url);
-          return { close: () => p.close() };
-        },
-      },
-    },
-    { launcher: { name: 'myApps', version: '0.1.0', build: 'e2e', platform: 'linux' }, pbxOrigin: sim.origin, appOrigins: [sim.appsOrigin], media: {} },
-  );
-  await (services.instances.media as MediaService).relay.waitForEngine(15_000);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
-  await injectAppClientConfig(context, sim.origin, services.server.config);
-  const web = await context.newPage();
-  await web.goto(sim.url);
-  await web.locator('#login-user').fill(user.sip);
-  await web.locator('#login-pwd').fill(user.password);
-  await web.locator('#login button[type=submit]').click();
-  const phone = services.router.consume(Api.phone);
-  await phone.waitForProvider(30_000, 'softphone');
-  return { user: user.sip, services, engine: engine!, web, phone, frame: () => until('softphone frame', () => web.frame({ name: 'softphone' }) ?? undefined) };
-}
 
 const calls = (c: Client): R[] => ((c.phone.providers() as R).softphone?.model ?? {}).calls ?? [];
 const softphone = async (c: Client, expr: string): Promise<any> => (await c.frame()).evaluate(expr);

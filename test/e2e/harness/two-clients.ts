@@ -1,0 +1,78 @@
+/**
+ * Two full clients for the media e2e scenarios (media-call, media-view): each is a platform
+ * service graph (createPlatformServices, as electron/main.ts builds it) with its media engine in a
+ * Debian Chromium page and a web client page (its own browser context, appclient-config injected
+ * as the preload does) logged in to pbx-sim through the login form, running the stand-in
+ * softphone app that provides com.innovaphone.phone as "softphone".
+ */
+import type { Browser, Frame, Page } from 'playwright-core';
+import { Api } from '../../../contract/bus';
+import { createPlatformServices, type PlatformServices } from '../../../electron/services';
+import type { memoryLogger } from '../../../electron/platform';
+import type { MediaService } from '../../../electron/media';
+import type { Notifier } from '../../../electron/notifications';
+import type { PbxSim } from '../../pbx-sim';
+import { injectAppClientConfig } from './stack';
+
+export const USERS = [
+  { sip: 'atlantis', password: 'pwd' },
+  { sip: 'bob', password: 'bob-pwd' },
+];
+
+/** Notifications stay in memory (the OS boundary); the @launcher provider is what matters here. */
+const notifier: Notifier = { show: async () => ({ close() {} }) };
+
+export interface Client {
+  user: string;
+  services: PlatformServices;
+  engine: Page;
+  web: Page;
+  phone: ReturnType<PlatformServices['router']['consume']>;
+  frame(): Promise<Frame>;
+}
+
+/** Polls `fn` until it returns something truthy; the last error is part of the timeout message. */
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timeout waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export async function startClient(sim: PbxSim, browser: Browser, user: { sip: string; password: string }, logger: ReturnType<typeof memoryLogger>): Promise<Client> {
+  let engine: Page | undefined;
+  const services = await createPlatformServices(
+    {
+      logger,
+      notifier,
+      mediaEngineHost: {
+        async open(url: string) {
+          const p = await browser.newPage();
+          engine = p;
+          await p.goto(url);
+          return { close: () => p.close() };
+        },
+      },
+    },
+    { launcher: { name: 'myApps', version: '0.1.0', build: 'e2e', platform: 'linux' }, pbxOrigin: sim.origin, appOrigins: [sim.appsOrigin], media: {} },
+  );
+  await (services.instances.media as MediaService).relay.waitForEngine(15_000);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
+  await injectAppClientConfig(context, sim.origin, services.server.config);
+  const web = await context.newPage();
+  await web.goto(sim.url);
+  await web.locator('#login-user').fill(user.sip);
+  await web.locator('#login-pwd').fill(user.password);
+  await web.locator('#login button[type=submit]').click();
+  const phone = services.router.consume(Api.phone);
+  await phone.waitForProvider(30_000, 'softphone');
+  return { user: user.sip, services, engine: engine!, web, phone, frame: () => until('softphone frame', () => web.frame({ name: 'softphone' }) ?? undefined) };
+}
