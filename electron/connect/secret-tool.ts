@@ -36,7 +36,8 @@ export class SecretToolCredentialStore implements CredentialStore {
   constructor(opts: SecretToolOptions = {}) {
     this.env = opts.env ?? process.env;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.bin = opts.bin ?? 'secret-tool';
+    // An absolute path: never a secret-tool planted earlier on PATH (libsecret-tools installs it here).
+    this.bin = opts.bin ?? '/usr/bin/secret-tool';
   }
 
   private run(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -100,6 +101,14 @@ export class SecretToolCredentialStore implements CredentialStore {
 }
 
 function onPath(bin: string, env: NodeJS.ProcessEnv): boolean {
+  if (path.isAbsolute(bin)) {
+    try {
+      accessSync(bin, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
     try {
@@ -119,7 +128,7 @@ function onPath(bin: string, env: NodeJS.ProcessEnv): boolean {
  */
 export async function createLinuxCredentialStore(dir: string, logger: Logger, opts: SecretToolOptions = {}): Promise<CredentialStore & { kind: 'secret-service' | 'file' }> {
   const env = opts.env ?? process.env;
-  if (env.DBUS_SESSION_BUS_ADDRESS && onPath(opts.bin ?? 'secret-tool', env)) {
+  if (env.DBUS_SESSION_BUS_ADDRESS && onPath(opts.bin ?? '/usr/bin/secret-tool', env)) {
     const s = new SecretToolCredentialStore({ ...opts, env, timeoutMs: opts.timeoutMs ?? 5000 });
     if (await s.probe()) {
       logger.trace('App', 'proxy credentials: Secret Service (secret-tool)');

@@ -57,6 +57,9 @@ describe('buildArgs', () => {
     expect(() => buildArgs('$n', { num: '--inspect=0' }, DE)).toThrow(/option/);
     expect(() => buildArgs('call "$d"', { dn: '-e' }, DE)).toThrow(/option/);
     expect(buildArgs('--name=$d -x $u', { dn: '-e', uri: 'a-b' }, DE)).toEqual(['--name=-e', '-x', 'a-b']);
+    expect(() => buildArgs('$d', { dn: '/c calc' }, DE, 'win32')).toThrow(/option/);
+    expect(buildArgs('/name:$d', { dn: '/x' }, DE, 'win32')).toEqual(['/name:/x']);
+    expect(buildArgs('$u', { uri: '/home/x' }, DE, 'linux')).toEqual(['/home/x']);
   });
 });
 

@@ -132,10 +132,12 @@ export function substituteArg(arg: string, call: CallData, prefixes: DialPrefixe
  * comes from bus messages, so it must never turn an argument into an option: an argument whose
  * template does not start with `-` but whose value does (`$n` = `--inspect`) is refused.
  */
-export function buildArgs(template: string, call: CallData, prefixes: DialPrefixes): string[] {
+export function buildArgs(template: string, call: CallData, prefixes: DialPrefixes, platform: NodeJS.Platform = process.platform): string[] {
   return splitTemplate(template).map((a) => {
     const v = substituteArg(a, call, prefixes);
     if (v.startsWith('-') && !a.startsWith('-')) throw new Error(`call data would become an option (argument starting with "-")`);
+    // Many Windows programs read '/x' as an option too.
+    if (platform === 'win32' && v.startsWith('/') && !a.startsWith('/')) throw new Error(`call data would become an option (argument starting with "/")`);
     return v;
   });
 }

@@ -77,6 +77,11 @@ export class EdsSource implements ContactSource {
     const contacts: PhonebookContact[] = [];
     const skipped: SkippedRecord[] = [];
     for (const book of books) {
+      if (book.uid.startsWith('-')) {
+        // The uid comes from the tool's own output; never let it be read as an option.
+        skipped.push({ origin: `eds:${book.uid.slice(0, 80)}`, reason: 'address book id starts with "-"; skipped' });
+        continue;
+      }
       const r = await runHelper(tool, ['--format=vcard', book.uid], { timeoutMs });
       if (r.code !== 0 || r.killed) {
         skipped.push({ origin: `eds:${book.uid}`, reason: `export failed (${r.killed ?? `exit ${r.code}`}): ${r.stderr.trim().slice(0, 300)}` });
