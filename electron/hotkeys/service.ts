@@ -104,8 +104,7 @@ export class HotkeyService {
           st.reason = reason;
         }
       }
-      const snap = this.status();
-      this.listeners.forEach((l) => l(snap));
+      this.emit();
     });
   }
 
@@ -178,9 +177,7 @@ export class HotkeyService {
       if (prev.problemKind) functions.dial.problemKind = prev.problemKind;
     }
     this.state = { functions, notice: this.state.notice };
-    const snap = this.status();
-    this.listeners.forEach((l) => l(snap));
-    return snap;
+    return this.emit();
   }
 
   /** A registered chord was pressed (called by the key listener). */
@@ -234,8 +231,14 @@ export class HotkeyService {
       delete st.problem;
       delete st.problemKind;
     }
+    this.emit();
+  }
+
+  /** Tell the listeners the current status; returns the snapshot they got. */
+  private emit(): HotkeyStatus {
     const snap = this.status();
     this.listeners.forEach((l) => l(snap));
+    return snap;
   }
 
   private send(msg: Record<string, unknown>): void {

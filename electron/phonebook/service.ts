@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Api } from '../../contract/bus';
+import type { ApiRouter, ProvidedApi, ProviderRequest } from '../bus';
 import type { Logger } from '../platform';
 import type { ContactSource, PhonebookSettings } from './ports';
 import { DEFAULT_PHONEBOOK_SETTINGS } from './ports';
@@ -14,28 +15,8 @@ import { contextKey, type DialContext } from './normalize';
 
 const TRACE = 'App';
 
-// ---- the slice of the bus router the phone book needs (electron/bus ApiRouter) --------------
-
-export interface ProviderRequest {
-  consumer: string;
-  src: string;
-  msg: Record<string, unknown>;
-}
-export interface ProviderSender {
-  send(consumer: string, src: string, msg: Record<string, unknown>): void;
-}
-export interface ProviderHandle extends ProviderSender {
-  setModel(model: Record<string, unknown>): void;
-  close(): void;
-}
-export interface PhonebookRouter {
-  provide(
-    api: string,
-    provider: string,
-    handler: (req: ProviderRequest, api: ProviderSender) => void,
-    opts?: { title?: string; model?: Record<string, unknown> },
-  ): ProviderHandle;
-}
+/** The part of the bus router (electron/bus ApiRouter) the phone book needs. */
+export type PhonebookRouter = Pick<ApiRouter, 'provide'>;
 
 /** Provider name of the local phone book on the bus. */
 export const PHONEBOOK_PROVIDER = '@phonebook';
@@ -88,7 +69,7 @@ export class Phonebook {
   private running?: Promise<void>;
   private again = false;
   private closed = false;
-  private providers: ProviderHandle[] = [];
+  private providers: ProvidedApi[] = [];
   private recentContexts: DialContext[] = [];
   private readonly firstLoad: Promise<void>;
 
@@ -262,7 +243,7 @@ export class Phonebook {
     log.trace(TRACE, `phonebook: providing ${Api.search}, ${LOOKUP_APIS.join(', ')} as ${PHONEBOOK_PROVIDER}`);
   }
 
-  private onSearch(req: ProviderRequest, api: ProviderSender): void {
+  private onSearch(req: ProviderRequest, api: ProvidedApi): void {
     const log = this.opts.logger;
     const parsed = SearchMsg.safeParse(req.msg);
     if (!parsed.success) {
@@ -281,7 +262,7 @@ export class Phonebook {
     log.trace(TRACE, `phonebook: Search answered with ${hits.length} contacts`, { consumer: req.consumer });
   }
 
-  private onLookup(req: ProviderRequest, api: ProviderSender): void {
+  private onLookup(req: ProviderRequest, api: ProvidedApi): void {
     const log = this.opts.logger;
     const parsed = LookupMsg.safeParse(req.msg);
     if (!parsed.success) {

@@ -37,6 +37,11 @@ export function displayNameOf(c: PhonebookContact): string {
 export const NUMBER_FIELDS = ['telephonenumber', 'homephone', 'mobile', 'facsimiletelephonenumber'] as const;
 export type NumberField = (typeof NUMBER_FIELDS)[number];
 
+/** True when the contact has at least one number in any number field. */
+export function hasNumber(c: PhonebookContact): boolean {
+  return NUMBER_FIELDS.some((f) => c[f].length > 0);
+}
+
 /** The contact as it goes on the wire: empty strings and empty optional lists removed. */
 export function wireContact(c: PhonebookContact): Record<string, unknown> {
   const out: Record<string, unknown> = {};

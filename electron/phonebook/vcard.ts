@@ -7,7 +7,7 @@
  * A malformed card (no END, a property line without ':', an unsupported VERSION, no name and no
  * number) is skipped and reported in `skipped`; every other card of the input is kept.
  */
-import { emptyContact, type PhonebookContact, type SkippedRecord } from './types';
+import { emptyContact, hasNumber, type PhonebookContact, type SkippedRecord } from './types';
 
 export interface VCardParseResult {
   contacts: PhonebookContact[];
@@ -289,8 +289,7 @@ function buildContact(card: CardState): { contact?: PhonebookContact; reason?: s
   }
   if (version !== undefined && !SUPPORTED_VERSIONS.has(version)) return { reason: `unsupported VERSION ${version}` };
   const hasName = !!(c.sn || c.givenname || c.displayname || c.company);
-  const hasNumber = c.telephonenumber.length + c.homephone.length + c.mobile.length + c.facsimiletelephonenumber.length > 0;
-  if (!hasName && !hasNumber) return { reason: 'card has neither a name nor a number' };
+  if (!hasName && !hasNumber(c)) return { reason: 'card has neither a name nor a number' };
   return { contact: c };
 }
 

@@ -6,7 +6,7 @@
  * to allow it.
  */
 import type { ContactSourceLoad } from '../../electron/phonebook/ports';
-import { emptyContact, type PhonebookContact, type NumberField, type SkippedRecord } from '../../electron/phonebook/types';
+import { emptyContact, hasNumber, type PhonebookContact, type NumberField, type SkippedRecord } from '../../electron/phonebook/types';
 
 export const MAC_ACCESS_DENIED_REASON =
   'macOS denied access to Contacts: local phone book is off. Allow myApps in System Settings › Privacy & Security › Contacts (and Automation › Contacts), then restart myApps';
@@ -67,8 +67,7 @@ function person(raw: unknown, i: number, skipped: SkippedRecord[]): PhonebookCon
     const emails = r.emails.map(str).filter((e): e is string => !!e);
     if (emails.length) c.email = emails;
   }
-  const hasNumber = c.telephonenumber.length + c.homephone.length + c.mobile.length + c.facsimiletelephonenumber.length > 0;
-  if (!given && !sn && !dn && !org && !hasNumber) {
+  if (!given && !sn && !dn && !org && !hasNumber(c)) {
     skipped.push({ origin, at: i, reason: 'person has neither a name nor a number' });
     return undefined;
   }

@@ -6,7 +6,7 @@
  * BOM, CRLF). A malformed contact is skipped and reported; the others are kept.
  */
 import type { ContactSourceLoad } from '../../electron/phonebook/ports';
-import { emptyContact, type NumberField, type PhonebookContact, type SkippedRecord } from '../../electron/phonebook/types';
+import { emptyContact, hasNumber, type NumberField, type PhonebookContact, type SkippedRecord } from '../../electron/phonebook/types';
 
 export const OUTLOOK_NUMBER_FIELDS: Record<string, NumberField> = {
   BusinessTelephoneNumber: 'telephonenumber',
@@ -55,8 +55,7 @@ function contact(raw: unknown, i: number, skipped: SkippedRecord[]): PhonebookCo
     if (k in OUTLOOK_NUMBER_FIELDS) c[field as NumberField].push(t);
     else c[field as (typeof TEXT_FIELDS)[string]] = t;
   }
-  const hasNumber = c.telephonenumber.length + c.homephone.length + c.mobile.length + c.facsimiletelephonenumber.length > 0;
-  if (!c.givenname && !c.sn && !c.displayname && !c.company && !hasNumber) {
+  if (!c.givenname && !c.sn && !c.displayname && !c.company && !hasNumber(c)) {
     skipped.push({ origin, at: i, reason: 'contact has neither a name nor a number' });
     return undefined;
   }

@@ -11,7 +11,6 @@ import type { IdleClock, SystemActivityEvent } from '../../activity/ports';
 export class X11IdleClock implements IdleClock {
   private ready?: Promise<{ client: x11.X11Client; root: number; ss: { QueryInfo: (d: number, cb: (e: Error | null, i: { idle: number }) => void) => void } }>;
   private readonly listeners = new Set<(e: SystemActivityEvent) => void>();
-  private failed?: string;
 
   constructor(private readonly opts: { display?: string } = {}) {}
 
@@ -19,7 +18,7 @@ export class X11IdleClock implements IdleClock {
     this.ready ??= new Promise((resolve, reject) => {
       const client = x11.createClient({ display: this.opts.display }, (err, display) => {
         if (err) return reject(err);
-        client.on('error', (e) => { this.failed = String(e); this.ready = undefined; });
+        client.on('error', () => { this.ready = undefined; });
         client.on('end', () => { this.ready = undefined; });
         display.client.require('screen-saver', (e2, ss) => {
           if (e2) return reject(e2);
