@@ -83,13 +83,6 @@ export interface AppProxy {
   readonly settings: Required<AppProxySettings>;
 }
 
-/** The URL as cached: without fragment. The query stays part of the key. */
-export function cacheUrl(raw: string): string {
-  const u = new URL(raw);
-  u.hash = '';
-  return u.href;
-}
-
 /** URL for traces: the query may carry session data, so only its presence is shown. */
 export function traceUrl(raw: string | URL): string {
   try {

@@ -4,7 +4,7 @@ import type { FileLocations, Logger } from '../platform';
 import { createAppProxy, type AppProxy } from './core';
 import type { AppProxySettings, UpstreamFetch } from './ports';
 
-export { createAppProxy, cacheUrl, traceUrl, freshnessMs, STORED_HEADERS, DEFAULT_MAX_BYTES, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_ENTRY_BYTES, DEFAULT_MEMORY_BYTES, DEFAULT_OFFLINE_HOLD_MS } from './core';
+export { createAppProxy, traceUrl, freshnessMs, STORED_HEADERS, DEFAULT_MAX_BYTES, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_ENTRY_BYTES, DEFAULT_MEMORY_BYTES, DEFAULT_OFFLINE_HOLD_MS } from './core';
 export type { AppProxy, AppProxyOptions, Outcome } from './core';
 export { classifyRequest, classifyResponse, classifyPath, STATIC_EXTENSIONS } from './classify';
 export type { Verdict } from './classify';

@@ -6,17 +6,26 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-let cached: Promise<string> | null = null;
+const cached = new Map<string, Promise<string>>();
 
-/** Bundles renderer/media/engine.ts (IIFE, Chromium 120+). Needs the esbuild dev dependency. */
-export function bundleEngine(root = resolve(__dirname, '../..')): Promise<string> {
-  cached ??= import('esbuild').then(async ({ build }) => {
-    const r = await build({ entryPoints: [join(root, 'renderer/media/engine.ts')], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'chrome120', minify: true, logLevel: 'silent' });
-    return r.outputFiles[0]!.text;
-  });
-  const p = cached;
-  p.catch(() => { if (cached === p) cached = null; });
+/** Bundles a renderer entry (IIFE, Chromium 120+) once per path. Needs the esbuild dev dependency. */
+export function bundleRendererScript(entry: string): Promise<string> {
+  let p = cached.get(entry);
+  if (!p) {
+    p = import('esbuild').then(async ({ build }) => {
+      const r = await build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'chrome120', minify: true, logLevel: 'silent' });
+      return r.outputFiles[0]!.text;
+    });
+    const q = p;
+    cached.set(entry, q);
+    q.catch(() => { if (cached.get(entry) === q) cached.delete(entry); });
+  }
   return p;
+}
+
+/** Bundles renderer/media/engine.ts. */
+export function bundleEngine(root = resolve(__dirname, '../..')): Promise<string> {
+  return bundleRendererScript(join(root, 'renderer/media/engine.ts'));
 }
 
 /** Reads a prebuilt bundle (e.g. dist/media-engine.js) once. */

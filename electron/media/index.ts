@@ -16,5 +16,5 @@ export { RecordingStore, parseRecordingUrl } from './recording';
 export type { RecordingTarget } from './recording';
 export { readRtpPcap, pcapRtpPacket, pcapGlobalHeader } from './pcap';
 export type { RtpRecord } from './pcap';
-export { ViewRegistry, bundleViewer, defaultViewerScript, viewerScriptFromFile, MAX_VIEWS_PER_SESSION, VIEW_TICKET_TTL_MS } from './view';
+export { ViewRegistry, bundleViewer, defaultViewerScript, MAX_VIEWS_PER_SESSION, VIEW_TICKET_TTL_MS } from './view';
 export type { ViewInfo } from './view';

@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { MEDIA_VIEW_PAGE_PATH } from '../../contract/media';
 import type { HttpRouteHandler } from '../bus';
+import { bundleRendererScript } from './engine-bundle';
 
 /** How long a ticket from CreateView stays valid. */
 export const VIEW_TICKET_TTL_MS = 60_000;
@@ -99,17 +100,9 @@ export class ViewRegistry {
   }
 }
 
-let cached: Promise<string> | null = null;
-
 /** Bundles renderer/media/view.ts (IIFE) with esbuild on first use (development, tests). */
 export function bundleViewer(root = resolve(__dirname, '../..')): Promise<string> {
-  cached ??= import('esbuild').then(async ({ build }) => {
-    const r = await build({ entryPoints: [join(root, 'renderer/media/view.ts')], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'chrome120', minify: true, logLevel: 'silent' });
-    return r.outputFiles[0]!.text;
-  });
-  const p = cached;
-  p.catch(() => { if (cached === p) cached = null; });
-  return p;
+  return bundleRendererScript(join(root, 'renderer/media/view.ts'));
 }
 
 /**
@@ -123,12 +116,6 @@ export function defaultViewerScript(dir = __dirname): () => Promise<string> {
       text = null;
       return bundleViewer();
     }));
-}
-
-/** Reads a prebuilt viewer bundle (dist/media-view.js) once. */
-export function viewerScriptFromFile(path: string): () => Promise<string> {
-  let text: Promise<string> | null = null;
-  return () => (text ??= readFile(path, 'utf8'));
 }
 
 /**

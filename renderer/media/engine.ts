@@ -26,7 +26,7 @@ import type {
   RingtoneSource,
 } from '../../contract/media';
 import { HOOK_KEY_CODES, MEDIA_ENGINE_PATH, MEDIA_PROTOCOL_VERSION, MediaErrorCode } from '../../contract/media';
-import { candidateAllowed, DEFAULT_CODECS, descriptionToSdp, firstCoder, mungeCodecs, orderCoders, parseCandidate, sdpToDescription } from './sdp';
+import { candidateAllowed, candidateToString, DEFAULT_CODECS, descriptionToSdp, firstCoder, mungeCodecs, orderCoders, parseCandidate, sdpToDescription } from './sdp';
 import { LoopbackViews } from './view-engine';
 import { fromWebHidCollections, type WebHidCollectionInfo } from './hid/descriptor';
 import { availableLeds, buildLedReports, HeadsetDecoder, isHeadsetCandidate } from './hid/telephony';
@@ -640,7 +640,7 @@ class Channel {
 
   async addRemoteCandidate(c: Candidate | undefined, end: boolean): Promise<void> {
     const mid = this.pc.getTransceivers()[0]?.mid ?? '0';
-    const init: RTCIceCandidateInit = c ? { candidate: candidateToLine(c), sdpMid: mid, sdpMLineIndex: 0 } : { candidate: '', sdpMid: mid, sdpMLineIndex: 0 };
+    const init: RTCIceCandidateInit = c ? { candidate: candidateToString(c), sdpMid: mid, sdpMLineIndex: 0 } : { candidate: '', sdpMid: mid, sdpMLineIndex: 0 };
     if (!c && !end) return;
     if (!this.pc.remoteDescription) {
       this.pending.push(init);
@@ -784,13 +784,6 @@ function coderOfCap(c: { mimeType: string; clockRate: number; sdpFmtpLine?: stri
     if (mime.toLowerCase() === m) return name === 'OPUS-WB' && /maxplaybackrate=8000/.test(c.sdpFmtpLine ?? '') ? 'OPUS-NB' : name;
   }
   return undefined;
-}
-
-function candidateToLine(c: Candidate): string {
-  let s = `candidate:${c.foundation} ${c.component ?? 1} ${c.transport} ${c.prio} ${c.addr} ${c.port} typ ${c.type}`;
-  if (c.r_addr) s += ` raddr ${c.r_addr} rport ${c.r_port ?? 0}`;
-  if (c.tcptype) s += ` tcptype ${c.tcptype}`;
-  return s;
 }
 
 async function setSink(el: HTMLMediaElement | AudioContext, id: string): Promise<void> {
