@@ -268,7 +268,6 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
       traces,
       files,
       settings,
-      managedSettings: managedReaders(),
       idleClock: createIdleClock(),
       protocolRegistrar: createProtocolRegistrar(),
       keyListener: createKeyListener(),
@@ -361,10 +360,13 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     logger,
     platform: process.platform,
     traceFolder: files.logs,
-    isPbxUrl: (u) => origins.pbxOrigin() !== null && new URL(u).origin === origins.pbxOrigin(),
+    isPbxUrl: (u) => classifyOrigin(u, origins) === 'pbx',
     actions: { quit: () => app.quit(), openSettings: openSettingsWindow, collectLogs: collect },
   });
 
+  // The settings as the launcher pages see them (settings.get and the settingsChanged event).
+  const settingsSnapshot = () =>
+    settings.view().map((v) => ({ key: v.key, value: v.value as never, source: v.source, forced: v.source === 'pbx-forced', locked: v.locked, ...(v.lockedBy ? { lockedBy: v.lockedBy } : {}) }));
   const serverFromCli = first.options.server ?? (env.MYAPPS_SERVER || undefined);
   const controller = createLauncherController({
     logger,
@@ -380,7 +382,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     openSettingsWindow,
     appClientConfig: () => svc.server.config,
     settings: {
-      snapshot: () => settings.view().map((v) => ({ key: v.key, value: v.value, source: v.source, forced: v.source === 'pbx-forced', locked: v.locked, ...(v.lockedBy ? { lockedBy: v.lockedBy } : {}) })),
+      snapshot: settingsSnapshot,
       warnings: () => [...settings.warnings],
       set: async (key, value) => {
         try {
@@ -421,7 +423,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   windows.onAppAttached((appId) => ipc.emit([mainWindow.webContents], 'appAttached', { app: appId }));
   settings.onChange(() => {
     disableHeadsets = settings.get('disableHeadsets') === true;
-    const snapshot = { settings: settings.view().map((v) => ({ key: v.key, value: v.value as never, source: v.source, forced: v.source === 'pbx-forced', locked: v.locked })) };
+    const snapshot = { settings: settingsSnapshot() };
     const targets = [mainWindow.webContents, ...(settingsWindow && !settingsWindow.isDestroyed() ? [settingsWindow.webContents] : [])];
     ipc.emit(targets, 'settingsChanged', snapshot);
   });
@@ -462,7 +464,6 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   app.on('activate', () => windows.showMain());
   app.on('will-quit', (event) => {
     if (!running) return;
-    const r = running;
     running = undefined;
     event.preventDefault();
     clearTimeout(boundsTimer);
@@ -476,7 +477,6 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
       copyReader?.close();
       await settings.flush().catch(() => undefined);
       await traces.close().catch(() => undefined);
-      void r;
       app.exit(0);
     })();
   });

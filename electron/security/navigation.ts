@@ -3,7 +3,7 @@
  * electron/main.ts through `will-navigate`, `will-redirect`, `will-frame-navigate` and
  * `setWindowOpenHandler`. Deny by default.
  */
-import { decideExternalLink, type LinkDecision } from './links';
+import { decideExternalLink } from './links';
 import { classifyOrigin, type OriginPolicy } from './origins';
 
 export type NavigationDecision =
@@ -13,10 +13,6 @@ export type NavigationDecision =
   /** Refuse the navigation and give the link to the URI handler (tel/sip/im). */
   | { action: 'internal'; url: string; scheme: 'tel' | 'sip' | 'im' }
   | { action: 'deny'; reason: string };
-
-function fromLink(d: LinkDecision): NavigationDecision {
-  return d;
-}
 
 /**
  * A top-level navigation started by a page (`will-navigate`). Allowed only inside the trusted
@@ -29,7 +25,7 @@ export function decideNavigation(targetUrl: string, currentUrl: string | undefin
   const current = classifyOrigin(currentUrl, policy);
   if (target && (current === target || !currentUrl || currentUrl === 'about:blank')) return { action: 'allow' };
   if (target) return { action: 'deny', reason: `navigation from ${current ?? 'untrusted'} to ${target} page refused` };
-  return fromLink(decideExternalLink(targetUrl));
+  return decideExternalLink(targetUrl);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { AppClientConfig } from '../../contract/bus';
 import type { PreloadResponse } from '../../contract/preload';
 import type { PreloadHandlers } from '../security/ipc-guard';
 import { launcherPageUrl } from '../security/launcher-pages';
+import { originOf } from '../security/origins';
 import type { Logger } from '../platform';
 import type { WindowsService } from './index';
 
@@ -66,7 +67,6 @@ export interface LauncherController {
   /** The main frame failed to load (network or certificate): show the error page. */
   loadFailed(failure: LoadFailure): void;
   pbxOrigin(): string | null;
-  currentWebClientUrl(): string | undefined;
 }
 
 export function createLauncherController(o: LauncherControllerOptions): LauncherController {
@@ -105,14 +105,9 @@ export function createLauncherController(o: LauncherControllerOptions): Launcher
     trustCertificate: async ({ origin, fingerprint256 }) => {
       const f = lastError?.failure;
       const presented = f?.certificate?.fingerprint256;
-      let failedOrigin: string | undefined;
-      try {
-        failedOrigin = f ? new URL(f.url).origin : undefined;
-      } catch {
-        failedOrigin = undefined;
-      }
+      const failedOrigin = f ? originOf(f.url) : null;
       if (!f || f.kind !== 'certificate' || !presented) return { ok: false as const, error: 'No certificate is waiting for a decision.' };
-      if (failedOrigin !== new URL(origin).origin || presented.toUpperCase() !== fingerprint256.toUpperCase()) {
+      if (!failedOrigin || failedOrigin !== originOf(origin) || presented.toUpperCase() !== fingerprint256.toUpperCase()) {
         o.logger.warn('trustCertificate refused: not the certificate that was presented', { origin });
         return { ok: false as const, error: 'This is not the certificate the server presented.' };
       }
@@ -199,6 +194,5 @@ export function createLauncherController(o: LauncherControllerOptions): Launcher
       o.loadMain(launcherPageUrl('error.html'));
     },
     pbxOrigin: () => current?.origin ?? null,
-    currentWebClientUrl: () => current?.url,
   };
 }

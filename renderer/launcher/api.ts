@@ -82,13 +82,6 @@ export interface LauncherPagesApi {
   onPickerChanged(cb: (s: PickerStateView) => void): () => void;
 }
 
-const DESCRIPTORS = new Map<string, SettingDescriptor>((SETTINGS as readonly SettingDescriptor[]).map((d) => [d.key, d]));
-
-/** Descriptor of a setting (labels and kinds are compiled into the page). */
-export function settingDescriptor(key: string): SettingDescriptor | undefined {
-  return DESCRIPTORS.get(key);
-}
-
 /**
  * Rows in the order of the schema: the visible settings, plus the installer-only ones (read-only,
  * so an admin sees e.g. FORCERESTART too; features.md §13 lists every MSI property).
