@@ -17,7 +17,7 @@ import { simCertificate } from '../pbx-sim/cert';
 import { Api } from '../../contract/bus';
 import { memoryLogger } from '../../electron/platform';
 import type { MediaService } from '../../electron/media';
-import { startPbxSim, type PbxSim } from '../pbx-sim';
+import { startPbxSim } from '../pbx-sim';
 import { launchChromium, MEDIA_FLAGS } from './harness/chromium';
 import { startClient, until, USERS, type Client } from './harness/two-clients';
 
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     }, 10_000, 200);
 
     // an https page embeds the viewer (loopback is potentially trustworthy: no mixed content)
-    result.https = await httpsEmbed(browser, a, b, port, sim);
+    result.https = await httpsEmbed(browser, a, b, port);
     result.warnings = logger.lines.filter((l) => l.level !== 'trace').map((l) => l.message);
     result.errors = { a: await softphone(a, 'window.__softphone.errors'), b: await softphone(b, 'window.__softphone.errors') };
   } catch (err) {
@@ -162,8 +162,7 @@ async function main(): Promise<void> {
  * A second call A→B (video only); an https page (self-signed, on B's allow-list) embeds a viewer
  * of B's incoming video. The ticket is created by B's softphone; the https page only embeds.
  */
-async function httpsEmbed(browser: Browser, a: Client, b: Client, port: number, sim: PbxSim): Promise<R> {
-  void sim;
+async function httpsEmbed(browser: Browser, a: Client, b: Client, port: number): Promise<R> {
   const pems = await simCertificate();
   let iframeUrl = '';
   const server = createHttpsServer({ key: pems.key, cert: pems.cert }, (_req, res) => {

@@ -108,12 +108,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (tiny && tiny.exitCode === null) {
-    const exited = new Promise((r) => tiny!.once('exit', r));
-    tiny.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-    if (tiny.exitCode === null) tiny.kill('SIGKILL');
-  }
+  if (tiny) await stopProcess(tiny);
   await new Promise<void>((r) => (front ? front.close(() => r()) : r()));
   await sim?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });

@@ -2,11 +2,12 @@
  * The simulator's self-signed TLS certificate: generated with `selfsigned` on first use and cached
  * in a temp folder (regenerated when missing, unreadable or about to expire).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
+import { writeFileAtomic } from '../../electron/util/atomic';
 
 export interface SimCert {
   key: string;
@@ -51,12 +52,10 @@ export async function simCertificate(dir = DEFAULT_CERT_DIR): Promise<SimCert> {
     ],
   });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  // Write both files under temp names first so a concurrent reader never sees half a pair.
-  const tag = `${process.pid}.${Date.now()}`;
-  writeFileSync(join(dir, `key.pem.${tag}`), pems.private, { mode: 0o600 });
-  writeFileSync(join(dir, `cert.pem.${tag}`), pems.cert);
-  renameSync(join(dir, `key.pem.${tag}`), join(dir, 'key.pem'));
-  renameSync(join(dir, `cert.pem.${tag}`), join(dir, 'cert.pem'));
+  // Each file is replaced atomically, so a concurrent reader never sees half a file (a mismatched
+  // pair is caught by tryLoad's key check).
+  await writeFileAtomic(join(dir, 'key.pem'), pems.private, 0o600);
+  await writeFileAtomic(join(dir, 'cert.pem'), pems.cert, 0o644);
   const x = new X509Certificate(pems.cert);
   return { key: pems.private, cert: pems.cert, fingerprint256: x.fingerprint256 };
 }
