@@ -20,6 +20,7 @@ export interface SecretToolOptions {
   env?: NodeJS.ProcessEnv;
   /** Per call, ms (a locked keyring may wait for a prompt). Default 10 000. */
   timeoutMs?: number;
+  /** Absolute path of secret-tool. Default /usr/bin/secret-tool. */
   bin?: string;
 }
 
@@ -100,25 +101,13 @@ export class SecretToolCredentialStore implements CredentialStore {
   }
 }
 
-function onPath(bin: string, env: NodeJS.ProcessEnv): boolean {
-  if (path.isAbsolute(bin)) {
-    try {
-      accessSync(bin, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(path.join(dir, bin), constants.X_OK);
-      return true;
-    } catch {
-      // next
-    }
-  }
-  return false;
 }
 
 /**
@@ -128,7 +117,7 @@ function onPath(bin: string, env: NodeJS.ProcessEnv): boolean {
  */
 export async function createLinuxCredentialStore(dir: string, logger: Logger, opts: SecretToolOptions = {}): Promise<CredentialStore & { kind: 'secret-service' | 'file' }> {
   const env = opts.env ?? process.env;
-  if (env.DBUS_SESSION_BUS_ADDRESS && onPath(opts.bin ?? '/usr/bin/secret-tool', env)) {
+  if (env.DBUS_SESSION_BUS_ADDRESS && isExecutable(opts.bin ?? '/usr/bin/secret-tool')) {
     const s = new SecretToolCredentialStore({ ...opts, env, timeoutMs: opts.timeoutMs ?? 5000 });
     if (await s.probe()) {
       logger.trace('App', 'proxy credentials: Secret Service (secret-tool)');

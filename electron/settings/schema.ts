@@ -175,8 +175,6 @@ export const SETTINGS = [
   d({ key: 'trustedCertificates', kind: 'certificatePins', label: 'Trusted server certificates', description: 'Certificates the user accepted after seeing their details (per origin).', default: [], userEditable: true, visible: false }),
 ] as const satisfies readonly SettingDescriptor[];
 
-export const SETTING_KEYS = SETTINGS.map((s) => s.key) as SettingKey[];
-
 const byKey = new Map<string, SettingDescriptor>(SETTINGS.map((s) => [s.key, s as SettingDescriptor]));
 
 export function descriptor<K extends SettingKey>(key: K): SettingDescriptor<K> {

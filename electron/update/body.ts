@@ -21,3 +21,11 @@ export async function* iterateBody(body: unknown): AsyncGenerator<Uint8Array> {
   }
   throw new Error('response body is not a stream');
 }
+
+/** Read and drop what is left of a body (a refused response), ignoring errors: the caller reports the refusal. */
+export async function discardBody(body: unknown): Promise<void> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    for await (const _ of iterateBody(body)) break;
+  } catch { /* ignore */ }
+}

@@ -9,7 +9,7 @@ import * as crypto from 'node:crypto';
 import type { UpdateFetch, UpdateResponse } from './ports';
 import type { TokenBucket, ThrottleClock } from './throttle';
 import { realThrottleClock } from './throttle';
-import { iterateBody } from './body';
+import { discardBody, iterateBody } from './body';
 
 export interface DownloadProgress {
   received: number;
@@ -46,13 +46,6 @@ export class DownloadRefused extends Error {
 }
 
 class Retryable extends Error {}
-
-async function discard(res: UpdateResponse): Promise<void> {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    for await (const _ of iterateBody(res.body)) break;
-  } catch { /* ignore */ }
-}
 
 function sizeOf(file: string): number {
   try {
@@ -111,37 +104,37 @@ export async function downloadFile(opts: DownloadOptions): Promise<void> {
     }
     const status = res.status;
     if (status === 416) {
-      await discard(res);
+      await discardBody(res.body);
       const total = /^bytes \*\/(\d+)$/.exec(res.headers.get('content-range') ?? '')?.[1];
       if (total !== undefined && Number(total) !== opts.size) throw new DownloadRefused(`wrong size: the server has ${total} bytes, the manifest says ${opts.size}`);
       await fs.promises.rm(part, { force: true });
       throw new Retryable('range not satisfiable; starting over');
     }
     if (status >= 500 || status === 429 || status === 408) {
-      await discard(res);
+      await discardBody(res.body);
       throw new Retryable(`HTTP ${status}`);
     }
     if (status !== 200 && status !== 206) {
-      await discard(res);
+      await discardBody(res.body);
       throw new DownloadRefused(`HTTP ${status} for ${opts.url}`);
     }
     let offset = 0;
     if (status === 206) {
       const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(res.headers.get('content-range') ?? '');
       if (!m || Number(m[1]) !== have) {
-        await discard(res);
+        await discardBody(res.body);
         await fs.promises.rm(part, { force: true });
         throw new Retryable(`unexpected Content-Range ${JSON.stringify(res.headers.get('content-range'))}; starting over`);
       }
       if (m[3] !== '*' && Number(m[3]) !== opts.size) {
-        await discard(res);
+        await discardBody(res.body);
         throw new DownloadRefused(`wrong size: the server has ${m[3]} bytes, the manifest says ${opts.size}`);
       }
       offset = have;
     } else {
       const len = res.headers.get('content-length');
       if (len !== null && Number(len) !== opts.size) {
-        await discard(res);
+        await discardBody(res.body);
         throw new DownloadRefused(`wrong size: the server sends ${len} bytes, the manifest says ${opts.size}`);
       }
     }

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { Logger } from '../platform';
 import { writeFileAtomic, setAside } from '../util/atomic';
 import { downloadFile, sha256File, DownloadRefused } from './download';
-import { iterateBody } from './body';
+import { discardBody, iterateBody } from './body';
 import { verifyEntrySignature, selectUpdate, manifestUrl, MAX_MANIFEST_BYTES, type SignedEntry, type UpdateKey } from './manifest';
 import { PRODUCT_UPDATE_KEYS } from './keys';
 import { packageKindFor, updatePolicy } from './installers';
@@ -282,7 +282,7 @@ export class UpdateService {
   private async fetchManifest(url: string, signal: AbortSignal): Promise<unknown> {
     const res = await this.o.fetch(url, { method: 'GET', headers: { Accept: 'application/json' }, signal, redirect: 'follow' });
     if (res.status !== 200) {
-      for await (const _ of iterateBody(res.body)) break;
+      await discardBody(res.body);
       throw new Error(`manifest ${url}: HTTP ${res.status}`);
     }
     const chunks: Uint8Array[] = [];
