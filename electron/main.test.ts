@@ -166,6 +166,11 @@ describe('electron/main.ts', () => {
     const ev2 = { prevented: false, preventDefault() { this.prevented = true; } };
     electron.app.emit('certificate-error', ev2, main.webContents, 'https://pbx.example.com/x', 'net::ERR_CERT_AUTHORITY_INVALID', { fingerprint: 'sha256/' + Buffer.alloc(32, 7).toString('base64') }, (t: boolean) => (trusted = t), true);
     expect(trusted).toBe(true);
+    // the pin is a setting, but the launcher pages never see certificate pins
+    const got = await electron.ipcMain.handlers.get('myapps:settings.get')!({ senderFrame: { url: 'myapps-launcher://pages/settings.html' }, sender: main.webContents }, undefined);
+    expect(got.ok).toBe(true);
+    expect(got.value.settings.some((r: { key: string }) => r.key === 'server')).toBe(true);
+    expect(got.value.settings.some((r: { key: string }) => r.key === 'trustedCertificates')).toBe(false);
     // close -> hide (tray present)
     main.visible = true;
     main.close();

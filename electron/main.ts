@@ -50,6 +50,7 @@ import { LinuxManagedSettingsReader } from '../native/linux/managed';
 import { MacManagedSettingsReader } from '../native/mac/managed';
 import { WindowsManagedSettingsReader } from '../native/win/managed';
 import { chromiumSwitches } from './security/switches';
+import { settingsSnapshot } from './settings/snapshot';
 
 export const APP_ID = 'com.innovaphone.myapps';
 export const PRODUCT_NAME = 'myApps';
@@ -364,9 +365,9 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     actions: { quit: () => app.quit(), openSettings: openSettingsWindow, collectLogs: collect },
   });
 
-  // The settings as the launcher pages see them (settings.get and the settingsChanged event).
-  const settingsSnapshot = () =>
-    settings.view().map((v) => ({ key: v.key, value: v.value as never, source: v.source, forced: v.source === 'pbx-forced', locked: v.locked, ...(v.lockedBy ? { lockedBy: v.lockedBy } : {}) }));
+  // The settings as the launcher pages see them (settings.get and the settingsChanged event);
+  // electron/settings/snapshot.ts keeps the certificate pins out of the pages.
+  const settingsRows = () => settingsSnapshot(settings).settings.map((r) => ({ ...r, value: r.value as never }));
   const serverFromCli = first.options.server ?? (env.MYAPPS_SERVER || undefined);
   const controller = createLauncherController({
     logger,
@@ -382,7 +383,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     openSettingsWindow,
     appClientConfig: () => svc.server.config,
     settings: {
-      snapshot: settingsSnapshot,
+      snapshot: settingsRows,
       warnings: () => [...settings.warnings],
       set: async (key, value) => {
         try {
@@ -423,7 +424,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   windows.onAppAttached((appId) => ipc.emit([mainWindow.webContents], 'appAttached', { app: appId }));
   settings.onChange(() => {
     disableHeadsets = settings.get('disableHeadsets') === true;
-    const snapshot = { settings: settingsSnapshot() };
+    const snapshot = { settings: settingsRows() };
     const targets = [mainWindow.webContents, ...(settingsWindow && !settingsWindow.isDestroyed() ? [settingsWindow.webContents] : [])];
     ipc.emit(targets, 'settingsChanged', snapshot);
   });
