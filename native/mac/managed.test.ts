@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MacManagedSettingsReader, parsePlist, type PlistValue } from './managed';
@@ -55,8 +56,10 @@ describe('MacManagedSettingsReader', () => {
     return { code: 0, stdout: fx('defaults-export-empty.plist'), stderr: '' };
   };
 
+  const noProfiles = { managedDir: path.join(__dirname, 'fixtures', 'no-managed-preferences'), user: 'alice' };
+
   it('reads both domains, ours winning, and the values resolve to typed settings', async () => {
-    const r = await new MacManagedSettingsReader(runner).read();
+    const r = await new MacManagedSettingsReader(runner, undefined, noProfiles).read();
     expect(r.warnings).toEqual([]);
     expect(r.origins).toEqual(['defaults com.innovaphone.client-ios-14r1', 'defaults com.innovaphone.myapps']);
     const warnings: string[] = [];
@@ -72,8 +75,43 @@ describe('MacManagedSettingsReader', () => {
   });
 
   it('turns unparseable output into a warning', async () => {
-    const r = await new MacManagedSettingsReader(async () => ({ code: 0, stdout: '<plist><dict>', stderr: '' }), ['x']).read();
+    const r = await new MacManagedSettingsReader(async () => ({ code: 0, stdout: '<plist><dict>', stderr: '' }), ['x'], noProfiles).read();
     expect(r.values).toEqual({});
     expect(r.warnings[0]).toMatch(/defaults export x: unterminated/);
+  });
+
+  it('reads configuration profiles from Managed Preferences (device, then user) over defaults, with plutil', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'myapps-mcx-'));
+    try {
+      mkdirSync(path.join(dir, 'alice'));
+      const device = path.join(dir, 'com.innovaphone.myapps.plist');
+      const user = path.join(dir, 'alice', 'com.innovaphone.myapps.plist');
+      const oldDomain = path.join(dir, 'com.innovaphone.client-ios-14r1.plist');
+      for (const f of [device, user, oldDomain]) writeFileSync(f, 'binary plist stand-in');
+      const plist = (body: string) => `<?xml version="1.0"?><plist version="1.0"><dict>${body}</dict></plist>`;
+      const calls: string[][] = [];
+      const run: CommandRunner = async (file, args) => {
+        calls.push([file, ...args]);
+        if (file === 'defaults') return runner(file, args);
+        expect(file).toBe('/usr/bin/plutil'); // absolute path, never a PATH lookup
+        expect(args.slice(0, 4)).toEqual(['-convert', 'xml1', '-o', '-']);
+        if (args[4] === device) return { code: 0, stdout: plist('<key>server</key><string>mdm.example.com</string><key>DISABLEHEADSETS</key><true/><key>docking</key><string>left</string>'), stderr: '' };
+        if (args[4] === user) return { code: 0, stdout: plist('<key>docking</key><string>right</string>'), stderr: '' };
+        if (args[4] === oldDomain) return { code: 1, stdout: '', stderr: 'Permission denied' };
+        throw new Error(`unexpected ${args[4]}`);
+      };
+      const r = await new MacManagedSettingsReader(run, undefined, { managedDir: dir, user: 'alice' }).read();
+      expect(r.origins).toEqual(['defaults com.innovaphone.client-ios-14r1', 'defaults com.innovaphone.myapps', device, user]);
+      expect(r.warnings).toEqual([expect.stringMatching(/plutil .*client-ios-14r1\.plist failed \(1\): Permission denied/)]);
+      const res = resolveSettings({ managed: managedByKey(r.values, []), pbx: {}, user: {} });
+      expect(res.settings.server.value).toBe('mdm.example.com'); // the profile wins over `defaults`
+      expect(res.settings.disableHeadsets).toMatchObject({ value: true, locked: true });
+      expect(res.settings.docking.value).toBe('right'); // the user's profile wins over the device's
+      expect(res.settings.hotkeyDial.value).toBe('CTRL + ALT + F8'); // still from `defaults`
+      // Files that do not exist are not converted (no plutil call per missing file).
+      expect(calls.filter((c) => c[0] === '/usr/bin/plutil').map((c) => c[5])).toEqual([oldDomain, device, user]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,13 +1,23 @@
 /**
- * macOS managed settings: `defaults export <domain> -` prints the domain's preferences (set with
- * `defaults write <domain> server pbx.example.com` or by an MDM configuration profile) as an XML
- * property list. We run it with execFile (argument array, no shell) and parse the plist.
+ * macOS managed settings, two sources per domain:
+ * - `defaults export <domain> -` prints the domain's preferences (set with
+ *   `defaults write <domain> server pbx.example.com`) as an XML property list;
+ * - configuration profiles (MDM, build/policy/macos) land in `/Library/Managed Preferences/<domain>.plist`
+ *   (device) and `/Library/Managed Preferences/<user>/<domain>.plist` (user), which `defaults`
+ *   does not show: we convert them with `plutil -convert xml1 -o - <file>`.
+ * Both run with execFile (argument array, no shell); the plist is parsed here.
  */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { ManagedSettingsRead, ManagedSettingsReader } from '../../electron/settings/ports';
 import { execFileRunner, type CommandRunner } from '../win/managed';
 
 /** Our bundle id (build/electron-builder.yml appId) and the original client's documented domain. */
 export const MAC_MANAGED_DOMAINS = ['com.innovaphone.myapps', 'com.innovaphone.client-ios-14r1'] as const;
+/** Where macOS writes the preferences of installed configuration profiles. */
+export const MAC_MANAGED_PREFERENCES_DIR = '/Library/Managed Preferences';
+const PLUTIL = '/usr/bin/plutil';
 
 export type PlistValue = string | number | boolean | Date | Uint8Array | PlistValue[] | { [k: string]: PlistValue };
 
@@ -142,31 +152,72 @@ export function parsePlist(xml: string): PlistValue {
   return root;
 }
 
+export interface MacManagedSettingsOptions {
+  /** Default MAC_MANAGED_PREFERENCES_DIR. */
+  managedDir?: string;
+  /** The user whose managed preferences apply; default the current user. */
+  user?: string;
+}
+
 export class MacManagedSettingsReader implements ManagedSettingsReader {
+  private readonly managedDir: string;
+  private readonly user: string;
+
   constructor(
     private readonly run: CommandRunner = execFileRunner,
     private readonly domains: readonly string[] = MAC_MANAGED_DOMAINS,
-  ) {}
+    opts: MacManagedSettingsOptions = {},
+  ) {
+    this.managedDir = opts.managedDir ?? MAC_MANAGED_PREFERENCES_DIR;
+    this.user = opts.user ?? os.userInfo().username;
+  }
 
   async read(): Promise<ManagedSettingsRead> {
     const out: ManagedSettingsRead = { values: {}, origins: [], warnings: [] };
-    // Lowest priority first: the original client's domain, then ours.
-    for (const domain of [...this.domains].reverse()) {
+    // Lowest priority first: the original client's domain before ours; `defaults` before the
+    // device's configuration profiles before the user's.
+    const domains = [...this.domains].reverse();
+    for (const domain of domains) {
       const r = await this.run('defaults', ['export', domain, '-']);
       if (r.code !== 0) {
         if (!/does not exist/i.test(r.stderr)) out.warnings.push(`defaults export ${domain} failed (${r.code}): ${r.stderr.trim()}`);
         continue;
       }
-      try {
-        const v = parsePlist(r.stdout);
-        if (!v || typeof v !== 'object' || Array.isArray(v) || v instanceof Date || v instanceof Uint8Array) throw new Error('top level is not a <dict>');
-        if (Object.keys(v).length === 0) continue;
-        Object.assign(out.values, v);
-        out.origins.push(`defaults ${domain}`);
-      } catch (err) {
-        out.warnings.push(`defaults export ${domain}: ${(err as Error).message}`);
+      this.merge(out, r.stdout, `defaults ${domain}`);
+    }
+    const userDir = this.user && !this.user.includes('/') && this.user !== '..' ? path.join(this.managedDir, this.user) : undefined;
+    for (const dir of userDir ? [this.managedDir, userDir] : [this.managedDir]) {
+      for (const domain of domains) {
+        const file = path.join(dir, `${domain}.plist`);
+        if (!(await isFile(file))) continue;
+        const r = await this.run(PLUTIL, ['-convert', 'xml1', '-o', '-', file]);
+        if (r.code !== 0) {
+          out.warnings.push(`plutil ${file} failed (${r.code}): ${r.stderr.trim()}`);
+          continue;
+        }
+        this.merge(out, r.stdout, file);
       }
     }
     return out;
+  }
+
+  private merge(out: ManagedSettingsRead, xml: string, origin: string): void {
+    try {
+      const v = parsePlist(xml);
+      if (!v || typeof v !== 'object' || Array.isArray(v) || v instanceof Date || v instanceof Uint8Array) throw new Error('top level is not a <dict>');
+      if (Object.keys(v).length === 0) return;
+      Object.assign(out.values, v);
+      out.origins.push(origin);
+    } catch (err) {
+      out.warnings.push(`${origin.startsWith('defaults ') ? `defaults export ${origin.slice(9)}` : origin}: ${(err as Error).message}`);
+    }
+  }
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await fs.stat(file)).isFile();
+  } catch {
+    return false;
   }
 }

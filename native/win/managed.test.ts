@@ -33,7 +33,7 @@ describe('WindowsManagedSettingsReader', () => {
     expect(file).toBe(regExe()); // absolute: never a reg.exe from the current directory or PATH
     expect(path.win32.isAbsolute(file)).toBe(true);
     expect(args[0]).toBe('query');
-    if (args[1]!.startsWith('HKCU')) return { code: 0, stdout: fx('reg-query-hkcu.txt'), stderr: '' };
+    if (args[1] === 'HKCU\\Software\\innovaphone\\myApps') return { code: 0, stdout: fx('reg-query-hkcu.txt'), stderr: '' };
     if (args[1]!.includes('WOW6432Node')) return { code: 0, stdout: fx('reg-query-hklm.txt'), stderr: '' };
     return { code: 1, stdout: '', stderr: fx('reg-query-missing.stderr.txt') };
   };
@@ -58,6 +58,19 @@ describe('WindowsManagedSettingsReader', () => {
     expect(s.forceRestart.value).toBe(true);
     expect(s.logFlags.value).toBe('0x856000001');
     expect(s.autostart).toMatchObject({ value: true, source: 'managed', locked: false });
+  });
+
+  it('reads the Group Policy keys last, so a policy wins over installer values', async () => {
+    const withPolicy: CommandRunner = async (file, args) =>
+      args[1] === 'HKLM\\Software\\Policies\\innovaphone\\myApps' ? { code: 0, stdout: fx('reg-query-policies.txt'), stderr: '' } : runner(file, args);
+    const r = await new WindowsManagedSettingsReader(withPolicy).read();
+    expect(r.warnings).toEqual([]);
+    expect(r.origins).toEqual(['HKCU\\Software\\innovaphone\\myApps', 'HKLM\\SOFTWARE\\WOW6432Node\\innovaphone\\myApps', 'HKLM\\Software\\Policies\\innovaphone\\myApps']);
+    const s = resolveSettings({ managed: managedByKey(r.values, []), pbx: {}, user: {} }).settings;
+    expect(s.server.value).toBe('gpo.example.com'); // policy over the MSI's SERVER
+    expect(s.docking.value).toBe('left');
+    expect(s.appearOfflineAfterMs.value).toBe(900000); // REG_DWORD
+    expect(s.officePresence.value).toBe(true); // policy 1 over the MSI's 0
   });
 
   it('reports a failing reg.exe as a warning, not an error', async () => {

@@ -1,17 +1,25 @@
 /**
  * Windows managed settings: the MSI writes its properties as registry values under
  * `HKCU\Software\innovaphone\myApps` and `HKLM\SOFTWARE\WOW6432Node\innovaphone\myApps`
- * (features.md §13). We read them with `reg query <key>` (execFile, argument array, no shell)
- * and parse its text output. Machine-wide values (HKLM) win over per-user ones (HKCU).
+ * (features.md §13); Group Policy (the ADMX in build/policy/windows) writes under
+ * `…\Software\Policies\innovaphone\myApps`. We read them with `reg query <key>` (execFile,
+ * argument array, no shell) and parse its text output. Later keys win: machine-wide values (HKLM)
+ * over per-user ones (HKCU), and Group Policy over installer values.
  */
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import type { ManagedSettingsRead, ManagedSettingsReader } from '../../electron/settings/ports';
 
+/** Where Group Policy writes (relative to HKLM and HKCU): the key of the ADMX template. */
+export const WINDOWS_POLICY_KEY = 'Software\\Policies\\innovaphone\\myApps';
+
+/** The keys read, lowest priority first. */
 export const WINDOWS_MANAGED_KEYS = [
   'HKCU\\Software\\innovaphone\\myApps',
   'HKLM\\SOFTWARE\\innovaphone\\myApps',
   'HKLM\\SOFTWARE\\WOW6432Node\\innovaphone\\myApps',
+  `HKCU\\${WINDOWS_POLICY_KEY}`,
+  `HKLM\\${WINDOWS_POLICY_KEY}`,
 ] as const;
 
 export interface RegValue {
