@@ -123,14 +123,20 @@ describe('MSI fragment (build/msi/managed-settings.wxs)', () => {
       } else {
         expect(v!.getAttribute('Value')).toBe(`[${name}_DWORD]`);
         expect(cond).toBe(`${name}_DWORD`);
-        const sets = all(doc, 'SetProperty').filter((s) => s.getAttribute('Id') === `${name}_DWORD`);
+        const sets = all(doc, 'CustomAction').filter((s) => s.getAttribute('Property') === `${name}_DWORD`);
         expect(sets.map((s) => s.getAttribute('Value')).sort()).toEqual(['0', '1']);
       }
     }
     const guids = all(doc, 'Component').map((c) => c.getAttribute('Guid'));
     expect(new Set(guids).size).toBe(guids.length);
-    const actions = all(doc, 'SetProperty').map((s) => s.getAttribute('Action'));
+    // Every "set property" action is unique and runs before costing in both sequences.
+    const actions = all(doc, 'CustomAction').map((s) => s.getAttribute('Id'));
     expect(new Set(actions).size).toBe(actions.length);
+    for (const seq of ['InstallUISequence', 'InstallExecuteSequence']) {
+      const scheduled = all(all(doc, seq)[0]!, 'Custom');
+      expect(scheduled.map((c) => c.getAttribute('Action')).sort(), seq).toEqual([...actions].sort());
+      for (const c of scheduled) expect(c.getAttribute('Before')).toBe('CostFinalize');
+    }
     // URL protocols with "--" before the link.
     const commands = values.filter((r) => /shell\\open\\command$/.test(r.getAttribute('Key') ?? ''));
     expect(commands).toHaveLength(3);

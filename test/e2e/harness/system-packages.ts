@@ -26,4 +26,6 @@ export const SYSTEM_PACKAGES: { pkg: string; bin: string }[] = [
   { pkg: 'gnome-keyring', bin: '/usr/bin/gnome-keyring-daemon' },
   { pkg: 'mono-mcs', bin: '/usr/bin/mcs' }, // native/win/send-copy.test.ts compiles the helper's C# (P/Invoke SendInput)
   { pkg: 'openbox', bin: '/usr/bin/openbox' }, // test/e2e/docking.e2e.test.ts: a window manager that honours _NET_WM_STRUT_PARTIAL
+  { pkg: 'wixl', bin: '/usr/bin/wixl' }, // test/e2e/msi-tables.e2e.test.ts builds an MSI from build/msi/managed-settings.wxs
+  { pkg: 'msitools', bin: '/usr/bin/msiinfo' }, // … and reads its tables back
 ];
