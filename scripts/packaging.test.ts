@@ -2,8 +2,9 @@
  * Packaging checks that run offline: build/electron-builder.yml against electron-builder's own
  * validator and its JSON schema (app-builder-lib/scheme.json, ajv), the fuses, the MSI WiX
  * fragment as XML (every public property mapped), the msiProjectCreated merge, the afterPack hook
- * on real files, and a real `electron-builder --linux dir` run with a stand-in Electron binary
- * that carries a fuse wire (installer targets need downloads and cannot run here).
+ * on real files, and a real `electron-builder --linux deb` run with a stand-in Electron binary
+ * that carries a fuse wire and a stand-in fpm that records what would go into the deb (the real
+ * installer tools need downloads and cannot run here).
  */
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -188,8 +189,8 @@ describe('afterPack hook', () => {
   });
 });
 
-describe('electron-builder --linux dir (stand-in Electron binary)', () => {
-  it('packs the app: asar, unpacked executable key server, fuses flipped', async () => {
+describe('electron-builder --linux deb (stand-in Electron binary and fpm)', () => {
+  it('packs the app: asar, unpacked executable key server, fuses flipped, headset udev rules in the deb', async () => {
     const work = await tempDir();
     // A stand-in "electron" that carries a fuse wire (sentinel, version 1, 8 fuses) like the real binary.
     const dist = path.join(work, 'electron-dist');
@@ -197,14 +198,32 @@ describe('electron-builder --linux dir (stand-in Electron binary)', () => {
     const wire = Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n# '), Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'), Buffer.from([1, 8]), Buffer.from('10011011\n')]);
     await fs.writeFile(path.join(dist, 'electron'), wire, { mode: 0o755 });
     await fs.writeFile(path.join(dist, 'version'), 'v45.4.1');
+    // A stand-in fpm (electron-builder's CUSTOM_FPM_PATH; the real one is downloaded): records its
+    // working directory and arguments, and writes the package file electron-builder expects.
+    const fpm = path.join(work, 'fpm');
+    const fpmLog = path.join(work, 'fpm-args.json');
+    await fs.writeFile(
+      fpm,
+      `#!${process.execPath}\nconst a = process.argv.slice(2);\nrequire('fs').writeFileSync(${JSON.stringify(fpmLog)}, JSON.stringify({ cwd: process.cwd(), args: a }));\nrequire('fs').writeFileSync(a[a.indexOf('--package') + 1], 'stand-in deb');\n`,
+      { mode: 0o755 },
+    );
     const run = promisify(execFile);
     await run(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root });
     const outDir = path.join(work, 'out');
-    await run(process.execPath, [require_.resolve('electron-builder/cli.js'), '--config', 'build/electron-builder.yml', '--linux', 'dir', `-c.electronDist=${dist}`, `-c.directories.output=${outDir}`], {
+    await run(process.execPath, [require_.resolve('electron-builder/cli.js'), '--config', 'build/electron-builder.yml', '--linux', 'deb', `-c.electronDist=${dist}`, `-c.directories.output=${outDir}`], {
       cwd: root,
-      env: { ...process.env, ELECTRON_BUILDER_CACHE: path.join(work, 'cache') },
+      env: { ...process.env, ELECTRON_BUILDER_CACHE: path.join(work, 'cache'), CUSTOM_FPM_PATH: fpm },
       maxBuffer: 16 * 1024 * 1024,
     });
+    // The deb: the app under /opt, and the headset rules where udev reads packaged rules.
+    const { cwd, args } = JSON.parse(await fs.readFile(fpmLog, 'utf8')) as { cwd: string; args: string[] };
+    expect(args.slice(0, 5)).toEqual(['-s', 'dir', '--force', '-t', 'deb']);
+    const mappings = new Map(args.filter((a) => /^[^-].*=\//.test(a)).map((a) => [a.slice(a.lastIndexOf('=') + 1), a.slice(0, a.lastIndexOf('='))]));
+    expect(mappings.get('/opt/myApps')).toBe(`${path.join(outDir, 'linux-unpacked')}/`);
+    const rules = mappings.get('/usr/lib/udev/rules.d/70-myapps-headsets.rules')!;
+    expect(await fs.readFile(path.resolve(cwd, rules), 'utf8')).toBe(await fs.readFile(path.join(root, 'build', 'linux', '70-myapps-headsets.rules'), 'utf8'));
+    expect(args).toContain('--after-install'); // electron-builder's own script stays (chrome-sandbox, AppArmor)
+    expect(await fs.readFile(path.join(outDir, 'myapps-desktop_0.1.0_amd64.deb'), 'utf8')).toBe('stand-in deb');
     const app = path.join(outDir, 'linux-unpacked');
     const asar = require_('@electron/asar') as { listPackage(p: string): string[] };
     const listed = asar.listPackage(path.join(app, 'resources', 'app.asar'));
@@ -225,5 +244,7 @@ describe('electron-builder --linux dir (stand-in Electron binary)', () => {
     expect(fuses[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(on);
     expect(fuses[FuseV1Options.OnlyLoadAppFromAsar]).toBe(on);
     expect(fuses[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(off);
+    // The AppImage (and the deb) also carry the rules for admins to copy.
+    expect(await fs.readFile(path.join(app, 'resources', 'linux', '70-myapps-headsets.rules'), 'utf8')).toContain('TAG+="uaccess"');
   }, 180_000);
 });
