@@ -43,7 +43,12 @@ describe('installer records and extra resources', () => {
     expect(values[0]!.getAttribute('Value')).toBe('[MYAPPS_INSTALLKIND]');
     expect((values[0]!.parentNode as Element).getAttribute('Win64')).toBe('no');
     expect(INSTALL_RECORD_KEYS).toContain('HKLM\\SOFTWARE\\WOW6432Node\\innovaphone\\myApps\\Install');
-    const sets = Array.from(doc.getElementsByTagName('SetProperty')).filter((s) => s.getAttribute('Id') === 'MYAPPS_INSTALLKIND');
-    expect(sets.map((s) => [s.getAttribute('Value'), s.textContent?.trim()])).toEqual([['msi-per-machine', 'ALLUSERS=1'], ['msi-per-user', 'NOT (ALLUSERS=1)']]);
+    // "Set property" actions, scheduled with their conditions in both sequences.
+    const sets = Array.from(doc.getElementsByTagName('CustomAction')).filter((s) => s.getAttribute('Property') === 'MYAPPS_INSTALLKIND');
+    for (const seq of ['InstallUISequence', 'InstallExecuteSequence']) {
+      const custom = Array.from(doc.getElementsByTagName(seq)[0]!.getElementsByTagName('Custom'));
+      const condition = (id: string) => custom.find((c) => c.getAttribute('Action') === id)?.textContent?.trim();
+      expect(sets.map((s) => [s.getAttribute('Value'), condition(s.getAttribute('Id')!)]), seq).toEqual([['msi-per-machine', 'ALLUSERS=1'], ['msi-per-user', 'NOT (ALLUSERS=1)']]);
+    }
   });
 });
