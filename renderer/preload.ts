@@ -1,6 +1,6 @@
 /**
  * The preload of every launcher-owned window (sandboxed: bundled into one CJS file,
- * dist/preload.cjs). It exposes `window.myAppsLauncher` (contract/preload.ts) and, in the hosted
+ * dist/preload.cjs). It exposes `window.myAppsLauncher` (common/preload.ts) and, in the hosted
  * web client, writes localStorage['appclient-config'] before the page's scripts run.
  *
  * The main process is the authority: it answers the synchronous config request only for frames
@@ -11,9 +11,9 @@ import { contextBridge, ipcRenderer } from 'electron';
 import {
   APPCLIENT_CONFIG_STORAGE_KEY, LAUNCHER_SCHEME, PRELOAD_API_VERSION, PRELOAD_EVENT_CHANNEL, PRELOAD_EVENT_NAMES, PRELOAD_GLOBAL,
   PRELOAD_METHOD_NAMES, PRELOAD_SYNC_CONFIG_CHANNEL, channelOf,
-} from '../contract/preload-names';
+} from '../common/preload-names';
 // Types only (erased): the zod schemas stay out of the sandboxed bundle.
-import type { PreloadEventName, PreloadMethodName, PreloadResult, SyncConfigReply } from '../contract/preload';
+import type { PreloadEventName, PreloadMethodName, PreloadResult, SyncConfigReply } from '../common/preload';
 
 function readSyncConfig(): SyncConfigReply {
   try {

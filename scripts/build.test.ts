@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPCLIENT_CONFIG_KEY } from '../contract/bus';
-import { APPCLIENT_CONFIG_STORAGE_KEY, PRELOAD_METHOD_NAMES, PreloadMethods, PRELOAD_EVENT_NAMES, PreloadEvents } from '../contract/preload';
+import { APPCLIENT_CONFIG_KEY } from '../common/bus';
+import { APPCLIENT_CONFIG_STORAGE_KEY, PRELOAD_METHOD_NAMES, PreloadMethods, PRELOAD_EVENT_NAMES, PreloadEvents } from '../common/preload';
 
 const root = path.resolve(__dirname, '..');
 let out: string;

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
-import { Api } from '../contract/bus';
+import { Api } from '../common/bus';
 import { startStack, type Stack } from '../test/e2e/harness/stack';
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -7,7 +7,7 @@
  * ("@client"). No repeats while the state is unchanged.
  */
 import type { ApiRouter, ConsumedApi } from '../bus';
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 import type { Logger } from '../platform';
 import type { IdleClock, SystemActivityEvent } from './ports';
 

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import * as http from 'node:http';
 import { startLocalServicesServer, OriginAllowList, type LocalServicesServer } from './index';
 import { memoryLogger } from '../platform';
-import { AppClientConfigSchema, BUS_MAX_FRAME_BYTES } from '../../contract/bus';
+import { AppClientConfigSchema, BUS_MAX_FRAME_BYTES } from '../../common/bus';
 
 const PBX = 'https://pbx.example.com';
 

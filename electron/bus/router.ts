@@ -3,14 +3,14 @@
  * ApiRequest / ApiResult / ApiUpdate / ApiConsumerClosed) between endpoints. An endpoint is a
  * WebSocket client of the local services server (the hosted web client bridging its apps, or any
  * other authenticated local client) or an in-process platform service. The router knows nothing
- * about transports; frames arriving here are already validated against contract/bus.ts.
+ * about transports; frames arriving here are already validated against common/bus.ts.
  */
 import type {
   ClientFrame,
   ProviderEntry,
   ServerFrame,
   ConsumerApiResultFrame,
-} from '../../contract/bus';
+} from '../../common/bus';
 import type { Logger } from '../platform';
 
 export interface Endpoint {

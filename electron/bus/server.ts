@@ -5,7 +5,7 @@
  *   (DISABLELOCALHOST decides the form, never the bind address).
  * - Every start generates a new 256-bit token. WebSocket upgrades must carry it (`?token=`), an
  *   allowed Origin, a loopback Host header (DNS-rebinding guard) and a supported protocol `v`.
- * - Frames are JSON text, at most BUS_MAX_FRAME_BYTES, validated against contract/bus.ts.
+ * - Frames are JSON text, at most BUS_MAX_FRAME_BYTES, validated against common/bus.ts.
  *   Refusals are answered with an Error frame (or an HTTP status at handshake) and traced with
  *   their reason; nothing a client sends can crash the server.
  */
@@ -21,7 +21,7 @@ import {
   type AppClientConfig,
   type BusErrorFrame,
   type ServerFrame,
-} from '../../contract/bus';
+} from '../../common/bus';
 import type { Logger } from '../platform';
 import { ApiRouter, RouterError, defaultReservedNamePolicy, type Endpoint } from './router';
 import { normalizeOrigin } from './origins';

@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import type { ApiRouter, ConsumedApi, ProvidedApi, ProviderRequest } from '../bus';
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 import type { Logger } from '../platform';
 import { validateApps, type ExternalApp } from './config';
 import type { ProcessSpawner } from './ports';

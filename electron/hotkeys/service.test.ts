@@ -3,7 +3,7 @@ import { ApiRouter } from '../bus';
 import { memoryLogger } from '../platform';
 import { HotkeyService, selectionProblem, type HotkeyStatus } from './service';
 import { CopyKeystrokeError, CopySelectionReader } from './copy-selection';
-import { HotkeyStatusSchema } from '../../contract/preload';
+import { HotkeyStatusSchema } from '../../common/preload';
 import type { KeyListener, SelectionReader, ChordStatus } from './ports';
 import type { Chord } from './chord';
 

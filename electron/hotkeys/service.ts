@@ -5,7 +5,7 @@
  * the selected text is sent to the phone app but never traced.
  */
 import type { ApiRouter, ConsumedApi } from '../bus';
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 import type { Logger } from '../platform';
 import { parseChord, sameChord, type Chord } from './chord';
 import type { KeyListener, SelectionReader } from './ports';

@@ -4,7 +4,7 @@
  * command-line switch: results never start with '-', and control characters, quotes, white space
  * (after removing tel: visual separators) and over-long input are refused.
  */
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 
 export const MAX_LINK_LENGTH = 256;
 

@@ -5,7 +5,7 @@
  * connected is queued and delivered exactly once when one appears.
  */
 import type { ApiRouter, ConsumedApi } from '../bus';
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 import type { Logger } from '../platform';
 import { linksFromArgv, parseLink, type LinkRequest } from './parse';
 import type { WindowFocus } from './ports';

@@ -2,7 +2,7 @@
  * Headset buttons -> phone API (com.innovaphone.phone ConnectCall / DisconnectCall) and call
  * state -> headset LEDs. Pure functions; the relay wires them to the bus.
  */
-import type { HookKeyName } from '../../contract/media';
+import type { HookKeyName } from '../../common/media';
 
 /** A call in the com.innovaphone.phone provider model (protocols.md §2.8). */
 export interface PhoneCall {

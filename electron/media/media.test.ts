@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { startLocalServicesServer, OriginAllowList, type LocalServicesServer } from '../bus';
 import { memoryLogger } from '../platform';
-import { MediaErrorCode } from '../../contract/media';
+import { MediaErrorCode } from '../../common/media';
 import { callsFromProviders, hookKeyToPhoneRequest, ledStateFromCalls } from './headset';
 import { isVpnInterfaceName, parseExcludeInterfaces, vpnAddresses } from './interfaces';
 import { startMediaRelay, type MediaRelay } from './relay';

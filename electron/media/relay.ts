@@ -4,7 +4,7 @@
  *
  *   app (softphone) --ws /media, /ringer--> relay --ws /media-engine--> engine (RTCPeerConnection)
  *
- * The relay validates every app message (contract/media.ts), tags it with the app's session,
+ * The relay validates every app message (common/media.ts), tags it with the app's session,
  * answers what it knows itself (ring tone lists), resolves ring tones to safe sources, and routes
  * engine events back to the session (or to every session: device and headset events). When an
  * app's socket closes, the engine closes that session's channels; when the engine goes away, the
@@ -33,7 +33,7 @@ import {
   type HookKeyName,
   type MediaProtocolError,
   type RelayToEngine,
-} from '../../contract/media';
+} from '../../common/media';
 import type { Logger } from '../platform';
 import type { HttpRouteHandler, WebSocketRouteHandler } from '../bus';
 import { OriginAllowList } from '../bus';

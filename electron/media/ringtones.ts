@@ -10,8 +10,8 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type * as http from 'node:http';
-import type { BuiltinTonePattern, Ringtone, RingtoneSource } from '../../contract/media';
-import { RINGTONES_HTTP_PATH } from '../../contract/media';
+import type { BuiltinTonePattern, Ringtone, RingtoneSource } from '../../common/media';
+import { RINGTONES_HTTP_PATH } from '../../common/media';
 import type { Logger } from '../platform';
 
 export const BUILTIN_RINGTONES: Record<string, { title: string; pattern: BuiltinTonePattern }> = {

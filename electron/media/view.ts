@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { MEDIA_VIEW_PAGE_PATH } from '../../contract/media';
+import { MEDIA_VIEW_PAGE_PATH } from '../../common/media';
 import type { HttpRouteHandler } from '../bus';
 import { bundleRendererScript } from './engine-bundle';
 

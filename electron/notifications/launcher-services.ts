@@ -5,7 +5,7 @@
  * protected by the Origin allow-list and the same token, so publishing the token there hands it to
  * nobody who did not have it. See docs/media-protocol.md ("How apps find the services").
  */
-import { MEDIA_PATH, RINGER_PATH } from '../../contract/media';
+import { MEDIA_PATH, RINGER_PATH } from '../../common/media';
 
 export interface LauncherServiceEntry {
   /** ws://127.0.0.1:<port>/media (or ws://localhost:… unless DISABLELOCALHOST). */

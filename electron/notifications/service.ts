@@ -9,7 +9,7 @@
  * every com.innovaphone.notificationhandler provider (reaches a restarted app whose consumer is gone).
  */
 import type { ApiRouter, ConsumedApi, ProvidedApi, ProviderRequest } from '../bus';
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 import type { Logger } from '../platform';
 import type { WindowFocus } from '../links/ports';
 import type { AttentionPort, NativeNotification, NotificationAction, NotificationHandle, Notifier } from './ports';

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 import { ApiRouter } from '../bus';
 import { memoryLogger, silentLogger } from '../platform';
 import { Phonebook, PHONEBOOK_PROVIDER } from './service';

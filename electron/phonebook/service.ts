@@ -4,7 +4,7 @@
  * under both com.innovaphone.phonelookup and com.innovaphone.lookup) on the local services bus.
  */
 import { z } from 'zod';
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 import type { ApiRouter, ProvidedApi, ProviderRequest } from '../bus';
 import type { Logger } from '../platform';
 import type { ContactSource, PhonebookSettings } from './ports';

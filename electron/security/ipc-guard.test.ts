@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../platform';
 import { createPreloadDispatcher, fixedOriginPolicy } from './index';
-import { PRELOAD_METHOD_NAMES, PreloadMethods, channelOf } from '../../contract/preload';
+import { PRELOAD_METHOD_NAMES, PreloadMethods, channelOf } from '../../common/preload';
 
 const PBX = 'https://pbx.example.com/PBX0/APPCLIENT/appclient.htm';
 const LAUNCHER = 'myapps-launcher://pages/settings.html';

@@ -1,5 +1,5 @@
 /**
- * The main-process side of the preload contract (contract/preload.ts), Electron-free:
+ * The main-process side of the preload contract (common/preload.ts), Electron-free:
  * every call is sender-checked (frame origin), its request validated with the method's zod
  * schema, the handler run, and its response validated before it goes back. Refusals are logged
  * with a reason and answered with `{ok:false, error}`; nothing throws into Electron.
@@ -12,7 +12,7 @@ import {
   type PreloadResponse,
   type PreloadResult,
   type SenderKind,
-} from '../../contract/preload';
+} from '../../common/preload';
 import type { Logger } from '../platform';
 import { classifyOrigin, originOf, type OriginPolicy } from './origins';
 

@@ -3,7 +3,7 @@
  * (dist/renderer), Electron-free. No path leaves the root, only known file types are served.
  */
 import * as path from 'node:path';
-import { LAUNCHER_SCHEME } from '../../contract/preload';
+import { LAUNCHER_SCHEME } from '../../common/preload';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -5,7 +5,7 @@
  * (`https://<host>[:port]`, from the server string). The launcher's own pages are served from
  * `myapps-launcher://pages`. Nothing else is trusted.
  */
-import { LAUNCHER_ORIGIN, LAUNCHER_SCHEME, type SenderKind } from '../../contract/preload';
+import { LAUNCHER_ORIGIN, LAUNCHER_SCHEME, type SenderKind } from '../../common/preload';
 
 export { LAUNCHER_ORIGIN, LAUNCHER_SCHEME };
 

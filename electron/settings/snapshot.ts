@@ -1,5 +1,5 @@
 /**
- * The settings as the preload API hands them to the launcher pages (contract/preload.ts
+ * The settings as the preload API hands them to the launcher pages (common/preload.ts
  * `settings.get` / `settingsChanged`): `{settings: [{key, value, source, forced}]}` plus our
  * `locked`/`lockedBy` and `warnings` (renderer/launcher/api.ts reads them when the contract
  * passes them through, and falls back to `forced` otherwise).

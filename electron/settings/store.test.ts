@@ -110,7 +110,7 @@ describe('SettingsStore', () => {
 describe('settingsSnapshot', () => {
   it('validates against the preload contract and carries locks', async () => {
     const { settingsSnapshot } = await import('./snapshot');
-    const { SettingsSnapshotSchema } = await import('../../contract/preload');
+    const { SettingsSnapshotSchema } = await import('../../common/preload');
     const s = await SettingsStore.open({ userData: dir, logger: memoryLogger() });
     s.setAdminSettings({ logFlags: { value: '0x856000001', force: true } });
     const snap = settingsSnapshot(s);

@@ -2,13 +2,13 @@
  * Launcher-owned dialogs (Electron-free): the update progress popup, the proxy credentials
  * dialog, the screen/window picker for app sharing, and the "install update now / later"
  * notification. Each is a small launcher page (renderer/launcher/<page>.html) in its own window,
- * talking to the main process through the preload contract (contract/preload.ts). The composition
+ * talking to the main process through the preload contract (common/preload.ts). The composition
  * root gives a DialogHost (BrowserWindow in the product, electron/adapters/electron/dialogs.ts).
  *
  * Every dialog answers only its own window (webContents id): another launcher page cannot answer
  * a credential prompt or pick a screen.
  */
-import type { PreloadEventName, PreloadEventPayload, PreloadResponse } from '../../contract/preload';
+import type { PreloadEventName, PreloadEventPayload, PreloadResponse } from '../../common/preload';
 import type { PreloadHandlers } from '../security/ipc-guard';
 import type { Logger } from '../platform';
 import type { Notifier } from '../notifications/ports';

@@ -1,10 +1,10 @@
 /**
  * What the main window shows (connect form, web client, error page) and the handlers of the
- * preload contract (contract/preload.ts) behind it. Electron-free: the composition root gives it
+ * preload contract (common/preload.ts) behind it. Electron-free: the composition root gives it
  * functions that load URLs and open windows.
  */
-import type { AppClientConfig } from '../../contract/bus';
-import type { PreloadResponse } from '../../contract/preload';
+import type { AppClientConfig } from '../../common/bus';
+import type { PreloadResponse } from '../../common/preload';
 import type { PreloadHandlers } from '../security/ipc-guard';
 import { launcherPageUrl } from '../security/launcher-pages';
 import { originOf } from '../security/origins';

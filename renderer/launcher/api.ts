@@ -1,12 +1,12 @@
 /**
  * What the launcher's own pages (connect form, error page, advanced settings) need from the main
  * process, as one typed interface. In the product it is backed by the preload API
- * `window.myAppsLauncher` (contract/preload.ts); in plain Chromium (demo, screenshots, tests),
+ * `window.myAppsLauncher` (common/preload.ts); in plain Chromium (demo, screenshots, tests),
  * where no preload exists and the page is not on the `myapps-launcher:` scheme, an in-memory
  * demo API is used and a "demo" banner says so. On the launcher scheme a missing preload is an
  * error, never silently faked.
  */
-import { LAUNCHER_SCHEME, PRELOAD_GLOBAL, type MyAppsLauncherApi, type PreloadResponse } from '../../contract/preload';
+import { LAUNCHER_SCHEME, PRELOAD_GLOBAL, type MyAppsLauncherApi, type PreloadResponse } from '../../common/preload';
 import type { ConnectFailure } from '../../electron/connect/flow';
 import { SETTINGS, type SettingDescriptor, type SettingKey } from '../../electron/settings/schema';
 import type { SettingSource } from '../../electron/settings/resolve';
@@ -107,7 +107,7 @@ export function rowsFrom(values: { key: string; value: unknown; source: string; 
   return rows;
 }
 
-/** Adapter from the preload API (contract/preload.ts). */
+/** Adapter from the preload API (common/preload.ts). */
 function fromPreload(p: MyAppsLauncherApi): LauncherPagesApi {
   const asResult = async (fn: () => Promise<unknown>): Promise<Result> => {
     try {

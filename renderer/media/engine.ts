@@ -2,7 +2,7 @@
  * The media engine: runs in a Chromium renderer (a hidden window in the product, a headless page
  * in the tests), loaded from `http://127.0.0.1:<port>/media-engine-page/#token=…&secret=…`.
  * It connects to the relay's /media-engine WebSocket and executes the Media and Ringer protocol
- * requests the relay forwards (contract/media.ts, docs/media-protocol.md):
+ * requests the relay forwards (common/media.ts, docs/media-protocol.md):
  *
  *   one channel = one RTCPeerConnection with one m-section (audio, video or appsharing-as-video);
  *   descriptions are MediaConfig-like objects converted to/from SDP (./sdp.ts);
@@ -24,8 +24,8 @@ import type {
   MediaDescription,
   RelayToEngine,
   RingtoneSource,
-} from '../../contract/media';
-import { HOOK_KEY_CODES, MEDIA_ENGINE_PATH, MEDIA_PROTOCOL_VERSION, MediaErrorCode } from '../../contract/media';
+} from '../../common/media';
+import { HOOK_KEY_CODES, MEDIA_ENGINE_PATH, MEDIA_PROTOCOL_VERSION, MediaErrorCode } from '../../common/media';
 import { candidateAllowed, candidateToString, DEFAULT_CODECS, descriptionToSdp, firstCoder, mungeCodecs, orderCoders, parseCandidate, sdpToDescription } from './sdp';
 import { LoopbackViews } from './view-engine';
 import { fromWebHidCollections, type WebHidCollectionInfo } from './hid/descriptor';

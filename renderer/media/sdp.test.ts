@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'sdp-transform';
 import { describe, expect, it } from 'vitest';
-import { MediaDescriptionSchema, type Coder } from '../../contract/media';
+import { MediaDescriptionSchema, type Coder } from '../../common/media';
 import {
   candidateAllowed,
   candidateToString,

@@ -1,12 +1,12 @@
 /**
  * Pure conversions between the Media protocol's MediaConfig-like description
- * (contract/media.ts MediaDescription) and SDP, plus codec ordering and candidate filtering.
+ * (common/media.ts MediaDescription) and SDP, plus codec ordering and candidate filtering.
  * Runs in the engine (Chromium) and in Node unit tests; built on sdp-transform.
  *
  * One channel = one RTCPeerConnection = one m-section (mid "0"), rtcp-mux, DTLS-SRTP, ICE.
  */
 import { parse, write, type MediaAttributes, type SessionDescription } from 'sdp-transform';
-import type { Candidate, ChannelKind, Coder, CoderName, MediaDescription } from '../../contract/media';
+import type { Candidate, ChannelKind, Coder, CoderName, MediaDescription } from '../../common/media';
 
 /** Codecs the engine offers per kind, in default preference order. */
 export const DEFAULT_CODECS: Record<ChannelKind, CoderName[]> = {

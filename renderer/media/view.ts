@@ -5,7 +5,7 @@
  * answers the engine's loopback-only offer (`ViewOffer` → `ViewAnswer`) and plays the track in a
  * full-size <video>. Test hook: `window.__view` (state, frames, width, height, reason).
  */
-import { MEDIA_PATH } from '../../contract/media';
+import { MEDIA_PATH } from '../../common/media';
 import { gathered, loopbackOnlySdp } from './view-engine';
 
 type State = 'connecting' | 'waiting' | 'playing' | 'closed' | 'refused';

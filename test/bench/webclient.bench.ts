@@ -8,7 +8,7 @@
  * the app with performance.now(). Sequential requests, bounded, loopback only.
  */
 import WebSocket from 'ws';
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 import { startStack } from '../e2e/harness/stack';
 import { percentile, type BenchContext } from './types';
 

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { BASE_FLAGS, CHROMIUM_PATH } from './harness/chromium';
 import { injectAppClientConfig } from './harness/stack';
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 import { memoryLogger } from '../../electron/platform';
 import { createPlatformServices, type PlatformServices } from '../../electron/services';
 import type { AppProxy } from '../../electron/appproxy';

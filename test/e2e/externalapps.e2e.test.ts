@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from 'playwright-core';
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 import { memoryLogger } from '../../electron/platform';
 import { NodeSpawner } from '../../electron/adapters/linux/spawner';
 import { startStack, type Stack } from './harness/stack';

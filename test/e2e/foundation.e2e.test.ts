@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 import { memoryLogger } from '../../electron/platform';
 import { startStack, type Stack } from './harness/stack';
 

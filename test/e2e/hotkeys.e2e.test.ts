@@ -6,7 +6,7 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 import { memoryLogger } from '../../electron/platform';
 import { X11KeyListener } from '../../electron/adapters/linux/key-listener';
 import { XselSelectionReader, X11SelectionReader } from '../../electron/adapters/linux/selection';

@@ -19,7 +19,7 @@
  * channel in both engines. Then the same call the other way (B calls A, A hangs up... B hangs up).
  * Prints `MEDIA_CALL_RESULT {...}`.
  */
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 import { memoryLogger } from '../../electron/platform';
 import type { MediaService } from '../../electron/media';
 import { startPbxSim, type PbxSim } from '../pbx-sim';

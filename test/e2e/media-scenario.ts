@@ -17,7 +17,7 @@ import WebSocket from 'ws';
 import { startLocalServicesServer, OriginAllowList } from '../../electron/bus';
 import { bundleEngine, readRtpPcap, startMediaService } from '../../electron/media';
 import { memoryLogger } from '../../electron/platform';
-import type { MediaDescription } from '../../contract/media';
+import type { MediaDescription } from '../../common/media';
 import { descriptionToSdp, sdpToDescription } from '../../renderer/media/sdp';
 import { launchChromium, MEDIA_FLAGS } from './harness/chromium';
 

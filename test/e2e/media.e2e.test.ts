@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MediaDescriptionSchema } from '../../contract/media';
+import { MediaDescriptionSchema } from '../../common/media';
 
 const root = resolve(__dirname, '../..');
 type R = Record<string, any>;

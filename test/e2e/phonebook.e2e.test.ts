@@ -3,7 +3,7 @@
  * reading a folder of real vCards (the fixtures plus a generated 10 000-contact set) + the
  * stand-in web client in Debian Chromium. The stand-in phone app (inside its iframe, through
  * lib1 and the web client's bus bridge) sends `Search` and `Lookup` and gets the documented
- * answers; a plain WebSocket client speaking contract/bus.ts frames does the same.
+ * answers; a plain WebSocket client speaking common/bus.ts frames does the same.
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Frame, Page } from 'playwright-core';
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 import { memoryLogger } from '../../electron/platform';
 import type { PhonebookService } from '../../electron/phonebook';
 import { startStack, type Stack } from './harness/stack';
@@ -116,7 +116,7 @@ describe('local phone book over the bus', () => {
     expect(results.map((r) => r.msg)).toEqual([{ mt: 'LookupInfo', dn: `${g.given} ${g.family}`, adjust: true, contact: expect.objectContaining({ givenname: g.given, sn: g.family }) }, { mt: 'LookupResult' }]);
   });
 
-  it('a WebSocket client speaking contract/bus.ts frames gets the same answers', async () => {
+  it('a WebSocket client speaking common/bus.ts frames gets the same answers', async () => {
     const ws = new WebSocket(`${stack.config.bus}?token=${encodeURIComponent(stack.config.token)}&v=1`, { headers: { origin: stack.sim.origin } });
     const frames: Record<string, unknown>[] = [];
     ws.on('message', (d) => frames.push(JSON.parse(String(d)) as Record<string, unknown>));

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 import type { ProvidedApi } from '../../electron/bus';
 import { startStack, type Stack } from './harness/stack';
 

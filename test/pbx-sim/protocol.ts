@@ -4,11 +4,11 @@
  *    stand-in web client (test/pbx-sim/www/appclient.js mirrors these shapes in plain JS);
  *  - the `com.innovaphone.client` model the sim pushes (protocols.md §2.7);
  *  - the control API under `/sim/…` used by tests and the demo (docs/pbx-sim.md).
- * The local services bus frames the web client speaks are those of contract/bus.ts.
+ * The local services bus frames the web client speaks are those of common/bus.ts.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { Api } from '../../contract/bus';
+import { Api } from '../../common/bus';
 
 export { Api };
 

@@ -4,7 +4,7 @@
  * where requested and the main window is visible).
  */
 import { BrowserWindow, type WebContents } from 'electron';
-import type { PreloadEventName, PreloadEventPayload } from '../../../contract/preload';
+import type { PreloadEventName, PreloadEventPayload } from '../../../common/preload';
 import { launcherPageUrl, secureWebPreferences } from '../../security';
 import type { DialogHost, DialogSpec, DialogWindow } from '../../windows/dialogs';
 

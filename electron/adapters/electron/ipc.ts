@@ -1,11 +1,11 @@
 /**
- * Wires the preload contract (contract/preload.ts) to ipcMain: one `handle` channel per method,
+ * Wires the preload contract (common/preload.ts) to ipcMain: one `handle` channel per method,
  * all going through the Electron-free dispatcher (sender check, zod validation), plus the
  * synchronous config channel the preload reads before the page's scripts run.
  */
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { channelOf, PRELOAD_EVENT_CHANNEL, PRELOAD_METHOD_NAMES, PRELOAD_SYNC_CONFIG_CHANNEL, PreloadEvents, type PreloadEventName, type PreloadEventPayload, type SyncConfigReply } from '../../../contract/preload';
-import type { AppClientConfig } from '../../../contract/bus';
+import { channelOf, PRELOAD_EVENT_CHANNEL, PRELOAD_METHOD_NAMES, PRELOAD_SYNC_CONFIG_CHANNEL, PreloadEvents, type PreloadEventName, type PreloadEventPayload, type SyncConfigReply } from '../../../common/preload';
+import type { AppClientConfig } from '../../../common/bus';
 import type { Logger } from '../../platform';
 import { classifyOrigin, originOf, type OriginPolicy, type PreloadDispatcher } from '../../security';
 

@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { protocol, type Session } from 'electron';
-import { LAUNCHER_SCHEME } from '../../../contract/preload';
+import { LAUNCHER_SCHEME } from '../../../common/preload';
 import type { Logger } from '../../platform';
 import { LAUNCHER_CSP, resolveLauncherFile } from '../../security';
 

@@ -17,7 +17,7 @@
 import { BrowserWindow, type Session } from 'electron';
 import type { Logger } from '../../platform';
 import type { MediaEngineHost } from '../../media/ports';
-import { RTP_PORT_RANGES } from '../../../contract/media';
+import { RTP_PORT_RANGES } from '../../../common/media';
 
 export interface ElectronEngineHostOptions {
   logger: Logger;

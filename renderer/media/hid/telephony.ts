@@ -6,8 +6,8 @@
  * are reported on their 0 -> 1 edge. LEDs: Off-Hook (0x08:0x17), Ring (0x18), Mute (0x09),
  * Hold (0x20), Microphone (0x21), plus the Telephony Ringer output (0x0B:0x9E) some headsets use.
  */
-import type { HookKeyName } from '../../../contract/media';
-import { HEADSET_VENDOR_IDS } from '../../../contract/media';
+import type { HookKeyName } from '../../../common/media';
+import { HEADSET_VENDOR_IDS } from '../../../common/media';
 import { findOutput, readUsages, reportLength, usage, usagePage, writeBits, type ParsedDescriptor } from './descriptor';
 
 export const TELEPHONY_PAGE = 0x0b;

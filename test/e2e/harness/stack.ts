@@ -5,7 +5,7 @@
  * writes it (top frame of the PBX origin only).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { APPCLIENT_CONFIG_KEY, Api, type AppClientConfig } from '../../../contract/bus';
+import { APPCLIENT_CONFIG_KEY, Api, type AppClientConfig } from '../../../common/bus';
 import { createPlatformServices, type PlatformConfig, type PlatformPorts, type PlatformServices } from '../../../electron/services';
 import type { Logger } from '../../../electron/platform';
 import { startPbxSim, type PbxSim, type PbxSimOptions } from '../../pbx-sim';

@@ -6,7 +6,7 @@
  * softphone app that provides com.innovaphone.phone as "softphone".
  */
 import type { Browser, Frame, Page } from 'playwright-core';
-import { Api } from '../../../contract/bus';
+import { Api } from '../../../common/bus';
 import { createPlatformServices, type PlatformServices } from '../../../electron/services';
 import type { memoryLogger } from '../../../electron/platform';
 import type { MediaService } from '../../../electron/media';

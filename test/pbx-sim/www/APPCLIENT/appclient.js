@@ -8,7 +8,7 @@
  *    protocol of protocols.md §2.1/§3 (Alive, RegisterApi, ApiModel, ConsumeApi, ApiRequest,
  *    ApiResult, ApiUpdate, ApiConsumerClosed, Action, getLogin/Login).
  *  - Launcher side: when localStorage['appclient-config'] is present (written by the launcher's
- *    preload), connects to the local services bus (contract/bus.ts frames) and bridges: app
+ *    preload), connects to the local services bus (common/bus.ts frames) and bridges: app
  *    providers become bus providers (provider name = app name), the client itself provides
  *    com.innovaphone.client as "@client", app requests are routed through the bus.
  */

@@ -19,7 +19,7 @@
 (function (g) {
   'use strict';
 
-  /** The bus caps src at 500 characters (contract/bus.ts). */
+  /** The bus caps src at 500 characters (common/bus.ts). */
   var MAX_BUS_SRC = 500;
 
   /**

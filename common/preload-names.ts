@@ -1,6 +1,6 @@
 /**
- * Names, channels and version of the preload contract (contract/preload.ts), without zod, so
- * that the sandboxed preload bundle stays small. contract/preload.ts re-exports all of this and
+ * Names, channels and version of the preload contract (common/preload.ts), without zod, so
+ * that the sandboxed preload bundle stays small. common/preload.ts re-exports all of this and
  * checks at compile time that the name lists match its method/event declarations.
  */
 
@@ -17,7 +17,7 @@ export const PRELOAD_EVENT_CHANNEL = 'myapps:event';
 /** The launcher's own pages are served from this scheme (`myapps-launcher://pages/<file>`). */
 export const LAUNCHER_SCHEME = 'myapps-launcher';
 export const LAUNCHER_ORIGIN = `${LAUNCHER_SCHEME}://pages`;
-/** Same value as contract/bus.ts APPCLIENT_CONFIG_KEY (checked by a unit test). */
+/** Same value as common/bus.ts APPCLIENT_CONFIG_KEY (checked by a unit test). */
 export const APPCLIENT_CONFIG_STORAGE_KEY = 'appclient-config';
 
 export type SenderKind = 'pbx' | 'launcher';
