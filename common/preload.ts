@@ -94,7 +94,7 @@ export const ProxyAuthRequestSchema = z.object({
   /** The previous credentials were refused. */
   retry: z.boolean(),
 });
-/** Display-media picker state (electron/adapters/electron/display-media.ts PickerState). */
+/** Display-media picker state (native/electron/display-media.ts PickerState). */
 export const DisplayPickerStateSchema = z.object({
   open: z.boolean(),
   origin: z.string().max(300),

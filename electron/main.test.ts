@@ -7,9 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { electron, FakeBrowserWindow, FakeSession, FakeTray, FakeWebContents } from './adapters/electron/testing/fake-electron';
+import { electron, FakeBrowserWindow, FakeSession, FakeTray, FakeWebContents } from '../test/fixtures/fake-electron';
 
-vi.mock('electron', async () => (await import('./adapters/electron/testing/fake-electron')).electron);
+vi.mock('electron', async () => (await import('../test/fixtures/fake-electron')).electron);
 const { bootstrap } = await import('./main');
 
 let dir: string;

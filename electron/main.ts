@@ -1,6 +1,6 @@
 /**
  * The composition root of the Electron product. It only glues: Electron adapters
- * (electron/adapters/electron/*) are built here and handed to the Electron-free services
+ * (native/electron/*) are built here and handed to the Electron-free services
  * (createPlatformServices, electron/windows, electron/security). See docs/security.md for the
  * policy applied here and docs/packaging.md for how this file is bundled (dist/main.cjs).
  */
@@ -18,27 +18,27 @@ import {
   type OriginPolicy,
 } from './security';
 import { createLauncherController, createWindowsService, WindowStateStore, type LauncherController, type WindowSettings, type WindowsService } from './windows';
-import { applySessionPolicy, applyWebContentsPolicy, type PolicyDeps } from './adapters/electron/security';
-import { registerPreloadIpc } from './adapters/electron/ipc';
-import { handleLauncherScheme, registerLauncherScheme } from './adapters/electron/launcher-protocol';
-import { createFileLocations, useInnovaphoneUserData } from './adapters/electron/file-locations';
-import { createEdgeReservation, electronShell, ElectronTray, ElectronWindowHost } from './adapters/electron/windows';
-import { createAutostart } from './adapters/electron/autostart';
-import { createIdleClock } from './adapters/electron/idle-clock';
-import { createProtocolRegistrar } from './adapters/electron/protocol-registrar';
-import { createSelectionReader } from './adapters/electron/selection';
-import { createCopySelectionReader, type CopySelectionReaderHandle } from './adapters/electron/copy-selection';
-import { createNotifier } from './adapters/electron/notifier';
-import { createKeyListener } from './adapters/electron/key-listener';
-import { createAttention, createWindowFocus } from './adapters/electron/window-focus';
-import { electronMediaEngineHost } from './adapters/electron/media-engine';
-import { electronUpstream, installAppProxy } from './adapters/electron/appproxy-protocol';
-import { createProxyResolver } from './adapters/electron/proxy-resolver';
-import { createSafeStorageCipher, safeStorageAvailable } from './adapters/electron/safe-storage';
+import { applySessionPolicy, applyWebContentsPolicy, type PolicyDeps } from '../native/electron/security';
+import { registerPreloadIpc } from '../native/electron/ipc';
+import { handleLauncherScheme, registerLauncherScheme } from '../native/electron/launcher-protocol';
+import { createFileLocations, useInnovaphoneUserData } from '../native/electron/file-locations';
+import { createEdgeReservation, electronShell, ElectronTray, ElectronWindowHost } from '../native/electron/windows';
+import { createAutostart } from '../native/electron/autostart';
+import { createIdleClock } from '../native/electron/idle-clock';
+import { createProtocolRegistrar } from '../native/electron/protocol-registrar';
+import { createSelectionReader } from '../native/electron/selection';
+import { createCopySelectionReader, type CopySelectionReaderHandle } from '../native/electron/copy-selection';
+import { createNotifier } from '../native/electron/notifier';
+import { createKeyListener } from '../native/electron/key-listener';
+import { createAttention, createWindowFocus } from '../native/electron/window-focus';
+import { electronMediaEngineHost } from '../native/electron/media-engine';
+import { electronUpstream, installAppProxy } from '../native/electron/appproxy-protocol';
+import { createProxyResolver } from '../native/electron/proxy-resolver';
+import { createSafeStorageCipher, safeStorageAvailable } from '../native/electron/safe-storage';
 import { EncryptedFileCredentialStore, LocalKeyCipher } from './connect/credentials';
-import { NodeSpawner } from './adapters/linux/spawner';
-import { createDialogHost } from './adapters/electron/dialogs';
-import { DisplayPickerModel, installDisplayMediaHandler } from './adapters/electron/display-media';
+import { NodeSpawner } from '../native/linux/spawner';
+import { createDialogHost } from '../native/electron/dialogs';
+import { DisplayPickerModel, installDisplayMediaHandler } from '../native/electron/display-media';
 import { createDisplayPickerUi, createProxyAuth, createUpdateUi } from './windows/dialogs';
 import { productUpdatePorts, readRecordedInstallKind } from './windows/update-setup';
 import { detectDisplaySession } from './hotkeys/session';

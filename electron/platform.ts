@@ -1,6 +1,6 @@
 /**
  * Ports: the small interfaces through which platform services reach the operating system.
- * Implemented by electron/adapters/electron/* (the product), electron/adapters/linux/* (real
+ * Implemented by native/electron/* (the product), native/linux/* (real
  * Linux tools, used by the end-to-end tests) and in-memory fakes (unit tests).
  *
  * Each service folder may declare its own ports in `<service>/ports.ts`; they are re-exported

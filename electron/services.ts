@@ -214,7 +214,7 @@ export async function createPlatformServices(ports: PlatformPorts, config: Platf
 
   // app proxy (electron/appproxy, docs/appproxy.md): needs ports.files.localData and
   // ports.appProxyUpstream (UpstreamFetch; product: electronUpstream(session) from
-  // electron/adapters/electron/appproxy-protocol.ts). config.appProxy = AppProxySettings.
+  // native/electron/appproxy-protocol.ts). config.appProxy = AppProxySettings.
   // instances.appProxy = AppProxy; main.ts then calls installAppProxy(session, instances.appProxy).
   {
     const upstream = ports.appProxyUpstream as import('./appproxy').UpstreamFetch | undefined;

@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { generate } from 'selfsigned';
 import { memoryLogger } from '../platform';
 import { createAppProxy, keyOf, type AppProxy, type UpstreamFetch } from './index';
-import { TestOrigin } from './testing/origin';
+import { TestOrigin } from '../../test/fixtures/appproxy/origin';
 
 const fetchUpstream: UpstreamFetch = (req, init) => fetch(req, init);
 

@@ -1,7 +1,7 @@
 /**
  * The app proxy core: a pure `(Request) => Promise<Response>` function over a cache folder and an
  * injectable upstream fetch. Electron plugs it into `protocol.handle('https', …)`
- * (electron/adapters/electron/appproxy-protocol.ts), so every app keeps its own origin; tests and
+ * (native/electron/appproxy-protocol.ts), so every app keeps its own origin; tests and
  * the bench drive it with real HTTP servers and Chromium (playwright `route`).
  *
  * Per cacheable request (classify.ts):

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { build } from 'esbuild';
 import { createAppProxy } from './core';
-import { CRASH_FILES, crashBody, crashUrl } from './testing/crash-writer';
+import { CRASH_FILES, crashBody, crashUrl } from '../../test/fixtures/appproxy/crash-writer';
 
 let tmp: string;
 let script: string;
@@ -18,7 +18,7 @@ let script: string;
 beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'appproxy-crash-'));
   script = path.join(tmp, 'crash-writer.mjs');
-  await build({ entryPoints: [path.join(__dirname, 'testing/crash-writer.ts')], bundle: true, platform: 'node', format: 'esm', outfile: script, logLevel: 'silent' });
+  await build({ entryPoints: [path.join(__dirname, '../../test/fixtures/appproxy/crash-writer.ts')], bundle: true, platform: 'node', format: 'esm', outfile: script, logLevel: 'silent' });
 });
 afterAll(async () => { await fs.rm(tmp, { recursive: true, force: true }); });
 

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createAppProxy, EntryStore, type UpstreamFetch } from './index';
 import { silentLogger } from '../platform';
-import { TestOrigin } from './testing/origin';
+import { TestOrigin } from '../../test/fixtures/appproxy/origin';
 
 const fs = fsMod.promises;
 let tmp: string;

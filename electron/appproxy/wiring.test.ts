@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createPlatformServices, type PlatformServices } from '../services';
 import type { AppProxy, UpstreamFetch } from './index';
-import { TestOrigin } from './testing/origin';
+import { TestOrigin } from '../../test/fixtures/appproxy/origin';
 
 let services: PlatformServices | undefined;
 let tmp: string | undefined;

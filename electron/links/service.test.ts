@@ -8,7 +8,7 @@ import { memoryLogger } from '../platform';
 import { LinkService } from './service';
 import { startLinkHandoffServer, sendLinkHandoff } from './handoff';
 
-const FORWARDER = path.resolve(__dirname, '../adapters/linux/link-forwarder.mjs');
+const FORWARDER = path.resolve(__dirname, '../../native/linux/link-forwarder.mjs');
 
 function phoneProvider(router: ApiRouter, name = 'phone') {
   const got: Record<string, unknown>[] = [];

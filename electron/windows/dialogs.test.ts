@@ -163,7 +163,7 @@ describe('proxy credentials', () => {
 });
 
 describe('display picker UI', () => {
-  // The same contract as DisplayPickerModel (electron/adapters/electron/display-media.ts, which
+  // The same contract as DisplayPickerModel (native/electron/display-media.ts, which
   // imports Electron); its own tests cover the model.
   function model(): PickerModelLike & { pick(ids: string[]): Promise<string | null> } {
     let pending: { resolve: (x: string | null) => void; ids: string[] } | null = null;

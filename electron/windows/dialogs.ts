@@ -3,7 +3,7 @@
  * dialog, the screen/window picker for app sharing, and the "install update now / later"
  * notification. Each is a small launcher page (renderer/launcher/<page>.html) in its own window,
  * talking to the main process through the preload contract (common/preload.ts). The composition
- * root gives a DialogHost (BrowserWindow in the product, electron/adapters/electron/dialogs.ts).
+ * root gives a DialogHost (BrowserWindow in the product, native/electron/dialogs.ts).
  *
  * Every dialog answers only its own window (webContents id): another launcher page cannot answer
  * a credential prompt or pick a screen.
@@ -302,7 +302,7 @@ export function createProxyAuth(o: ProxyAuthOptions): ProxyAuth {
 // ---------------------------------------------------------------------------------------------
 // Display-media picker (app sharing)
 
-/** The shape of DisplayPickerModel (electron/adapters/electron/display-media.ts). */
+/** The shape of DisplayPickerModel (native/electron/display-media.ts). */
 export interface PickerModelLike {
   state(): PreloadResponse<'displayPicker.getState'>;
   choose(id: string): boolean;

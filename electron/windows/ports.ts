@@ -1,5 +1,5 @@
 /**
- * Ports of the windows/tray/start service (implemented by electron/adapters/electron/* with
+ * Ports of the windows/tray/start service (implemented by native/electron/* with
  * BrowserWindow, Tray, screen, app.setLoginItemSettings; by in-memory fakes in unit tests).
  */
 
@@ -107,7 +107,7 @@ export interface EdgeReservationRequest {
 
 /**
  * Keeps other windows out of the docked window's strip: X11 _NET_WM_STRUT(_PARTIAL)
- * (electron/adapters/linux/edge-reservation.ts), a Windows AppBar (native/win/appbar.ps1).
+ * (native/linux/edge-reservation.ts), a Windows AppBar (native/win/appbar.ps1).
  * There is none on macOS and Wayland (docking only snaps there).
  */
 export interface EdgeReservation {

@@ -1,5 +1,5 @@
 /**
- * Screen/window picker for app sharing (electron/adapters/electron/display-media.ts
+ * Screen/window picker for app sharing (native/electron/display-media.ts
  * DisplayPickerModel, opened by electron/windows/dialogs.ts createDisplayPickerUi): the media
  * engine asked for getDisplayMedia(); the user picks a screen or window, or cancels (the
  * engine's request then fails cleanly). Closing the window cancels too.

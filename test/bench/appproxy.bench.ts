@@ -26,8 +26,8 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { percentile, type BenchContext } from './types';
 import { createAppProxy } from '../../electron/appproxy';
-import { TestOrigin } from '../../electron/appproxy/testing/origin';
-import { populateSite, siteUpstream, siteUrls } from '../../electron/appproxy/testing/site';
+import { TestOrigin } from '../fixtures/appproxy/origin';
+import { populateSite, siteUpstream, siteUrls } from '../fixtures/appproxy/site';
 
 const FILES = 100;
 const CONCURRENCY = 8;

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as x11 from 'x11';
-import { X11EdgeReservation } from '../../electron/adapters/linux/edge-reservation';
+import { X11EdgeReservation } from '../../native/linux/edge-reservation';
 import { startXvfb } from '../e2e/harness/xvfb';
 import { percentile, type BenchContext } from './types';
 

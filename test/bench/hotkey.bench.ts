@@ -14,8 +14,8 @@ import * as x11 from 'x11';
 import { startLocalServicesServer, OriginAllowList } from '../../electron/bus';
 import { silentLogger } from '../../electron/platform';
 import { HotkeyService } from '../../electron/hotkeys';
-import { X11KeyListener } from '../../electron/adapters/linux/key-listener';
-import { X11SelectionReader } from '../../electron/adapters/linux/selection';
+import { X11KeyListener } from '../../native/linux/key-listener';
+import { X11SelectionReader } from '../../native/linux/selection';
 import { startXvfb } from '../e2e/harness/xvfb';
 import { percentile, type BenchContext } from './types';
 

@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../electron/platform';
-import { X11IdleClock } from '../../electron/adapters/linux/idle-clock';
+import { X11IdleClock } from '../../native/linux/idle-clock';
 import type { ActivityService } from '../../electron/activity';
 import type { SessionInfo } from '../../test/pbx-sim/protocol';
 import { startStack, type Stack } from './harness/stack';

@@ -26,7 +26,7 @@ import { Api } from '../../common/bus';
 import { memoryLogger } from '../../electron/platform';
 import { createPlatformServices, type PlatformServices } from '../../electron/services';
 import type { AppProxy } from '../../electron/appproxy';
-import { createNodeUpstream } from '../../electron/appproxy/testing/node-upstream';
+import { createNodeUpstream } from '../fixtures/appproxy/node-upstream';
 import { startPbxSim, type PbxSim } from '../pbx-sim';
 
 const EXTRA = ['notes', 'calendar', 'reports'];

@@ -1,5 +1,5 @@
 /**
- * Docking reserves its screen strip on X11: the adapter of electron/adapters/linux/edge-reservation.ts
+ * Docking reserves its screen strip on X11: the adapter of native/linux/edge-reservation.ts
  * sets _NET_WM_STRUT_PARTIAL/_NET_WM_STRUT on a real X window of a private Xvfb; `xprop` (another
  * X client) reads them back; release removes them. With a real window manager (Openbox) running,
  * the reservation shrinks the root's _NET_WORKAREA, which is what Electron's screen.workArea and
@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as x11 from 'x11';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { X11EdgeReservation } from '../../electron/adapters/linux/edge-reservation';
+import { X11EdgeReservation } from '../../native/linux/edge-reservation';
 import { silentLogger } from '../../electron/platform';
 import { createWindowsService, EdgeReservationError, WindowStateStore, type DisplayInfo, type Rect, type WindowHost, type WindowSettings } from '../../electron/windows';
 import { startXvfb, type Xvfb } from './harness/xvfb';

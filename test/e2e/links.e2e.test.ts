@@ -13,12 +13,12 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../../common/bus';
 import { memoryLogger } from '../../electron/platform';
-import { LinuxProtocolRegistrar, xdgEnv } from '../../electron/adapters/linux/protocol-registrar';
+import { LinuxProtocolRegistrar, xdgEnv } from '../../native/linux/protocol-registrar';
 import type { LinkService } from '../../electron/links';
 import { startStack, type Stack } from './harness/stack';
 import { startXvfb, type Xvfb } from './harness/xvfb';
 
-const FORWARDER = path.resolve(__dirname, '../../electron/adapters/linux/link-forwarder.mjs');
+const FORWARDER = path.resolve(__dirname, '../../native/linux/link-forwarder.mjs');
 
 describe('links: xdg-open → .desktop forwarder → handoff socket → stand-in phone app', () => {
   const logger = memoryLogger();

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from 'playwright-core';
 import { Api } from '../../common/bus';
 import { memoryLogger } from '../../electron/platform';
-import { DbusNotifier } from '../../electron/adapters/linux/notifier';
+import { DbusNotifier } from '../../native/linux/notifier';
 import type { NotificationService } from '../../electron/notifications';
 import { startStack, type Stack } from './harness/stack';
 import { startXvfb, type Xvfb } from './harness/xvfb';

@@ -1,0 +1,90 @@
+/**
+ * Linux protocol registrar: writes a .desktop entry with MimeType=x-scheme-handler/<scheme> into
+ * an XDG data folder and makes it the default handler with `xdg-mime default` (real xdg-utils).
+ * The product on Linux points Exec at the client itself (`myapps -- %u`); the e2e tests point it
+ * at link-forwarder.mjs in a temporary XDG_DATA_HOME / XDG_CONFIG_HOME.
+ */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../../electron/util/atomic';
+import type { ProtocolRegistrar } from '../../electron/links/ports';
+
+export interface LinuxProtocolRegistrarOptions {
+  /** Desktop file id without .desktop, e.g. "myapps-links". */
+  desktopId: string;
+  /** Program and fixed arguments; the link is appended after a literal "--" as %u. */
+  exec: string[];
+  /** XDG_DATA_HOME (the .desktop goes to <dataHome>/applications). */
+  dataHome: string;
+  /** XDG_CONFIG_HOME (xdg-mime writes mimeapps.list there). */
+  configHome: string;
+  name?: string;
+}
+
+/** Quote one Exec argument as the Desktop Entry spec requires; refuses characters we never need. */
+export function desktopExecArg(a: string): string {
+  if (/[\u0000-\u001f"`$\\%]/.test(a)) throw new Error(`unsupported character in .desktop Exec argument: ${JSON.stringify(a)}`);
+  return /^[A-Za-z0-9_\-./:=+,@]+$/.test(a) ? a : `"${a}"`;
+}
+
+export function desktopEntry(opts: LinuxProtocolRegistrarOptions, schemes: readonly string[]): string {
+  const exec = [...opts.exec.map(desktopExecArg), '--', '%u'].join(' ');
+  return [
+    '[Desktop Entry]',
+    'Type=Application',
+    `Name=${opts.name ?? 'myApps'}`,
+    `Exec=${exec}`,
+    'NoDisplay=true',
+    'Terminal=false',
+    `MimeType=${schemes.map((s) => `x-scheme-handler/${s};`).join('')}`,
+    '',
+  ].join('\n');
+}
+
+export function xdgEnv(dataHome: string, configHome: string): NodeJS.ProcessEnv {
+  // A generic desktop: xdg-open then consults xdg-mime instead of a desktop environment's tool.
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_DATA_HOME: dataHome, XDG_CONFIG_HOME: configHome };
+  delete env.XDG_CURRENT_DESKTOP;
+  delete env.DESKTOP_SESSION;
+  delete env.KDE_FULL_SESSION;
+  delete env.GNOME_DESKTOP_SESSION_ID;
+  return env;
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { env, timeout: 10_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+export class LinuxProtocolRegistrar implements ProtocolRegistrar {
+  constructor(private readonly opts: LinuxProtocolRegistrarOptions) {}
+
+  get desktopFile(): string {
+    return path.join(this.opts.dataHome, 'applications', `${this.opts.desktopId}.desktop`);
+  }
+
+  async register(schemes: readonly string[]) {
+    await fs.mkdir(path.dirname(this.desktopFile), { recursive: true });
+    await fs.mkdir(this.opts.configHome, { recursive: true });
+    await writeFileAtomic(this.desktopFile, desktopEntry(this.opts, schemes), 0o644);
+    const env = xdgEnv(this.opts.dataHome, this.opts.configHome);
+    const registered: string[] = [];
+    const failed: { scheme: string; reason: string }[] = [];
+    for (const s of schemes) {
+      try {
+        await run('xdg-mime', ['default', `${this.opts.desktopId}.desktop`, `x-scheme-handler/${s}`], env);
+        const now = (await run('xdg-mime', ['query', 'default', `x-scheme-handler/${s}`], env)).trim();
+        if (now !== `${this.opts.desktopId}.desktop`) throw new Error(`xdg-mime reports ${now || 'no'} handler`);
+        registered.push(s);
+      } catch (err) {
+        failed.push({ scheme: s, reason: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return { registered, failed };
+  }
+}
