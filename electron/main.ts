@@ -8,10 +8,11 @@ import * as path from 'node:path';
 import { app, BrowserWindow, session } from 'electron';
 import { createTraceFiles, collectLogs } from './log';
 import { createPlatformServices, type PlatformServices } from './services';
-import { SettingsStore, SettingsError, type SettingKey } from './settings';
+import { SettingsStore, SettingsError } from './settings';
+import type { SettingKey } from '../common/settings/schema';
 import type { ManagedSettingsReader } from './settings/ports';
-import type { CertificatePin } from './settings/schema';
-import { parseServerString } from './connect/server-string';
+import type { CertificatePin } from '../common/settings/schema';
+import { parseServerString } from '../common/server-string';
 import { certificateDecision, failureFromChromiumError, makeFailure } from './connect';
 import {
   classifyOrigin, createPreloadDispatcher, decideCertificateError, fingerprintToHex, launcherPageUrl, originOf, parseLauncherArgv, secureWebPreferences, userArgs,
@@ -41,7 +42,7 @@ import { createDialogHost } from '../native/electron/dialogs';
 import { DisplayPickerModel, installDisplayMediaHandler } from '../native/electron/display-media';
 import { createDisplayPickerUi, createProxyAuth, createUpdateUi } from './windows/dialogs';
 import { productUpdatePorts, readRecordedInstallKind } from './windows/update-setup';
-import { detectDisplaySession } from './hotkeys/session';
+import { detectDisplaySession } from '../common/session';
 import type { HotkeyService } from './hotkeys/service';
 import { engineScriptFromFile } from './media/engine-bundle';
 import type { PreloadHandlers } from './security/ipc-guard';

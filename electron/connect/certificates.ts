@@ -8,7 +8,7 @@
  * again. Admins cannot pin through the PBX (a PBX that is not trusted cannot vouch for itself).
  */
 import type { PeerCertificate } from 'node:tls';
-import type { CertificatePin } from '../settings/schema';
+import type { CertificatePin } from '../../common/settings/schema';
 
 export interface CertificateInfo {
   subject: string;

@@ -13,7 +13,7 @@
  */
 import type { CertificateInfo } from './certificates';
 import type { NetworkError } from './net';
-import { parseServerString, type ParsedServer } from './server-string';
+import { parseServerString, type ParsedServer } from '../../common/server-string';
 
 export type FailureKind = 'dns' | 'refused' | 'timeout' | 'certificate' | 'tls' | 'http' | 'proxy' | 'proxy-auth' | 'network';
 

@@ -2,7 +2,6 @@
  * Connect service: server string, connect flow state machine, certificate decisions, and
  * proxy-aware Node-side HTTPS (HTTP CONNECT, proxy authentication, credential store).
  */
-export * from './server-string';
 export * from './flow';
 export * from './certificates';
 export * from './net';

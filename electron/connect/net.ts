@@ -12,7 +12,7 @@ import * as tls from 'node:tls';
 import type { Logger } from '../platform';
 import { certificateDecision, certificateInfo, type CertificateInfo } from './certificates';
 import type { CredentialPrompt, CredentialStore, ProxyCredentials, ProxyResolver, ProxyRoute } from './ports';
-import type { CertificatePin } from '../settings/schema';
+import type { CertificatePin } from '../../common/settings/schema';
 
 export type NetworkErrorKind =
   | 'dns'

@@ -1,5 +1,5 @@
 /** Ports of the hot key service. */
-import type { Chord } from './chord';
+import type { Chord } from '../../common/chord';
 
 export interface ChordStatus {
   id: string;

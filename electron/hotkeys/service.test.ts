@@ -5,7 +5,7 @@ import { HotkeyService, selectionProblem, type HotkeyStatus } from './service';
 import { CopyKeystrokeError, CopySelectionReader } from './copy-selection';
 import { HotkeyStatusSchema } from '../../common/preload';
 import type { KeyListener, SelectionReader, ChordStatus } from './ports';
-import type { Chord } from './chord';
+import type { Chord } from '../../common/chord';
 
 /** In-memory key listener port: the test "presses" chords by id. */
 class FakeKeys implements KeyListener {

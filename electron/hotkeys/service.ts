@@ -7,9 +7,9 @@
 import type { ApiRouter, ConsumedApi } from '../bus';
 import { Api } from '../../common/bus';
 import type { Logger } from '../platform';
-import { parseChord, sameChord, type Chord } from './chord';
+import { parseChord, sameChord, type Chord } from '../../common/chord';
 import type { KeyListener, SelectionReader } from './ports';
-import { sessionNotice, type DisplaySession } from './session';
+import { sessionNotice, type DisplaySession } from '../../common/session';
 
 /**
  * The words the settings page shows when reading the selection for the dial hot key failed.

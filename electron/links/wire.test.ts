@@ -3,7 +3,7 @@ import { ApiRouter } from '../bus';
 import { memoryLogger } from '../platform';
 import { wireDesktopServices, type SettingsSource } from './wire';
 import type { KeyListener, ChordStatus } from '../hotkeys/ports';
-import type { Chord } from '../hotkeys/chord';
+import type { Chord } from '../../common/chord';
 import type { HotkeyService } from '../hotkeys/service';
 import type { NotificationService } from '../notifications/service';
 import type { ExternalAppsService } from '../externalapps/service';

@@ -1,7 +1,7 @@
 /**
  * Wiring of the issue-3 services into createPlatformServices (electron/services.ts): one function
  * per service, each started only when its ports are present. Settings arrive as plain values in
- * the config (keys as in electron/settings/schema.ts); later changes go to the instances' setters
+ * the config (keys as in common/settings/schema.ts); later changes go to the instances' setters
  * (see docs/hotkeys.md "Wiring").
  */
 import type { ApiRouter } from '../bus';
@@ -11,7 +11,7 @@ import { startLinkHandoffServer } from './handoff';
 import type { ProtocolRegistrar, WindowFocus } from './ports';
 import { HotkeyService } from '../hotkeys/service';
 import type { KeyListener, SelectionReader } from '../hotkeys/ports';
-import type { DisplaySession } from '../hotkeys/session';
+import type { DisplaySession } from '../../common/session';
 import { ActivityService } from '../activity/service';
 import type { IdleClock } from '../activity/ports';
 import { NotificationService } from '../notifications/service';

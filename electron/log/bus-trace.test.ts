@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import WebSocket from 'ws';
 import { startLocalServicesServer, OriginAllowList, type LocalServicesServer } from '../bus';
 import type { Logger } from '../platform';
-import { TraceWriter, listTraceFiles, TRACE_CATEGORIES } from './index';
+import { TraceWriter, listTraceFiles } from './index';
+import { TRACE_CATEGORIES } from '../../common/log-categories';
 
 const PBX = 'https://pbx.example.com';
 const API = 'com.innovaphone.phone';

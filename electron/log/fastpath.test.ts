@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TraceWriter, listTraceFiles, redact, registerSecret, TRACE_CATEGORIES } from './index';
+import { TraceWriter, listTraceFiles, redact, registerSecret } from './index';
+import { TRACE_CATEGORIES } from '../../common/log-categories';
 import { formatFlat } from './writer';
 import { mayHoldSecret, redactLiterals } from './redact';
 

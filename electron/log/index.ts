@@ -7,11 +7,9 @@
  *   settings.on('change', (s) => traces.setSettingsMask(s.logFlags));  // live
  *   await collectLogs({ logsDir: files.logs, outDir, settings, version, flush: traces.flush });
  */
-import { effectiveLogFlags, parseLogArgs, describeLogFlags, type LogArgs } from './flags';
+import { effectiveLogFlags, parseLogArgs, describeLogFlags, type LogArgs } from '../../common/log-flags';
 import { TraceWriter, type TraceWriterOptions } from './writer';
 
-export * from './categories';
-export * from './flags';
 export { redact, redactData, registerSecret, isSecretKey } from './redact';
 export { TraceWriter, listTraceFiles, formatTimestamp, fileTimestamp, type TraceWriterOptions } from './writer';
 export { collectLogs, type CollectLogsOptions, type CollectLogsResult } from './collect';

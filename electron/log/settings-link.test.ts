@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { memoryLogger } from '../platform';
 import { SettingsStore } from '../settings';
-import { createTraceFiles, linkLogFlagsToSettings, listTraceFiles, CALL_PROBLEM_FLAGS } from './index';
+import { createTraceFiles, linkLogFlagsToSettings, listTraceFiles } from './index';
+import { CALL_PROBLEM_FLAGS } from '../../common/log-categories';
 
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'log-link-')); });

@@ -4,7 +4,7 @@
  * now and on each change. A `--log-flags=` command line still wins (createTraceFiles).
  */
 import type { Logger } from '../platform';
-import { tryParseLogFlags } from './flags';
+import { tryParseLogFlags } from '../../common/log-flags';
 import type { TraceFiles } from './index';
 
 /** The part of electron/settings' SettingsStore this needs. */

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { TraceWriter, createTraceFiles, listTraceFiles, collectLogs, redact, redactData, registerSecret, TRACE_CATEGORIES, CALL_PROBLEM_FLAGS } from './index';
+import { TraceWriter, createTraceFiles, listTraceFiles, collectLogs, redact, redactData, registerSecret } from './index';
+import { TRACE_CATEGORIES, CALL_PROBLEM_FLAGS } from '../../common/log-categories';
 
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'log-test-')); });

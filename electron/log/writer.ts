@@ -16,8 +16,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../platform';
-import { TRACE_CATEGORIES, type TraceCategory } from './categories';
-import { DEFAULT_LOG_SIZE, categoryBit } from './flags';
+import { TRACE_CATEGORIES, type TraceCategory } from '../../common/log-categories';
+import { DEFAULT_LOG_SIZE, categoryBit } from '../../common/log-flags';
 import { redact, redactLiterals, mayHoldSecret } from './redact';
 
 export interface TraceWriterOptions {

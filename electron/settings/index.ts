@@ -3,8 +3,6 @@
  * (defaults < managed < PBX adminSettings < user file) with the source of every value.
  * See docs/settings.md and docs/managed-settings.md.
  */
-export * from './schema';
-export * from './resolve';
 export * from './store';
 export * from './snapshot';
 export type { ManagedSettingsReader, ManagedSettingsRead } from './ports';

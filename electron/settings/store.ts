@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import type { Logger } from '../platform';
 import { setAside, writeFileAtomic } from '../util/atomic';
 import type { ManagedSettingsReader } from './ports';
-import { managedByKey, resolveSettings, type AdminSettings, type ResolvedSetting, type Resolution } from './resolve';
-import { SETTINGS, coerceSetting, descriptor, isSettingKey, type SettingDescriptor, type SettingKey, type SettingValues } from './schema';
+import { managedByKey, resolveSettings, type AdminSettings, type ResolvedSetting, type Resolution } from '../../common/settings/resolve';
+import { SETTINGS, coerceSetting, descriptor, isSettingKey, type SettingDescriptor, type SettingKey, type SettingValues } from '../../common/settings/schema';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
 const FILE_VERSION = 1;

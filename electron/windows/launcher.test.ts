@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../platform';
-import { parseServerString } from '../connect/server-string';
+import { parseServerString } from '../../common/server-string';
 import { createLauncherController, type LauncherControllerOptions } from './launcher';
 
 function make(over: Partial<LauncherControllerOptions> = {}) {

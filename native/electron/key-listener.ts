@@ -7,7 +7,7 @@
  */
 import { globalShortcut } from 'electron';
 import type { KeyListener, ChordStatus } from '../../electron/hotkeys/ports';
-import { toAccelerator, type Chord } from '../../electron/hotkeys/chord';
+import { toAccelerator, type Chord } from '../../common/chord';
 
 export function createKeyListener(): KeyListener {
   let registered: string[] = [];

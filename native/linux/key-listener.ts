@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { GlobalKeyboardListener, type IGlobalKeyEvent, type IGlobalKeyDownMap } from 'node-global-key-listener';
 import type { Logger } from '../../electron/platform';
 import type { KeyListener, ChordStatus } from '../../electron/hotkeys/ports';
-import { heldModifiers, matchChord, type Chord } from '../../electron/hotkeys/chord';
+import { heldModifiers, matchChord, type Chord } from '../../common/chord';
 
 const FKEY = /^F([1-9]|1[01])$/;
 

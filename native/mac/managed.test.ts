@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MacManagedSettingsReader, parsePlist, type PlistValue } from './managed';
 import type { CommandRunner } from '../win/managed';
-import { managedByKey, resolveSettings } from '../../electron/settings';
+import { managedByKey, resolveSettings } from '../../common/settings/resolve';
 
 const fx = (n: string) => readFileSync(path.join(__dirname, 'fixtures', n), 'utf8');
 

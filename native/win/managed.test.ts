@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRegQuery, regExe, WindowsManagedSettingsReader, type CommandRunner } from './managed';
-import { managedByKey, resolveSettings } from '../../electron/settings';
+import { managedByKey, resolveSettings } from '../../common/settings/resolve';
 
 const fx = (n: string) => readFileSync(path.join(__dirname, 'fixtures', n), 'utf8');
 

@@ -8,8 +8,8 @@
  */
 import { LAUNCHER_SCHEME, PRELOAD_GLOBAL, type MyAppsLauncherApi, type PreloadResponse } from '../../common/preload';
 import type { ConnectFailure } from '../../electron/connect/flow';
-import { SETTINGS, type SettingDescriptor, type SettingKey } from '../../electron/settings/schema';
-import type { SettingSource } from '../../electron/settings/resolve';
+import { SETTINGS, type SettingDescriptor, type SettingKey } from '../../common/settings/schema';
+import type { SettingSource } from '../../common/settings/resolve';
 import { createDemoApi } from './demo-api';
 
 export type { ConnectFailure };

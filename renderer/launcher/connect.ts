@@ -1,8 +1,8 @@
 /**
  * The connect form: asks for the server string, validates it as the user types with the same
- * parser the main process uses (electron/connect/server-string.ts) and shows the URL it expands to.
+ * parser the main process uses (common/server-string.ts) and shows the URL it expands to.
  */
-import { parseServerString } from '../../electron/connect/server-string';
+import { parseServerString } from '../../common/server-string';
 import { getLauncherApi, type LauncherPagesApi } from './api';
 import { demoBanner, fatal, h } from './dom';
 

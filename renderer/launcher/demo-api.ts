@@ -11,10 +11,10 @@
  *   retry=1  proxy dialog after refused credentials;  empty=1  picker with nothing to share.
  */
 import { makeFailure, type FailureKind } from '../../electron/connect/flow';
-import { parseServerString } from '../../electron/connect/server-string';
-import { resolveSettings, type AdminSettings } from '../../electron/settings/resolve';
-import { coerceSetting, isSettingKey, type SettingKey } from '../../electron/settings/schema';
-import { sessionNotice } from '../../electron/hotkeys/session';
+import { parseServerString } from '../../common/server-string';
+import { resolveSettings, type AdminSettings } from '../../common/settings/resolve';
+import { coerceSetting, isSettingKey, type SettingKey } from '../../common/settings/schema';
+import { sessionNotice } from '../../common/session';
 import type { ConnectPageState, HotkeyStatusView, LauncherPagesApi, PickerStateView, ProxyAuthRequestView, Result, UpdateProgressView } from './api';
 import { rowsFrom } from './api';
 

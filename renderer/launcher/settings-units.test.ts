@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseChord } from '../../electron/hotkeys/chord';
-import { coerceSetting } from '../../electron/settings/schema';
+import { parseChord } from '../../common/chord';
+import { coerceSetting } from '../../common/settings/schema';
 import {
   OFFLINE_MAX_MINUTES,
   RECOMMENDED_LOG_FLAGS,

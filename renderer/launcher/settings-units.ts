@@ -3,12 +3,12 @@
  * think in (DOM-free, unit-tested): "Appear offline after" is stored in ms (PBX `offline` is ms)
  * but edited in whole minutes; the trace file size is stored in bytes but edited in MB; the
  * log-flag mask is explained by the categories it turns on (electron/log); hot keys are checked
- * with the parser of the hot-key service (electron/hotkeys/chord).
+ * with the parser of the hot-key service (common/chord).
  */
-import { parseChord, type Modifier } from '../../electron/hotkeys/chord';
-import { CALL_PROBLEM_FLAGS } from '../../electron/log/categories';
-import { describeLogFlags, formatLogFlags } from '../../electron/log/flags';
-import { coerceSetting, descriptor } from '../../electron/settings/schema';
+import { parseChord, type Modifier } from '../../common/chord';
+import { CALL_PROBLEM_FLAGS } from '../../common/log-categories';
+import { describeLogFlags, formatLogFlags } from '../../common/log-flags';
+import { coerceSetting, descriptor } from '../../common/settings/schema';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 

@@ -4,7 +4,7 @@
  * controls disabled. Changes are validated here with the same schema as in the main process and
  * saved immediately; "Reset" removes the user's value.
  */
-import { coerceSetting, isSettingKey } from '../../electron/settings/schema';
+import { coerceSetting, isSettingKey } from '../../common/settings/schema';
 import { getLauncherApi, type HotkeyStatusView, type LauncherPagesApi, type SettingRow } from './api';
 import { demoBanner, fatal, h } from './dom';
 import {

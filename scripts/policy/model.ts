@@ -1,9 +1,9 @@
 /**
  * Which settings the admin templates (build/policy) offer and how each is written, derived from
- * the one settings schema (electron/settings/schema.ts) and the managed readers
+ * the one settings schema (common/settings/schema.ts) and the managed readers
  * (native/win|mac|linux/managed.ts). See docs/admin.md.
  */
-import { SETTINGS, type SettingDescriptor, type SettingKey, type SettingValues } from '../../electron/settings';
+import { SETTINGS, type SettingDescriptor, type SettingKey, type SettingValues } from '../../common/settings/schema';
 
 /** Settings no template offers, and why (also printed in docs/admin.md). */
 export const NOT_IN_TEMPLATES = {

@@ -1,6 +1,6 @@
 /**
  * The words of the admin templates in English and German. English titles and descriptions are
- * the schema's own (electron/settings/schema.ts); German ones are written here, one per setting
+ * the schema's own (common/settings/schema.ts); German ones are written here, one per setting
  * (the type makes a missing one a compile error).
  */
 import type { PolicyKey, PolicySetting } from './model';

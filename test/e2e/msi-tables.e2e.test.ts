@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTINGS, type SettingDescriptor } from '../../electron/settings';
+import { SETTINGS, type SettingDescriptor } from '../../common/settings/schema';
 import { msiTable, standInProject, toWixl, wixl, type MsiRow } from './harness/wixl';
 
 const root = path.resolve(__dirname, '..', '..');

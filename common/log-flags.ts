@@ -3,7 +3,7 @@
  * 16-digit `00000000d6800001`, parsed into a BigInt (the bits go up to 35, beyond 32-bit `|`/`&`).
  * Unknown bits are kept: they are shown next to the category names, never dropped.
  */
-import { TRACE_CATEGORIES, TRACE_CATEGORY_LABELS, type TraceCategory } from './categories';
+import { TRACE_CATEGORIES, TRACE_CATEGORY_LABELS, type TraceCategory } from './log-categories';
 
 /** Largest mask we accept: 64 bits (the PBX sends 16 hex digits). */
 export const MAX_LOG_FLAGS = (1n << 64n) - 1n;

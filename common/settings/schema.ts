@@ -4,7 +4,7 @@
  * key). docs/settings.md is the human-readable copy of this table.
  */
 import { z } from 'zod';
-import { parseServerString } from '../connect/server-string';
+import { parseServerString } from '../server-string';
 
 export type SettingKind =
   | 'boolean'

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   parseLogFlags, tryParseLogFlags, formatLogFlags, formatLogFlagsPbx, describeLogFlags, maskOf,
-  parseLogArgs, effectiveLogFlags, LogFlagsError, KNOWN_LOG_FLAGS, CALL_PROBLEM_FLAGS, TRACE_CATEGORIES,
-} from './index';
+  parseLogArgs, effectiveLogFlags, LogFlagsError, KNOWN_LOG_FLAGS,
+} from './log-flags';
+import { CALL_PROBLEM_FLAGS, TRACE_CATEGORIES } from './log-categories';
 
 describe('parseLogFlags', () => {
   it('accepts the documented forms', () => {
