@@ -45,7 +45,7 @@ export const SettingsSnapshotSchema = z.object({
   /** Problems found while loading settings (corrupt file set aside, bad managed values). */
   warnings: z.array(z.string()).optional(),
 });
-/** Why the web client could not be loaded (electron/connect/flow ConnectFailure), for the error page. */
+/** Why the web client could not be loaded (common/connect-failure.ts ConnectFailure), for the error page. */
 export const ConnectFailureSchema = z
   .object({
     kind: z.string(),

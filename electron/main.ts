@@ -13,7 +13,8 @@ import type { SettingKey } from '../common/settings/schema';
 import type { ManagedSettingsReader } from './settings/ports';
 import type { CertificatePin } from '../common/settings/schema';
 import { parseServerString } from '../common/server-string';
-import { certificateDecision, failureFromChromiumError, makeFailure } from './connect';
+import { certificateDecision } from './connect';
+import { failureFromChromiumError, makeFailure } from '../common/connect-failure';
 import {
   classifyOrigin, createPreloadDispatcher, decideCertificateError, fingerprintToHex, launcherPageUrl, originOf, parseLauncherArgv, secureWebPreferences, userArgs,
   type OriginPolicy,

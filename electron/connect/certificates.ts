@@ -9,19 +9,9 @@
  */
 import type { PeerCertificate } from 'node:tls';
 import type { CertificatePin } from '../../common/settings/schema';
+import type { CertificateInfo } from '../../common/connect-failure';
 
-export interface CertificateInfo {
-  subject: string;
-  issuer: string;
-  validFrom: string;
-  validTo: string;
-  /** Upper-case hex with colons, as Node prints it. */
-  fingerprint256: string;
-  serialNumber: string;
-  subjectAltName?: string;
-  /** Why it is not trusted (Node authorizationError / Chromium net error), if it is not. */
-  error?: string;
-}
+export type { CertificateInfo };
 
 function dn(x: Record<string, string | string[]> | undefined): string {
   if (!x) return '';

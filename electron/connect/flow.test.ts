@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectController, connectReducer, failureFromChromiumError, makeFailure, type ConnectFailure, type ConnectState } from './flow';
+import { ConnectController, connectReducer, type ConnectState } from './flow';
+import { failureFromChromiumError, makeFailure, type ConnectFailure } from '../../common/connect-failure';
 import { certificateDecision, normaliseFingerprint } from './certificates';
 
 const FP = 'AB:'.repeat(31) + 'AB';

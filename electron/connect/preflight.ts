@@ -3,7 +3,8 @@
  * checked) before handing it to the browser window, so that DNS/refused/timeout/certificate/HTTP
  * failures are classified precisely. Used by the tests and optionally by the product.
  */
-import { failureFromNetworkError, makeFailure, type ConnectFailure } from './flow';
+import { failureFromNetworkError } from './flow';
+import { makeFailure, type ConnectFailure } from '../../common/connect-failure';
 import { httpsGet, type HttpsGetOptions } from './net';
 import type { CertificateInfo } from './certificates';
 

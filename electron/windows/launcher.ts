@@ -5,30 +5,19 @@
  */
 import type { AppClientConfig } from '../../common/bus';
 import type { PreloadResponse } from '../../common/preload';
+import type { CertificateInfo, ConnectFailure } from '../../common/connect-failure';
+import type { ParsedServer, ServerStringResult } from '../../common/server-string';
 import type { PreloadHandlers } from '../security/ipc-guard';
 import { launcherPageUrl } from '../security/launcher-pages';
 import { originOf } from '../security/origins';
 import type { Logger } from '../platform';
 import type { WindowsService } from './index';
 
-export interface ParsedServerLike {
-  ok: true;
-  url: string;
-  origin: string;
-  canonical: string;
-}
-export type ServerParser = (input: unknown) => ParsedServerLike | { ok: false; error: string };
+/** The server-string parser (common/server-string.ts), injected so tests can pass their own. */
+export type ServerParser = (input: unknown) => ServerStringResult;
 
-/** Why the web client did not load (electron/connect/flow ConnectFailure). */
-export interface LoadFailure {
-  kind: string;
-  title: string;
-  message: string;
-  url: string;
-  status?: number;
-  code?: string;
-  certificate?: { fingerprint256: string };
-}
+/** Why the web client did not load (the controller itself reads only the certificate's fingerprint). */
+export type LoadFailure = Omit<ConnectFailure, 'certificate'> & { certificate?: Pick<CertificateInfo, 'fingerprint256'> & Partial<CertificateInfo> };
 
 /** The settings the launcher pages see and change (adapter over electron/settings SettingsStore). */
 export interface LauncherSettings {
@@ -70,7 +59,7 @@ export interface LauncherController {
 }
 
 export function createLauncherController(o: LauncherControllerOptions): LauncherController {
-  let current: ParsedServerLike | undefined;
+  let current: ParsedServer | undefined;
   let lastError: { error: string; url: string; failure?: LoadFailure } | undefined;
 
   function use(server: string): { ok: true } | { ok: false; error: string } {

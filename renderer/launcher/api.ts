@@ -7,7 +7,7 @@
  * error, never silently faked.
  */
 import { LAUNCHER_SCHEME, PRELOAD_GLOBAL, type MyAppsLauncherApi, type PreloadResponse } from '../../common/preload';
-import type { ConnectFailure } from '../../electron/connect/flow';
+import type { ConnectFailure } from '../../common/connect-failure';
 import { SETTINGS, type SettingDescriptor, type SettingKey } from '../../common/settings/schema';
 import type { SettingSource } from '../../common/settings/resolve';
 import { createDemoApi } from './demo-api';

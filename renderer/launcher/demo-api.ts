@@ -10,7 +10,7 @@
  *   progress=<0..1>  update popup at a fixed fraction (default: counts up);
  *   retry=1  proxy dialog after refused credentials;  empty=1  picker with nothing to share.
  */
-import { makeFailure, type FailureKind } from '../../electron/connect/flow';
+import { makeFailure, type FailureKind } from '../../common/connect-failure';
 import { parseServerString } from '../../common/server-string';
 import { resolveSettings, type AdminSettings } from '../../common/settings/resolve';
 import { coerceSetting, isSettingKey, type SettingKey } from '../../common/settings/schema';
