@@ -18,6 +18,7 @@
  */
 import { z } from 'zod';
 import { AppClientConfigSchema } from './bus';
+import { SETTING_SOURCES } from './settings/resolve';
 import { PRELOAD_API_VERSION, PRELOAD_CHANNEL_PREFIX, PRELOAD_EVENT_NAMES, PRELOAD_METHOD_NAMES, type SenderKind } from './preload-names';
 
 // Names and channels live in ./preload-names (no zod: the sandboxed preload bundles only those).
@@ -27,17 +28,16 @@ export * from './preload-names';
 const empty = z.object({}).strict().optional();
 const ok = z.object({ ok: z.literal(true) });
 
-/** A setting value as the pages see it (settings engine resolves layers; see renderer/launcher). */
-export const SettingSourceSchema = z.enum(['default', 'installer', 'pbx', 'pbx-forced', 'user', 'command-line']);
+/** A setting as the pages see it: its resolved state (common/settings/resolve.ts SettingState) plus `forced`. */
 export const SettingValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())]);
 export const ResolvedSettingSchema = z.object({
   key: z.string(),
   value: SettingValueSchema,
-  source: z.string(),
+  source: z.enum(SETTING_SOURCES),
   /** Forced by the PBX (value+force). */
   forced: z.boolean(),
   /** The user cannot change it (forced by the PBX, or an installer-only setting). */
-  locked: z.boolean().optional(),
+  locked: z.boolean(),
   lockedBy: z.enum(['pbx', 'installer']).optional(),
 });
 export const SettingsSnapshotSchema = z.object({

@@ -10,7 +10,24 @@
  */
 import { SETTINGS, coerceSetting, settingForManagedName, type SettingDescriptor, type SettingKey, type SettingValues } from './schema';
 
-export type SettingSource = 'default' | 'managed' | 'pbx' | 'pbx-forced' | 'user';
+/** Where a resolved value comes from, lowest layer first. */
+export const SETTING_SOURCES = ['default', 'managed', 'pbx', 'pbx-forced', 'user'] as const;
+export type SettingSource = (typeof SETTING_SOURCES)[number];
+
+/**
+ * One setting's resolved state: the one settings row of the client. The resolution below, the
+ * settings store's view, the preload API's settings snapshot (common/preload.ts, plus `forced`)
+ * and the advanced settings page all pass this row on.
+ */
+export interface SettingState {
+  key: string;
+  value: unknown;
+  source: SettingSource;
+  /** True when the user cannot change it (PBX force, or installer-only setting). */
+  locked: boolean;
+  /** Why it is locked. */
+  lockedBy?: 'pbx' | 'installer';
+}
 
 export interface AdminSetting {
   value?: unknown;
@@ -18,14 +35,9 @@ export interface AdminSetting {
 }
 export type AdminSettings = Record<string, AdminSetting | undefined>;
 
-export interface ResolvedSetting<K extends SettingKey = SettingKey> {
+export interface ResolvedSetting<K extends SettingKey = SettingKey> extends SettingState {
   key: K;
   value: SettingValues[K];
-  source: SettingSource;
-  /** True when the user cannot change it (PBX force, or installer-only setting). */
-  locked: boolean;
-  /** Why it is locked. */
-  lockedBy?: 'pbx' | 'installer';
   /** The user's own value when one is stored (also when it is overridden by a forced PBX value). */
   userValue?: SettingValues[K];
 }
@@ -119,4 +131,39 @@ export function resolveSettings(layers: Layers): Resolution {
   const settings = {} as Record<SettingKey, ResolvedSetting>;
   for (const dsc of SETTINGS as readonly SettingDescriptor[]) settings[dsc.key] = resolveOne(dsc, layers, warnings);
   return { settings: settings as Resolution['settings'], warnings };
+}
+
+/** A row of the advanced settings page (and of collected logs): the descriptor beside the resolved state. */
+export interface SettingRow extends SettingState {
+  key: SettingKey;
+  kind: SettingDescriptor['kind'];
+  label: string;
+  description: string;
+  options?: readonly string[];
+  defaultValue: unknown;
+  userEditable: boolean;
+  pbxKey?: string;
+  msi?: string;
+}
+
+/**
+ * The row of one setting. Without a resolved state (a page that got no value for it) the row
+ * shows the default, locked for installer-only settings, as the resolution would.
+ */
+export function settingRow(d: SettingDescriptor, state?: SettingState): SettingRow {
+  return {
+    key: d.key,
+    kind: d.kind,
+    label: d.label,
+    description: d.description,
+    ...(d.options ? { options: d.options } : {}),
+    value: structuredClone(state ? state.value : d.default),
+    defaultValue: structuredClone(d.default),
+    source: state?.source ?? 'default',
+    locked: state ? state.locked : !d.userEditable,
+    ...(state?.lockedBy ? { lockedBy: state.lockedBy } : !state && !d.userEditable ? { lockedBy: 'installer' as const } : {}),
+    userEditable: d.userEditable,
+    ...(d.pbxKey ? { pbxKey: d.pbxKey } : {}),
+    ...(d.msi ? { msi: d.msi } : {}),
+  };
 }

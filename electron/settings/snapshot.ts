@@ -1,19 +1,13 @@
 /**
  * The settings as the preload API hands them to the launcher pages (common/preload.ts
- * `settings.get` / `settingsChanged`): `{settings: [{key, value, source, forced}]}` plus our
- * `locked`/`lockedBy` and `warnings` (renderer/launcher/api.ts reads them when the contract
- * passes them through, and falls back to `forced` otherwise).
+ * `settings.get` / `settingsChanged`): `{settings: [{key, value, source, forced, locked, lockedBy}], warnings}`,
+ * the resolved state of every setting (common/settings/resolve.ts SettingState) plus `forced`.
  */
 import type { SettingsStore } from './store';
+import type { SettingState } from '../../common/settings/resolve';
 
-export interface SettingsSnapshotRow {
-  key: string;
-  value: unknown;
-  source: string;
-  forced: boolean;
-  locked: boolean;
-  lockedBy?: 'pbx' | 'installer';
-}
+/** A row of the snapshot: the resolved state plus the contract's `forced` (PBX value with force). */
+export type SettingsSnapshotRow = SettingState & { forced: boolean };
 
 export function settingsSnapshot(store: SettingsStore, opts: { includeHidden?: boolean } = {}): { settings: SettingsSnapshotRow[]; warnings: string[] } {
   const rows = store.view().filter((r) => opts.includeHidden || r.key !== 'trustedCertificates');

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Logger } from '../platform';
 import { setAside, writeFileAtomic } from '../util/atomic';
 import type { ManagedSettingsReader } from './ports';
-import { managedByKey, resolveSettings, type AdminSettings, type ResolvedSetting, type Resolution } from '../../common/settings/resolve';
+import { managedByKey, resolveSettings, settingRow, type AdminSettings, type ResolvedSetting, type Resolution, type SettingRow } from '../../common/settings/resolve';
 import { SETTINGS, coerceSetting, descriptor, isSettingKey, type SettingDescriptor, type SettingKey, type SettingValues } from '../../common/settings/schema';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
@@ -28,23 +28,6 @@ export class SettingsError extends Error {
     super(message);
     this.name = 'SettingsError';
   }
-}
-
-/** One row of the advanced settings page (descriptor + resolved state), JSON-safe. */
-export interface SettingView {
-  key: SettingKey;
-  kind: SettingDescriptor['kind'];
-  label: string;
-  description: string;
-  options?: readonly string[];
-  value: unknown;
-  defaultValue: unknown;
-  source: ResolvedSetting['source'];
-  locked: boolean;
-  lockedBy?: 'pbx' | 'installer';
-  userEditable: boolean;
-  pbxKey?: string;
-  msi?: string;
 }
 
 export interface OpenSettingsOptions {
@@ -149,25 +132,8 @@ export class SettingsStore {
   }
 
   /** All settings as rows for the advanced settings page. */
-  view(): SettingView[] {
-    return (SETTINGS as readonly SettingDescriptor[]).map((d) => {
-      const r = this.resolution.settings[d.key];
-      return {
-        key: d.key,
-        kind: d.kind,
-        label: d.label,
-        description: d.description,
-        ...(d.options ? { options: d.options } : {}),
-        value: structuredClone(r.value),
-        defaultValue: structuredClone(d.default),
-        source: r.source,
-        locked: r.locked,
-        ...(r.lockedBy ? { lockedBy: r.lockedBy } : {}),
-        userEditable: d.userEditable,
-        ...(d.pbxKey ? { pbxKey: d.pbxKey } : {}),
-        ...(d.msi ? { msi: d.msi } : {}),
-      };
-    });
+  view(): SettingRow[] {
+    return (SETTINGS as readonly SettingDescriptor[]).map((d) => settingRow(d, this.resolution.settings[d.key]));
   }
 
   /** Listen for resolved-value changes (value, source or lock). Returns the unsubscribe function. */

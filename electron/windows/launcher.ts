@@ -11,6 +11,7 @@ import type { PreloadHandlers } from '../security/ipc-guard';
 import { launcherPageUrl } from '../security/launcher-pages';
 import { originOf } from '../security/origins';
 import type { Logger } from '../platform';
+import type { SettingsSnapshotRow } from '../settings';
 import type { WindowsService } from './index';
 
 /** The server-string parser (common/server-string.ts), injected so tests can pass their own. */
@@ -21,7 +22,7 @@ export type LoadFailure = Omit<ConnectFailure, 'certificate'> & { certificate?: 
 
 /** The settings the launcher pages see and change (adapter over electron/settings SettingsStore). */
 export interface LauncherSettings {
-  snapshot(): { key: string; value: unknown; source: string; forced: boolean; locked?: boolean; lockedBy?: 'pbx' | 'installer' }[];
+  snapshot(): SettingsSnapshotRow[];
   warnings?(): string[];
   set(key: string, value: unknown): Promise<{ ok: true } | { ok: false; error: string }>;
   reset(key: string): Promise<{ ok: true } | { ok: false; error: string }>;

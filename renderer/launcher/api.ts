@@ -9,7 +9,7 @@
 import { LAUNCHER_SCHEME, PRELOAD_GLOBAL, type MyAppsLauncherApi, type PreloadResponse } from '../../common/preload';
 import type { ConnectFailure } from '../../common/connect-failure';
 import { SETTINGS, type SettingDescriptor, type SettingKey } from '../../common/settings/schema';
-import type { SettingSource } from '../../common/settings/resolve';
+import { settingRow, type SettingRow, type SettingState } from '../../common/settings/resolve';
 import { createDemoApi } from './demo-api';
 
 export type { ConnectFailure };
@@ -27,18 +27,7 @@ export interface ConnectPageState {
   failure?: ConnectFailure;
 }
 
-export interface SettingRow {
-  key: string;
-  label: string;
-  description: string;
-  kind: SettingDescriptor['kind'];
-  options?: readonly string[];
-  value: unknown;
-  source: SettingSource | 'installer' | 'command-line' | string;
-  /** True when the user cannot change it (forced by the PBX or installer-only). */
-  locked: boolean;
-  lockedBy?: 'pbx' | 'installer';
-}
+export type { SettingRow };
 
 export type Result = { ok: true } | { ok: false; error: string };
 
@@ -84,27 +73,11 @@ export interface LauncherPagesApi {
 
 /**
  * Rows in the order of the schema: the visible settings, plus the installer-only ones (read-only,
- * so an admin sees e.g. FORCERESTART too; features.md §13 lists every MSI property).
+ * so an admin sees e.g. FORCERESTART too; docs/msi-properties.md lists every MSI property).
  */
-export function rowsFrom(values: { key: string; value: unknown; source: string; locked: boolean; lockedBy?: 'pbx' | 'installer' }[]): SettingRow[] {
+export function rowsFrom(values: readonly SettingState[]): SettingRow[] {
   const byKey = new Map(values.map((v) => [v.key, v]));
-  const rows: SettingRow[] = [];
-  for (const d of SETTINGS as readonly SettingDescriptor[]) {
-    if (!d.visible && d.userEditable) continue;
-    const v = byKey.get(d.key);
-    rows.push({
-      key: d.key,
-      label: d.label,
-      description: d.description,
-      kind: d.kind,
-      ...(d.options ? { options: d.options } : {}),
-      value: v ? v.value : d.default,
-      source: v ? v.source : 'default',
-      locked: v ? v.locked : !d.userEditable,
-      ...(v?.lockedBy ? { lockedBy: v.lockedBy } : !d.userEditable ? { lockedBy: 'installer' as const } : {}),
-    });
-  }
-  return rows;
+  return (SETTINGS as readonly SettingDescriptor[]).filter((d) => d.visible || !d.userEditable).map((d) => settingRow(d, byKey.get(d.key)));
 }
 
 /** Adapter from the preload API (common/preload.ts). */
@@ -129,14 +102,7 @@ function fromPreload(p: MyAppsLauncherApi): LauncherPagesApi {
     openSettings: async () => void (await p.call('openSettings')),
     async getSettings() {
       const snap = await p.call('settings.get');
-      const rows = rowsFrom(
-        snap.settings.map((s) => {
-          const x = s as typeof s & { locked?: boolean; lockedBy?: 'pbx' | 'installer' };
-          return { key: s.key, value: s.value, source: s.source, locked: x.locked ?? s.forced, ...(x.lockedBy ? { lockedBy: x.lockedBy } : s.forced ? { lockedBy: 'pbx' as const } : {}) };
-        }),
-      );
-      const warnings = (snap as { warnings?: unknown }).warnings;
-      return { rows, warnings: Array.isArray(warnings) ? warnings.map(String) : [] };
+      return { rows: rowsFrom(snap.settings), warnings: snap.warnings ?? [] };
     },
     setSetting: (key, value) => asResult(() => p.call('settings.set', { key, value: value as never })),
     resetSetting: (key) => asResult(() => p.call('settings.reset', { key })),

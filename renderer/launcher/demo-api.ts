@@ -55,7 +55,7 @@ export function createDemoApi(params: URLSearchParams): LauncherPagesApi {
   const snapshot = () => {
     const r = resolveSettings({ managed, pbx: params.get('pbx') === '0' ? {} : DEMO_PBX, user });
     return {
-      rows: rowsFrom(Object.values(r.settings).map((s) => ({ key: s.key, value: s.value, source: s.source, locked: s.locked, ...(s.lockedBy ? { lockedBy: s.lockedBy } : {}) }))),
+      rows: rowsFrom(Object.values(r.settings)),
       warnings: r.warnings,
     };
   };

@@ -5,6 +5,7 @@
  * saved immediately; "Reset" removes the user's value.
  */
 import { coerceSetting, isSettingKey } from '../../common/settings/schema';
+import type { SettingSource } from '../../common/settings/resolve';
 import { getLauncherApi, type HotkeyStatusView, type LauncherPagesApi, type SettingRow } from './api';
 import { demoBanner, fatal, h } from './dom';
 import {
@@ -23,14 +24,12 @@ import {
   type Parsed,
 } from './settings-units';
 
-const SOURCE_LABEL: Record<string, string> = {
+const SOURCE_LABEL: Record<SettingSource, string> = {
   default: 'Default',
   managed: 'Installer / MDM',
-  installer: 'Installer / MDM',
   pbx: 'PBX default',
   'pbx-forced': 'PBX (forced)',
   user: 'Your choice',
-  'command-line': 'Command line',
 };
 
 /** Labels and descriptions in the unit the page edits (the schema speaks of the stored unit). */
@@ -210,7 +209,7 @@ async function render(root: HTMLElement, api: LauncherPagesApi): Promise<void> {
       h('tr', { class: row.locked ? 'locked' : '', 'data-key': row.key, 'data-source': row.source, 'data-locked': String(row.locked) },
         h('td', {}, h('label', { for: `setting-${row.key}` }, words?.label ?? row.label), h('div', { class: 'desc' }, words?.description ?? row.description)),
         h('td', {}, ui.control, ui.hint ?? null, ui.extra ?? null, ...hotkeyState(row.key, hotkeys), err),
-        h('td', {}, h('span', { class: `badge ${row.source}` }, SOURCE_LABEL[row.source] ?? row.source)),
+        h('td', {}, h('span', { class: `badge ${row.source}` }, SOURCE_LABEL[row.source])),
         h('td', {}, lockText ? h('span', { class: 'lock' }, lockText) : reset),
       ),
     );
