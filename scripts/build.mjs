@@ -9,8 +9,10 @@
  *   dist/media-engine.js  renderer/media/engine.ts (IIFE) for the media engine host
  *   dist/media-view.js    renderer/media/view.ts (IIFE) for the viewer page apps embed
  *   dist/icons/        build/icons/*.png (window and tray icons)
+ *   --demo only:       dist/renderer/demo-api.js, the launcher pages' demo API for plain Chromium
+ *                      (renderer/launcher/demo-api.ts; never referenced by the product's pages)
  *
- * Usage: node scripts/build.mjs [--out <dir>] [--minify] [--sourcemap]
+ * Usage: node scripts/build.mjs [--out <dir>] [--minify] [--sourcemap] [--demo]
  * Exit code 1 with the esbuild messages when anything fails.
  */
 import { build } from 'esbuild';
@@ -22,13 +24,14 @@ import { execFileSync } from 'node:child_process';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-  const o = { out: path.join(root, 'dist'), minify: false, sourcemap: false };
+  const o = { out: path.join(root, 'dist'), minify: false, sourcemap: false, demo: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--out') o.out = path.resolve(argv[++i] ?? '');
     else if (a.startsWith('--out=')) o.out = path.resolve(a.slice(6));
     else if (a === '--minify') o.minify = true;
     else if (a === '--sourcemap') o.sourcemap = true;
+    else if (a === '--demo') o.demo = true;
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -121,6 +124,10 @@ export async function buildAll(opts) {
       await fs.writeFile(path.join(to, path.basename(h)), text.replace(/(<script[^>]*\ssrc=["'])([\w.-]+)\.ts(["'])/g, '$1$2.js$3'));
     }
     for (const c of p.css) await fs.copyFile(c, path.join(to, path.basename(c)));
+  }
+  if (opts.demo) {
+    const demo = path.join(root, 'renderer', 'launcher', 'demo-api.ts');
+    await build({ ...common, ...noEval, entryPoints: [demo], outfile: path.join(out, 'renderer', 'demo-api.js'), platform: 'browser', format: 'iife', target: 'chrome140', minify: true });
   }
 
   // Icons.

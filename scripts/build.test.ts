@@ -47,6 +47,16 @@ describe('build', () => {
     expect(await fs.readdir(path.join(out, 'icons'))).toEqual(expect.arrayContaining(['icon.png', 'tray.png']));
   });
 
+  it('keeps the demo API out of the launcher pages (it is a script of its own, built with --demo only)', async () => {
+    const pages = await fs.readdir(path.join(out, 'renderer'));
+    expect(pages).not.toContain('demo-api.js');
+    for (const p of pages.filter((f) => f.endsWith('.js'))) {
+      const js = await fs.readFile(path.join(out, 'renderer', p), 'utf8');
+      expect(js, p).not.toContain('Quarterly report.xlsx'); // a string of the demo API's picker
+      expect(js, p).toContain('__myAppsLauncherDemoApi'); // the page looks for it, nothing more
+    }
+  });
+
   it('keeps the sandboxed preload a single small CJS file that only requires electron', async () => {
     const preload = await fs.readFile(path.join(out, 'preload.cjs'), 'utf8');
     const required = new Set([...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]));

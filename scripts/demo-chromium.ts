@@ -54,7 +54,10 @@ async function serveLauncherPages(): Promise<{ origin: string; close(): Promise<
       }
       const type = file.endsWith('.html') ? 'text/html' : file.endsWith('.css') ? 'text/css' : file.endsWith('.svg') ? 'image/svg+xml' : 'application/octet-stream';
       const { readFile } = await import('node:fs/promises');
-      res.writeHead(200, { 'content-type': type }).end(await readFile(file));
+      let body: Buffer | string = await readFile(file);
+      // no preload in plain Chromium: a page gets the demo API (demo-api.ts) before its own script
+      if (type === 'text/html') body = body.toString('utf8').replace('<script ', '<script src="demo-api.ts"></script>\n  <script ');
+      res.writeHead(200, { 'content-type': type }).end(body);
     })().catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500).end(String(err));
     });

@@ -2,15 +2,15 @@
  * What the launcher's own pages (connect form, error page, advanced settings) need from the main
  * process, as one typed interface. In the product it is backed by the preload API
  * `window.myAppsLauncher` (common/preload.ts); in plain Chromium (demo, screenshots, tests),
- * where no preload exists and the page is not on the `myapps-launcher:` scheme, an in-memory
- * demo API is used and a "demo" banner says so. On the launcher scheme a missing preload is an
- * error, never silently faked.
+ * where no preload exists and the page is not on the `myapps-launcher:` scheme, the in-memory
+ * demo API (demo-api.ts, a separate script the demo and test servers add before the page's own;
+ * never part of the product's page bundles) is used and a "demo" banner says so. On the launcher
+ * scheme a missing preload is an error, never silently faked.
  */
 import { LAUNCHER_SCHEME, PRELOAD_GLOBAL, type MyAppsLauncherApi, type PreloadResponse } from '../../common/preload';
 import type { ConnectFailure } from '../../common/connect-failure';
 import { SETTINGS, type SettingDescriptor, type SettingKey } from '../../common/settings/schema';
 import { settingRow, type SettingRow, type SettingState } from '../../common/settings/resolve';
-import { createDemoApi } from './demo-api';
 
 export type { ConnectFailure };
 
@@ -123,6 +123,9 @@ function fromPreload(p: MyAppsLauncherApi): LauncherPagesApi {
   };
 }
 
+/** Where demo-api.ts, when a server added it to the page, leaves its factory. */
+export const DEMO_API_GLOBAL = '__myAppsLauncherDemoApi';
+
 /** The API for this page: the preload's, or the demo API in plain Chromium. */
 export function getLauncherApi(): LauncherPagesApi {
   const w = window as unknown as Record<string, unknown>;
@@ -131,7 +134,9 @@ export function getLauncherApi(): LauncherPagesApi {
   if (window.location.protocol === `${LAUNCHER_SCHEME}:`) {
     throw new Error('The launcher API is not available (preload missing).');
   }
-  return createDemoApi(new URLSearchParams(window.location.search));
+  const demo = w[DEMO_API_GLOBAL] as ((params: URLSearchParams) => LauncherPagesApi) | undefined;
+  if (typeof demo !== 'function') throw new Error('The launcher API is not available (no preload, and no demo API in this page).');
+  return demo(new URLSearchParams(window.location.search));
 }
 
 export type { SettingKey };

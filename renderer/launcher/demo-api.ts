@@ -1,5 +1,8 @@
 /**
- * In-memory API for the launcher pages in plain Chromium (demo, screenshots, page tests). It runs
+ * In-memory API for the launcher pages in plain Chromium (demo, screenshots, page tests): a script
+ * of its own that the demo and test servers add before a page's script (scripts/demo-chromium.ts,
+ * renderer/launcher/pages.test.ts, test/e2e/launcher-pages.e2e.test.ts with `build.mjs --demo`);
+ * it leaves its factory at window[DEMO_API_GLOBAL] for getLauncherApi(). It runs
  * the real server-string parser and the real settings layering with a demo PBX that forces two
  * settings and an installer value, so every state of the pages can be shown. Query parameters:
  *   server=<string>  preset server;  locked=1  server preset by the installer;
@@ -16,7 +19,7 @@ import { resolveSettings, type AdminSettings } from '../../common/settings/resol
 import { coerceSetting, isSettingKey, type SettingKey } from '../../common/settings/schema';
 import { sessionNotice } from '../../common/session';
 import type { ConnectPageState, HotkeyStatusView, LauncherPagesApi, PickerStateView, ProxyAuthRequestView, Result, UpdateProgressView } from './api';
-import { rowsFrom } from './api';
+import { DEMO_API_GLOBAL, rowsFrom } from './api';
 
 const DEMO_PBX: AdminSettings = {
   hotkeyDial: { value: 'CTRL + F8', force: true },
@@ -223,3 +226,5 @@ export function createDemoApi(params: URLSearchParams): LauncherPagesApi {
     },
   };
 }
+
+(globalThis as unknown as Record<string, unknown>)[DEMO_API_GLOBAL] = createDemoApi;

@@ -32,7 +32,12 @@ beforeAll(async () => {
         const out = await build({ entryPoints: [file], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'chrome120', logLevel: 'silent' });
         return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(out.outputFiles[0]!.text);
       }
-      res.writeHead(200, { 'content-type': file.endsWith('.css') ? 'text/css' : 'text/html' }).end(readFileSync(file));
+      if (file.endsWith('.html')) {
+        // plain Chromium has no preload: the page gets the demo API (demo-api.ts) before its own script
+        const html = readFileSync(file, 'utf8').replace('<script ', '<script src="demo-api.ts"></script>\n  <script ');
+        return void res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+      }
+      res.writeHead(200, { 'content-type': 'text/css' }).end(readFileSync(file));
     })().catch((err: unknown) => res.writeHead(500).end(String(err)));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

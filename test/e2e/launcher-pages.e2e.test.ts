@@ -2,8 +2,9 @@
  * The built launcher pages (scripts/build.mjs → dist/renderer) under the product's
  * Content-Security-Policy (electron/security LAUNCHER_CSP) and file resolution, in Debian
  * Chromium: they must render without a single CSP violation or script error. In plain Chromium
- * there is no preload, so the pages use their demo API (renderer/launcher/demo-api.ts); in the
- * product the same bundles talk to window.myAppsLauncher.
+ * there is no preload, so the server adds the demo API (`build.mjs --demo` → demo-api.js, from
+ * renderer/launcher/demo-api.ts) to each page before its own script; the page bundles are the
+ * product's, which in the product talk to window.myAppsLauncher.
  */
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -25,7 +26,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   out = await fs.mkdtemp(path.join(os.tmpdir(), 'launcher-pages-'));
-  await promisify(execFile)(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--out', out], { cwd: root });
+  await promisify(execFile)(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--out', out, '--demo'], { cwd: root });
   const pages = path.join(out, 'renderer');
   server = http.createServer((req, res) => {
     void (async () => {
@@ -36,7 +37,8 @@ beforeAll(async () => {
         return;
       }
       try {
-        const body = await fs.readFile(r.file);
+        let body: Buffer | string = await fs.readFile(r.file);
+        if (r.file.endsWith('.html')) body = body.toString('utf8').replace('<script ', '<script src="demo-api.js"></script>\n  <script ');
         res.writeHead(200, { 'content-type': r.contentType, 'content-security-policy': LAUNCHER_CSP }).end(body);
       } catch {
         res.writeHead(404).end();
@@ -58,7 +60,7 @@ describe('launcher pages under the launcher CSP', () => {
   for (const page of ['connect.html', 'error.html?failure=certificate', 'settings.html', 'update.html', 'proxy-auth.html', 'display-picker.html']) {
     it(`${page} renders without CSP violations or script errors`, async () => {
       const file = page.split('?')[0]!;
-      if (!(await fs.stat(path.join(out, 'renderer', file)).then(() => true, () => false))) return; // page not written yet
+      expect(await fs.stat(path.join(out, 'renderer', file)).then(() => true, () => false), `${file} built`).toBe(true);
       const ctx = await browser.newContext();
       const p = await ctx.newPage();
       const problems: string[] = [];
