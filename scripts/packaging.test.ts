@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LINK_SCHEMES } from '../common/links';
 
 const require_ = createRequire(import.meta.url);
 const root = path.resolve(__dirname, '..');
@@ -80,6 +81,8 @@ describe('electron-builder configuration', () => {
     });
     const schemes = (cfg.protocols as { schemes: string[] }[]).flatMap((p) => p.schemes);
     expect(schemes).toEqual(expect.arrayContaining(['tel', 'sip', 'im']));
+    // the packages claim exactly the links the client handles (common/links.ts)
+    expect([...schemes].sort()).toEqual([...LINK_SCHEMES].sort());
     expect(cfg.asarUnpack).toContain('node_modules/node-global-key-listener/bin/*');
     expect(cfg.win.target).toEqual(expect.arrayContaining(['msi', 'nsis']));
     expect(cfg.msi.perMachine).toBe(true);

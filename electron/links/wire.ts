@@ -7,6 +7,7 @@
 import type { ApiRouter } from '../bus';
 import type { Logger } from '../platform';
 import { LinkService } from './service';
+import { LINK_SCHEMES } from '../../common/links';
 import { startLinkHandoffServer } from './handoff';
 import type { ProtocolRegistrar, WindowFocus } from './ports';
 import { HotkeyService } from '../hotkeys/service';
@@ -94,7 +95,7 @@ export async function wireDesktopServices(router: ApiRouter, logger: Logger, p: 
       closers.unshift(() => h.close());
     }
     if (p.protocolRegistrar) {
-      p.protocolRegistrar.register(['tel', 'sip', 'sips', 'im']).then(
+      p.protocolRegistrar.register([...LINK_SCHEMES]).then(
         (r) => r.failed.forEach((f) => logger.warn(`links: ${f.scheme}: links not registered: ${f.reason}`)),
         (err: unknown) => logger.warn('links: protocol registration failed', { error: String(err) }),
       );

@@ -2,11 +2,12 @@
  * Command-line parsing for the first start and the single-instance handoff (Electron-free).
  *
  * Rules (CVE-2018-1000006 and its bypasses): a link is never an option and an option never
- * comes from a link. The first argument that looks like a tel:/sip:/im: link ends the parsing;
+ * comes from a link. The first argument that looks like a link (common/links.ts) ends the parsing;
  * everything after it is ignored. After `--` nothing is an option. Only our own options are
  * recognised, each with a strictly validated value; Chromium's own switches (which Electron puts
  * into the second instance's argv) and anything unknown are ignored.
  */
+import { hasLinkScheme, linkProblem, LINK_REFUSED_CHARS } from '../../common/links';
 
 export interface LauncherOptions {
   /** `--server=<server string>` preset (connect form skipped). */
@@ -24,16 +25,11 @@ export interface LauncherOptions {
 
 export interface ParsedArgv {
   options: LauncherOptions;
-  /** The link to handle (tel:, sip:, im:, callto:, sips:), as given. */
+  /** The link to handle (a LINK_SCHEMES link of common/links.ts, checked by linkProblem), as given. */
   link?: string;
   /** Arguments ignored, with the reason (traced). */
   ignored: { arg: string; reason: string }[];
 }
-
-const LINK_RE = /^(tel|sip|sips|im|callto):/i;
-const MAX_LINK = 2048;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
  * Parse the arguments after the executable (and after the app path when running unpackaged).
@@ -44,9 +40,9 @@ export function parseLauncherArgv(args: readonly string[]): ParsedArgv {
   let optionsOver = false;
   for (let i = 0; i < args.length; i++) {
     const arg = String(args[i]);
-    if (LINK_RE.test(arg)) {
-      if (arg.length > MAX_LINK) out.ignored.push({ arg: arg.slice(0, 80), reason: 'link too long' });
-      else if (CONTROL.test(arg)) out.ignored.push({ arg: arg.slice(0, 80), reason: 'control characters in link' });
+    if (hasLinkScheme(arg)) {
+      const problem = linkProblem(arg);
+      if (problem) out.ignored.push({ arg: arg.slice(0, 80), reason: `link ${problem}` });
       else out.link = arg;
       for (const rest of args.slice(i + 1)) out.ignored.push({ arg: String(rest).slice(0, 80), reason: 'after the link' });
       break;
@@ -69,7 +65,8 @@ function applyOption(arg: string, o: LauncherOptions): string | null {
   const m = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/s.exec(arg);
   if (!m) return 'unknown option';
   const [, name, value] = m;
-  if (value !== undefined && CONTROL.test(value)) return 'control characters in value';
+  // an option value may not hold the characters a link may not hold (common/links.ts)
+  if (value !== undefined && LINK_REFUSED_CHARS.test(value)) return 'control characters in value';
   switch (name) {
     case 'server':
       if (!value || value.length > 300 || !/^[A-Za-z0-9.:\-[\]/#=_%]+$/.test(value)) return 'invalid --server value';

@@ -1,13 +1,13 @@
 /**
  * Links leaving the client (Electron-free): which URLs may go to shell.openExternal, which are
- * our own tel:/sip:/im: links, and which are refused. Allow-list first; the block-list only
- * sharpens the error message and guards against future allow-list mistakes.
+ * our own links (common/links.ts: its schemes, limit and refused characters), and which are
+ * refused. Allow-list first; the block-list only sharpens the error message and guards against
+ * future allow-list mistakes.
  */
+import { linkProblem, linkScheme, LINK_REFUSED_CHARS } from '../../common/links';
 
 /** Schemes handed to the OS (re-serialised by URL before they leave). */
 export const EXTERNAL_ALLOWED_SCHEMES: ReadonlySet<string> = new Set(['https:', 'http:', 'mailto:']);
-/** Schemes the client handles itself (URI handler service): never go to the OS. */
-export const INTERNAL_LINK_SCHEMES: ReadonlySet<string> = new Set(['tel:', 'sip:', 'im:', 'callto:', 'sips:']);
 /** Schemes never opened, whatever a configuration says (known attack surface). */
 export const BLOCKED_SCHEMES: ReadonlySet<string> = new Set([
   'file:', 'javascript:', 'data:', 'vbscript:', 'blob:', 'about:', 'chrome:', 'devtools:', 'view-source:',
@@ -15,6 +15,9 @@ export const BLOCKED_SCHEMES: ReadonlySet<string> = new Set([
   'ms-msdt:', 'ms-appinstaller:', 'ms-officecmd:', 'ms-excel:', 'ms-word:', 'ms-powerpoint:', 'ms-settings:',
   'ms-cxh:', 'ms-cxh-full:', 'ms-search:', 'ms-help:', 'hcp:', 'x-apple.systempreferences:', 'applescript:',
 ]);
+
+/** Longest URL handed to the OS browser (web and mail links; our own links are limited by common/links.ts). */
+export const MAX_EXTERNAL_URL_LENGTH = 8192;
 
 export type LinkDecision =
   | { action: 'external'; url: string }
@@ -24,9 +27,15 @@ export type LinkDecision =
 /** Decide what to do with a link the user (or a page) wants to open outside the client. */
 export function decideExternalLink(raw: string): LinkDecision {
   if (typeof raw !== 'string' || raw.length === 0) return { action: 'deny', reason: 'empty link' };
-  if (raw.length > 8192) return { action: 'deny', reason: 'link too long' };
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(raw)) return { action: 'deny', reason: 'control characters in link' };
+  const own = linkScheme(raw);
+  if (own) {
+    // our own link: the URI handler (links service) takes it; callto: is a tel: link, sips: a sip: link
+    const problem = linkProblem(raw);
+    if (problem) return { action: 'deny', reason: `link ${problem}` };
+    return { action: 'internal', url: raw, scheme: own === 'callto' ? 'tel' : own === 'sips' ? 'sip' : own };
+  }
+  if (raw.length > MAX_EXTERNAL_URL_LENGTH) return { action: 'deny', reason: 'link too long' };
+  if (LINK_REFUSED_CHARS.test(raw)) return { action: 'deny', reason: 'control characters in link' };
   let u: URL;
   try {
     u = new URL(raw);
@@ -35,10 +44,6 @@ export function decideExternalLink(raw: string): LinkDecision {
   }
   const scheme = u.protocol.toLowerCase();
   if (BLOCKED_SCHEMES.has(scheme) || scheme.startsWith('ms-')) return { action: 'deny', reason: `scheme ${scheme} is blocked` };
-  if (INTERNAL_LINK_SCHEMES.has(scheme)) {
-    const s = scheme === 'callto:' ? 'tel' : scheme === 'sips:' ? 'sip' : (scheme.slice(0, -1) as 'tel' | 'sip' | 'im');
-    return { action: 'internal', url: raw, scheme: s };
-  }
   if (!EXTERNAL_ALLOWED_SCHEMES.has(scheme)) return { action: 'deny', reason: `scheme ${scheme} is not allowed` };
   if ((scheme === 'http:' || scheme === 'https:') && !u.hostname) return { action: 'deny', reason: 'no host' };
   if (u.username || u.password) return { action: 'deny', reason: 'credentials in link' };

@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { parseLink, linksFromArgv, MAX_LINK_LENGTH } from './parse';
+import { parseLink, linksFromArgv, linkProblem, MAX_LINK_LENGTH } from './links';
+import { decideExternalLink } from '../electron/security/links';
+import { parseLauncherArgv } from '../electron/security/argv';
 
 describe('parseLink', () => {
   const ok: [string, unknown][] = [
@@ -17,6 +19,8 @@ describe('parseLink', () => {
     ['SIP:bob@example.com:5061', { api: 'com.innovaphone.phone', msg: { mt: 'StartCall', sip: 'bob@example.com:5061', adjust: true } }],
     ['im:zkl@innovaphone.com', { api: 'com.innovaphone.chat', msg: { mt: 'StartChat', sip: 'zkl@innovaphone.com' } }],
     ['im:zkl@innovaphone.com?body=hi', { api: 'com.innovaphone.chat', msg: { mt: 'StartChat', sip: 'zkl@innovaphone.com' } }],
+    ['callto:+49 7031 73009-0', { api: 'com.innovaphone.phone', msg: { mt: 'StartCall', num: '+497031730090', adjust: true } }],
+    ['callto://4711', { api: 'com.innovaphone.phone', msg: { mt: 'StartCall', num: '4711', adjust: true } }],
   ];
   for (const [link, want] of ok) {
     it(`${link}`, () => {
@@ -41,6 +45,22 @@ describe('parseLink', () => {
   it('refuses non-strings', () => {
     expect(parseLink(undefined).ok).toBe(false);
     expect(parseLink(42).ok).toBe(false);
+  });
+});
+
+describe('one rule for every place a link arrives', () => {
+  it('command line, pages and the parser refuse the same links for the same reason', () => {
+    for (const link of [`tel:${'1'.repeat(MAX_LINK_LENGTH)}`, 'tel:1\u202e2', 'sip:a@b\u0085', 'im:a@b\n--x']) {
+      const problem = linkProblem(link);
+      expect(problem, link).toBeDefined();
+      expect(parseLink(link)).toEqual({ ok: false, error: problem });
+      expect(parseLauncherArgv([link]).ignored).toEqual([{ arg: link.slice(0, 80), reason: `link ${problem}` }]);
+      expect(decideExternalLink(link)).toEqual({ action: 'deny', reason: `link ${problem}` });
+    }
+    const longest = `tel:${'1'.repeat(MAX_LINK_LENGTH - 4)}`;
+    expect(linkProblem(longest)).toBeUndefined();
+    expect(parseLauncherArgv([longest]).link).toBe(longest);
+    expect(decideExternalLink(longest).action).toBe('internal');
   });
 });
 
