@@ -16,7 +16,7 @@ import { parseServerString } from '../common/server-string';
 import { certificateDecision } from './connect';
 import { failureFromChromiumError, makeFailure } from '../common/connect-failure';
 import {
-  classifyOrigin, createPreloadDispatcher, decideCertificateError, fingerprintToHex, launcherPageUrl, originOf, parseLauncherArgv, secureWebPreferences, userArgs,
+  classifyOrigin, createPreloadDispatcher, decideCertificateError, fingerprintToHex, launcherPageUrl, parseLauncherArgv, secureWebPreferences, userArgs,
   type OriginPolicy,
 } from './security';
 import { createLauncherController, createWindowsService, WindowStateStore, type LauncherController, type WindowSettings, type WindowsService } from './windows';
@@ -53,6 +53,7 @@ import { MacManagedSettingsReader } from '../native/mac/managed';
 import { WindowsManagedSettingsReader } from '../native/win/managed';
 import { chromiumSwitches } from './security/switches';
 import { settingsSnapshot } from './settings/snapshot';
+import { originOf } from '../common/origin';
 
 export const APP_ID = 'com.innovaphone.myapps';
 export const PRODUCT_NAME = 'myApps';

@@ -1,20 +1,10 @@
 /**
  * The Origin allow-list of the local services server: the PBX origin and the origins of the apps
  * the web client loads (App Platforms). Origins are compared in their serialized form
- * (scheme://host[:port], lower case, default ports dropped), so `https://PBX.example.com:443` and
- * `https://pbx.example.com` are the same origin.
+ * (common/origin.ts webOrigin: scheme://host[:port], lower case, default ports dropped), so
+ * `https://PBX.example.com:443` and `https://pbx.example.com` are the same origin.
  */
-export function normalizeOrigin(origin: string): string | null {
-  if (!origin || origin === 'null') return null;
-  try {
-    const u = new URL(origin);
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') return null;
-    if (u.username || u.password) return null;
-    return u.origin.toLowerCase();
-  } catch {
-    return null;
-  }
-}
+import { webOrigin } from '../../common/origin';
 
 export class OriginAllowList {
   private readonly origins = new Set<string>();
@@ -26,7 +16,7 @@ export class OriginAllowList {
 
   /** Adds an origin; returns false (and adds nothing) when the string is not an http(s) origin. */
   add(origin: string): boolean {
-    const n = normalizeOrigin(origin);
+    const n = webOrigin(origin);
     if (!n) return false;
     if (!this.origins.has(n)) {
       this.origins.add(n);
@@ -36,7 +26,7 @@ export class OriginAllowList {
   }
 
   remove(origin: string): void {
-    const n = normalizeOrigin(origin);
+    const n = webOrigin(origin);
     if (n && this.origins.delete(n)) this.listeners.forEach((l) => l());
   }
 
@@ -44,7 +34,7 @@ export class OriginAllowList {
   set(origins: Iterable<string>): void {
     this.origins.clear();
     for (const o of origins) {
-      const n = normalizeOrigin(o);
+      const n = webOrigin(o);
       if (n) this.origins.add(n);
     }
     this.listeners.forEach((l) => l());
@@ -52,7 +42,7 @@ export class OriginAllowList {
 
   has(origin: string | undefined | null): boolean {
     if (!origin) return false;
-    const n = normalizeOrigin(origin);
+    const n = webOrigin(origin);
     return n !== null && this.origins.has(n);
   }
 

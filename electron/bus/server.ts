@@ -24,7 +24,7 @@ import {
 } from '../../common/bus';
 import type { Logger } from '../platform';
 import { ApiRouter, RouterError, defaultReservedNamePolicy, type Endpoint } from './router';
-import { normalizeOrigin } from './origins';
+import { webOrigin } from '../../common/origin';
 import { OriginAllowList } from './origins';
 import { registerSecret } from '../log/redact';
 
@@ -146,7 +146,7 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
   const maxConnections = opts.maxConnections ?? 64;
   const router = new ApiRouter(logger, defaultReservedNamePolicy(() => {
     const o = opts.pbxOrigin?.();
-    return o ? normalizeOrigin(o) ?? undefined : undefined;
+    return o ? webOrigin(o) ?? undefined : undefined;
   }));
   const httpRoutes: { prefix: string; handler: HttpRouteHandler; auth: 'token' | 'none' }[] = [];
   const wsRoutes = new Map<string, WebSocketRouteHandler>();
@@ -259,7 +259,7 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
       if (caused !== undefined) caused += causedTail(cause, endpoint.id, frame, text.length);
       else if (frameTraces()) logger.trace('AppWebSocket', frameLine('>', endpoint.id, frame, text.length));
     };
-    const endpoint: Endpoint = { id: router.newEndpointId('c'), label: `ws ${peer} ${origin}`, origin: normalizeOrigin(origin) ?? origin, deliver: send };
+    const endpoint: Endpoint = { id: router.newEndpointId('c'), label: `ws ${peer} ${origin}`, origin: webOrigin(origin) ?? origin, deliver: send };
     router.attach(endpoint);
     logger.trace('AppWebSocket', 'bus: client connected', { client: endpoint.id, origin, peer });
     send({ mt: 'Welcome', protocol: BUS_PROTOCOL_VERSION, client: endpoint.id });

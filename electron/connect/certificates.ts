@@ -10,6 +10,7 @@
 import type { PeerCertificate } from 'node:tls';
 import type { CertificatePin } from '../../common/settings/schema';
 import type { CertificateInfo } from '../../common/connect-failure';
+import { webOrigin } from '../../common/origin';
 
 export type { CertificateInfo };
 
@@ -54,12 +55,7 @@ export function normaliseFingerprint(fp: string): string | undefined {
 export function certificateDecision(req: { origin: string; certificate: Pick<CertificateInfo, 'fingerprint256'> }, pins: readonly CertificatePin[]): 'allow' | 'deny' {
   const fp = normaliseFingerprint(req.certificate.fingerprint256);
   if (!fp) return 'deny';
-  let origin: string;
-  try {
-    origin = new URL(req.origin).origin;
-  } catch {
-    return 'deny';
-  }
-  if (!origin.startsWith('https://')) return 'deny';
+  const origin = webOrigin(req.origin);
+  if (!origin?.startsWith('https://')) return 'deny';
   return pins.some((p) => p.origin === origin && normaliseFingerprint(p.fingerprint256) === fp) ? 'allow' : 'deny';
 }

@@ -14,7 +14,8 @@ import {
   type SenderKind,
 } from '../../common/preload';
 import type { Logger } from '../platform';
-import { classifyOrigin, originOf, type OriginPolicy } from './origins';
+import { classifyOrigin, type OriginPolicy } from './origins';
+import { originOf } from '../../common/origin';
 
 /** What a handler learns about its caller. */
 export interface CallerInfo {

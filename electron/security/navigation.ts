@@ -5,6 +5,7 @@
  */
 import { decideExternalLink } from './links';
 import { classifyOrigin, type OriginPolicy } from './origins';
+import { webOrigin } from '../../common/origin';
 
 export type NavigationDecision =
   | { action: 'allow' }
@@ -59,15 +60,7 @@ export function decideWindowOpen(targetUrl: string, openerUrl: string | undefine
 /** Certificate errors are refused, except a fingerprint pinned on the command line (demo/test). */
 export function decideCertificateError(url: string, fingerprint: string, pinned: readonly string[]): { allow: boolean; reason: string } {
   if (pinned.length > 0 && pinned.includes(fingerprint)) return { allow: true, reason: 'fingerprint pinned with --trust-certificate' };
-  return { allow: false, reason: `certificate of ${safeOrigin(url)} not trusted` };
-}
-
-function safeOrigin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '(invalid url)';
-  }
+  return { allow: false, reason: `certificate of ${webOrigin(url) ?? '(invalid url)'} not trusted` };
 }
 
 /**

@@ -6,23 +6,9 @@
  * `myapps-launcher://pages`. Nothing else is trusted.
  */
 import { LAUNCHER_ORIGIN, LAUNCHER_SCHEME, type SenderKind } from '../../common/preload';
+import { originOf } from '../../common/origin';
 
 export { LAUNCHER_ORIGIN, LAUNCHER_SCHEME };
-
-/** The origin of a URL (`scheme://host[:port]`, default ports dropped), or null if it has none. */
-export function originOf(url: string | undefined | null): string | null {
-  if (!url) return null;
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return null;
-  }
-  if (u.protocol === `${LAUNCHER_SCHEME}:`) return `${LAUNCHER_SCHEME}://${u.host.toLowerCase()}`;
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return null;
-  // URL.origin drops default ports and lowercases the host; IPv6 stays bracketed.
-  return u.origin;
-}
 
 /** The trusted origins at one moment (the PBX origin changes when the user changes server). */
 export interface OriginPolicy {

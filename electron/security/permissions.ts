@@ -4,7 +4,8 @@
  * session.setPermissionRequestHandler / setPermissionCheckHandler / setDevicePermissionHandler
  * and the `select-hid-device` event in electron/main.ts.
  */
-import { classifyOrigin, isEngineOrigin, originOf, type OriginPolicy } from './origins';
+import { classifyOrigin, isEngineOrigin, type OriginPolicy } from './origins';
+import { originOf } from '../../common/origin';
 
 /** Chromium's Local Network Access permissions: reaching the launcher's loopback services. */
 const LOCAL_NETWORK = ['local-network-access', 'loopback-network', 'local-network'] as const;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   classifyOrigin, decideCertificateError, fingerprintToHex, decideDevicePermission, decideExternalLink, decideNavigation, decidePermission,
-  decideRedirect, decideWindowOpen, fixedOriginPolicy, isHeadsetHidDevice, originOf, parseLauncherArgv, resolveLauncherFile,
+  decideRedirect, decideWindowOpen, fixedOriginPolicy, isHeadsetHidDevice, parseLauncherArgv, resolveLauncherFile,
   secureWebPreferences, selectHidDevice, userArgs,
 } from './index';
 
@@ -11,10 +11,6 @@ const LAUNCHER = 'myapps-launcher://pages/connect.html';
 
 describe('origins', () => {
   it('normalises and classifies', () => {
-    expect(originOf('https://PBX.example.com:443/x')).toBe('https://pbx.example.com');
-    expect(originOf('https://[::1]:8443/a')).toBe('https://[::1]:8443');
-    expect(originOf('file:///etc/passwd')).toBeNull();
-    expect(originOf('not a url')).toBeNull();
     expect(classifyOrigin(PBX, policy)).toBe('pbx');
     expect(classifyOrigin('https://pbx.example.com:4444/other', policy)).toBe('pbx');
     expect(classifyOrigin(LAUNCHER, policy)).toBe('launcher');

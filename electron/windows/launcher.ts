@@ -9,7 +9,7 @@ import type { CertificateInfo, ConnectFailure } from '../../common/connect-failu
 import type { ParsedServer, ServerStringResult } from '../../common/server-string';
 import type { PreloadHandlers } from '../security/ipc-guard';
 import { launcherPageUrl } from '../security/launcher-pages';
-import { originOf } from '../security/origins';
+import { originOf } from '../../common/origin';
 import type { Logger } from '../platform';
 import type { SettingsSnapshotRow } from '../settings';
 import type { WindowsService } from './index';

@@ -7,7 +7,8 @@ import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents }
 import { channelOf, PRELOAD_EVENT_CHANNEL, PRELOAD_METHOD_NAMES, PRELOAD_SYNC_CONFIG_CHANNEL, PreloadEvents, type PreloadEventName, type PreloadEventPayload, type SyncConfigReply } from '../../common/preload';
 import type { AppClientConfig } from '../../common/bus';
 import type { Logger } from '../../electron/platform';
-import { classifyOrigin, originOf, type OriginPolicy, type PreloadDispatcher } from '../../electron/security';
+import { classifyOrigin, type OriginPolicy, type PreloadDispatcher } from '../../electron/security';
+import { originOf } from '../../common/origin';
 
 export interface PreloadIpc {
   /** Send an event to every trusted page that may receive it. */

@@ -4,6 +4,7 @@
  * explicit confirmation and pins exactly this fingerprint for exactly this origin.
  */
 import { getLauncherApi, type LauncherPagesApi } from './api';
+import { webOrigin } from '../../common/origin';
 import { demoBanner, fatal, h } from './dom';
 
 async function render(root: HTMLElement, api: LauncherPagesApi): Promise<void> {
@@ -38,8 +39,8 @@ async function render(root: HTMLElement, api: LauncherPagesApi): Promise<void> {
     add('Valid until', c.validTo);
     add('SHA-256 fingerprint', c.fingerprint256);
     add('Serial number', c.serialNumber);
-    if (api.trustCertificate && url) {
-      const origin = new URL(url).origin;
+    const origin = webOrigin(url);
+    if (api.trustCertificate && origin) {
       const confirm = h('input', { id: 'trust-confirm', type: 'checkbox' });
       const trustBtn = h('button', { id: 'trust', type: 'button', disabled: true }, 'Trust this certificate and connect');
       const trustErr = h('div', { class: 'row-error', role: 'alert' });
