@@ -16,7 +16,7 @@ import { parseServerString } from '../common/server-string';
 import { certificateDecision } from './connect';
 import { failureFromChromiumError, makeFailure } from '../common/connect-failure';
 import {
-  classifyOrigin, createPreloadDispatcher, decideCertificateError, fingerprintToHex, launcherPageUrl, parseLauncherArgv, secureWebPreferences, userArgs,
+  classifyOrigin, createPreloadDispatcher, decideCertificateError, launcherPageUrl, parseLauncherArgv, secureWebPreferences, userArgs,
   type OriginPolicy,
 } from './security';
 import { createLauncherController, createWindowsService, WindowStateStore, type LauncherController, type WindowSettings, type WindowsService } from './windows';
@@ -54,6 +54,7 @@ import { WindowsManagedSettingsReader } from '../native/win/managed';
 import { chromiumSwitches } from './security/switches';
 import { settingsSnapshot } from './settings/snapshot';
 import { originOf } from '../common/origin';
+import { normaliseFingerprint } from '../common/fingerprint';
 
 export const APP_ID = 'com.innovaphone.myapps';
 export const PRODUCT_NAME = 'myApps';
@@ -160,8 +161,8 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   app.on('certificate-error', (event, contents, url, error, certificate, callback, isMainFrame) => {
     // Pins: --trust-certificate (demo/tests) and certificates the user accepted for this origin (settings).
     const origin = originOf(url) ?? '';
-    const fingerprint256 = fingerprintToHex(certificate.fingerprint);
-    const cliPins = (first.options.trustCertificates ?? []).map(fingerprintToHex);
+    const fingerprint256 = normaliseFingerprint(certificate.fingerprint) ?? certificate.fingerprint;
+    const cliPins = (first.options.trustCertificates ?? []).map((p) => normaliseFingerprint(p) ?? p);
     const decision = decideCertificateError(url, fingerprint256, cliPins);
     const pinned = running ? certificateDecision({ origin, certificate: { fingerprint256 } }, running.settingsPins()) === 'allow' : false;
     if (decision.allow || pinned) {

@@ -11,6 +11,7 @@ import type { PeerCertificate } from 'node:tls';
 import type { CertificatePin } from '../../common/settings/schema';
 import type { CertificateInfo } from '../../common/connect-failure';
 import { webOrigin } from '../../common/origin';
+import { normaliseFingerprint } from '../../common/fingerprint';
 
 export type { CertificateInfo };
 
@@ -32,20 +33,6 @@ export function certificateInfo(c: PeerCertificate, error?: string): Certificate
     ...(c.subjectaltname ? { subjectAltName: c.subjectaltname } : {}),
     ...(error ? { error } : {}),
   };
-}
-
-/**
- * Normalise a SHA-256 fingerprint to `AB:CD:…` (32 bytes). Accepts Node's form, bare hex, and
- * Electron's `sha256/<base64>` (Certificate.fingerprint). Returns undefined when it is not one.
- */
-export function normaliseFingerprint(fp: string): string | undefined {
-  let bytes: Buffer;
-  const s = fp.trim();
-  if (/^sha256\//i.test(s)) bytes = Buffer.from(s.slice(7), 'base64');
-  else if (/^([0-9a-f]{2}:?){32}$/i.test(s)) bytes = Buffer.from(s.replace(/:/g, ''), 'hex');
-  else return undefined;
-  if (bytes.length !== 32) return undefined;
-  return bytes.toString('hex').toUpperCase().match(/../g)!.join(':');
 }
 
 /**

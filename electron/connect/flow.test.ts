@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectController, connectReducer, type ConnectState } from './flow';
 import { failureFromChromiumError, makeFailure, type ConnectFailure } from '../../common/connect-failure';
-import { certificateDecision, normaliseFingerprint } from './certificates';
+import { certificateDecision } from './certificates';
 
 const FP = 'AB:'.repeat(31) + 'AB';
 
@@ -89,9 +89,4 @@ describe('certificateDecision', () => {
     expect(certificateDecision({ origin, certificate: { fingerprint256 } }, pins)).toBe(expected);
   });
   it('denies everything without pins', () => expect(certificateDecision({ origin: 'https://pbx.example.com:4444', certificate: { fingerprint256: FP } }, [])).toBe('deny'));
-  it('reads Electron sha256/base64 fingerprints', () => {
-    const b64 = Buffer.from(FP.replace(/:/g, ''), 'hex').toString('base64');
-    expect(normaliseFingerprint(`sha256/${b64}`)).toBe(FP);
-    expect(normaliseFingerprint('sha256/AAAA')).toBeUndefined();
-  });
 });

@@ -62,16 +62,3 @@ export function decideCertificateError(url: string, fingerprint: string, pinned:
   if (pinned.length > 0 && pinned.includes(fingerprint)) return { allow: true, reason: 'fingerprint pinned with --trust-certificate' };
   return { allow: false, reason: `certificate of ${webOrigin(url) ?? '(invalid url)'} not trusted` };
 }
-
-/**
- * Electron gives certificate fingerprints as `sha256/<base64>`; Node and the settings file use
- * upper-case colon hex (`AB:CD:…`). Normalise either form to colon hex for comparison.
- */
-export function fingerprintToHex(fp: string): string {
-  const m = /^sha256\/([A-Za-z0-9+/=]+)$/.exec(fp.trim());
-  if (m) {
-    const bytes = Buffer.from(m[1]!, 'base64');
-    return [...bytes].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
-  }
-  return fp.trim().toUpperCase();
-}

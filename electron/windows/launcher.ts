@@ -10,6 +10,7 @@ import type { ParsedServer, ServerStringResult } from '../../common/server-strin
 import type { PreloadHandlers } from '../security/ipc-guard';
 import { launcherPageUrl } from '../security/launcher-pages';
 import { originOf } from '../../common/origin';
+import { normaliseFingerprint } from '../../common/fingerprint';
 import type { Logger } from '../platform';
 import type { SettingsSnapshotRow } from '../settings';
 import type { WindowsService } from './index';
@@ -94,15 +95,15 @@ export function createLauncherController(o: LauncherControllerOptions): Launcher
     }),
     trustCertificate: async ({ origin, fingerprint256 }) => {
       const f = lastError?.failure;
-      const presented = f?.certificate?.fingerprint256;
+      const presented = f?.certificate?.fingerprint256 ? normaliseFingerprint(f.certificate.fingerprint256) : undefined;
       const failedOrigin = f ? originOf(f.url) : null;
       if (!f || f.kind !== 'certificate' || !presented) return { ok: false as const, error: 'No certificate is waiting for a decision.' };
-      if (!failedOrigin || failedOrigin !== originOf(origin) || presented.toUpperCase() !== fingerprint256.toUpperCase()) {
+      if (!failedOrigin || failedOrigin !== originOf(origin) || presented !== normaliseFingerprint(fingerprint256)) {
         o.logger.warn('trustCertificate refused: not the certificate that was presented', { origin });
         return { ok: false as const, error: 'This is not the certificate the server presented.' };
       }
       if (!o.pinCertificate) return { ok: false as const, error: 'Certificates cannot be trusted here.' };
-      await o.pinCertificate(failedOrigin, presented.toUpperCase());
+      await o.pinCertificate(failedOrigin, presented);
       o.logger.warn('certificate trusted by the user', { origin: failedOrigin, fingerprint256: presented });
       const s = current?.canonical ?? o.server();
       if (s) use(s);
