@@ -1,6 +1,5 @@
 import { describe, it, expect } from 'vitest';
 import { parseChord, matchChord, heldModifiers, toAccelerator, type Chord } from './chord';
-import { detectDisplaySession } from './session';
 
 describe('parseChord', () => {
   const ok: [string, string][] = [
@@ -42,15 +41,5 @@ describe('matchChord', () => {
   it('builds Electron accelerators', () => {
     expect(toAccelerator({ key: 'F9', mods: ['alt', 'ctrl'] })).toBe('Alt+Control+F9');
     expect(toAccelerator({ key: 'F1', mods: ['win'] })).toBe('Super+F1');
-  });
-});
-
-describe('detectDisplaySession', () => {
-  it('tells X11, Wayland and XWayland apart', () => {
-    expect(detectDisplaySession({ DISPLAY: ':0' }, 'linux')).toBe('x11');
-    expect(detectDisplaySession({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toBe('wayland');
-    expect(detectDisplaySession({ XDG_SESSION_TYPE: 'wayland', DISPLAY: ':0' }, 'linux')).toBe('xwayland');
-    expect(detectDisplaySession({}, 'linux')).toBe('none');
-    expect(detectDisplaySession({}, 'win32')).toBe('other');
   });
 });

@@ -2,6 +2,8 @@
  * Chromium command-line switches the client sets before `app.ready` (Electron-free, unit-tested).
  * Each one is a deliberate trade-off, recorded in docs/security.md.
  */
+import { detectDisplaySession, isWayland } from '../../common/session';
+
 export interface SwitchInput {
   platform: NodeJS.Platform;
   env: Record<string, string | undefined>;
@@ -23,8 +25,7 @@ export function chromiumSwitches(input: SwitchInput): ChromiumSwitch[] {
   const disable = ['WebRtcHideLocalIpsWithMdns'];
   const enable: string[] = [];
   // Global hot keys on Wayland go through the desktop portal (node-global-key-listener is X11-only).
-  const wayland = input.platform === 'linux' && (input.env.XDG_SESSION_TYPE === 'wayland' || (!!input.env.WAYLAND_DISPLAY && !input.env.DISPLAY));
-  if (wayland) enable.push('GlobalShortcutsPortal');
+  if (isWayland(detectDisplaySession(input.env, input.platform))) enable.push('GlobalShortcutsPortal');
   out.push({
     name: 'disable-features',
     value: disable.join(','),

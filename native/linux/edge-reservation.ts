@@ -16,6 +16,7 @@
 import * as x11 from 'x11';
 import type { EdgeReservation, EdgeReservationRequest, Rect } from '../../electron/windows/ports';
 import { EdgeReservationError, nativeHandleToNumber, requestedStrip, x11Strut } from '../../electron/windows/edge';
+import { detectDisplaySession, isWayland } from '../../common/session';
 
 const CARDINAL = 6; // predefined atom
 
@@ -37,10 +38,9 @@ interface Conn {
 
 /** Why reservation cannot work in this session (undefined: an X11 session). */
 export function linuxSessionUnsupported(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.XDG_SESSION_TYPE === 'wayland' || (env.WAYLAND_DISPLAY && !env.XDG_SESSION_TYPE)) {
-    return 'Wayland does not let an application reserve a screen edge; the window only snaps to it';
-  }
-  if (!env.DISPLAY) return 'no X11 display';
+  const session = detectDisplaySession(env, 'linux');
+  if (isWayland(session)) return 'Wayland does not let an application reserve a screen edge; the window only snaps to it';
+  if (session === 'none') return 'no X11 display';
   return undefined;
 }
 
