@@ -26,6 +26,7 @@ import type {
   RingtoneSource,
 } from '../../common/media';
 import { HOOK_KEY_CODES, MEDIA_ENGINE_PATH, MEDIA_PROTOCOL_VERSION, MediaErrorCode } from '../../common/media';
+import { coderOfMime } from '../../common/codecs';
 import { candidateAllowed, candidateToString, DEFAULT_CODECS, descriptionToSdp, firstCoder, mungeCodecs, orderCoders, parseCandidate, sdpToDescription } from './sdp';
 import { LoopbackViews } from './view-engine';
 import { fromWebHidCollections, type WebHidCollectionInfo } from './hid/descriptor';
@@ -42,11 +43,6 @@ export const VIDEO_FALLBACKS: { width: number; height: number }[] = [
   { width: 352, height: 288 },
   { width: 320, height: 240 },
 ];
-
-const CODEC_MIME: Record<CoderName, string> = {
-  'OPUS-WB': 'audio/opus', 'OPUS-NB': 'audio/opus', G722: 'audio/G722', G711A: 'audio/PCMA', G711u: 'audio/PCMU',
-  DTMF: 'audio/telephone-event', CN: 'audio/CN', RED: 'audio/red', VP8: 'video/VP8', VP9: 'video/VP9', H264: 'video/H264', RTX: 'video/rtx',
-};
 
 /** The part of RTCEncodedAudioFrame the recorder reads. */
 interface EncodedFrame {
@@ -778,12 +774,9 @@ class Channel {
   }
 }
 
+/** A capability's or stats codec's coder (common/codecs.ts); a clock rate of 0 means unknown. */
 function coderOfCap(c: { mimeType: string; clockRate: number; sdpFmtpLine?: string }): CoderName | undefined {
-  const m = c.mimeType.toLowerCase();
-  for (const [name, mime] of Object.entries(CODEC_MIME) as [CoderName, string][]) {
-    if (mime.toLowerCase() === m) return name === 'OPUS-WB' && /maxplaybackrate=8000/.test(c.sdpFmtpLine ?? '') ? 'OPUS-NB' : name;
-  }
-  return undefined;
+  return coderOfMime(c.mimeType, c.clockRate || undefined, c.sdpFmtpLine);
 }
 
 async function setSink(el: HTMLMediaElement | AudioContext, id: string): Promise<void> {

@@ -7,6 +7,7 @@
  */
 import { parse, write, type MediaAttributes, type SessionDescription } from 'sdp-transform';
 import type { Candidate, ChannelKind, Coder, CoderName, MediaDescription } from '../../common/media';
+import { coderName, sdpCodecName } from '../../common/codecs';
 
 /** Codecs the engine offers per kind, in default preference order. */
 export const DEFAULT_CODECS: Record<ChannelKind, CoderName[]> = {
@@ -20,41 +21,6 @@ const SUPPORTED: Record<ChannelKind, ReadonlySet<CoderName>> = {
   video: new Set(['VP8', 'VP9', 'H264', 'RTX']),
   appsharing: new Set(['VP8', 'VP9', 'H264', 'RTX']),
 };
-
-/** SDP rtpmap (codec name, clock, channels, fmtp) -> innovaphone coder name; undefined if unknown. */
-export function coderName(codec: string, rate: number | undefined, fmtp?: string): CoderName | undefined {
-  switch (codec.toLowerCase()) {
-    case 'opus': return fmtp && /(^|;)\s*maxplaybackrate=8000\b/.test(fmtp) ? 'OPUS-NB' : 'OPUS-WB';
-    case 'g722': return 'G722';
-    case 'pcma': return 'G711A';
-    case 'pcmu': return 'G711u';
-    case 'telephone-event': return rate === 8000 || rate === 48000 || rate === 16000 ? 'DTMF' : undefined;
-    case 'cn': return 'CN';
-    case 'red': return 'RED';
-    case 'vp8': return 'VP8';
-    case 'vp9': return 'VP9';
-    case 'h264': return 'H264';
-    case 'rtx': return 'RTX';
-    default: return undefined;
-  }
-}
-
-/** innovaphone coder name -> SDP encoding name. */
-export function sdpCodecName(coder: CoderName): string {
-  switch (coder) {
-    case 'OPUS-WB': case 'OPUS-NB': return 'opus';
-    case 'G722': return 'G722';
-    case 'G711A': return 'PCMA';
-    case 'G711u': return 'PCMU';
-    case 'DTMF': return 'telephone-event';
-    case 'CN': return 'CN';
-    case 'RED': return 'red';
-    case 'VP8': return 'VP8';
-    case 'VP9': return 'VP9';
-    case 'H264': return 'H264';
-    case 'RTX': return 'rtx';
-  }
-}
 
 function aptOf(fmtp: string | undefined): number | undefined {
   const m = fmtp ? /(?:^|;)\s*apt=(\d+)/.exec(fmtp) : null;
