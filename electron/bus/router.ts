@@ -5,11 +5,12 @@
  * other authenticated local client) or an in-process platform service. The router knows nothing
  * about transports; frames arriving here are already validated against common/bus.ts.
  */
-import type {
-  ClientFrame,
-  ProviderEntry,
-  ServerFrame,
-  ConsumerApiResultFrame,
+import {
+  Api,
+  type ClientFrame,
+  type ProviderEntry,
+  type ServerFrame,
+  type ConsumerApiResultFrame,
 } from '../../common/bus';
 import type { Logger } from '../platform';
 
@@ -476,7 +477,7 @@ export class ApiRouter {
 export function defaultReservedNamePolicy(pbxOrigin: () => string | undefined): ReservedNamePolicy {
   return (endpoint, api, provider) => {
     if (endpoint.origin === undefined) return null;
-    if (provider === '@client' && api === 'com.innovaphone.client') {
+    if (provider === '@client' && api === Api.client) {
       const pbx = pbxOrigin();
       return pbx && endpoint.origin === pbx ? null : `@client may only be provided by the web client of the PBX origin, not ${endpoint.origin}`;
     }

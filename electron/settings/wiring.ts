@@ -4,14 +4,13 @@
  * store. When the provider goes away (PBX unreachable, logout) the last adminSettings stay in
  * force: a PBX outage must not unlock forced settings.
  */
+import { Api } from '../../common/bus';
 import type { ApiRouter } from '../bus';
 import type { Logger } from '../platform';
 import type { SettingsStore } from './store';
 
-export const CLIENT_API = 'com.innovaphone.client';
-
 export function feedAdminSettings(router: ApiRouter, store: SettingsStore, logger: Logger): () => void {
-  const consumer = router.consume(CLIENT_API);
+  const consumer = router.consume(Api.client);
   let last = '';
   const onProviders = (providers: Record<string, { model: Record<string, unknown> }>) => {
     // Only the web client's own @client (reserved on the bus for the PBX origin), never another provider.

@@ -11,4 +11,4 @@ export { PRODUCT_UPDATE_KEYS } from './keys';
 export { downloadFile, sha256File, DownloadRefused, type DownloadOptions, type DownloadProgress } from './download';
 export { TokenBucket, DEFAULT_THROTTLE_BYTES_PER_S, DEFAULT_THROTTLE_BURST, realThrottleClock, type ThrottleClock } from './throttle';
 export { AppImageInstaller, CommandInstaller, nodeCommandRunner, detectInstallKind, updatePolicy, installerCommand, packageKindFor, type InstallFacts } from './installers';
-export { feedClientModel, CLIENT_API } from './wiring';
+export { feedClientModel } from './wiring';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ApiRouter } from '../bus';
 import { silentLogger } from '../platform';
-import { feedClientModel, CLIENT_API } from './wiring';
+import { feedClientModel } from './wiring';
+import { Api } from '../../common/bus';
 import type { UpdateService, ClientUpdateModel, UpdateTrigger } from './service';
 
 describe('feedClientModel', () => {
@@ -12,7 +13,7 @@ describe('feedClientModel', () => {
     const stop = feedClientModel(router, fake);
     expect(calls).toEqual([]);
     const tick = () => new Promise((r) => setTimeout(r, 10));
-    let p = router.provide(CLIENT_API, '@client', () => {}, { title: 'myApps', model: { launcherUpdateBuild: '1001', appStoreUrl: 'https://s/', connInfo: { up: true } } });
+    let p = router.provide(Api.client, '@client', () => {}, { title: 'myApps', model: { launcherUpdateBuild: '1001', appStoreUrl: 'https://s/', connInfo: { up: true } } });
     await tick();
     expect(calls.at(-1)).toEqual([expect.objectContaining({ launcherUpdateBuild: '1001' }), 'login']);
     p.setModel({ launcherUpdateBuild: '1002', appStoreUrl: 'https://s/', connInfo: { up: false } });
@@ -24,7 +25,7 @@ describe('feedClientModel', () => {
     p.close();
     await tick();
     const n = calls.length;
-    p = router.provide(CLIENT_API, '@client', () => {}, { title: 'myApps', model: { launcherUpdateBuild: '1003', appStoreUrl: 'https://s/' } });
+    p = router.provide(Api.client, '@client', () => {}, { title: 'myApps', model: { launcherUpdateBuild: '1003', appStoreUrl: 'https://s/' } });
     await tick();
     expect(calls.length).toBe(n + 1);
     expect(calls.at(-1)).toEqual([expect.objectContaining({ launcherUpdateBuild: '1003' }), 'reconnect']);

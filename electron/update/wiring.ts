@@ -4,13 +4,12 @@
  * appears is a 'login', the provider coming back or `connInfo.up` turning true is a 'reconnect',
  * later changes are 'model' updates.
  */
+import { Api } from '../../common/bus';
 import type { ApiRouter } from '../bus';
 import type { UpdateService, ClientUpdateModel, UpdateTrigger } from './service';
 
-export const CLIENT_API = 'com.innovaphone.client';
-
 export function feedClientModel(router: ApiRouter, service: UpdateService): () => void {
-  const consumer = router.consume(CLIENT_API);
+  const consumer = router.consume(Api.client);
   let present = false;
   let seenBefore = false;
   let up: boolean | undefined;
