@@ -38,7 +38,7 @@ const WIRING = [
   'electron/log/settings-link.ts', // until the one-wiring step
 ];
 /** The composition root: the only product files that may import across every layer. */
-const ROOT = ['electron/main.ts', 'electron/services.ts', ...WIRING];
+const ROOT = ['electron/main.ts', 'electron/services.ts', 'electron/update-setup.ts', ...WIRING];
 
 const TESTS = ['**/*.test.ts', 'test/**', 'scripts/**', 'vitest.config.ts', 'eslint.config.mjs'];
 

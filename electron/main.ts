@@ -38,11 +38,11 @@ import { electronUpstream, installAppProxy } from '../native/electron/appproxy-p
 import { createProxyResolver } from '../native/electron/proxy-resolver';
 import { createSafeStorageCipher, safeStorageAvailable } from '../native/electron/safe-storage';
 import { EncryptedFileCredentialStore, LocalKeyCipher } from './connect/credentials';
-import { NodeSpawner } from '../native/linux/spawner';
+import { NodeSpawner } from '../native/spawner';
 import { createDialogHost } from '../native/electron/dialogs';
 import { DisplayPickerModel, installDisplayMediaHandler } from '../native/electron/display-media';
 import { createDisplayPickerUi, createProxyAuth, createUpdateUi } from './windows/dialogs';
-import { productUpdatePorts, readRecordedInstallKind } from './windows/update-setup';
+import { productUpdatePorts, readRecordedInstallKind } from './update-setup';
 import { detectDisplaySession } from '../common/session';
 import type { HotkeyService } from './hotkeys/service';
 import { engineScriptFromFile } from './media/engine-bundle';

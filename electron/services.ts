@@ -4,6 +4,7 @@
  * Linux adapters. Each service is optional on the ports it needs: when they are absent the service
  * is not started and `services.skipped` says why (so a test harness can run a subset honestly).
  */
+import * as path from 'node:path';
 import type { FileLocations, Logger } from './platform';
 import { silentLogger } from './platform';
 import { startLocalServicesServer, OriginAllowList, type LocalServicesServer, type LauncherIdentity } from './bus';
@@ -46,6 +47,32 @@ export interface PlatformServices {
 }
 
 type Closer = () => void | Promise<void>;
+
+/**
+ * The contact sources of this OS (their implementations are in native/<os>), configured by the
+ * phone book settings: Outlook on Windows, Contacts on macOS, a vCard folder and Evolution on
+ * Linux. `nativeDir` holds the helper scripts (the app's resources in the product).
+ */
+async function osContactSources(
+  platform: NodeJS.Platform,
+  cfg: Partial<import('./phonebook').PhonebookSettings> & { nativeDir?: string },
+  outlookLogger: Logger,
+): Promise<import('./phonebook').ContactSource[]> {
+  const { DEFAULT_PHONEBOOK_SETTINGS, VCardFolderSource, DEFAULT_VCARD_FOLDER } = await import('./phonebook');
+  const s = { ...DEFAULT_PHONEBOOK_SETTINGS, ...cfg };
+  const nativeDir = cfg.nativeDir ?? path.resolve('native');
+  if (platform === 'win32') {
+    const { OutlookSource } = await import('../native/win/outlook-source');
+    return [new OutlookSource({ script: path.join(nativeDir, 'win', 'outlook-search.ps1'), logger: outlookLogger, disabled: s.disableOutlookSearch })];
+  }
+  if (platform === 'darwin') {
+    const { MacContactsSource } = await import('../native/mac/contacts-source');
+    return [new MacContactsSource({ script: path.join(nativeDir, 'mac', 'contacts.js') })];
+  }
+  const sources: import('./phonebook').ContactSource[] = [new VCardFolderSource(s.vcardFolder ?? DEFAULT_VCARD_FOLDER)];
+  if (s.evolution) sources.push(new (await import('../native/linux/eds-source')).EdsSource());
+  return sources;
+}
 
 export async function createPlatformServices(ports: PlatformPorts, config: PlatformConfig = {}): Promise<PlatformServices> {
   const logger = ports.logger ?? silentLogger;
@@ -92,13 +119,12 @@ export async function createPlatformServices(ports: PlatformPorts, config: Platf
       skipped.phonebook = 'no phonebook settings (config.phonebook) and no phonebookSources port';
     } else {
       const { startPhonebookService } = await import('./phonebook');
+      const outlookLogger = (ports.outlookLogger as Logger | undefined) ?? (ports.traces as import('./log').TraceFiles | undefined)?.helper('myAppsOutlookSearch') ?? logger;
       const pb = startPhonebookService({
         router: server.router,
         logger,
-        outlookLogger: (ports.outlookLogger as Logger | undefined) ?? (ports.traces as import('./log').TraceFiles | undefined)?.helper('myAppsOutlookSearch'),
         settings: pbConfig,
-        nativeDir: pbConfig?.nativeDir,
-        sources: pbSources,
+        sources: pbSources ?? (await osContactSources(process.platform, pbConfig ?? {}, outlookLogger)),
       });
       instances.phonebook = pb;
       closers.push(() => pb.close());

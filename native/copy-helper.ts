@@ -19,6 +19,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import { powershellExe } from './process';
 import { CopyKeystrokeError } from '../electron/hotkeys/copy-selection';
 import type { Logger } from '../electron/platform';
 
@@ -38,9 +39,8 @@ export interface HelperCommand {
 /** Fixed command line of the helper for this OS; nothing in it comes from the user or a message. */
 export function copyHelperCommand(platform: NodeJS.Platform, nativeDir: string, env: NodeJS.ProcessEnv = process.env): HelperCommand {
   if (platform === 'win32') {
-    const root = env.SystemRoot ?? 'C:\\Windows';
     return {
-      file: path.win32.join(root, 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe'),
+      file: powershellExe(env),
       args: ['-NoProfile', '-NonInteractive', '-NoLogo', '-ExecutionPolicy', 'Bypass', '-File', path.win32.join(nativeDir, 'win', 'send-copy.ps1')],
     };
   }

@@ -14,7 +14,8 @@ import { SETTINGS, coerceSetting, settingForManagedName, type SettingDescriptor,
 import { managedByKey, resolveSettings } from '../common/settings/resolve';
 import { LinuxManagedSettingsReader } from '../native/linux/managed';
 import { MAC_MANAGED_DOMAINS, parsePlist } from '../native/mac/managed';
-import { WINDOWS_MANAGED_KEYS, WINDOWS_POLICY_KEY, WindowsManagedSettingsReader, type CommandRunner } from '../native/win/managed';
+import { WINDOWS_MANAGED_KEYS, WINDOWS_POLICY_KEY, WindowsManagedSettingsReader } from '../native/win/managed';
+import type { ProcessRunner } from '../native/process';
 import { LINUX_SAMPLE, NOT_IN_TEMPLATES, exampleValue, generatePolicyFiles, policySettings, registryValue } from './policy';
 import { PD_NS } from './policy/admx';
 import { BUNDLE_ID, TEAM_ID_PLACEHOLDER } from './policy/apple';
@@ -226,7 +227,7 @@ describe('ADMX and ADML (Group Policy)', () => {
   }
 
   async function readAsClient(output: string) {
-    const runner: CommandRunner = async (_file, args) =>
+    const runner: ProcessRunner = async (_file, args) =>
       args[1] === `HKLM\\${WINDOWS_POLICY_KEY}`
         ? { code: 0, stdout: output, stderr: '' }
         : { code: 1, stdout: '', stderr: 'ERROR: The system was unable to find the specified registry key or value.' };

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiRouter } from '../bus';
 import { memoryLogger } from '../platform';
-import { NodeSpawner } from '../../native/linux/spawner';
+import { NodeSpawner } from '../../native/spawner';
 import { buildArgs, splitTemplate, numberFormats, type DialPrefixes } from './substitute';
 import { parseExternalAppsJson } from './config';
 import { ExternalAppsService } from './service';

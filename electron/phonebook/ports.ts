@@ -5,7 +5,10 @@
  */
 import type { PhonebookContact, SkippedRecord } from './types';
 
-export type { PhonebookContact, SkippedRecord } from './types';
+export type { PhonebookContact, SkippedRecord, NumberField } from './types';
+/** What every source builds contacts with (OS sources in native/ reach them here). */
+export { emptyContact, hasNumber } from './types';
+export { parseVCards } from './vcard';
 
 /** What one load of a source gave. */
 export type ContactSourceLoad =
@@ -28,6 +31,11 @@ export interface ContactSource {
   load(): Promise<ContactSourceLoad>;
   /** Push notification of changes (e.g. fs.watch), debounced by the phone book. Returns unsubscribe. */
   watch?(onChange: () => void): () => void;
+  /**
+   * The phone book settings changed (e.g. "Disable Outlook search"); returns true when the change
+   * concerns this source and the phone book should read it again now.
+   */
+  applySettings?(s: Partial<PhonebookSettings>): boolean;
 }
 
 /** Settings of the phone book (features.md §8; "Disable Outlook search" is PBX-forcible). */

@@ -6,9 +6,9 @@ import { Api } from '../../common/bus';
 import { ApiRouter } from '../bus';
 import { memoryLogger, silentLogger } from '../platform';
 import { Phonebook, PHONEBOOK_PROVIDER } from './service';
-import { VCardFolderSource } from './sources/vcard-folder';
+import { VCardFolderSource } from './vcard-folder';
 import type { ContactSource } from './ports';
-import { OutlookSource } from './sources/outlook';
+import { OutlookSource } from '../../native/win/outlook-source';
 import { startPhonebookService } from './index';
 
 const FIX = path.resolve(__dirname, '../../test/fixtures/vcards');

@@ -10,5 +10,5 @@ export {
 export { PRODUCT_UPDATE_KEYS } from './keys';
 export { downloadFile, sha256File, DownloadRefused, type DownloadOptions, type DownloadProgress } from './download';
 export { TokenBucket, DEFAULT_THROTTLE_BYTES_PER_S, DEFAULT_THROTTLE_BURST, realThrottleClock, type ThrottleClock } from './throttle';
-export { AppImageInstaller, CommandInstaller, nodeCommandRunner, detectInstallKind, updatePolicy, installerCommand, packageKindFor, type InstallFacts } from './installers';
+export { detectInstallKind, updatePolicy, type InstallFacts } from './install-kind';
 export { feedClientModel } from './wiring';

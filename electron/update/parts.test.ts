@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   canonicalEntry, signEntry, verifyEntrySignature, generateUpdateKeyPair, selectUpdate, manifestUrl, normaliseStoreUrl,
-  TokenBucket, downloadFile, DownloadRefused, sha256File, detectInstallKind, updatePolicy, installerCommand,
-  CommandInstaller, AppImageInstaller, type SignedEntry, type ThrottleClock, type CommandRunner,
+  TokenBucket, downloadFile, DownloadRefused, sha256File, detectInstallKind, updatePolicy,
+  type SignedEntry, type ThrottleClock,
 } from './index';
 import { startStoreServer, publishBuild, TEST_KEY, type StoreServer } from '../../test/fixtures/update/store-server';
 
@@ -169,7 +169,7 @@ describe('downloadFile against a real local store', () => {
   });
 });
 
-describe('install kinds, policy and installers', () => {
+describe('install kinds and policy', () => {
   it('detects how the client was installed', () => {
     const base = { env: {}, execPath: '/x', isPackaged: true };
     expect(detectInstallKind({ ...base, platform: 'win32', env: { ProgramFiles: 'C:\\Program Files' }, execPath: 'C:\\Program Files\\myApps\\myApps.exe' })).toBe('msi-per-machine');
@@ -190,52 +190,5 @@ describe('install kinds, policy and installers', () => {
     expect(updatePolicy({ installKind: 'mas' })).toMatchObject({ enabled: false });
     expect(updatePolicy({ installKind: 'appx' })).toMatchObject({ enabled: false });
     expect(updatePolicy({ installKind: 'deb' })).toMatchObject({ enabled: false });
-  });
-
-  it('builds the documented installer command lines and runs them without a shell', async () => {
-    expect(installerCommand('msi', 'C:\\t\\myAppsSetup.msi', { windir: 'C:\\Windows' })).toEqual({ command: 'msiexec.exe', args: ['/i', 'C:\\t\\myAppsSetup.msi', '/qn', '/norestart', 'FORCERESTART=1', '/l*v', 'C:\\Windows\\temp\\myAppsInstall.txt'] });
-    expect(installerCommand('pkg', '/tmp/myApps.pkg')).toEqual({ command: '/usr/sbin/installer', args: ['-pkg', '/tmp/myApps.pkg', '-target', '/'] });
-    expect(installerCommand('nsis', 'C:\\t\\setup.exe')).toEqual({ command: 'C:\\t\\setup.exe', args: ['/S', '--updated', '--force-run'] });
-    const calls: { command: string; args: readonly string[] }[] = [];
-    const runner: CommandRunner = { run: async (command, args) => { calls.push({ command, args }); return { code: 0, stdout: '', stderr: '' }; } };
-    const msi = new CommandInstaller('msi-per-machine', runner, { windir: 'C:\\Windows' });
-    await expect(msi.install({ file: 'C:\\t\\myAppsSetup.msi', build: '1', kind: 'msi' })).resolves.toMatchObject({ next: 'quit' });
-    expect(calls[0]!.command).toBe('msiexec.exe');
-    await expect(msi.install({ file: 'x', build: '1', kind: 'pkg' })).rejects.toThrow(/cannot install a pkg/);
-    const failing = new CommandInstaller('pkg', { run: async () => ({ code: 1, stdout: '', stderr: 'installer: not root' }) });
-    await expect(failing.install({ file: '/tmp/a.pkg', build: '1', kind: 'pkg' })).rejects.toThrow(/exited with 1: installer: not root/);
-  });
-
-  it('nodeCommandRunner runs without a shell, waits or detaches', async () => {
-    const { nodeCommandRunner } = await import('./index');
-    await expect(nodeCommandRunner.run('/bin/sh', ['-c', 'echo out; echo err >&2; exit 3'])).resolves.toEqual({ code: 3, stdout: 'out\n', stderr: 'err\n' });
-    // an argument with shell syntax stays one literal argument
-    await expect(nodeCommandRunner.run('/bin/echo', ['$(id); rm -rf /tmp/x'])).resolves.toMatchObject({ code: 0, stdout: '$(id); rm -rf /tmp/x\n' });
-    await expect(nodeCommandRunner.run('/bin/true', [], { detached: true })).resolves.toEqual({ code: null, stdout: '', stderr: '' });
-    await expect(nodeCommandRunner.run('/nonexistent/installer', [])).rejects.toThrow(/ENOENT/);
-  });
-
-  it('replaces an AppImage atomically, executable, and asks for a relaunch', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upd-appimage-'));
-    try {
-      const target = path.join(dir, 'myApps.AppImage');
-      fs.writeFileSync(target, '#!/bin/sh\necho old\n', { mode: 0o755 });
-      const held = fs.openSync(target, 'r'); // the running image keeps its inode
-      const pkg = path.join(dir, 'new.AppImage');
-      fs.writeFileSync(pkg, '#!/bin/sh\necho new\n');
-      const fractions: number[] = [];
-      const out = await new AppImageInstaller(target).install({ file: pkg, build: '2', kind: 'appimage', onProgress: (f) => fractions.push(f) });
-      expect(out).toEqual({ next: 'relaunch', relaunch: target, detail: `replaced ${target}` });
-      expect(fs.readFileSync(target, 'utf8')).toContain('echo new');
-      expect(fs.statSync(target).mode & 0o777).toBe(0o755);
-      expect(fractions[fractions.length - 1]).toBe(1);
-      const buf = Buffer.alloc(20);
-      fs.readSync(held, buf, 0, 20, 0);
-      expect(buf.toString()).toContain('echo old');
-      fs.closeSync(held);
-      expect(fs.readdirSync(dir).sort()).toEqual(['myApps.AppImage', 'new.AppImage']);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

@@ -31,6 +31,18 @@ export type InstallKind =
 /** The manifest `kind` a given install kind downloads. */
 export type PackageKind = 'msi' | 'nsis' | 'pkg' | 'appimage';
 
+/** The manifest package kind an install kind takes; undefined: not updated by us. */
+export function packageKindFor(kind: InstallKind): PackageKind | undefined {
+  switch (kind) {
+    case 'msi-per-machine':
+    case 'msi-per-user': return 'msi';
+    case 'nsis': return 'nsis';
+    case 'pkg': return 'pkg';
+    case 'appimage': return 'appimage';
+    default: return undefined;
+  }
+}
+
 export interface InstallRequest {
   /** The downloaded file, verified (size, SHA-256, signature) just before this call. */
   file: string;

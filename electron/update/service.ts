@@ -17,7 +17,8 @@ import { downloadFile, sha256File, DownloadRefused } from './download';
 import { discardBody, iterateBody } from './body';
 import { verifyEntrySignature, selectUpdate, manifestUrl, MAX_MANIFEST_BYTES, type SignedEntry, type UpdateKey } from './manifest';
 import { PRODUCT_UPDATE_KEYS } from './keys';
-import { packageKindFor, updatePolicy } from './installers';
+import { packageKindFor } from './ports';
+import { updatePolicy } from './install-kind';
 import { TokenBucket, DEFAULT_THROTTLE_BYTES_PER_S, DEFAULT_THROTTLE_BURST, type ThrottleClock } from './throttle';
 import type { InstallKind, InstallOutcome, InstallerPort, UpdateClock, UpdateFetch, UpdateUiPort } from './ports';
 

@@ -8,11 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDisplayPickerUi, createProxyAuth, createUpdateUi, type DialogHost, type DialogSpec, type DialogWindow, type PickerModelLike } from './dialogs';
-import { detectTerminalServer, INSTALL_RECORD_KEYS, installerFor, productUpdatePorts, readRecordedInstallKind } from './update-setup';
 import { EncryptedFileCredentialStore, LocalKeyCipher } from '../connect/credentials';
 import { silentLogger } from '../platform';
 import type { NativeNotification, NotificationEvents, Notifier } from '../notifications/ports';
-import { AppImageInstaller, CommandInstaller } from '../update';
 
 class FakeDialog implements DialogWindow {
   static nextId = 100;
@@ -201,48 +199,5 @@ describe('display picker UI', () => {
     ui.dispose();
     expect(host.opened[2]!.closed).toBe(true);
     expect(await r3).toBeNull();
-  });
-});
-
-describe('update setup (install kind, installer, terminal server)', () => {
-  it('reads what the Windows installer recorded, HKCU first', async () => {
-    const asked: string[] = [];
-    const run = async (f: string, args: string[]) => {
-      expect(f).toMatch(/^[A-Z]:\\.*\\System32\\reg\.exe$/i); // absolute, no PATH lookup
-      asked.push(args[1]!);
-      if (args[1] === INSTALL_RECORD_KEYS[1]) return { code: 0, stdout: `\r\n${INSTALL_RECORD_KEYS[1].replace('HKLM', 'HKEY_LOCAL_MACHINE')}\r\n    Kind    REG_SZ    msi-per-machine\r\n`, stderr: '' };
-      return { code: 1, stdout: '', stderr: 'ERROR: The system was unable to find the specified registry key or value.' };
-    };
-    expect(await readRecordedInstallKind('win32', run)).toBe('msi-per-machine');
-    expect(asked).toEqual([INSTALL_RECORD_KEYS[0], INSTALL_RECORD_KEYS[1]]);
-    expect(await readRecordedInstallKind('linux', run)).toBeUndefined();
-    const bogus = async () => ({ code: 0, stdout: 'HKEY_CURRENT_USER\\x\r\n    Kind    REG_SZ    deb\r\n', stderr: '' });
-    expect(await readRecordedInstallKind('win32', bogus)).toBeUndefined(); // only Windows kinds are believed
-  });
-
-  it('detects Citrix / RDP sessions on Windows only', () => {
-    expect(detectTerminalServer('win32', { SESSIONNAME: 'RDP-Tcp#3' })).toBe(true);
-    expect(detectTerminalServer('win32', { SESSIONNAME: 'ICA-tcp#0' })).toBe(true);
-    expect(detectTerminalServer('win32', { SESSIONNAME: 'Console', CITRIX_SESSION_ID: '4' })).toBe(true);
-    expect(detectTerminalServer('win32', { SESSIONNAME: 'Console' })).toBe(false);
-    expect(detectTerminalServer('linux', { SESSIONNAME: 'RDP-Tcp#3' })).toBe(false);
-  });
-
-  it('chooses the installer by install kind and fills the update ports', () => {
-    const ui = { askInstall: async () => 'later' as const, showInstallProgress: () => ({ update() {}, close() {} }) };
-    const base = { arch: 'x64', execPath: '/x', isPackaged: true, build: '137000', tempDir: '/tmp/m', fasterDownloads: false, policy: 'auto' };
-    const linux = productUpdatePorts({ ...base, platform: 'linux', env: { APPIMAGE: '/home/u/myApps.AppImage' } }, ui, undefined);
-    expect(linux).toMatchObject({ installKind: 'appimage', os: 'linux', arch: 'x64', currentBuild: '137000', downloadDir: path.join('/tmp/m', 'updates'), terminalServer: false, adminDisabled: false, fasterDownloads: false });
-    expect(linux.installer).toBeInstanceOf(AppImageInstaller);
-    expect(productUpdatePorts({ ...base, platform: 'linux', env: {} }, ui, undefined)).toMatchObject({ installKind: 'deb', installer: undefined });
-    const win = productUpdatePorts({ ...base, platform: 'win32', env: { SESSIONNAME: 'RDP-Tcp#1' }, execPath: 'C:\\Users\\u\\AppData\\Local\\Programs\\myApps\\myApps.exe', fasterDownloads: true, policy: 'off' }, ui, undefined);
-    expect(win).toMatchObject({ installKind: 'nsis', os: 'win32', terminalServer: true, adminDisabled: true, fasterDownloads: true });
-    expect(win.installer).toBeInstanceOf(CommandInstaller);
-    expect(productUpdatePorts({ ...base, platform: 'win32', env: {}, recorded: 'msi-per-user' }, ui, undefined).installKind).toBe('msi-per-user');
-    expect(productUpdatePorts({ ...base, platform: 'win32', env: {}, windowsStore: true }, ui, undefined)).toMatchObject({ installKind: 'appx', installer: undefined });
-    expect(productUpdatePorts({ ...base, platform: 'darwin', env: {}, mas: true }, ui, undefined).installKind).toBe('mas');
-    expect(productUpdatePorts({ ...base, platform: 'darwin', env: {} }, ui, undefined).installer?.kind).toBe('pkg');
-    expect(productUpdatePorts({ ...base, platform: 'linux', env: {}, isPackaged: false }, ui, undefined).installKind).toBe('dev');
-    expect(installerFor('appimage', { env: {} })).toBeUndefined();
   });
 });

@@ -4,10 +4,10 @@
  * The product on Linux points Exec at the client itself (`myapps -- %u`); the e2e tests point it
  * at link-forwarder.mjs in a temporary XDG_DATA_HOME / XDG_CONFIG_HOME.
  */
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../electron/util/atomic';
+import { notStarted, runProcess } from '../process';
 import type { ProtocolRegistrar } from '../../electron/links/ports';
 
 export interface LinuxProtocolRegistrarOptions {
@@ -52,13 +52,11 @@ export function xdgEnv(dataHome: string, configHome: string): NodeJS.ProcessEnv 
   return env;
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { env, timeout: 10_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`));
-      else resolve(stdout);
-    });
-  });
+/** Runs an xdg tool (native/process.ts); its stdout, or an error with its stderr. */
+async function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const r = await runProcess(cmd, args, { env, timeoutMs: 10_000 }).catch(notStarted);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr || r.killed || `exit ${r.code}`}`);
+  return r.stdout;
 }
 
 export class LinuxProtocolRegistrar implements ProtocolRegistrar {

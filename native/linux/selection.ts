@@ -1,23 +1,15 @@
 /** Linux selection reader: the X11 PRIMARY selection (what the user highlighted) through xsel. */
-import { execFile } from 'node:child_process';
+import { notStarted, runProcess } from '../process';
 import * as x11 from 'x11';
 import type { SelectionReader } from '../../electron/hotkeys/ports';
 
 export class XselSelectionReader implements SelectionReader {
   constructor(private readonly opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {}
 
-  readSelection(): Promise<string> {
-    return new Promise((resolve, reject) => {
-      execFile(
-        'xsel',
-        ['--primary', '--output'],
-        { env: this.opts.env ?? process.env, timeout: this.opts.timeoutMs ?? 1000, maxBuffer: 64 * 1024, encoding: 'utf8' },
-        (err, stdout) => {
-          if (err) reject(new Error(`xsel failed: ${err.message}`));
-          else resolve(stdout);
-        },
-      );
-    });
+  async readSelection(): Promise<string> {
+    const r = await runProcess('xsel', ['--primary', '--output'], { env: this.opts.env ?? process.env, timeoutMs: this.opts.timeoutMs ?? 1000, maxBytes: 64 * 1024 }).catch(notStarted);
+    if (r.code !== 0) throw new Error(`xsel failed: ${r.killed ?? (r.stderr.trim() || `exit ${r.code}`)}`);
+    return r.stdout;
   }
 }
 

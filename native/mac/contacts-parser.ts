@@ -5,8 +5,7 @@
  * the others are kept. Access denied gives `unavailable` with a message telling the user where
  * to allow it.
  */
-import type { ContactSourceLoad } from '../../electron/phonebook/ports';
-import { emptyContact, hasNumber, type PhonebookContact, type NumberField, type SkippedRecord } from '../../electron/phonebook/types';
+import { emptyContact, hasNumber, type ContactSourceLoad, type PhonebookContact, type NumberField, type SkippedRecord } from '../../electron/phonebook/ports';
 
 export const MAC_ACCESS_DENIED_REASON =
   'macOS denied access to Contacts: local phone book is off. Allow myApps in System Settings › Privacy & Security › Contacts (and Automation › Contacts), then restart myApps';

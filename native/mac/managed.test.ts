@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MacManagedSettingsReader, parsePlist, type PlistValue } from './managed';
-import type { CommandRunner } from '../win/managed';
+import type { ProcessRunner } from '../process';
 import { managedByKey, resolveSettings } from '../../common/settings/resolve';
 
 const fx = (n: string) => readFileSync(path.join(__dirname, 'fixtures', n), 'utf8');
@@ -47,7 +47,7 @@ describe('parsePlist', () => {
 });
 
 describe('MacManagedSettingsReader', () => {
-  const runner: CommandRunner = async (file, args) => {
+  const runner: ProcessRunner = async (file, args) => {
     expect(file).toBe('defaults');
     expect(args[0]).toBe('export');
     expect(args[2]).toBe('-');
@@ -90,7 +90,7 @@ describe('MacManagedSettingsReader', () => {
       for (const f of [device, user, oldDomain]) writeFileSync(f, 'binary plist stand-in');
       const plist = (body: string) => `<?xml version="1.0"?><plist version="1.0"><dict>${body}</dict></plist>`;
       const calls: string[][] = [];
-      const run: CommandRunner = async (file, args) => {
+      const run: ProcessRunner = async (file, args) => {
         calls.push([file, ...args]);
         if (file === 'defaults') return runner(file, args);
         expect(file).toBe('/usr/bin/plutil'); // absolute path, never a PATH lookup

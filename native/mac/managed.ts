@@ -5,13 +5,13 @@
  * - configuration profiles (MDM, build/policy/macos) land in `/Library/Managed Preferences/<domain>.plist`
  *   (device) and `/Library/Managed Preferences/<user>/<domain>.plist` (user), which `defaults`
  *   does not show: we convert them with `plutil -convert xml1 -o - <file>`.
- * Both run with execFile (argument array, no shell); the plist is parsed here.
+ * Both run with native/process.ts (argument array, no shell); the plist is parsed here.
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ManagedSettingsRead, ManagedSettingsReader } from '../../electron/settings/ports';
-import { execFileRunner, type CommandRunner } from '../win/managed';
+import { notStarted, runProcess, type ProcessRunner } from '../process';
 
 /** Our bundle id (build/electron-builder.yml appId) and the original client's documented domain. */
 export const MAC_MANAGED_DOMAINS = ['com.innovaphone.myapps', 'com.innovaphone.client-ios-14r1'] as const;
@@ -164,7 +164,7 @@ export class MacManagedSettingsReader implements ManagedSettingsReader {
   private readonly user: string;
 
   constructor(
-    private readonly run: CommandRunner = execFileRunner,
+    private readonly run: ProcessRunner = runProcess,
     private readonly domains: readonly string[] = MAC_MANAGED_DOMAINS,
     opts: MacManagedSettingsOptions = {},
   ) {
@@ -178,7 +178,7 @@ export class MacManagedSettingsReader implements ManagedSettingsReader {
     // device's configuration profiles before the user's.
     const domains = [...this.domains].reverse();
     for (const domain of domains) {
-      const r = await this.run('defaults', ['export', domain, '-']);
+      const r = await this.run('defaults', ['export', domain, '-'], { timeoutMs: 10_000, maxBytes: 1024 * 1024 }).catch(notStarted);
       if (r.code !== 0) {
         if (!/does not exist/i.test(r.stderr)) out.warnings.push(`defaults export ${domain} failed (${r.code}): ${r.stderr.trim()}`);
         continue;
@@ -190,7 +190,7 @@ export class MacManagedSettingsReader implements ManagedSettingsReader {
       for (const domain of domains) {
         const file = path.join(dir, `${domain}.plist`);
         if (!(await isFile(file))) continue;
-        const r = await this.run(PLUTIL, ['-convert', 'xml1', '-o', '-', file]);
+        const r = await this.run(PLUTIL, ['-convert', 'xml1', '-o', '-', file], { timeoutMs: 10_000, maxBytes: 1024 * 1024 }).catch(notStarted);
         if (r.code !== 0) {
           out.warnings.push(`plutil ${file} failed (${r.code}): ${r.stderr.trim()}`);
           continue;

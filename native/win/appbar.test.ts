@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EdgeReservationError, type EdgeReservationRequest } from '../../electron/windows';
 import { appBarCommand, parseAppBarOutput, releaseArgs, reserveArgs, WindowsAppBarReservation } from './appbar';
-import type { CommandRunner } from './managed';
+import type { ProcessRunner } from '../process';
 
 const script = fs.readFileSync(path.join(__dirname, 'appbar.ps1'), 'utf8');
 const hasMono = fs.existsSync('/usr/bin/mcs') && fs.existsSync('/usr/bin/mono');
@@ -121,9 +121,9 @@ describe('native/win/appbar.ts', () => {
   });
 
   it('runs the helper and maps its answers to results and errors', async () => {
-    const calls: { file: string; args: string[] }[] = [];
+    const calls: { file: string; args: readonly string[] }[] = [];
     const answers: { code: number; stdout: string; stderr: string }[] = [];
-    const run: CommandRunner = async (file, args) => {
+    const run: ProcessRunner = async (file, args) => {
       calls.push({ file, args });
       return answers.shift() ?? { code: 0, stdout: '{"ok":true}', stderr: '' };
     };

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { EdgeReservation, EdgeReservationRequest, Rect } from '../../electron/windows/ports';
 import { EdgeReservationError, nativeHandleToNumber, validateRequest } from '../../electron/windows/edge';
-import { execFileRunner, type CommandRunner } from './managed';
+import { notStarted, powershellExe, runProcess, type ProcessRunner } from '../process';
 
 export interface AppBarCommand {
   file: string;
@@ -16,9 +16,8 @@ export interface AppBarCommand {
 
 /** powershell.exe and the fixed leading arguments (nativeDir: the folder holding win/appbar.ps1). */
 export function appBarCommand(nativeDir: string, env: NodeJS.ProcessEnv = process.env): AppBarCommand {
-  const root = env.SystemRoot ?? 'C:\\Windows';
   return {
-    file: path.win32.join(root, 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe'),
+    file: powershellExe(env),
     args: ['-NoProfile', '-NonInteractive', '-NoLogo', '-ExecutionPolicy', 'Bypass', '-File', path.win32.join(nativeDir, 'win', 'appbar.ps1')],
   };
 }
@@ -67,12 +66,12 @@ export function parseAppBarOutput(stdout: string): AppBarReply {
 
 export class WindowsAppBarReservation implements EdgeReservation {
   private readonly cmd: AppBarCommand;
-  private readonly run: CommandRunner;
+  private readonly run: ProcessRunner;
   private unavailable?: string;
 
-  constructor(opts: { nativeDir: string; env?: NodeJS.ProcessEnv; run?: CommandRunner }) {
+  constructor(opts: { nativeDir: string; env?: NodeJS.ProcessEnv; run?: ProcessRunner }) {
     this.cmd = appBarCommand(opts.nativeDir, opts.env);
-    this.run = opts.run ?? execFileRunner;
+    this.run = opts.run ?? runProcess;
   }
 
   unsupported(): string | undefined {
@@ -80,7 +79,7 @@ export class WindowsAppBarReservation implements EdgeReservation {
   }
 
   private async call(args: string[]): Promise<AppBarReply> {
-    const r = await this.run(this.cmd.file, [...this.cmd.args, ...args]);
+    const r = await this.run(this.cmd.file, [...this.cmd.args, ...args], { timeoutMs: 10_000, maxBytes: 1024 * 1024 }).catch(notStarted);
     const reply = parseAppBarOutput(r.stdout);
     if (!reply.ok && reply.code === 'bad-output' && r.code !== 0) {
       return { ok: false, code: 'failed', message: `appbar helper exited with ${r.code}: ${(r.stderr || r.stdout).trim().slice(0, 300)}` };

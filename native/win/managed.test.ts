@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRegQuery, regExe, WindowsManagedSettingsReader, type CommandRunner } from './managed';
+import { parseRegQuery, regExe, WindowsManagedSettingsReader } from './managed';
+import type { ProcessRunner } from '../process';
 import { managedByKey, resolveSettings } from '../../common/settings/resolve';
 
 const fx = (n: string) => readFileSync(path.join(__dirname, 'fixtures', n), 'utf8');
@@ -29,7 +30,7 @@ describe('parseRegQuery', () => {
 });
 
 describe('WindowsManagedSettingsReader', () => {
-  const runner: CommandRunner = async (file, args) => {
+  const runner: ProcessRunner = async (file, args) => {
     expect(file).toBe(regExe()); // absolute: never a reg.exe from the current directory or PATH
     expect(path.win32.isAbsolute(file)).toBe(true);
     expect(args[0]).toBe('query');
@@ -61,7 +62,7 @@ describe('WindowsManagedSettingsReader', () => {
   });
 
   it('reads the Group Policy keys last, so a policy wins over installer values', async () => {
-    const withPolicy: CommandRunner = async (file, args) =>
+    const withPolicy: ProcessRunner = async (file, args) =>
       args[1] === 'HKLM\\Software\\Policies\\innovaphone\\myApps' ? { code: 0, stdout: fx('reg-query-policies.txt'), stderr: '' } : runner(file, args);
     const r = await new WindowsManagedSettingsReader(withPolicy).read();
     expect(r.warnings).toEqual([]);

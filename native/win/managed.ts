@@ -1,13 +1,12 @@
 /**
  * Windows managed settings: the MSI writes its properties as registry values under
  * `HKCU\Software\innovaphone\myApps` and `HKLM\SOFTWARE\WOW6432Node\innovaphone\myApps`
- * (features.md §13); Group Policy (the ADMX in build/policy/windows) writes under
- * `…\Software\Policies\innovaphone\myApps`. We read them with `reg query <key>` (execFile,
- * argument array, no shell) and parse its text output. Later keys win: machine-wide values (HKLM)
- * over per-user ones (HKCU), and Group Policy over installer values.
+ * (docs/msi-properties.md); Group Policy (the ADMX in build/policy/windows) writes under
+ * `…\Software\Policies\innovaphone\myApps`. We read them with `reg query <key>`
+ * (native/process.ts: argument array, no shell) and parse its text output. Later keys win:
+ * machine-wide values (HKLM) over per-user ones (HKCU), and Group Policy over installer values.
  */
-import { execFile } from 'node:child_process';
-import * as path from 'node:path';
+import { notStarted, runProcess, system32, type ProcessRunner } from '../process';
 import type { ManagedSettingsRead, ManagedSettingsReader } from '../../electron/settings/ports';
 
 /** Where Group Policy writes (relative to HKLM and HKCU): the key of the ADMX template. */
@@ -73,39 +72,26 @@ export function parseRegQuery(text: string): RegQueryResult {
   return out;
 }
 
-export interface CommandResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-export type CommandRunner = (file: string, args: string[]) => Promise<CommandResult>;
-
-/**
- * reg.exe by absolute path: a bare `reg` is looked up by Windows in the current directory and on
- * PATH first, where a planted `reg.exe`/`reg.bat` would run instead.
- */
+/** reg.exe by absolute path (native/process.ts system32). */
 export function regExe(env: NodeJS.ProcessEnv = process.env): string {
-  return path.win32.join(env.SystemRoot ?? 'C:\\Windows', 'System32', 'reg.exe');
+  return system32('reg.exe', env);
 }
 
-export const execFileRunner: CommandRunner = (file, args) =>
-  new Promise((resolve) => {
-    execFile(file, args, { windowsHide: true, timeout: 10_000, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr || (err && !stdout ? err.message : '')) });
-    });
-  });
+/** `reg query <key> [/v <name>]`: 10 s, 1 MiB; a reg.exe that cannot start is a failed query. */
+export function regQuery(key: string, args: readonly string[] = [], run: ProcessRunner = runProcess) {
+  return run(regExe(), ['query', key, ...args], { timeoutMs: 10_000, maxBytes: 1024 * 1024 }).catch(notStarted);
+}
 
 export class WindowsManagedSettingsReader implements ManagedSettingsReader {
   constructor(
-    private readonly run: CommandRunner = execFileRunner,
+    private readonly run: ProcessRunner = runProcess,
     private readonly keys: readonly string[] = WINDOWS_MANAGED_KEYS,
   ) {}
 
   async read(): Promise<ManagedSettingsRead> {
     const out: ManagedSettingsRead = { values: {}, origins: [], warnings: [] };
     for (const key of this.keys) {
-      const r = await this.run(regExe(), ['query', key]);
+      const r = await regQuery(key, [], this.run);
       if (r.code !== 0) {
         if (!/unable to find/i.test(r.stderr)) out.warnings.push(`reg query ${key} failed (${r.code}): ${r.stderr.trim()}`);
         continue;

@@ -5,8 +5,7 @@
  * Tolerates PowerShell 5.1's ConvertTo-Json habits (a one-element list printed as an object, a
  * BOM, CRLF). A malformed contact is skipped and reported; the others are kept.
  */
-import type { ContactSourceLoad } from '../../electron/phonebook/ports';
-import { emptyContact, hasNumber, type NumberField, type PhonebookContact, type SkippedRecord } from '../../electron/phonebook/types';
+import { emptyContact, hasNumber, type ContactSourceLoad, type NumberField, type PhonebookContact, type SkippedRecord } from '../../electron/phonebook/ports';
 
 export const OUTLOOK_NUMBER_FIELDS: Record<string, NumberField> = {
   BusinessTelephoneNumber: 'telephonenumber',

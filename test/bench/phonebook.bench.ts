@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ContactIndex } from '../../electron/phonebook/search-index';
-import { VCardFolderSource } from '../../electron/phonebook/sources/vcard-folder';
+import { VCardFolderSource } from '../../electron/phonebook/vcard-folder';
 import { generatedDialString, generatedName, writeGeneratedVCards } from '../fixtures/vcards/generate';
 import { percentile, type BenchContext } from './types';
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from 'playwright-core';
 import { Api } from '../../common/bus';
 import { memoryLogger } from '../../electron/platform';
-import { NodeSpawner } from '../../native/linux/spawner';
+import { NodeSpawner } from '../../native/spawner';
 import { startStack, type Stack } from './harness/stack';
 
 type Win = { __start: any; __results?: unknown[] }; // eslint-disable-line @typescript-eslint/no-explicit-any

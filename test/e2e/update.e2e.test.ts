@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { createTraceFiles, listTraceFiles, type TraceFiles } from '../../electron/log';
-import { AppImageInstaller, type UpdateFetch, type UpdateService, type UpdateStatus, type InstallOutcome } from '../../electron/update';
+import type { UpdateFetch, UpdateService, UpdateStatus, InstallOutcome } from '../../electron/update';
+import { AppImageInstaller } from '../../native/linux/appimage-installer';
 import { startStoreServer, publishBuild, TEST_KEY, type StoreServer } from '../fixtures/update/store-server';
 import { startStack, type Stack } from './harness/stack';
 

@@ -6,9 +6,9 @@ import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { ContactSource, ContactSourceLoad } from '../ports';
-import type { PhonebookContact, SkippedRecord } from '../types';
-import { parseVCards } from '../vcard';
+import type { ContactSource, ContactSourceLoad } from './ports';
+import type { PhonebookContact, SkippedRecord } from './types';
+import { parseVCards } from './vcard';
 
 export const DEFAULT_VCARD_FOLDER = path.join(os.homedir(), '.local', 'share', 'contacts');
 const MAX_DEPTH = 4;

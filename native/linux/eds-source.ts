@@ -8,10 +8,8 @@
  */
 import { promises as fs, constants } from 'node:fs';
 import * as path from 'node:path';
-import type { ContactSource, ContactSourceLoad } from '../ports';
-import type { PhonebookContact, SkippedRecord } from '../types';
-import { parseVCards } from '../vcard';
-import { runHelper } from './helper';
+import { parseVCards, type ContactSource, type ContactSourceLoad, type PhonebookContact, type SkippedRecord } from '../../electron/phonebook/ports';
+import { runProcess } from '../process';
 
 export const EDS_EXPORT_CANDIDATES = [
   '/usr/libexec/evolution/evolution-addressbook-export',
@@ -69,7 +67,7 @@ export class EdsSource implements ContactSource {
     const tool = await this.tool();
     if (!tool) return { status: 'unavailable', reason: 'Evolution Data Server not installed (no evolution-addressbook-export)' };
     const timeoutMs = this.opts.timeoutMs ?? 60_000;
-    const list = await runHelper(tool, ['--list'], { timeoutMs });
+    const list = await runProcess(tool, ['--list'], { timeoutMs });
     if (list.code !== 0 || list.killed) {
       return { status: 'unavailable', reason: `evolution-addressbook-export --list failed (${list.killed ?? `exit ${list.code}`}): ${list.stderr.trim().slice(0, 300)}` };
     }
@@ -82,7 +80,7 @@ export class EdsSource implements ContactSource {
         skipped.push({ origin: `eds:${book.uid.slice(0, 80)}`, reason: 'address book id starts with "-"; skipped' });
         continue;
       }
-      const r = await runHelper(tool, ['--format=vcard', book.uid], { timeoutMs });
+      const r = await runProcess(tool, ['--format=vcard', book.uid], { timeoutMs });
       if (r.code !== 0 || r.killed) {
         skipped.push({ origin: `eds:${book.uid}`, reason: `export failed (${r.killed ?? `exit ${r.code}`}): ${r.stderr.trim().slice(0, 300)}` });
         continue;

@@ -5,11 +5,10 @@
  * while disabled the source is unavailable and the helper is never started. Reloaded at every
  * refresh interval: like the original, changes in Outlook show up after a while.
  */
-import * as path from 'node:path';
-import type { Logger } from '../../platform';
-import type { ContactSource, ContactSourceLoad } from '../ports';
-import { parseOutlookOutput } from '../../../native/win/outlook-parser';
-import { runHelper } from './helper';
+import type { Logger } from '../../electron/platform';
+import type { ContactSource, ContactSourceLoad, PhonebookSettings } from '../../electron/phonebook/ports';
+import { parseOutlookOutput } from './outlook-parser';
+import { powershellExe, runProcess } from '../process';
 
 export interface OutlookOptions {
   /** Absolute path of native/win/outlook-search.ps1 (shipped in the app's resources). */
@@ -20,11 +19,6 @@ export interface OutlookOptions {
   disabled?: boolean;
   powershell?: string;
   timeoutMs?: number;
-}
-
-export function defaultPowershell(): string {
-  const root = process.env.SystemRoot ?? 'C:\\Windows';
-  return path.win32.join(root, 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe');
 }
 
 export class OutlookSource implements ContactSource {
@@ -43,13 +37,17 @@ export class OutlookSource implements ContactSource {
     return true;
   }
 
+  applySettings(s: Partial<PhonebookSettings>): boolean {
+    return s.disableOutlookSearch !== undefined && this.setDisabled(s.disableOutlookSearch);
+  }
+
   async load(): Promise<ContactSourceLoad> {
     const log = this.opts.logger;
     if (this.disabled) return { status: 'unavailable', reason: 'Outlook search is disabled ("Disable Outlook search")' };
     const t0 = Date.now();
     const args = ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', this.opts.script];
     log.trace('App', 'Outlook search: reading contact folders', { script: this.opts.script });
-    const r = await runHelper(this.opts.powershell ?? defaultPowershell(), args, { timeoutMs: this.opts.timeoutMs ?? 180_000 });
+    const r = await runProcess(this.opts.powershell ?? powershellExe(), args, { timeoutMs: this.opts.timeoutMs ?? 180_000 });
     if (r.stderr.trim()) log.trace('App', 'Outlook search: helper stderr', { stderr: r.stderr.trim().slice(0, 2000) });
     if (r.killed) throw new Error(`Outlook helper killed: ${r.killed}`);
     let parsed;

@@ -7,12 +7,12 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../platform';
-import { EdsSource, findEdsExporter, parseEdsList } from './eds';
-import { MacContactsSource } from './mac-contacts';
-import { OutlookSource } from './outlook';
+import { memoryLogger } from '../electron/platform';
+import { EdsSource, findEdsExporter, parseEdsList } from './linux/eds-source';
+import { MacContactsSource } from './mac/contacts-source';
+import { OutlookSource } from './win/outlook-source';
 
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '..');
 let dir: string;
 
 async function standIn(name: string, script: string): Promise<string> {

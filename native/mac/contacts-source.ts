@@ -4,9 +4,9 @@
  * unavailable with a clear reason (the phone book traces it and, if it was the only source,
  * closes its providers). Reloaded at every refresh interval (no cheap change check).
  */
-import type { ContactSource, ContactSourceLoad } from '../ports';
-import { parseMacContactsOutput } from '../../../native/mac/contacts-parser';
-import { runHelper } from './helper';
+import type { ContactSource, ContactSourceLoad } from '../../electron/phonebook/ports';
+import { parseMacContactsOutput } from './contacts-parser';
+import { runProcess } from '../process';
 
 export interface MacContactsOptions {
   /** Absolute path of native/mac/contacts.js (shipped in the app's resources). */
@@ -20,7 +20,7 @@ export class MacContactsSource implements ContactSource {
   constructor(private readonly opts: MacContactsOptions) {}
 
   async load(): Promise<ContactSourceLoad> {
-    const r = await runHelper(this.opts.osascript ?? '/usr/bin/osascript', ['-l', 'JavaScript', this.opts.script], { timeoutMs: this.opts.timeoutMs ?? 120_000 });
+    const r = await runProcess(this.opts.osascript ?? '/usr/bin/osascript', ['-l', 'JavaScript', this.opts.script], { timeoutMs: this.opts.timeoutMs ?? 120_000 });
     if (r.killed) throw new Error(`Contacts helper killed: ${r.killed}`);
     if (!r.stdout.trim()) throw new Error(`Contacts helper printed nothing (exit ${r.code}): ${r.stderr.trim().slice(0, 300)}`);
     return parseMacContactsOutput(r.stdout);

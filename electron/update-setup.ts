@@ -5,11 +5,11 @@
  * docs/update.md "Wiring in the product".
  */
 import * as path from 'node:path';
-import { parseRegQuery, execFileRunner, regExe, type CommandRunner as RegRunner } from '../../native/win/managed';
-import {
-  AppImageInstaller, CommandInstaller, detectInstallKind, nodeCommandRunner,
-  type InstallKind, type InstallerPort, type UpdateServiceOptions, type UpdateUiPort,
-} from '../update';
+import { parseRegQuery, regQuery } from '../native/win/managed';
+import { runProcess, type ProcessRunner } from '../native/process';
+import { detectInstallKind, type InstallKind, type InstallerPort, type UpdateServiceOptions, type UpdateUiPort } from './update';
+import { CommandInstaller, nodeCommandRunner } from '../native/installers';
+import { AppImageInstaller } from '../native/linux/appimage-installer';
 
 /**
  * Where the Windows installers record how they installed (build/installer.nsh for NSIS,
@@ -26,11 +26,11 @@ export const INSTALL_RECORD_KEYS = [
 const RECORDABLE: readonly InstallKind[] = ['nsis', 'msi-per-machine', 'msi-per-user'];
 
 /** The install kind the Windows installer recorded, or undefined (HKCU first: a per-user install wins). */
-export async function readRecordedInstallKind(platform: NodeJS.Platform, run: RegRunner = execFileRunner): Promise<InstallKind | undefined> {
+export async function readRecordedInstallKind(platform: NodeJS.Platform, run: ProcessRunner = runProcess): Promise<InstallKind | undefined> {
   if (platform !== 'win32') return undefined;
   for (const key of INSTALL_RECORD_KEYS) {
-    const r = await run(regExe(), ['query', key, '/v', 'Kind']).catch(() => undefined);
-    if (!r || r.code !== 0) continue;
+    const r = await regQuery(key, ['/v', 'Kind'], run);
+    if (r.code !== 0) continue;
     const v = parseRegQuery(r.stdout).values.find((x) => x.name === 'Kind');
     if (typeof v?.value === 'string' && (RECORDABLE as readonly string[]).includes(v.value.trim())) return v.value.trim() as InstallKind;
   }
