@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../electron/platform';
+import { memoryLogger } from '../test/fixtures/memory-logger';
 import { EdsSource, findEdsExporter, parseEdsList } from './linux/eds-source';
 import { MacContactsSource } from './mac/contacts-source';
 import { OutlookSource } from './win/outlook-source';

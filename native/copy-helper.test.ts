@@ -2,7 +2,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CopyKeystrokeError } from '../electron/hotkeys/copy-selection';
+import { CopyKeystrokeError } from '../electron/hotkeys/ports';
 import { CopyHelper, copyHelperCommand, describeHelperExit, keystrokeError, parseHelperLine, MAC_KEYSTROKE_DENIED } from './copy-helper';
 
 const FAKE = path.join(__dirname, 'fixtures', 'fake-copy-helper.mjs');

@@ -20,7 +20,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { powershellExe } from './process';
-import { CopyKeystrokeError } from '../electron/hotkeys/copy-selection';
+import { CopyKeystrokeError } from '../electron/hotkeys/ports';
 import type { Logger } from '../electron/platform';
 
 export const COPY_HELPER_PROTOCOL_VERSION = 1;

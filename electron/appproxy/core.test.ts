@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as https from 'node:https';
 import { gzipSync } from 'node:zlib';
 import { generate } from 'selfsigned';
-import { memoryLogger } from '../platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { createAppProxy, keyOf, type AppProxy, type UpstreamFetch } from './index';
 import { TestOrigin } from '../../test/fixtures/appproxy/origin';
 

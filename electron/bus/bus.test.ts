@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as http from 'node:http';
 import { startLocalServicesServer, OriginAllowList, type LocalServicesServer } from './index';
-import { memoryLogger } from '../platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { AppClientConfigSchema, BUS_MAX_FRAME_BYTES } from '../../common/bus';
 
 const PBX = 'https://pbx.example.com';

@@ -26,7 +26,7 @@ import type { Logger } from '../platform';
 import { ApiRouter, RouterError, defaultReservedNamePolicy, type Endpoint } from './router';
 import { webOrigin } from '../../common/origin';
 import { OriginAllowList } from './origins';
-import { registerSecret } from '../log/redact';
+import { registerSecret } from '../log';
 
 export interface LauncherIdentity {
   name: string;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'no
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiRouter } from '../bus';
-import { memoryLogger } from '../platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { NodeSpawner } from '../../native/spawner';
 import { buildArgs, splitTemplate, numberFormats, type DialPrefixes } from './substitute';
 import { parseExternalAppsJson } from './config';

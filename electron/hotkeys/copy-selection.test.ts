@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { memoryLogger } from '../platform';
-import { CopyKeystrokeError, CopySelectionReader, type ClipboardAccess, type CopyKeystroke } from './copy-selection';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
+import { CopySelectionReader } from './copy-selection';
+import { CopyKeystrokeError, type ClipboardAccess, type CopyKeystroke } from './ports';
 
 /** An in-memory system clipboard with a change counter, like Windows' sequence number. */
 class FakeClipboard implements ClipboardAccess<Record<string, string>> {

@@ -25,3 +25,34 @@ export interface KeyListener {
 export interface SelectionReader {
   readSelection(): Promise<string>;
 }
+
+// ---- copy-then-read (Windows, macOS; copy-selection.ts): the clipboard and the copy keystroke ----
+
+/**
+ * The system clipboard. `S` is the adapter's own snapshot type (opaque to the logic here).
+ * `changeCount` is a number that changes whenever any application writes the clipboard
+ * (Windows GetClipboardSequenceNumber, macOS NSPasteboard.changeCount).
+ */
+export interface ClipboardAccess<S = unknown> {
+  changeCount(): Promise<number>;
+  snapshot(): Promise<S>;
+  restore(snapshot: S): Promise<void>;
+  readText(): Promise<string>;
+  /** Optional: formats the snapshot could not keep (for the trace only). */
+  describe?(snapshot: S): { formats: string[]; lost: string[] };
+}
+
+export type CopyKeystrokeFailure = 'permission-denied' | 'send-failed' | 'unavailable';
+
+/** Why the copy keystroke could not be sent; `message` is written for the user (settings page, trace). */
+export class CopyKeystrokeError extends Error {
+  constructor(readonly kind: CopyKeystrokeFailure, message: string) {
+    super(message);
+    this.name = 'CopyKeystrokeError';
+  }
+}
+
+/** Sends the copy shortcut to the focused application. Rejects with CopyKeystrokeError. */
+export interface CopyKeystroke {
+  send(): Promise<void>;
+}

@@ -1,8 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { ApiRouter } from '../bus';
-import { memoryLogger } from '../platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { HotkeyService, selectionProblem, type HotkeyStatus } from './service';
-import { CopyKeystrokeError, CopySelectionReader } from './copy-selection';
+import { CopySelectionReader } from './copy-selection';
+import { CopyKeystrokeError } from './ports';
 import { HotkeyStatusSchema } from '../../common/preload';
 import type { KeyListener, SelectionReader, ChordStatus } from './ports';
 import type { Chord } from '../../common/chord';

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { ApiRouter } from '../bus';
-import { memoryLogger } from '../platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { wireDesktopServices, type SettingsSource } from './wire';
 import type { KeyListener, ChordStatus } from '../hotkeys/ports';
 import type { Chord } from '../../common/chord';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { memoryLogger } from '../platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { SettingsStore } from '../settings';
 import { createTraceFiles, linkLogFlagsToSettings, listTraceFiles } from './index';
 import { CALL_PROBLEM_FLAGS } from '../../common/log-categories';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { startLocalServicesServer, OriginAllowList, type LocalServicesServer } from '../bus';
-import { memoryLogger } from '../platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { MediaErrorCode } from '../../common/media';
 import { callsFromProviders, hookKeyToPhoneRequest, ledStateFromCalls } from './headset';
 import { isVpnInterfaceName, parseExcludeInterfaces, vpnAddresses } from './interfaces';

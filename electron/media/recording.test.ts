@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { memoryLogger } from '../platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { pcapGlobalHeader, pcapRtpPacket, readRtpPcap, type RtpRecord } from './pcap';
 import { RecordingStore, parseRecordingUrl } from './recording';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startLocalServicesServer, OriginAllowList, type LocalServicesServer } from '../bus';
-import { memoryLogger } from '../platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { MediaErrorCode } from '../../common/media';
 import { startMediaRelay, type MediaRelay } from './relay';
 import { MAX_VIEWS_PER_SESSION, VIEW_TICKET_TTL_MS, ViewRegistry } from './view';

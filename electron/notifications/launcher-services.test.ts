@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiRouter } from '../bus';
-import { memoryLogger } from '../platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { NotificationService } from './service';
 import { launcherServicesModel } from './launcher-services';
 

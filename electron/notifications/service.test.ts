@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { ApiRouter } from '../bus';
-import { memoryLogger } from '../platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { NotificationService } from './service';
 import { mapAddLocalNotification } from './rules';
 import type { NativeNotification, NotificationEvents, Notifier } from './ports';

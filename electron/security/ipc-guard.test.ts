@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryLogger } from '../platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { createPreloadDispatcher, fixedOriginPolicy } from './index';
 import { PRELOAD_METHOD_NAMES, PreloadMethods, channelOf } from '../../common/preload';
 

@@ -2,7 +2,7 @@ import { promises as fs, mkdtempSync, rmSync, readdirSync, writeFileSync, mkdirS
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { SettingsStore, SettingsError, type SettingChange } from './store';
 import { LinuxManagedSettingsReader } from '../../native/linux/managed';
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { memoryLogger } from '../platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { UpdateService, generateUpdateKeyPair, type InstallerPort, type InstallRequest, type UpdateClock, type UpdateStatus, type UpdateServiceOptions, type ThrottleClock } from './index';
 import { startStoreServer, publishBuild, TEST_KEY, type StoreServer, type PackageSpec } from '../../test/fixtures/update/store-server';
 

@@ -8,37 +8,13 @@
  * Every dialog answers only its own window (webContents id): another launcher page cannot answer
  * a credential prompt or pick a screen.
  */
-import type { PreloadEventName, PreloadEventPayload, PreloadResponse } from '../../common/preload';
-import type { PreloadHandlers } from '../security/ipc-guard';
+import type { PreloadResponse } from '../../common/preload';
+import type { PreloadHandlers } from '../security';
+import type { DialogHost, DialogWindow } from './ports';
 import type { Logger } from '../platform';
 import type { Notifier } from '../notifications/ports';
 import type { UpdateUiPort } from '../update/ports';
 import type { CredentialPrompt, CredentialRequest, CredentialStore, ProxyCredentials } from '../connect/ports';
-
-export interface DialogSpec {
-  /** Launcher page file, e.g. 'proxy-auth.html'. */
-  page: string;
-  title: string;
-  width: number;
-  height: number;
-  /** Keep above the main window (modal to it where the desktop allows). */
-  modal?: boolean;
-}
-
-export interface DialogWindow {
-  /** webContents id of the dialog (the sender id its calls arrive with). */
-  readonly id: number;
-  /** Send a preload event to this dialog only. */
-  emit<E extends PreloadEventName>(event: E, payload: PreloadEventPayload<E>): void;
-  focus(): void;
-  close(): void;
-  /** The user closed the window (or it was destroyed). */
-  onClosed(cb: () => void): void;
-}
-
-export interface DialogHost {
-  open(spec: DialogSpec): DialogWindow;
-}
 
 const notThisWindow = 'not the window of this dialog';
 

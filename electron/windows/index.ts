@@ -15,7 +15,6 @@ export * from './geometry';
 export * from './edge';
 export * from './tray-menu';
 export * from './state';
-export * from './autostart-linux';
 export * from './launcher';
 
 /** The settings this service reads and the tray changes (user layer). */

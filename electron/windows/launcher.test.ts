@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryLogger } from '../platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { parseServerString } from '../../common/server-string';
 import { createLauncherController, type LauncherControllerOptions } from './launcher';
 

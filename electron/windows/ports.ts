@@ -2,6 +2,7 @@
  * Ports of the windows/tray/start service (implemented by native/electron/* with
  * BrowserWindow, Tray, screen, app.setLoginItemSettings; by in-memory fakes in unit tests).
  */
+import type { PreloadEventName, PreloadEventPayload } from '../../common/preload';
 
 export interface Rect {
   x: number;
@@ -124,4 +125,76 @@ export interface EdgeReservation {
 export interface ShellPort {
   openPath(path: string): Promise<void>;
   showItemInFolder(path: string): void;
+}
+
+// ---- launcher-owned dialogs (dialogs.ts): a launcher page in its own window ----------------------
+
+export interface DialogSpec {
+  /** Launcher page file, e.g. 'proxy-auth.html'. */
+  page: string;
+  title: string;
+  width: number;
+  height: number;
+  /** Keep above the main window (modal to it where the desktop allows). */
+  modal?: boolean;
+}
+
+export interface DialogWindow {
+  /** webContents id of the dialog (the sender id its calls arrive with). */
+  readonly id: number;
+  /** Send a preload event to this dialog only. */
+  emit<E extends PreloadEventName>(event: E, payload: PreloadEventPayload<E>): void;
+  focus(): void;
+  close(): void;
+  /** The user closed the window (or it was destroyed). */
+  onClosed(cb: () => void): void;
+}
+
+export interface DialogHost {
+  open(spec: DialogSpec): DialogWindow;
+}
+
+// ---- rules every EdgeReservation implementation shares (native/linux, native/win) ----------------
+
+export type EdgeReservationErrorCode = 'unsupported' | 'inner-edge' | 'bad-request' | 'failed';
+
+export class EdgeReservationError extends Error {
+  constructor(readonly code: EdgeReservationErrorCode, message: string) {
+    super(message);
+    this.name = 'EdgeReservationError';
+  }
+}
+
+/**
+ * Electron's getNativeWindowHandle(): the HWND (Windows) or X11 Window id (Linux) as the bytes of
+ * a pointer-sized integer in machine byte order (little endian on every platform we ship).
+ */
+export function nativeHandleToNumber(buf: Buffer): number {
+  if (buf.length >= 8) {
+    const v = buf.readBigUInt64LE(0);
+    if (v === 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) throw new EdgeReservationError('bad-request', 'native window handle out of range');
+    return Number(v);
+  }
+  if (buf.length === 4) {
+    const v = buf.readUInt32LE(0);
+    if (v === 0) throw new EdgeReservationError('bad-request', 'native window handle is 0');
+    return v;
+  }
+  throw new EdgeReservationError('bad-request', `native window handle has ${buf.length} bytes`);
+}
+
+/** Checks shared by every platform: whole pixels, a strip narrower than its display. */
+export function validateRequest(req: EdgeReservationRequest): void {
+  const ints = [req.width, req.display.x, req.display.y, req.display.width, req.display.height];
+  if (!ints.every((n) => Number.isSafeInteger(n))) throw new EdgeReservationError('bad-request', 'reservation geometry must be whole pixels');
+  if (req.edge !== 'left' && req.edge !== 'right') throw new EdgeReservationError('bad-request', `edge must be left or right, not ${String(req.edge)}`);
+  if (req.width <= 0 || req.width >= req.display.width || req.display.height <= 0) {
+    throw new EdgeReservationError('bad-request', `strip of ${req.width} px does not fit a display ${req.display.width} px wide`);
+  }
+}
+
+/** The strip a request asks for, in the same pixels as the request. */
+export function requestedStrip(req: EdgeReservationRequest): Rect {
+  const d = req.display;
+  return { x: req.edge === 'left' ? d.x : d.x + d.width - req.width, y: d.y, width: req.width, height: d.height };
 }

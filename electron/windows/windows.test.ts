@@ -2,10 +2,11 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { memoryLogger, silentLogger } from '../platform';
+import { silentLogger } from '../platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import {
-  autostartDesktopEntry, buildTrayMenu, createWindowsService, dockedBounds, EdgeReservationError, isVisible, nativeHandleToNumber, placeWindow, quoteExecArg, TrayIds,
-  WindowStateStore, workAreaWithoutOwnStrip, x11Strut, XdgAutostart, xdgAutostartDir,
+  buildTrayMenu, createWindowsService, dockedBounds, EdgeReservationError, isVisible, placeWindow, TrayIds,
+  WindowStateStore, workAreaWithoutOwnStrip,
   type AppWindowHandle, type EdgeReservation, type EdgeReservationRequest, type DisplayInfo, type Rect, type TrayMenuItem, type WindowHost, type WindowSettingKey, type WindowSettings,
 } from './index';
 
@@ -48,35 +49,6 @@ describe('tray menu model', () => {
     const mac = buildTrayMenu({ autostart: false, autostartLocked: true, showInTaskbar: true, showInTaskbarLocked: false, platform: 'darwin', collecting: true });
     expect(mac.some((i) => i.id === 'show-in-taskbar')).toBe(false);
     expect(mac.find((i) => i.id === 'collect-logs')?.enabled).toBe(false);
-  });
-});
-
-describe('XDG autostart', () => {
-  it('quotes Exec arguments', () => {
-    expect(quoteExecArg('/opt/myApps/myapps')).toBe('/opt/myApps/myapps');
-    expect(quoteExecArg('/home/a b/My$App.AppImage')).toBe('"/home/a b/My\\$App.AppImage"');
-    expect(quoteExecArg('50%')).toBe('50%%');
-    expect(() => quoteExecArg('a\nb')).toThrow();
-    expect(autostartDesktopEntry({ name: 'myApps', exec: '/opt/my Apps/myapps', args: ['--hidden'] })).toContain('Exec="/opt/my Apps/myapps" --hidden\n');
-  });
-  it('writes and removes the entry', async () => {
-    const d = xdgAutostartDir({ XDG_CONFIG_HOME: dir }, '/home/x');
-    expect(d).toBe(path.join(dir, 'autostart'));
-    expect(xdgAutostartDir({ XDG_CONFIG_HOME: 'relative' }, '/home/x')).toBe('/home/x/.config/autostart');
-    const a = new XdgAutostart({ dir: d, id: 'com.innovaphone.myapps', name: 'myApps', exec: '/opt/myApps/myapps' });
-    expect(await a.isEnabled()).toBe(false);
-    await a.setEnabled(true, { hidden: true });
-    const text = await fs.readFile(path.join(d, 'com.innovaphone.myapps.desktop'), 'utf8');
-    expect(text).toMatch(/^\[Desktop Entry\]\nType=Application\nName=myApps\n/);
-    expect(text).toContain('Exec=/opt/myApps/myapps --hidden\n');
-    expect((await fs.stat(a.file)).mode & 0o777).toBe(0o644);
-    expect(await a.isEnabled()).toBe(true);
-    await fs.writeFile(a.file, text + 'Hidden=true\n');
-    expect(await a.isEnabled()).toBe(false);
-    await a.setEnabled(false);
-    expect(await a.isEnabled()).toBe(false);
-    await a.setEnabled(false); // idempotent
-    expect(() => new XdgAutostart({ dir: d, id: '../x', name: 'x', exec: 'x' })).toThrow();
   });
 });
 
@@ -421,21 +393,4 @@ describe('docking edge reservation', () => {
     expect(workAreaWithoutOwnStrip({ x: 0, y: 30, width: 1501, height: 994 }, right)).toEqual({ x: 0, y: 30, width: 1920, height: 994 });
   });
 
-  it('computes X11 strut values in root-window coordinates and refuses inner edges', () => {
-    const w = Buffer.alloc(8, 1);
-    const one = { x: 0, y: 0, width: 1920, height: 1080 };
-    const two = { x: 1920, y: 0, width: 1280, height: 1024 };
-    const root = { width: 3200, height: 1080 };
-    expect(x11Strut({ window: w, edge: 'left', width: 420, display: one, displays: [one, two] }, root).partial).toEqual([420, 0, 0, 0, 0, 1079, 0, 0, 0, 0, 0, 0]);
-    expect(x11Strut({ window: w, edge: 'right', width: 400, display: two, displays: [one, two] }, root)).toEqual({ partial: [0, 400, 0, 0, 0, 0, 0, 1023, 0, 0, 0, 0], legacy: [0, 400, 0, 0] });
-    expect(() => x11Strut({ window: w, edge: 'right', width: 400, display: one, displays: [one, two] }, root)).toThrow(/borders another display/);
-    expect(() => x11Strut({ window: w, edge: 'left', width: 400, display: two, displays: [one, two] }, root)).toThrow(expect.objectContaining({ code: 'inner-edge' }));
-    // a monitor lower than its neighbour: below the neighbour the right edge is free
-    const tall = { x: 1920, y: 0, width: 1280, height: 1400 };
-    const short = { x: 0, y: 0, width: 1920, height: 1080 };
-    expect(x11Strut({ window: w, edge: 'right', width: 400, display: tall, displays: [short, tall] }, { width: 3200, height: 1400 }).partial.slice(0, 8)).toEqual([0, 400, 0, 0, 0, 0, 0, 1399]);
-    expect(() => x11Strut({ window: w, edge: 'left', width: 400, display: { x: 0, y: 0, width: 4000, height: 1000 }, displays: [] }, root)).toThrow(/outside the X screen/);
-    expect(nativeHandleToNumber(Buffer.from([7, 0, 0, 0]))).toBe(7);
-    expect(() => nativeHandleToNumber(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))).toThrow(/out of range/);
-  });
 });

@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { memoryLogger, silentLogger } from '../../electron/platform';
+import { silentLogger } from '../../electron/platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { createPreloadDispatcher, fixedOriginPolicy } from '../../electron/security';
 import { calls, electron, FakeBrowserWindow, FakeNotification, FakeSession, FakeTray, FakeWebContents } from '../../test/fixtures/fake-electron';
 

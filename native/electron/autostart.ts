@@ -5,7 +5,7 @@
 import * as os from 'node:os';
 import { app } from 'electron';
 import type { AutostartPort } from '../../electron/windows/ports';
-import { XdgAutostart, xdgAutostartDir } from '../../electron/windows/autostart-linux';
+import { XdgAutostart, xdgAutostartDir } from '../linux/autostart';
 
 export function createAutostart(opts: { appId: string; name: string; icon?: string; platform?: NodeJS.Platform; env?: NodeJS.ProcessEnv }): AutostartPort {
   const platform = opts.platform ?? process.platform;

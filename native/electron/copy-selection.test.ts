@@ -33,8 +33,8 @@ vi.mock('electron', () => {
 });
 
 import { createCopySelectionReader, ElectronClipboardAccess, type CopyHelperPort } from './copy-selection';
-import { CopyKeystrokeError } from '../../electron/hotkeys/copy-selection';
-import { memoryLogger } from '../../electron/platform';
+import { CopyKeystrokeError } from '../../electron/hotkeys/ports';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 
 /** The native helper with the focused application behind it: "copy" puts the selection on the board. */
 class FakeHelper implements CopyHelperPort {

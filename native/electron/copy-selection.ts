@@ -17,8 +17,7 @@
  */
 import { clipboard, ClipboardItem } from 'electron';
 import type { Logger } from '../../electron/platform';
-import { CopySelectionReader, type ClipboardAccess, type CopySelectionStats } from '../../electron/hotkeys/copy-selection';
-import type { SelectionReader } from '../../electron/hotkeys/ports';
+import { CopySelectionReader, type ClipboardAccess, type CopySelectionStats, type SelectionReader } from '../../electron/hotkeys';
 import { CopyHelper, copyHelperCommand } from '../copy-helper';
 
 type Payload = Blob | Electron.ClipboardBookmark;

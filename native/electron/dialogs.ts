@@ -1,12 +1,12 @@
 /**
- * DialogHost (electron/windows/dialogs.ts) with BrowserWindow: a launcher page in a small window
+ * DialogHost (electron/windows/ports.ts) with BrowserWindow: a launcher page in a small window
  * with the secure webPreferences and the launcher preload, child of the main window (modal to it
  * where requested and the main window is visible).
  */
 import { BrowserWindow, type WebContents } from 'electron';
 import type { PreloadEventName, PreloadEventPayload } from '../../common/preload';
 import { launcherPageUrl, secureWebPreferences } from '../../electron/security';
-import type { DialogHost, DialogSpec, DialogWindow } from '../../electron/windows/dialogs';
+import type { DialogHost, DialogSpec, DialogWindow } from '../../electron/windows/ports';
 
 export interface ElectronDialogHostOptions {
   preload: string;

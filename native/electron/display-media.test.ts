@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { memoryLogger } from '../../electron/platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 
 const getSources = vi.fn();
 vi.mock('electron', () => ({ desktopCapturer: { getSources: (...a: unknown[]) => getSources(...a) } }));

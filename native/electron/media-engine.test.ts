@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { memoryLogger } from '../../electron/platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 
 const windows: any[] = [];
 vi.mock('electron', () => ({

@@ -4,7 +4,7 @@
  */
 import type { Session } from 'electron';
 import type { ProxyResolver } from '../../electron/connect/ports';
-import { parsePacResult } from '../../electron/connect/proxy';
+import { parsePacResult } from '../../electron/connect';
 
 export function createProxyResolver(ses: Pick<Session, 'resolveProxy'>): ProxyResolver {
   return {

@@ -14,8 +14,7 @@
  * surfaces can, which Chromium does not create); `unsupported()` says so and docking only snaps.
  */
 import * as x11 from 'x11';
-import type { EdgeReservation, EdgeReservationRequest, Rect } from '../../electron/windows/ports';
-import { EdgeReservationError, nativeHandleToNumber, requestedStrip, x11Strut } from '../../electron/windows/edge';
+import { EdgeReservationError, nativeHandleToNumber, requestedStrip, validateRequest, type EdgeReservation, type EdgeReservationRequest, type Rect } from '../../electron/windows/ports';
 import { detectDisplaySession, isWayland } from '../../common/session';
 
 const CARDINAL = 6; // predefined atom
@@ -34,6 +33,52 @@ interface Conn {
   client: PropClient;
   root: { width: number; height: number };
   atoms: { partial: number; strut: number };
+}
+
+function overlap(a: Rect, b: Rect): boolean {
+  return Math.min(a.x + a.width, b.x + b.width) > Math.max(a.x, b.x) && Math.min(a.y + a.height, b.y + b.height) > Math.max(a.y, b.y);
+}
+
+const sameRect = (a: Rect, b: Rect): boolean => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
+
+/** The 12 CARDINALs of _NET_WM_STRUT_PARTIAL and the 4 of _NET_WM_STRUT (EWMH 1.5). */
+export interface X11Strut {
+  /** left, right, top, bottom, left_start_y, left_end_y, right_start_y, right_end_y,
+   * top_start_x, top_end_x, bottom_start_x, bottom_end_x */
+  partial: number[];
+  /** left, right, top, bottom */
+  legacy: number[];
+}
+
+/**
+ * Strut values for a strip docked on `req.display` (root-window coordinates, pixels). EWMH struts
+ * are measured from the edge of the ROOT window, not of a monitor: a strip on an edge that another
+ * monitor continues past (the left edge of a right-hand monitor) would reserve that whole other
+ * monitor's band too, so it is refused ('inner-edge') and the window only snaps there.
+ * _NET_WM_STRUT (for window managers without PARTIAL) always spans the full root height.
+ */
+export function x11Strut(req: EdgeReservationRequest, root: { width: number; height: number }): X11Strut {
+  validateRequest(req);
+  const d = req.display;
+  if (d.x < 0 || d.y < 0 || d.x + d.width > root.width || d.y + d.height > root.height) {
+    throw new EdgeReservationError('bad-request', `display ${d.width}x${d.height}+${d.x}+${d.y} is outside the X screen ${root.width}x${root.height}`);
+  }
+  const band: Rect =
+    req.edge === 'left'
+      ? { x: 0, y: d.y, width: d.x + req.width, height: d.height }
+      : { x: d.x + d.width - req.width, y: d.y, width: root.width - (d.x + d.width - req.width), height: d.height };
+  const blocker = req.displays.find((o) => !sameRect(o, d) && overlap(o, band));
+  if (blocker) {
+    throw new EdgeReservationError('inner-edge', `the ${req.edge} edge of this display borders another display (${blocker.width}x${blocker.height}+${blocker.x}+${blocker.y}); an X11 strut there would reserve part of that display too`);
+  }
+  const startY = d.y;
+  const endY = d.y + d.height - 1; // inclusive, as window managers and panels read it
+  if (req.edge === 'left') {
+    const left = d.x + req.width;
+    return { partial: [left, 0, 0, 0, startY, endY, 0, 0, 0, 0, 0, 0], legacy: [left, 0, 0, 0] };
+  }
+  const right = root.width - (d.x + d.width) + req.width;
+  return { partial: [0, right, 0, 0, 0, 0, startY, endY, 0, 0, 0, 0], legacy: [0, right, 0, 0] };
 }
 
 /** Why reservation cannot work in this session (undefined: an X11 session). */

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { desktopEntry, desktopExecArg } from './protocol-registrar';
 import { dbusActions, escapeMarkup } from './notifier';
 import { X11KeyListener } from './key-listener';
-import { memoryLogger } from '../../electron/platform';
+import { memoryLogger } from '../../test/fixtures/memory-logger';
 
 describe('linux protocol registrar', () => {
   it('quotes Exec arguments and ends with -- %u', () => {

@@ -5,8 +5,7 @@
  * here; nothing comes from a message or link.
  */
 import * as path from 'node:path';
-import type { EdgeReservation, EdgeReservationRequest, Rect } from '../../electron/windows/ports';
-import { EdgeReservationError, nativeHandleToNumber, validateRequest } from '../../electron/windows/edge';
+import { EdgeReservationError, nativeHandleToNumber, validateRequest, type EdgeReservation, type EdgeReservationRequest, type Rect } from '../../electron/windows/ports';
 import { notStarted, powershellExe, runProcess, type ProcessRunner } from '../process';
 
 export interface AppBarCommand {

@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../electron/platform';
+import { memoryLogger } from '../fixtures/memory-logger';
 import { X11IdleClock } from '../../native/linux/idle-clock';
 import type { ActivityService } from '../../electron/activity';
 import type { SessionInfo } from '../../test/pbx-sim/protocol';

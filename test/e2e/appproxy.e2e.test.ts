@@ -23,7 +23,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { BASE_FLAGS, CHROMIUM_PATH } from './harness/chromium';
 import { injectAppClientConfig } from './harness/stack';
 import { Api } from '../../common/bus';
-import { memoryLogger } from '../../electron/platform';
+import { memoryLogger } from '../fixtures/memory-logger';
 import { createPlatformServices, type PlatformServices } from '../../electron/services';
 import type { AppProxy } from '../../electron/appproxy';
 import { createNodeUpstream } from '../fixtures/appproxy/node-upstream';

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { Api } from '../../common/bus';
-import { memoryLogger } from '../../electron/platform';
+import { memoryLogger } from '../fixtures/memory-logger';
 import { startStack, type Stack } from './harness/stack';
 
 /** What a page gets when it tries to open a WebSocket: 'open' or 'failed (code)'. */

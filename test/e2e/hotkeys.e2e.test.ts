@@ -7,7 +7,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../../common/bus';
-import { memoryLogger } from '../../electron/platform';
+import { memoryLogger } from '../fixtures/memory-logger';
 import { X11KeyListener } from '../../native/linux/key-listener';
 import { XselSelectionReader, X11SelectionReader } from '../../native/linux/selection';
 import type { HotkeyService } from '../../electron/hotkeys';

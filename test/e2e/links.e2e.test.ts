@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../../common/bus';
-import { memoryLogger } from '../../electron/platform';
+import { memoryLogger } from '../fixtures/memory-logger';
 import { LinuxProtocolRegistrar, xdgEnv } from '../../native/linux/protocol-registrar';
 import type { LinkService } from '../../electron/links';
 import { startStack, type Stack } from './harness/stack';

@@ -20,7 +20,7 @@
  * Prints `MEDIA_CALL_RESULT {...}`.
  */
 import { Api } from '../../common/bus';
-import { memoryLogger } from '../../electron/platform';
+import { memoryLogger } from '../fixtures/memory-logger';
 import type { MediaService } from '../../electron/media';
 import { startPbxSim, type PbxSim } from '../pbx-sim';
 import { launchChromium, MEDIA_FLAGS } from './harness/chromium';

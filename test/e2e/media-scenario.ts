@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startLocalServicesServer, OriginAllowList } from '../../electron/bus';
 import { bundleEngine, readRtpPcap, startMediaService } from '../../electron/media';
-import { memoryLogger } from '../../electron/platform';
+import { memoryLogger } from '../fixtures/memory-logger';
 import type { MediaDescription } from '../../common/media';
 import { descriptionToSdp, sdpToDescription } from '../../renderer/media/sdp';
 import { launchChromium, MEDIA_FLAGS } from './harness/chromium';

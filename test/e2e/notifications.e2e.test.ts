@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from 'playwright-core';
 import { Api } from '../../common/bus';
-import { memoryLogger } from '../../electron/platform';
+import { memoryLogger } from '../fixtures/memory-logger';
 import { DbusNotifier } from '../../native/linux/notifier';
 import type { NotificationService } from '../../electron/notifications';
 import { startStack, type Stack } from './harness/stack';

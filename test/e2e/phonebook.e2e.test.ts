@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Frame, Page } from 'playwright-core';
 import { Api } from '../../common/bus';
-import { memoryLogger } from '../../electron/platform';
+import { memoryLogger } from '../fixtures/memory-logger';
 import type { PhonebookService } from '../../electron/phonebook';
 import { startStack, type Stack } from './harness/stack';
 import { generatedDialString, generatedName, writeGeneratedVCards } from '../fixtures/vcards/generate';

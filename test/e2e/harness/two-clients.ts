@@ -8,7 +8,7 @@
 import type { Browser, Frame, Page } from 'playwright-core';
 import { Api } from '../../../common/bus';
 import { createPlatformServices, type PlatformServices } from '../../../electron/services';
-import type { memoryLogger } from '../../../electron/platform';
+import type { MemoryLogger } from '../../fixtures/memory-logger';
 import type { MediaService } from '../../../electron/media';
 import type { Notifier } from '../../../electron/notifications';
 import type { PbxSim } from '../../pbx-sim';
@@ -47,7 +47,7 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
   }
 }
 
-export async function startClient(sim: PbxSim, browser: Browser, user: { sip: string; password: string }, logger: ReturnType<typeof memoryLogger>): Promise<Client> {
+export async function startClient(sim: PbxSim, browser: Browser, user: { sip: string; password: string }, logger: MemoryLogger): Promise<Client> {
   let engine: Page | undefined;
   const services = await createPlatformServices(
     {

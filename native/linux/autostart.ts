@@ -5,8 +5,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { AutostartPort } from './ports';
-import { writeFileAtomic } from '../util/atomic';
+import type { AutostartPort } from '../../electron/windows/ports';
+import { writeFileAtomic } from '../../electron/util/atomic';
 
 /** Quote one Exec argument per the Desktop Entry spec (and escape % as %%). */
 export function quoteExecArg(arg: string): string {
