@@ -1,6 +1,7 @@
 // ESLint (flat config, typescript-eslint): the layering rule of docs/architecture.md "Who may
-// import whom", file cycles, and a few correctness rules. `npm run lint`; CI runs it after the
-// type check (.ci/run). Folder-level cycles are checked by test/unit/import-graph.test.ts.
+// import whom" as import zones (eslint-plugin-import-x no-restricted-paths), file cycles
+// (import-x/no-cycle) and a few correctness rules. `npm run lint`; CI runs it after the type
+// check (.ci/run). Folder-level cycles are checked by test/unit/import-graph.test.ts.
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,35 +11,21 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 const root = path.dirname(fileURLToPath(import.meta.url));
 const abs = (p) => path.join(root, p);
 const dirs = (p) => readdirSync(abs(p), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-/** The source files under a folder (relative paths), recursively. */
-const sources = (p) => readdirSync(abs(p), { recursive: true, withFileTypes: true })
-  .filter((d) => d.isFile() && /\.(ts|mjs|js|cjs)$/.test(d.name))
-  .map((d) => path.relative(root, path.join(d.parentPath, d.name)));
 
 /** Platform services: every folder of electron/ except the shared library folder util/. */
 const SERVICES = dirs('electron').filter((d) => d !== 'util');
-/** OS implementations: native/<os>/ (native/electron/ is the Electron one, handled apart). */
+/** OS implementations: native/<os>/ (native/electron/ holds the Electron adapters, handled apart). */
 const OSES = dirs('native').filter((d) => d !== 'electron' && d !== 'fixtures');
 
 /** Every file outside these top-level folders (npm packages resolve into node_modules/). */
 const outside = (...allowed) => abs(`!(${[...allowed, 'node_modules'].join('|')})/**`);
-/** A service's public face: its index.ts and ports.ts; plus the main process's shared ports and library. */
+/** A service's public face: its index.ts and its ports.ts. */
 const PUBLIC_FACES = [abs('electron/*/index.ts'), abs('electron/*/ports.ts')];
+/** What every part of the main process may use: the shared ports and the util/ library. */
 const SHARED_MAIN = [abs('electron/+(platform).ts'), abs('electron/util/**')];
 
-/**
- * Wiring that still lives in service folders. Until the one-wiring step folds them into the
- * wiring beside electron/main.ts they may import other services' internals like the
- * composition root does.
- */
-const WIRING = [
-  'electron/links/wire.ts', // until the one-wiring step
-  'electron/settings/wiring.ts', // until the one-wiring step
-  'electron/update/wiring.ts', // until the one-wiring step
-  'electron/log/settings-link.ts', // until the one-wiring step
-];
-/** The composition root: the only product files that may import across every layer. */
-const ROOT = ['electron/main.ts', 'electron/services.ts', 'electron/update-setup.ts', ...WIRING];
+/** The composition root: the only product files besides the tests that may import across every layer. */
+const COMPOSITION_ROOT = ['electron/main.ts', 'electron/services.ts', 'electron/update-setup.ts'];
 
 const TESTS = ['**/*.test.ts', 'test/**', 'scripts/**', 'vitest.config.ts', 'eslint.config.mjs'];
 
@@ -54,38 +41,33 @@ const zones = [
     message: 'The renderer imports common/ only.',
   },
   {
-    target: [...SHARED_MAIN],
+    target: SHARED_MAIN,
     from: outside('common', 'electron'),
     message: 'electron/platform.ts and electron/util/ import common/ only.',
   },
   {
-    target: [...SHARED_MAIN],
+    target: SHARED_MAIN,
     from: abs('electron/!(util)/**'),
     message: 'electron/platform.ts and electron/util/ import common/ only.',
   },
-  ...SERVICES.flatMap((svc) => {
-    // the service's files, without the wiring that still lives in its folder
-    const target = sources(`electron/${svc}`).filter((f) => !WIRING.includes(f)).map(abs);
-    if (target.length === 0) return [];
-    return [
-      {
-        target,
-        from: outside('common', 'electron'),
-        message: 'A platform service imports common/ and other services (never native/, renderer/ or tests).',
-      },
-      {
-        target,
-        from: abs(`electron/!(${svc})/**`),
-        except: [...PUBLIC_FACES, abs('electron/util/**')],
-        message: 'A service imports another service only through its index.ts or ports.ts.',
-      },
-      {
-        target,
-        from: abs('electron/!(platform).ts'),
-        message: 'Services never import the composition root.',
-      },
-    ];
-  }),
+  ...SERVICES.flatMap((svc) => [
+    {
+      target: abs(`electron/${svc}/**`),
+      from: outside('common', 'electron'),
+      message: 'A platform service imports common/ and other services, never native/, renderer/ or tests.',
+    },
+    {
+      target: abs(`electron/${svc}/**`),
+      from: abs(`electron/!(${svc})/**`),
+      except: [...PUBLIC_FACES, abs('electron/util/**')],
+      message: 'A service imports another service only through its index.ts or ports.ts.',
+    },
+    {
+      target: abs(`electron/${svc}/**`),
+      from: abs('electron/!(platform).ts'),
+      message: 'Services never import the composition root.',
+    },
+  ]),
   ...OSES.flatMap((os) => [
     {
       target: abs(`native/${os}/**`),
@@ -132,7 +114,7 @@ const zones = [
     message: 'Electron adapters import a service only through its index.ts or ports.ts.',
   },
   {
-    target: ROOT.map(abs),
+    target: COMPOSITION_ROOT.map(abs),
     from: outside('common', 'electron', 'native'),
     message: 'The composition root imports product code only (no renderer/, test/ or scripts/).',
   },
@@ -168,10 +150,15 @@ export default tseslint.config(
   {
     // Browser-safe: no Node built-ins in common/ and the renderer.
     files: ['common/**/*.ts', 'renderer/**/*.ts'],
-    ignores: ['**/*.test.ts', 'renderer/preload.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ regex: '^node:', message: 'common/ and the renderer run in the browser: no Node built-ins.' }] }],
     },
+  },
+  {
+    // JXA scripts: osascript calls their top-level run().
+    files: ['native/mac/*.js'],
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { varsIgnorePattern: '^run$' }] },
   },
   {
     // Tests, scripts and the simulator may import anything, and type test doubles loosely.

@@ -86,6 +86,7 @@ describe('parseLink fuzz', () => {
       const values = Object.values(r.request.msg).filter((v): v is string => typeof v === 'string' && v !== r.request.msg.mt);
       for (const v of values) {
         expect(v.startsWith('-')).toBe(false);
+        // eslint-disable-next-line no-control-regex -- no control character may get through
         expect(/[\u0000-\u001f\u007f\s"`\\]/.test(v)).toBe(false);
         expect(v.length).toBeGreaterThan(0);
       }

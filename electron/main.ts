@@ -47,7 +47,6 @@ import { detectDisplaySession } from '../common/session';
 import type { HotkeyService } from './hotkeys/service';
 import { engineScriptFromFile } from './media/engine-bundle';
 import type { PreloadHandlers } from './security/ipc-guard';
-import type { UpdateService } from './update';
 import { LinuxManagedSettingsReader } from '../native/linux/managed';
 import { MacManagedSettingsReader } from '../native/mac/managed';
 import { WindowsManagedSettingsReader } from '../native/win/managed';

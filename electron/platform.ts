@@ -1,7 +1,7 @@
 /**
- * The ports every part of the main process shares: the Logger and the FileLocations. Each
- * service declares its own ports in `electron/<service>/ports.ts` (docs/architecture.md);
- * implementations are in native/ (the product's Electron adapters in native/electron/) and
+ * The ports several parts of the main process share: the Logger, the FileLocations and the
+ * main window's WindowFocus. Each service declares its own ports in
+ * `electron/<service>/ports.ts` (docs/architecture.md); implementations are in native/ (the product's Electron adapters in native/electron/) and
  * in-memory fakes in the tests (test/fixtures/memory-logger.ts).
  */
 
@@ -29,6 +29,11 @@ export interface FileLocations {
   logs: string;
   /** Temporary files (downloads in progress). */
   temp: string;
+}
+
+/** Shows, restores and focuses the main window (after a link or a notification click). */
+export interface WindowFocus {
+  showAndFocus(): void;
 }
 
 /** A logger that drops everything; for tests that do not look at traces. */

@@ -76,7 +76,7 @@ export interface HotkeyServiceOptions {
 
 /** Selected text as sent to the phone app: single line, no control characters, at most 128 chars. */
 export function cleanSelection(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 128);
+  return s.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 128);
 }
 
 export class HotkeyService {

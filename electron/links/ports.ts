@@ -5,8 +5,3 @@ export interface ProtocolRegistrar {
   /** Make this program the handler of the schemes; resolves with the schemes now registered. */
   register(schemes: readonly string[]): Promise<{ registered: string[]; failed: { scheme: string; reason: string }[] }>;
 }
-
-/** Shows, restores and focuses the main window (after a link or notification click). */
-export interface WindowFocus {
-  showAndFocus(): void;
-}

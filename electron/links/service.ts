@@ -6,9 +6,8 @@
  */
 import type { ApiRouter, ConsumedApi } from '../bus';
 import { Api } from '../../common/bus';
-import type { Logger } from '../platform';
+import type { Logger, WindowFocus } from '../platform';
 import { linksFromArgv, parseLink, type LinkRequest } from '../../common/links';
-import type { WindowFocus } from './ports';
 
 export interface LinkServiceOptions {
   router: ApiRouter;

@@ -5,21 +5,16 @@
  * (see docs/hotkeys.md "Wiring").
  */
 import type { ApiRouter } from '../bus';
-import type { Logger } from '../platform';
+import type { Logger, WindowFocus } from '../platform';
 import { LinkService } from './service';
 import { LINK_SCHEMES } from '../../common/links';
 import { startLinkHandoffServer } from './handoff';
-import type { ProtocolRegistrar, WindowFocus } from './ports';
-import { HotkeyService } from '../hotkeys/service';
-import type { KeyListener, SelectionReader } from '../hotkeys/ports';
+import type { ProtocolRegistrar } from './ports';
+import { HotkeyService, type KeyListener, type SelectionReader } from '../hotkeys';
 import type { DisplaySession } from '../../common/session';
-import { ActivityService } from '../activity/service';
-import type { IdleClock } from '../activity/ports';
-import { NotificationService } from '../notifications/service';
-import type { AttentionPort, Notifier } from '../notifications/ports';
-import { ExternalAppsService } from '../externalapps/service';
-import { parseExternalAppsJson } from '../externalapps/config';
-import type { ProcessSpawner } from '../externalapps/ports';
+import { ActivityService, type IdleClock } from '../activity';
+import { NotificationService, type AttentionPort, type Notifier } from '../notifications';
+import { ExternalAppsService, parseExternalAppsJson, type ProcessSpawner } from '../externalapps';
 
 export interface DesktopServicePorts {
   windowFocus?: WindowFocus;

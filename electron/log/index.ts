@@ -7,75 +7,8 @@
  *   settings.on('change', (s) => traces.setSettingsMask(s.logFlags));  // live
  *   await collectLogs({ logsDir: files.logs, outDir, settings, version, flush: traces.flush });
  */
-import { effectiveLogFlags, parseLogArgs, describeLogFlags, type LogArgs } from '../../common/log-flags';
-import { TraceWriter, type TraceWriterOptions } from './writer';
-
+export { createTraceFiles, type TraceFiles, type TraceFilesOptions, type HelperTraceName } from './trace-files';
 export { redact, redactData, registerSecret, isSecretKey } from './redact';
 export { TraceWriter, listTraceFiles, formatTimestamp, fileTimestamp, type TraceWriterOptions } from './writer';
 export { collectLogs, type CollectLogsOptions, type CollectLogsResult } from './collect';
-
-/** Named helper files of features.md §14 (plus the update service, which traces separately). */
-export type HelperTraceName = 'myAppsHookController' | 'myAppsOutlookSearch' | 'myAppsUpdate' | (string & {});
-
-export interface TraceFilesOptions extends Omit<TraceWriterOptions, 'baseName' | 'mask' | 'maxFileSize'> {
-  /** Command line (`process.argv`): `--log-flags=` and `--log-size=` are read from it. */
-  argv?: readonly string[];
-  /** Mask from settings (user field or PBX `logFlags`, resolved with force by the settings service). */
-  settingsMask?: bigint;
-  /** Size cap per file when the command line has no `--log-size`. */
-  maxFileSize?: number;
-}
-
-export interface TraceFiles {
-  /** `myApps-<date-time>.txt` */
-  readonly main: TraceWriter;
-  /** A helper's own file (`myAppsHookController-<date-time>.txt`, …), same mask and size cap. */
-  helper(baseName: HelperTraceName): TraceWriter;
-  /** A new settings mask (settings change event); applied live to every file. */
-  setSettingsMask(mask: bigint | undefined): void;
-  /** The mask in effect and where it came from. */
-  readonly mask: { mask: bigint; source: 'command-line' | 'settings' | 'default' };
-  readonly args: LogArgs;
-  flush(): Promise<void>;
-  close(): Promise<void>;
-}
-
-export function createTraceFiles(opts: TraceFilesOptions): TraceFiles {
-  const args = parseLogArgs(opts.argv ?? []);
-  let settingsMask = opts.settingsMask;
-  let mask = effectiveLogFlags({ commandLine: args.logFlags, settings: settingsMask });
-  const maxFileSize = args.logSize ?? opts.maxFileSize;
-  const writers = new Map<string, TraceWriter>();
-  const make = (baseName: string): TraceWriter => {
-    let w = writers.get(baseName);
-    if (!w) {
-      w = new TraceWriter({ ...opts, baseName, mask: mask.mask, maxFileSize });
-      writers.set(baseName, w);
-    }
-    return w;
-  };
-  const main = make('myApps');
-  for (const e of args.errors) main.warn(`Command line: ${e}`);
-  main.info(`Log flags ${describeLogFlags(mask.mask).text} (from ${mask.source}); file size cap ${main.maxFileSize} bytes`);
-  return {
-    main,
-    helper: make,
-    get mask() { return mask; },
-    args,
-    setSettingsMask(m) {
-      settingsMask = m;
-      const next = effectiveLogFlags({ commandLine: args.logFlags, settings: settingsMask });
-      if (next.mask === mask.mask && next.source === mask.source) return;
-      mask = next;
-      for (const w of writers.values()) w.setMask(mask.mask);
-      main.info(`Log flags changed: ${describeLogFlags(mask.mask).text} (from ${mask.source})`);
-    },
-    async flush() {
-      await Promise.all([...writers.values()].map((w) => w.flush()));
-    },
-    async close() {
-      await Promise.all([...writers.values()].map((w) => w.close()));
-    },
-  };
-}
 export { linkLogFlagsToSettings, type LogFlagsSettings } from './settings-link';

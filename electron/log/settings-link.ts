@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../platform';
 import { tryParseLogFlags } from '../../common/log-flags';
-import type { TraceFiles } from './index';
+import type { TraceFiles } from './trace-files';
 
 /** The part of electron/settings' SettingsStore this needs. */
 export interface LogFlagsSettings {

@@ -1,6 +1,8 @@
 /** Mapping of AddLocalNotification (protocols.md §2.2) to a native notification. Pure. */
 import type { NativeNotification, NotificationAction } from './ports';
 
+// control characters other than tab and newline are dropped from notification texts
+// eslint-disable-next-line no-control-regex
 const cap = (v: unknown, n: number): string | undefined => (typeof v === 'string' && v.length > 0 ? v.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').slice(0, n) : undefined);
 
 export type AddResult = { ok: true; notification: NativeNotification } | { ok: false; error: string };

@@ -10,8 +10,7 @@
  */
 import type { ApiRouter, ConsumedApi, ProvidedApi, ProviderRequest } from '../bus';
 import { Api } from '../../common/bus';
-import type { Logger } from '../platform';
-import type { WindowFocus } from '../links/ports';
+import type { Logger, WindowFocus } from '../platform';
 import type { AttentionPort, NativeNotification, NotificationAction, NotificationHandle, Notifier } from './ports';
 import { demoteMissed, mapAddLocalNotification } from './rules';
 

@@ -25,7 +25,6 @@ export async function* iterateBody(body: unknown): AsyncGenerator<Uint8Array> {
 /** Read and drop what is left of a body (a refused response), ignoring errors: the caller reports the refusal. */
 export async function discardBody(body: unknown): Promise<void> {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     for await (const _ of iterateBody(body)) break;
   } catch { /* ignore */ }
 }

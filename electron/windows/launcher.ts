@@ -12,7 +12,7 @@ import { originOf } from '../../common/origin';
 import { normaliseFingerprint } from '../../common/fingerprint';
 import type { Logger } from '../platform';
 import type { SettingsSnapshotRow } from '../settings';
-import type { WindowsService } from './index';
+import type { WindowsService } from './service';
 
 /** The server-string parser (common/server-string.ts), injected so tests can pass their own. */
 export type ServerParser = (input: unknown) => ServerStringResult;

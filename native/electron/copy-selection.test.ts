@@ -2,7 +2,6 @@ import { describe, it, expect, vi, beforeEach } from 'vitest';
 import * as path from 'node:path';
 
 // Electron 45's async clipboard: read() → ClipboardItem[] (types + getType), write(ClipboardItem[]).
-type Payload = Blob | { title: string; url: string };
 const board = vi.hoisted(() => ({
   entries: [] as Record<string, unknown>[],
   unreadable: new Set<string>(),

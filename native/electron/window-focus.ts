@@ -5,7 +5,7 @@
  * bounce on macOS, both stopped when the call is handled.
  */
 import { app, type BrowserWindow } from 'electron';
-import type { WindowFocus } from '../../electron/links/ports';
+import type { WindowFocus } from '../../electron/platform';
 import type { AttentionPort } from '../../electron/notifications/ports';
 
 export function createWindowFocus(getWindow: () => BrowserWindow | undefined | null): WindowFocus {

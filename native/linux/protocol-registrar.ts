@@ -24,6 +24,7 @@ export interface LinuxProtocolRegistrarOptions {
 
 /** Quote one Exec argument as the Desktop Entry spec requires; refuses characters we never need. */
 export function desktopExecArg(a: string): string {
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   if (/[\u0000-\u001f"`$\\%]/.test(a)) throw new Error(`unsupported character in .desktop Exec argument: ${JSON.stringify(a)}`);
   return /^[A-Za-z0-9_\-./:=+,@]+$/.test(a) ? a : `"${a}"`;
 }

@@ -22,7 +22,7 @@ import { percentile, type BenchContext } from './types';
 const ORIGIN = 'https://pbx.bench.local';
 const PRESSES = Number(process.env.BENCH_HOTKEY_PRESSES ?? 200);
 
-type XClient = { GetKeyboardMapping(start: number, n: number, cb: (e: unknown, rows: number[][]) => void): void; require(ext: string, cb: (e: unknown, ext: any) => void): void; terminate(): void }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type XClient = { GetKeyboardMapping(start: number, n: number, cb: (e: unknown, rows: number[][]) => void): void; require(ext: string, cb: (e: unknown, ext: any) => void): void; terminate(): void };
 
 export default async function bench(ctx: BenchContext): Promise<void> {
   if (ctx.only && !'hotkey.'.startsWith(ctx.only) && !ctx.only.startsWith('hotkey')) return;
@@ -65,7 +65,7 @@ export default async function bench(ctx: BenchContext): Promise<void> {
     if (!st.functions.dial.active) throw new Error(`hot key not active: ${st.functions.dial.reason}`);
 
     // XTEST on one persistent connection
-    const { X, xtest, codes } = await new Promise<{ X: XClient; xtest: any; codes: { ctrl: number; f9: number; f7: number } }>((resolve, reject) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const { X, xtest, codes } = await new Promise<{ X: XClient; xtest: any; codes: { ctrl: number; f9: number; f7: number } }>((resolve, reject) => {
       const c = x11.createClient({ display: xvfb.display }, (err, display) => {
         if (err) return reject(err);
         const X = display.client as unknown as XClient;

@@ -15,7 +15,7 @@ import { memoryLogger } from '../fixtures/memory-logger';
 import { NodeSpawner } from '../../native/spawner';
 import { startStack, type Stack } from './harness/stack';
 
-type Win = { __start: any; __results?: unknown[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Win = { __start: any; __results?: unknown[] };
 
 describe('external apps: phone app → com.innovaphone.externalapps → real process', () => {
   const logger = memoryLogger();

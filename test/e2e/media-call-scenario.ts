@@ -22,7 +22,7 @@
 import { Api } from '../../common/bus';
 import { memoryLogger } from '../fixtures/memory-logger';
 import type { MediaService } from '../../electron/media';
-import { startPbxSim, type PbxSim } from '../pbx-sim';
+import { startPbxSim } from '../pbx-sim';
 import { launchChromium, MEDIA_FLAGS } from './harness/chromium';
 import { startClient, until, USERS, type Client } from './harness/two-clients';
 

@@ -14,7 +14,6 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { simCertificate } from '../pbx-sim/cert';
-import { Api } from '../../common/bus';
 import { memoryLogger } from '../fixtures/memory-logger';
 import type { MediaService } from '../../electron/media';
 import { startPbxSim } from '../pbx-sim';

@@ -21,7 +21,7 @@ import type { NotificationService } from '../../electron/notifications';
 import { startStack, type Stack } from './harness/stack';
 import { startXvfb, type Xvfb } from './harness/xvfb';
 
-type Win = { __start: any; __clicks?: unknown[]; __handled?: unknown[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Win = { __start: any; __clicks?: unknown[]; __handled?: unknown[] };
 
 describe('notifications: launcher API → D-Bus → dunst → click → app', () => {
   const logger = memoryLogger();

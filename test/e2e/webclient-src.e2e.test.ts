@@ -12,7 +12,7 @@ import type { ProvidedApi } from '../../electron/bus';
 import { startStack, type Stack } from './harness/stack';
 
 const TEST_API = 'com.example.pbxsim.srctest';
-type Win = { __start: any; __results?: unknown[]; __received: { src: string; msg: Record<string, unknown> }[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Win = { __start: any; __results?: unknown[]; __received: { src: string; msg: Record<string, unknown> }[] };
 
 describe('stand-in web client: app srcs survive the bus round trip', () => {
   let stack: Stack;
