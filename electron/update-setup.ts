@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { parseRegQuery, regQuery } from '../native/win/managed';
 import { runProcess, type ProcessRunner } from '../native/process';
-import { detectInstallKind, type InstallKind, type InstallerPort, type UpdateServiceOptions, type UpdateUiPort } from './update';
+import { detectInstallKind, type InstallFacts, type InstallKind, type InstallerPort, type UpdateServiceOptions, type UpdateUiPort } from './update';
 import { CommandInstaller, nodeCommandRunner } from '../native/installers';
 import { AppImageInstaller } from '../native/linux/appimage-installer';
 
@@ -50,15 +50,9 @@ export function detectTerminalServer(platform: NodeJS.Platform, env: Record<stri
   return Object.keys(env).some((k) => /^(CITRIX|CTX_)/i.test(k) && (env[k] ?? '') !== '');
 }
 
-export interface UpdateFacts {
-  platform: NodeJS.Platform;
+/** How this copy was installed (InstallFacts of electron/update) and what the update service needs besides. */
+export interface UpdateFacts extends InstallFacts {
   arch: string;
-  env: Record<string, string | undefined>;
-  execPath: string;
-  isPackaged: boolean;
-  windowsStore?: boolean;
-  mas?: boolean;
-  recorded?: InstallKind;
   /** The running build (scripts/build.mjs stamps it; 'dev' from source). */
   build: string;
   /** FileLocations.temp: packages go to <temp>/updates. */
@@ -87,7 +81,7 @@ export type ProductUpdatePorts = Omit<UpdateServiceOptions, 'logger' | 'fetch' |
 
 /** `ports.update` of createPlatformServices for the running product. */
 export function productUpdatePorts(f: UpdateFacts, ui: UpdateUiPort, onInstalled: UpdateServiceOptions['onInstalled']): ProductUpdatePorts {
-  const installKind = detectInstallKind({ platform: f.platform, env: f.env, execPath: f.execPath, isPackaged: f.isPackaged, windowsStore: f.windowsStore, mas: f.mas, recorded: f.recorded });
+  const installKind = detectInstallKind(f);
   const os = f.platform === 'win32' || f.platform === 'darwin' ? f.platform : 'linux';
   return {
     ui,
