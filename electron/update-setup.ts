@@ -13,7 +13,7 @@ import { AppImageInstaller } from '../native/linux/appimage-installer';
 
 /**
  * Where the Windows installers record how they installed (build/installer.nsh for NSIS,
- * build/msi/install-kind.wxs for the MSI): value `Kind` (REG_SZ: `nsis`, `msi-per-machine`,
+ * build/msi/managed-settings.wxs component RegInstallKind for the MSI): value `Kind` (REG_SZ: `nsis`, `msi-per-machine`,
  * `msi-per-user`). A sub key of the managed-settings key, so the managed-settings reader (which
  * lists only the values of `...\myApps`) never sees it as a setting.
  */

@@ -24,8 +24,7 @@ function make() {
 }
 
 describe('preload dispatcher', () => {
-  it('lists the handled methods; every method has a channel', () => {
-    expect(make().d.methods.sort()).toEqual(['collectLogs', 'getInfo', 'openTraceFolder', 'setBadge', 'settings.set']);
+  it('every method has a channel', () => {
     expect(channelOf('settings.get')).toBe('myapps:settings.get');
     expect(PRELOAD_METHOD_NAMES.length).toBe(Object.keys(PreloadMethods).length);
   });

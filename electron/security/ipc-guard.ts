@@ -33,21 +33,16 @@ export type PreloadHandlers = {
 export interface PreloadDispatcher {
   /** Handle one call; never throws. */
   dispatch(method: string, senderFrameUrl: string | undefined, webContentsId: number, payload: unknown): Promise<PreloadResult>;
-  /** Methods that have a handler (main registers an IPC channel for each). */
-  readonly methods: PreloadMethodName[];
 }
 
 export function createPreloadDispatcher(opts: { handlers: PreloadHandlers; origins: OriginPolicy; logger: Logger }): PreloadDispatcher {
   const { handlers, origins, logger } = opts;
-  const methods = (Object.keys(handlers) as PreloadMethodName[]).filter((m) => m in PreloadMethods && handlers[m]);
-
   const refuse = (method: string, url: string | undefined, reason: string): PreloadResult => {
     logger.warn('preload call refused', { method, origin: originOf(url) ?? String(url ?? ''), reason });
     return { ok: false, error: reason };
   };
 
   return {
-    methods,
     async dispatch(method, senderFrameUrl, webContentsId, payload) {
       if (!Object.prototype.hasOwnProperty.call(PreloadMethods, method)) return refuse(method, senderFrameUrl, 'unknown method');
       const name = method as PreloadMethodName;
