@@ -33,7 +33,14 @@ describe('Electron media engine host', () => {
     expect(w.destroyed).toBe(true);
   });
   it('can leave the port range open', async () => {
-    await electronMediaEngineHost({ logger: memoryLogger(), portRange: null }).open('http://127.0.0.1:1/');
-    expect(windows.at(-1).webContents.setWebRTCUDPPortRange).not.toHaveBeenCalled();
+    const before = windows.length;
+    const logger = memoryLogger();
+    await electronMediaEngineHost({ logger, portRange: null }).open('http://127.0.0.1:1/');
+    // a new engine window loaded the page, without a port range, and says so
+    expect(windows.length).toBe(before + 1);
+    const w = windows.at(-1);
+    expect(w.loadURL).toHaveBeenCalledWith('http://127.0.0.1:1/');
+    expect(w.webContents.setWebRTCUDPPortRange).not.toHaveBeenCalled();
+    expect(logger.lines).toContainEqual(expect.objectContaining({ message: 'media engine window loaded', data: { portRange: 'any' } }));
   });
 });
