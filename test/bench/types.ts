@@ -6,6 +6,8 @@ export interface Figure {
   target?: string;
   /** Name of a peer measured side by side in the same run. */
   peer?: string;
+  /** The peer's figure, in the same unit (printed beside the ratio). */
+  peer_value?: number;
   /** ours / peer, when a peer ran. */
   ratio?: number;
   [extra: string]: unknown;

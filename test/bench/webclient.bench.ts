@@ -63,7 +63,7 @@ export default async function bench(ctx: BenchContext): Promise<void> {
     const peer99 = percentile(bare, 99);
     const emit = (name: string, value: number, unit: string, target: string, peerValue?: number) => {
       if (!name.startsWith(ctx.only)) return;
-      ctx.emit({ name, value: Math.round(value * 1000) / 1000, unit, target, ...(peerValue !== undefined ? { peer: 'node-ws-provider', ratio: Math.round((value / peerValue) * 100) / 100 } : {}) });
+      ctx.emit({ name, value: Math.round(value * 1000) / 1000, unit, target, ...(peerValue !== undefined ? { peer: 'node-ws-provider', peer_value: Math.round(peerValue * 1000) / 1000, ratio: Math.round((value / peerValue) * 100) / 100 } : {}) });
     };
     emit('webclient.roundtrip_p50_ms', p50, 'ms', '<= 5', peer50);
     emit('webclient.roundtrip_p99_ms', p99, 'ms', '<= 20', peer99);
