@@ -5,12 +5,14 @@
  * - configuration profiles (MDM, build/policy/macos) land in `/Library/Managed Preferences/<domain>.plist`
  *   (device) and `/Library/Managed Preferences/<user>/<domain>.plist` (user), which `defaults`
  *   does not show: we convert them with `plutil -convert xml1 -o - <file>`.
- * Both run with native/process.ts (argument array, no shell); the plist is parsed here.
+ * Both run with native/process.ts (argument array, no shell); the plist is parsed with @expo/plist.
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ManagedSettingsRead, ManagedSettingsReader } from '../../electron/settings/ports';
+import plist from '@expo/plist';
+import { DOMParser } from '@xmldom/xmldom';
 import { notStarted, runProcess, type ProcessRunner } from '../process';
 
 /** Our bundle id (build/electron-builder.yml appId) and the original client's documented domain. */
@@ -21,135 +23,36 @@ const PLUTIL = '/usr/bin/plutil';
 
 export type PlistValue = string | number | boolean | Date | Uint8Array | PlistValue[] | { [k: string]: PlistValue };
 
-interface Tag {
-  name: string;
-  close: boolean;
-  selfClose: boolean;
-  start: number;
-  end: number;
+/** Values the library leaves undefined or NaN (an unknown element, an integer that is none) are errors here. */
+function checked(v: unknown, where: string): PlistValue {
+  if (v === undefined || v === null) throw new Error(`unknown plist element in ${where}`);
+  if (typeof v === 'number' && Number.isNaN(v)) throw new Error(`bad number in ${where}`);
+  if (v instanceof Date && Number.isNaN(v.getTime())) throw new Error(`bad date in ${where}`);
+  if (Array.isArray(v)) return v.map((x, i) => checked(x, `${where}[${i}]`));
+  if (typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array)) {
+    const out: { [k: string]: PlistValue } = {};
+    // a key named __proto__ would set the prototype of the object the values are merged into
+    for (const [k, x] of Object.entries(v)) if (k !== '__proto__') out[k] = checked(x, k);
+    return out;
+  }
+  return v as PlistValue;
 }
 
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (all, e: string) => {
-    if (e[0] === '#') {
-      const cp = e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10);
-      return Number.isFinite(cp) && cp <= 0x10ffff ? String.fromCodePoint(cp) : all;
-    }
-    return ENTITIES[e] ?? all;
-  });
-}
-
-/** Parse an XML property list (the subset `defaults export` and MDM profiles produce). Throws on malformed input. */
+/**
+ * Parse an XML property list with @expo/plist. The library reads what it can of malformed XML, so
+ * the document is first checked to be well-formed (xmldom reports every problem), and the result
+ * for unknown elements and unparseable numbers or dates. Throws on malformed input.
+ */
 export function parsePlist(xml: string): PlistValue {
-  let pos = 0;
-  const nextTag = (): Tag | undefined => {
-    for (;;) {
-      const lt = xml.indexOf('<', pos);
-      if (lt < 0) return undefined;
-      if (xml.startsWith('<!--', lt)) {
-        const e = xml.indexOf('-->', lt);
-        if (e < 0) throw new Error('unterminated comment');
-        pos = e + 3;
-        continue;
-      }
-      if (xml.startsWith('<?', lt) || xml.startsWith('<!', lt)) {
-        const e = xml.indexOf('>', lt);
-        if (e < 0) throw new Error('unterminated declaration');
-        pos = e + 1;
-        continue;
-      }
-      const gt = xml.indexOf('>', lt);
-      if (gt < 0) throw new Error('unterminated tag');
-      const inner = xml.slice(lt + 1, gt).trim();
-      const close = inner.startsWith('/');
-      const selfClose = inner.endsWith('/');
-      const name = inner.replace(/^\//, '').replace(/\/$/, '').trim().split(/\s+/)[0]!;
-      pos = gt + 1;
-      return { name, close, selfClose, start: lt, end: gt + 1 };
-    }
-  };
-  const textUntilClose = (name: string): string => {
-    const endTag = `</${name}>`;
-    const e = xml.indexOf(endTag, pos);
-    if (e < 0) throw new Error(`missing ${endTag}`);
-    const text = xml.slice(pos, e);
-    if (text.includes('<')) throw new Error(`unexpected markup inside <${name}>`);
-    pos = e + endTag.length;
-    return decodeEntities(text);
-  };
-  const parseValue = (tag: Tag): PlistValue => {
-    if (tag.close) throw new Error(`unexpected </${tag.name}>`);
-    switch (tag.name) {
-      case 'true':
-      case 'false':
-        if (!tag.selfClose) textUntilClose(tag.name);
-        return tag.name === 'true';
-      case 'string':
-        return tag.selfClose ? '' : textUntilClose('string');
-      case 'integer': {
-        const t = textUntilClose('integer').trim();
-        if (!/^[-+]?\d+$/.test(t)) throw new Error(`bad integer "${t}"`);
-        return Number(t);
-      }
-      case 'real': {
-        const n = Number(textUntilClose('real').trim());
-        if (Number.isNaN(n)) throw new Error('bad real');
-        return n;
-      }
-      case 'date':
-        return new Date(textUntilClose('date').trim());
-      case 'data':
-        return tag.selfClose ? new Uint8Array() : new Uint8Array(Buffer.from(textUntilClose('data').replace(/\s+/g, ''), 'base64'));
-      case 'array': {
-        const arr: PlistValue[] = [];
-        if (tag.selfClose) return arr;
-        for (;;) {
-          const t = nextTag();
-          if (!t) throw new Error('unterminated <array>');
-          if (t.close) {
-            if (t.name !== 'array') throw new Error(`unexpected </${t.name}> in <array>`);
-            return arr;
-          }
-          arr.push(parseValue(t));
-        }
-      }
-      case 'dict': {
-        const obj: { [k: string]: PlistValue } = Object.create(null);
-        if (tag.selfClose) return { ...obj };
-        for (;;) {
-          const t = nextTag();
-          if (!t) throw new Error('unterminated <dict>');
-          if (t.close) {
-            if (t.name !== 'dict') throw new Error(`unexpected </${t.name}> in <dict>`);
-            return { ...obj };
-          }
-          if (t.name !== 'key') throw new Error(`expected <key>, got <${t.name}>`);
-          const key = t.selfClose ? '' : textUntilClose('key');
-          const vt = nextTag();
-          if (!vt) throw new Error(`missing value for key "${key}"`);
-          if (key === '__proto__') {
-            parseValue(vt);
-            continue;
-          }
-          obj[key] = parseValue(vt);
-        }
-      }
-      default:
-        throw new Error(`unknown plist element <${tag.name}>`);
-    }
-  };
-  const first = nextTag();
-  if (!first || first.name !== 'plist' || first.close) throw new Error('not a property list (no <plist>)');
-  if (first.selfClose) return {};
-  const rootTag = nextTag();
-  if (!rootTag) throw new Error('empty <plist>');
-  if (rootTag.close && rootTag.name === 'plist') return {};
-  const root = parseValue(rootTag);
-  const end = nextTag();
-  if (!end || !end.close || end.name !== 'plist') throw new Error('missing </plist>');
-  return root;
+  if (!/<plist[\s>/]/.test(xml)) throw new Error('not a property list (no <plist>)');
+  const problems: string[] = [];
+  const note = (m: string) => problems.push(m.replace(/^\[xmldom \w+\]\s*/, '').split('\n')[0]!);
+  new DOMParser({ errorHandler: { warning: note, error: note, fatalError: note } }).parseFromString(xml, 'text/xml');
+  if (problems.length) throw new Error(`malformed property list: the XML is not well-formed (${problems[0]})`);
+  const v: unknown = plist.parse(xml);
+  // an empty <plist/> or <plist></plist> reads as an empty array: no values
+  if (Array.isArray(v) && v.length === 0) return {};
+  return checked(v, 'plist');
 }
 
 export interface MacManagedSettingsOptions {
