@@ -1,5 +1,5 @@
 /**
- * Hot key chords (features.md §3): F1–F11, optionally with up to two of alt, ctrl, shift, win.
+ * Hot key chords (docs/hotkeys.md): F1–F11, optionally with up to two of alt, ctrl, shift, win.
  * Written by users and PBX admins as "ctrl+F9", "CTRL + ALT + F9", "WIN + F10" or "F8".
  */
 export const MODIFIERS = ['alt', 'ctrl', 'shift', 'win'] as const;

@@ -1,5 +1,5 @@
 /**
- * The trace categories and their log-flag bits (features.md §14). One table for the whole client:
+ * The trace categories and their log-flag bits (docs/log-flags.md). One table for the whole client:
  * the log-flag mask (BigInt: bits go up to 35) decides which categories are written.
  */
 export const TRACE_CATEGORIES = {

@@ -1,5 +1,5 @@
 /**
- * Log-flag masks (features.md §14): hex strings such as `0x856000001`, `856000001` or the PBX's
+ * Log-flag masks (docs/log-flags.md): hex strings such as `0x856000001`, `856000001` or the PBX's
  * 16-digit `00000000d6800001`, parsed into a BigInt (the bits go up to 35, beyond 32-bit `|`/`&`).
  * Unknown bits are kept: they are shown next to the category names, never dropped.
  */

@@ -1,5 +1,5 @@
 /**
- * The Media and Ringer protocols (launcher services, protocols.md §1.2/§1.3), declared once and
+ * The Media and Ringer protocols (launcher services, docs/media-protocol.md), declared once and
  * shared by the main-process relay (electron/media), the media engine running in Chromium
  * (renderer/media) and the tests. Every message is one JSON object in a WebSocket text frame.
  *
@@ -80,7 +80,7 @@ export const HOOK_KEY_CODES: Record<HookKeyName, number> = {
 /** Headset vendors granted WebHID access (plus any device exposing the telephony page). */
 export const HEADSET_VENDOR_IDS = { jabra: 0x0b0e, epos: 0x1395, poly: 0x047f, snom: 0x251c, yealink: 0x6993 } as const;
 
-/** RTP port ranges of the original (features-detail F4); see docs/media-protocol.md for what Chromium honours. */
+/** RTP port ranges of the original client (docs/media-protocol.md, also for what Chromium honours). */
 export const RTP_PORT_RANGES = { audio: { min: 50000, max: 50099 }, video: { min: 50100, max: 50199 } } as const;
 
 // ---- shared pieces ------------------------------------------------------------------------

@@ -188,7 +188,7 @@ export const PreloadMethods = {
   openTraceFolder: { from: ['pbx', 'launcher'], request: empty, response: ok },
   /**
    * Open an app in its own window. The web client calls this after the app's
-   * RequestPrepareReload/PrepareReload/PrepareReloadComplete exchange (protocols.md §3.2).
+   * RequestPrepareReload/PrepareReload/PrepareReloadComplete exchange (docs/windows.md).
    * `url` must be of the PBX origin.
    */
   detachApp: {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseServerString } from './server-string';
 
 const valid: [input: string, url: string, extra?: Record<string, unknown>][] = [
-  // features.md §1 examples
+  // docs/settings.md `server` examples
   ['pbx.example.com', 'https://pbx.example.com/PBX0/APPCLIENT/appclient.htm', { origin: 'https://pbx.example.com', module: 'PBX0' }],
   ['pbx.example.com:4444', 'https://pbx.example.com:4444/PBX0/APPCLIENT/appclient.htm', { port: 4444, origin: 'https://pbx.example.com:4444' }],
   ['pbx.example.com/PBX0-1', 'https://pbx.example.com/PBX0-1/APPCLIENT/appclient.htm', { module: 'PBX0-1' }],

@@ -2,7 +2,7 @@
  * The server string the user types in the connect form (or the admin presets with MSI SERVER,
  * macOS `server`, Linux `server`): `host[:port][/PBX0[-n]][#phys=location]`, expanded to the
  * web client URL `https://host[:port]/PBX0[-n]/APPCLIENT/appclient.htm[#phys=location]`
- * (features.md §1).
+ * (docs/settings.md, `server`).
  *
  * Pure code (only the WHATWG URL class): used by the main process and, bundled, by the
  * launcher's connect form, so both show the same validation messages.

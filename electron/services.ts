@@ -147,7 +147,7 @@ export async function createPlatformServices(ports: PlatformPorts, config: Platf
     }
   }
 
-  // launcher services in the com.innovaphone.launcher model (protocols.md §1.1, docs/media-protocol.md
+  // launcher services in the com.innovaphone.launcher model (docs/media-protocol.md
   // "How apps find the services"): @launcher (the notification service) publishes the Media/Ringer
   // WebSocket URLs + token as model.launcherServices when both it and the media service run.
   {
@@ -219,7 +219,7 @@ export async function createPlatformServices(ports: PlatformPorts, config: Platf
       skipped.update = 'no update ports (ui, installer) or no fetch (proxyFetch)';
     } else {
       const update = new UpdateService({ ...u, fetch: fetchFn, logger: u.logger ?? logger });
-      await update.start(); // a package verified in an earlier run is installed now (features.md §11)
+      await update.start(); // a package verified in an earlier run is installed now (docs/update.md)
       const stopFeed = feedClientModel(server.router, update);
       instances.update = update;
       closers.push(() => { stopFeed(); update.dispose(); });

@@ -1,7 +1,7 @@
 /**
  * Layering: defaults < managed (installer/MDM) < PBX adminSettings < user file.
  *
- * PBX adminSettings (features.md §13): `{ <pbxKey>: { value, force } }`.
+ * PBX adminSettings (docs/settings.md): `{ <pbxKey>: { value, force } }`.
  * - force off: the admin value is a default; a user value wins.
  * - force on: the admin value wins, the user value is ignored (kept on disk) and the control is locked.
  * - force has no effect when the admin value is unset (absent, null or "").

@@ -1,5 +1,5 @@
 /**
- * User activity (features.md §5): after "Appear offline after" minutes without input (0 = off),
+ * User activity (docs/user-activity.md): after "Appear offline after" minutes without input (0 = off),
  * send {mt:"SetUserActivity", inactive:true} once; on the first input after that send
  * {inactive:false}. Screen lock and suspend count as inactive at once; unlock/resume re-evaluate.
  * An unknown idle time counts as active. The message goes to the hosted web client, which relays it

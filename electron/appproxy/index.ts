@@ -1,4 +1,4 @@
-/** App proxy (features.md §2, docs/appproxy.md): crash-safe caching proxy for the web client and apps. */
+/** App proxy (docs/appproxy.md): crash-safe caching proxy for the web client and apps. */
 import * as path from 'node:path';
 import type { FileLocations, Logger } from '../platform';
 import { createAppProxy, type AppProxy } from './core';

@@ -1,5 +1,5 @@
 /**
- * $-variables of external application parameters (features.md §7) and the split of the parameter
+ * $-variables of external application parameters (docs/external-apps.md) and the split of the parameter
  * template into an argument array. The template is split FIRST (white space separates arguments,
  * "double" or 'single' quotes group, backslash escapes the next character inside double quotes
  * and outside quotes), THEN each argument is substituted, so a value can never add, remove or

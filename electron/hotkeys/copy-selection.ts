@@ -1,6 +1,6 @@
 /**
  * "Dial selected text" on Windows and macOS, where there is no PRIMARY selection: the documented
- * copy-then-read technique (features.md §3), Electron-free behind two small ports.
+ * copy-then-read technique (docs/hotkeys.md), Electron-free behind two small ports.
  *
  *   1. note the clipboard's change counter and take a snapshot of its content (every format the
  *      ClipboardAccess adapter can read and write back);

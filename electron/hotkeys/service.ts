@@ -1,5 +1,5 @@
 /**
- * Hot key service (features.md §3): dial selected text (PrepareCall; the same chord twice within
+ * Hot key service (docs/hotkeys.md): dial selected text (PrepareCall; the same chord twice within
  * a short window → StartCall), accept (ConnectCall), reject (DisconnectCall), each as an
  * ApiRequest to the com.innovaphone.phone provider. Only configured chords are ever seen here;
  * the selected text is sent to the phone app but never traced.

@@ -1,5 +1,5 @@
 /**
- * "Collect logs" (features.md §14, issue 5): one zip with the trace folder, the resolved settings
+ * "Collect logs" (docs/log-flags.md, issue 5): one zip with the trace folder, the resolved settings
  * (with their sources; secrets masked) and version info. The tray and the settings page call
  * `collectLogs()` and reveal the returned path.
  *

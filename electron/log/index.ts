@@ -1,5 +1,5 @@
 /**
- * Log flags, trace files and "collect logs" (features.md §14). Public face of electron/log.
+ * Log flags, trace files and "collect logs" (docs/log-flags.md). Public face of electron/log.
  *
  *   const traces = createTraceFiles({ dir: files.logs, argv: process.argv, settingsMask });
  *   const logger = traces.main;                         // Logger port for every service

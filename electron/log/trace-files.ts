@@ -5,7 +5,7 @@
 import { effectiveLogFlags, parseLogArgs, describeLogFlags, type LogArgs } from '../../common/log-flags';
 import { TraceWriter, type TraceWriterOptions } from './writer';
 
-/** Named helper files of features.md §14 (plus the update service, which traces separately). */
+/** Named helper files of docs/log-flags.md (plus the update service, which traces separately). */
 export type HelperTraceName = 'myAppsHookController' | 'myAppsOutlookSearch' | 'myAppsUpdate' | (string & {});
 
 export interface TraceFilesOptions extends Omit<TraceWriterOptions, 'baseName' | 'mask' | 'maxFileSize'> {

@@ -1,5 +1,5 @@
 /**
- * Trace files (features.md §14): `myApps-<date-time>.txt` in the logs folder, one line per event
+ * Trace files (docs/log-flags.md): `myApps-<date-time>.txt` in the logs folder, one line per event
  * with a millisecond timestamp and a category tag, written only when the category's log-flag bit
  * is on (warnings and errors always). Implements the `Logger` port of electron/platform.ts.
  *

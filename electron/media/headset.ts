@@ -4,7 +4,7 @@
  */
 import type { HookKeyName } from '../../common/media';
 
-/** A call in the com.innovaphone.phone provider model (protocols.md §2.8). */
+/** A call in the com.innovaphone.phone provider model (docs/media-protocol.md). */
 export interface PhoneCall {
   id?: number;
   dir?: 'i' | 'o' | string;

@@ -1,4 +1,4 @@
-/** Mapping of AddLocalNotification (protocols.md §2.2) to a native notification. Pure. */
+/** Mapping of AddLocalNotification (docs/notifications.md) to a native notification. Pure. */
 import type { NativeNotification, NotificationAction } from './ports';
 
 // control characters other than tab and newline are dropped from notification texts

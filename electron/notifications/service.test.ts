@@ -30,7 +30,7 @@ function setup(enabled = true) {
 }
 
 describe('mapAddLocalNotification', () => {
-  it('maps the kinds of protocols.md §2.2', () => {
+  it('maps the kinds of docs/notifications.md', () => {
     expect(mapAddLocalNotification({ type: 'PhoneCall', title: 'Bob', acceptTitle: 'Connect', rejectTitle: 'Reject' })).toMatchObject({ ok: true, notification: { kind: 'call', persistent: true, urgent: true, buttons: [{ action: 'accept', label: 'Connect' }, { action: 'reject', label: 'Reject' }] } });
     expect(mapAddLocalNotification({ type: 'PhoneCall', title: 'Missed call from Bob' })).toMatchObject({ ok: true, notification: { kind: 'missed', persistent: true, urgent: false } });
     expect(mapAddLocalNotification({ type: 'ChatMessage', title: 'Bob', text: 'hi', replyTitle: 'Reply' })).toMatchObject({ ok: true, notification: { kind: 'chat', replyLabel: 'Reply', persistent: false } });

@@ -1,7 +1,7 @@
 /**
- * com.innovaphone.launcher notification API (protocols.md §2.2) with the click path through
+ * com.innovaphone.launcher notification API (docs/notifications.md) with the click path through
  * com.innovaphone.notificationhandler (§2.3). The ApiRequest `src` is the notification id.
- * Rules (features.md §6): incoming-call notifications stay until handled and draw attention to the
+ * Rules (docs/notifications.md): incoming-call notifications stay until handled and draw attention to the
  * window; at most one missed-call notification is visible (a newer call or missed call turns the
  * older missed call into an ordinary notification); "Desktop notifications" off → nothing shown.
  * A click shows and focuses the window and is reported as ApiResult LocalNotificationClicked with

@@ -1,5 +1,5 @@
 /**
- * Local phone book (features.md §8): com.innovaphone.search and reverse lookup
+ * Local phone book (docs/phonebook.md): com.innovaphone.search and reverse lookup
  * (com.innovaphone.phonelookup and com.innovaphone.lookup) over the contacts of the OS.
  * See docs/phonebook.md.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dialStringKeys, storedNumberKeys, type DialContext } from './normalize';
 
-// The PBX of the Lookup example (protocols.md §2.6): external line 0, so "000" international and
+// The PBX of the Lookup example (docs/phonebook.md): external line 0, so "000" international and
 // "00" national, in Sindelfingen (+49 7031).
 const DE: DialContext = { prefixIntl: '000', prefixNtl: '00', prefixExt: '0', area: '7031', country: '49' };
 // A PBX without an external line prefix.

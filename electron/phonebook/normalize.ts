@@ -1,5 +1,5 @@
 /**
- * Phone number normalisation for reverse lookup (features-detail.md F19, edge case 26).
+ * Phone number normalisation for reverse lookup (docs/phonebook.md "Reverse lookup: number normalisation").
  *
  * The PBX sends the caller's number in PBX dialling form (`0004970311234567`: external line
  * prefix + international prefix + country + area + number) together with its prefixes; stored
@@ -12,7 +12,7 @@
  */
 import { getCountries, getCountryCallingCode, Metadata, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 
-/** The PBX's dialling context, as sent in a `Lookup` request (protocols.md §2.6). */
+/** The PBX's dialling context, as sent in a `Lookup` request (docs/phonebook.md). */
 export interface DialContext {
   /** Full prefix for international numbers, including the external line prefix ("000"). */
   prefixIntl?: string;

@@ -38,7 +38,7 @@ export interface ContactSource {
   applySettings?(s: Partial<PhonebookSettings>): boolean;
 }
 
-/** Settings of the phone book (features.md §8; "Disable Outlook search" is PBX-forcible). */
+/** Settings of the phone book (docs/phonebook.md; "Disable Outlook search" is PBX-forcible). */
 export interface PhonebookSettings {
   /** Most SearchInfo (and LookupInfo) answers per request. */
   maxResults: number;

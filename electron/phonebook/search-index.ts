@@ -1,5 +1,5 @@
 /**
- * The in-memory index over all contacts of all sources: name search (features.md §8) and
+ * The in-memory index over all contacts of all sources: name search (docs/phonebook.md) and
  * reverse lookup by number. Immutable once built; the phone book swaps in a new one when a
  * source changes, so requests never see a half-built index.
  */
@@ -16,7 +16,7 @@ export interface SearchHit {
   dn: string;
   contact: PhonebookContact;
   source: string;
-  /** 0–9999, lower is more relevant (protocols.md §2.5). */
+  /** 0–9999, lower is more relevant (docs/phonebook.md). */
   relevance: number;
 }
 

@@ -20,7 +20,7 @@ export type PhonebookRouter = Pick<ApiRouter, 'provide'>;
 
 /** Provider name of the local phone book on the bus. */
 export const PHONEBOOK_PROVIDER = '@phonebook';
-/** The two names the documentation gives the reverse-lookup API (features-detail.md §6). */
+/** The two names the documentation gives the reverse-lookup API (docs/phonebook.md). */
 export const LOOKUP_APIS = [Api.phoneLookup, Api.lookup] as const;
 
 const text = (max: number) => z.string().max(max).optional();

@@ -1,6 +1,6 @@
 /**
  * Contact shapes of the local phone book. Field names are those of the `contact` object of
- * com.innovaphone.search / com.innovaphone.phonelookup (protocols.md §2.5, §2.6).
+ * com.innovaphone.search / com.innovaphone.phonelookup (docs/phonebook.md).
  */
 
 /** One contact as sent in SearchInfo/LookupInfo `contact`. Empty fields are left out on the wire. */

@@ -1,6 +1,6 @@
 /**
  * Feeds the PBX's `adminSettings` (com.innovaphone.client model, provider `@client`, registered
- * on the local services bus by the web client after login; protocols.md §2.7) into the settings
+ * on the local services bus by the web client after login; docs/settings.md) into the settings
  * store. When the provider goes away (PBX unreachable, logout) the last adminSettings stay in
  * force: a PBX outage must not unlock forced settings.
  */

@@ -1,5 +1,5 @@
 /**
- * Auto update (features.md §11, docs/update.md). Public face of electron/update.
+ * Auto update (docs/update.md). Public face of electron/update.
  */
 export * from './ports';
 export { UpdateService, ASK_AGAIN_MS, type UpdateServiceOptions, type UpdateStatus, type ClientUpdateModel, type UpdateTrigger } from './service';

@@ -1,5 +1,5 @@
 /**
- * Auto update (features.md §11, features-detail F22, docs/update.md).
+ * Auto update (docs/update.md).
  *
  * On start, login and reconnect the wiring passes the `com.innovaphone.client` model
  * (`launcherUpdateBuild`, `appStoreUrl`). Empty → updates off. Build equal to the running one →
@@ -140,7 +140,7 @@ export class UpdateService {
 
   /**
    * At start, before connecting: an update downloaded and verified in an earlier run is installed
-   * now with a progress popup (features.md §11). Returns the outcome when it installed.
+   * now with a progress popup (docs/update.md). Returns the outcome when it installed.
    */
   async start(): Promise<InstallOutcome | undefined> {
     const p = this.policy();

@@ -1,6 +1,6 @@
 /**
- * Download throttle (features.md §11: "downloads are throttled to spare audio unless
- * FASTERDOWNLOADS"): a token bucket. Tokens (bytes) refill at `rate` bytes/s up to `burst`;
+ * Download throttle (docs/update.md: downloads are throttled to spare the audio of calls unless
+ * FASTERDOWNLOADS): a token bucket. Tokens (bytes) refill at `rate` bytes/s up to `burst`;
  * a chunk waits until enough tokens are there. Chunks larger than the burst are paid in parts.
  */
 

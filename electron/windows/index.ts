@@ -1,5 +1,5 @@
 /**
- * Windows, tray and start (features.md §12): main window placement and docking, minimise to
+ * Windows, tray and start (docs/windows.md): main window placement and docking, minimise to
  * tray, tray menu, autostart, show-in-taskbar, detached app windows, badge. Electron-free:
  * everything OS-facing goes through the ports in ./ports.
  */

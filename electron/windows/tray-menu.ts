@@ -1,6 +1,6 @@
 /**
  * The tray menu as a plain model (pure), and the ids its clicks are routed by.
- * Items (features.md §12, features-detail F23): show, settings, autostart toggle,
+ * Items (docs/windows.md): show, settings, autostart toggle,
  * show-in-taskbar toggle, open trace folder, collect logs, quit.
  */
 import type { TrayMenuItem } from './ports';

@@ -1,8 +1,8 @@
 /**
  * FileLocations from Electron's app.getPath, laid out as the original client does
- * (features-detail §2.9): roaming `<appData>/innovaphone/myApps` (settings, ringtones) and local
- * app data (`%LOCALAPPDATA%\innovaphone\myApps` on Windows; XDG data home on Linux;
- * ~/Library/Application Support on macOS) for appproxy/ and traces/.
+ * (docs/architecture.md "Data on disk"): roaming `<appData>/innovaphone/myApps` (settings,
+ * ringtones) and local app data (`%LOCALAPPDATA%\innovaphone\myApps` on Windows; XDG data home
+ * on Linux; ~/Library/Application Support on macOS) for appproxy/ and traces/.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';

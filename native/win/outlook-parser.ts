@@ -1,6 +1,6 @@
 /**
  * Parser of native/win/outlook-search.ps1 output (JSON on stdout of PowerShell). Outlook fields
- * map onto the search API (features-detail.md F19): office/office2 → telephonenumber,
+ * map onto the search API (docs/phonebook.md): office/office2 → telephonenumber,
  * home/home2 → homephone, mobile → mobile, business fax → facsimiletelephonenumber.
  * Tolerates PowerShell 5.1's ConvertTo-Json habits (a one-element list printed as an object, a
  * BOM, CRLF). A malformed contact is skipped and reported; the others are kept.

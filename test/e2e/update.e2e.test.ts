@@ -1,5 +1,5 @@
 /**
- * Auto update end to end (issue 5, features.md §11): pbx-sim's com.innovaphone.client model
+ * Auto update end to end (issue 5, docs/update.md): pbx-sim's com.innovaphone.client model
  * (launcherUpdateBuild + appStoreUrl) reaches the update service through the stand-in web client
  * in Chromium and the local services bus (the real createPlatformServices wiring). The package
  * comes from a real local HTTP store (Range, fault injection), is verified and handed to the real

@@ -1,8 +1,8 @@
 /**
  * Message shapes of the PBX simulator, declared once:
- *  - the myApps WebSocket (`/PBX0/APPCLIENT/websocket`, protocols.md §4.2) between the sim and its
+ *  - the myApps WebSocket (`/PBX0/APPCLIENT/websocket`, docs/pbx-sim.md) between the sim and its
  *    stand-in web client (test/pbx-sim/www/appclient.js mirrors these shapes in plain JS);
- *  - the `com.innovaphone.client` model the sim pushes (protocols.md §2.7);
+ *  - the `com.innovaphone.client` model the sim pushes (docs/pbx-sim.md);
  *  - the control API under `/sim/…` used by tests and the demo (docs/pbx-sim.md).
  * The local services bus frames the web client speaks are those of common/bus.ts.
  */
@@ -12,7 +12,7 @@ import { Api } from '../../common/bus';
 
 export { Api };
 
-// ---- com.innovaphone.client model (protocols.md §2.7) ----------------------------------------
+// ---- com.innovaphone.client model (docs/pbx-sim.md) ----------------------------------------
 
 export interface AdminSetting {
   value: unknown;
@@ -72,7 +72,7 @@ export interface SimUser {
   guid: string;
 }
 
-/** App entry of UpdateApps (protocols.md §4.2 "App"). */
+/** App entry of UpdateApps (docs/pbx-sim.md). */
 export interface SimApp {
   name: string;
   title: string;
@@ -125,17 +125,17 @@ export type MyAppsServerMessage =
   | { mt: 'UpdateApps'; apps: SimApp[]; deviceApps: SimApp[]; selected: string }
   | { mt: 'UpdateOwnPresence'; presence: PresenceEntry[] }
   | { mt: 'AppGetLoginResult'; src: string; error: number; errorText: string }
-  /** Simulator's own message (the real transport of the model is not public, protocols.md §7). */
+  /** Simulator's own message (the real transport of the model is not public, docs/pbx-sim.md). */
   | { mt: 'UpdateClientModel'; model: ClientModel }
   /** Keepalive on an idle connection; the client answers `{mt:"Pong"}`. */
   | { mt: 'Ping' }
   | { mt: 'Error'; errorText: string };
 
-/** Login response digest of protocols.md §4.2 (the web client computes the same with WebCrypto). */
+/** Login response digest of docs/pbx-sim.md (the web client computes the same with WebCrypto). */
 export function loginDigest(type: string, domain: string, username: string, password: string, nonce: string, challenge: string): string {
   return sha256hex(`innovaphoneAppClient:${type}:${domain}:${username}:${password}:${nonce}:${challenge}`);
 }
-/** LoginResult digest of protocols.md §4.2 (lets the client check the PBX knows the password). */
+/** LoginResult digest of docs/pbx-sim.md (lets the client check the PBX knows the password). */
 export function loginResultDigest(domain: string, username: string, password: string, nonce: string, challenge: string, infoJson: string): string {
   return sha256hex(`innovaphoneAppClient:loginresult:${domain}:${username}:${password}:${nonce}:${challenge}:${infoJson}`);
 }

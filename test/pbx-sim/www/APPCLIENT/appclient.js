@@ -2,10 +2,10 @@
 /*
  * Stand-in myApps web client of the PBX simulator (docs/pbx-sim.md). Plain browser JS, no build.
  *
- *  - PBX side: the myApps WebSocket /PBX0/APPCLIENT/websocket (digest login of protocols.md §4.2,
+ *  - PBX side: the myApps WebSocket /PBX0/APPCLIENT/websocket (digest login of docs/pbx-sim.md,
  *    SubscribeApps/UpdateApps, UpdateClientModel (sim), UpdateOwnPresence, Ping/Pong).
  *  - App side: hosts the apps of UpdateApps in iframes and speaks the app <-> client postMessage
- *    protocol of protocols.md §2.1/§3 (Alive, RegisterApi, ApiModel, ConsumeApi, ApiRequest,
+ *    protocol of docs/pbx-sim.md "App side" (Alive, RegisterApi, ApiModel, ConsumeApi, ApiRequest,
  *    ApiResult, ApiUpdate, ApiConsumerClosed, Action, getLogin/Login).
  *  - Launcher side: when localStorage['appclient-config'] is present (written by the launcher's
  *    preload), connects to the local services bus (common/bus.ts frames) and bridges: app

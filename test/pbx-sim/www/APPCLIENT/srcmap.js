@@ -2,7 +2,7 @@
 /*
  * How the stand-in web client (appclient.js) maps the `src` of bridged requests between its app
  * iframes and the local services bus, so that an app's own src survives the round trip
- * (protocols.md §2.2: the notification id of AddLocalNotification/RemoveLocalNotification IS the src).
+ * (docs/notifications.md: the notification id of AddLocalNotification/RemoveLocalNotification IS the src).
  *
  *  - App as consumer: the bus src is "<app index>:<app src>" (index = position of the app in the
  *    client's start order). A stable, reversible function: the same app src always gives the same

@@ -1,7 +1,7 @@
 // @ts-check
 /*
  * A small client-API library for the stand-in apps of pbx-sim: the app side of the app <-> myApps
- * client postMessage protocol (protocols.md §2.1, §3), written for this project after the
+ * client postMessage protocol (docs/pbx-sim.md "App side"), written for this project after the
  * behaviour documented for innovaphone's public lib1 (start parameters from the query string,
  * Alive on start, JSON-string messages to window.parent, messages accepted only from parent or
  * opener, consumeApi/provideApi with sendSrc). Only the subset the stand-in apps need.
