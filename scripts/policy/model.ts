@@ -76,7 +76,7 @@ export function registryValue(p: PolicySetting, value: unknown): number | string
     case 'stringList':
       return (value as string[]).join(',');
     case 'externalApps':
-      // The MSI's EXTERNALAPPS format (features-detail.md §2.3).
+      // The MSI's EXTERNALAPPS format (docs/msi-properties.md).
       return JSON.stringify({ externalApps: value });
     default:
       return String(value);
