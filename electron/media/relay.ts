@@ -1,6 +1,6 @@
 /**
  * The media relay (main process): the Media and Ringer protocol endpoints of the local services
- * server, relayed to the media engine that runs in a Chromium renderer (renderer/media/engine.ts).
+ * server, relayed to the media engine that runs in a Chromium renderer (renderer/media/engine/main.ts).
  *
  *   app (softphone) --ws /media, /ringer--> relay --ws /media-engine--> engine (RTCPeerConnection)
  *
@@ -54,7 +54,7 @@ export interface MediaServerHost {
 
 export interface MediaRelayOptions {
   logger: Logger;
-  /** The engine bundle (renderer/media/engine.ts built by esbuild). */
+  /** The engine bundle (renderer/media/engine/main.ts built by esbuild). */
   engineScript: () => string | Promise<string>;
   /** `<userData>/ringtones`. */
   ringtonesDir?: string;
