@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TraceWriter, listTraceFiles, redact, registerSecret, TRACE_CATEGORIES } from './index';
-import { formatFlat } from './writer';
+import { formatFlat } from './format';
 import { mayHoldSecret, redactLiterals } from './redact';
 
 let dir: string;

@@ -13,7 +13,9 @@ import { TraceWriter, type TraceWriterOptions } from './writer';
 export * from './categories';
 export * from './flags';
 export { redact, redactData, registerSecret, isSecretKey } from './redact';
-export { TraceWriter, listTraceFiles, formatTimestamp, fileTimestamp, type TraceWriterOptions } from './writer';
+export { TraceWriter, type TraceWriterOptions } from './writer';
+export { formatTimestamp, fileTimestamp } from './format';
+export { listTraceFiles } from './rotation';
 export { collectLogs, type CollectLogsOptions, type CollectLogsResult } from './collect';
 
 /** Named helper files of features.md §14 (plus the update service, which traces separately). */
