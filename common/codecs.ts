@@ -1,6 +1,6 @@
 /**
  * The codecs of the Media protocol (CoderName, common/media.ts) and their RTP names, written once:
- * the SDP conversion (renderer/media/sdp.ts: rtpmap names) and the engine (renderer/media/engine.ts:
+ * the SDP conversion (renderer/media/sdp.ts: rtpmap names) and the engine (renderer/media/engine/:
  * WebRTC capability and stats MIME types `<kind>/<name>`) read this table in both directions.
  */
 import type { CoderName } from './media';

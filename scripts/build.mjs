@@ -6,7 +6,7 @@
  *                      anything but 'electron')
  *   dist/renderer/     renderer/launcher/<page>.ts for every <page>.html beside it (IIFE), the
  *                      html (script src .ts -> .js) and css
- *   dist/media-engine.js  renderer/media/engine.ts (IIFE) for the media engine host
+ *   dist/media-engine.js  renderer/media/engine/main.ts (IIFE) for the media engine host
  *   dist/media-view.js    renderer/media/view.ts (IIFE) for the viewer page apps embed
  *   dist/icons/        build/icons/*.png (window and tray icons)
  *   --demo only:       dist/renderer/demo-api.js, the launcher pages' demo API for plain Chromium
@@ -99,7 +99,7 @@ export async function buildAll(opts) {
   });
 
   // Media engine (runs in a hidden launcher-owned renderer; electron/media/engine-bundle.ts).
-  const engine = path.join(root, 'renderer', 'media', 'engine.ts');
+  const engine = path.join(root, 'renderer', 'media', 'engine', 'main.ts');
   if (await fs.stat(engine).then(() => true, () => false)) {
     await build({ ...common, ...noEval, entryPoints: [engine], outfile: path.join(out, 'media-engine.js'), platform: 'browser', format: 'iife', target: 'chrome120', minify: true });
   }

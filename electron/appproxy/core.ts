@@ -13,13 +13,19 @@
  *  - no entry -> fetched, stored in the background, served ("miss"); origin unreachable/5xx ->
  *      offline page for documents ("offline-page"), 504 for sub-resources.
  * Everything else goes to the upstream untouched ("pass").
+ *
+ * This file decides which answer a request gets; asking the origin is ./upstream.ts, answers from
+ * the cache and the offline page ./serve.ts, the cache folder ./store.ts.
  */
 import type { Logger } from '../platform';
 import { silentLogger } from '../platform';
 import { classifyRequest, classifyResponse, hasToken } from './classify';
 import { EntryStore, type EntryMeta, type StoredEntry } from './store';
-import { offlinePageHtml } from './offline-page';
 import type { AppProxySettings, UpstreamFetch } from './ports';
+import { fastHits, inmMatches, isDocumentRequest, offlineResponse, serveEntry, type FastHit, type Outcome } from './serve';
+import { conditionalRequest, Origins, TimeoutError } from './upstream';
+
+export type { FastHit, Outcome } from './serve';
 
 export const DEFAULT_MAX_BYTES = 500 * 1024 * 1024;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
@@ -27,8 +33,6 @@ export const DEFAULT_MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024;
 /** After the origin failed, cached copies are served at once (without waiting) for this long. */
 export const DEFAULT_OFFLINE_HOLD_MS = 10_000;
-/** Reading a response body may take this long after its headers arrived. */
-const BODY_TIMEOUT_MS = 60_000;
 
 /** Response headers replayed from the cache (everything else, e.g. Set-Cookie, is dropped). */
 export const STORED_HEADERS: ReadonlySet<string> = new Set([
@@ -40,14 +44,6 @@ export const STORED_HEADERS: ReadonlySet<string> = new Set([
   'service-worker-allowed', 'x-xss-protection',
 ]);
 
-/** Request headers never forwarded on a cacheable request (hop-by-hop and the client's own conditionals). */
-const DROP_REQUEST_HEADERS = new Set([
-  'host', 'connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-authorization',
-  'proxy-connection', 'if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range', 'range',
-]);
-
-export type Outcome = 'hit' | 'miss' | 'revalidated' | 'updated' | 'offline' | 'offline-page' | 'pass' | 'gone' | 'nostore';
-
 export interface AppProxyOptions extends AppProxySettings {
   /** The cache folder, `<localData>/appproxy`. */
   dir: string;
@@ -55,15 +51,6 @@ export interface AppProxyOptions extends AppProxySettings {
   logger?: Logger;
   /** Serve cached copies without asking an origin that failed less than this long ago [10 s]. */
   offlineHoldMs?: number;
-}
-
-/** A fresh in-memory hit answered without Request/Response objects (see AppProxy.tryHit). */
-export interface FastHit {
-  status: number;
-  /** Complete response headers (incl. content-length, x-appproxy). Shared: do not modify. */
-  headers: Readonly<Record<string, string>>;
-  /** The cached bytes themselves (null for 304). Shared: do not modify. */
-  body: Buffer | null;
 }
 
 export interface AppProxy {
@@ -129,109 +116,67 @@ function storedHeaders(h: Headers): [string, string][] {
   return out;
 }
 
-/** Header lists of an entry as served, computed once per entry and outcome (entries are immutable
- *  once stored; a revalidation that changes headers makes a new entry object). */
-const headerCache = new WeakMap<StoredEntry, Map<string, [string, string][]>>();
-function entryHeaders(entry: StoredEntry, outcome: Outcome): [string, string][] {
-  let m = headerCache.get(entry);
-  if (!m) headerCache.set(entry, (m = new Map()));
-  let list = m.get(outcome);
-  if (!list) {
-    list = entry.meta.headers.filter(([k]) => k !== 'x-appproxy' && k !== 'content-length');
-    list.push(['content-length', String(entry.body.length)], ['x-appproxy', outcome]);
-    m.set(outcome, list);
-  }
-  return list;
-}
-const fastCache = new WeakMap<StoredEntry, { ok: FastHit; notModified: FastHit; etag: string | undefined }>();
-function fastHits(entry: StoredEntry): { ok: FastHit; notModified: FastHit; etag: string | undefined } {
-  let f = fastCache.get(entry);
-  if (!f) {
-    const ok = Object.freeze(Object.fromEntries(entryHeaders(entry, 'hit')));
-    const nm = Object.freeze(Object.fromEntries(entry.meta.headers.filter(([k]) => k !== 'content-length' && k !== 'x-appproxy').concat([['x-appproxy', 'hit']])));
-    f = {
-      ok: { status: entry.meta.status, headers: ok, body: entry.body },
-      notModified: { status: 304, headers: nm, body: null },
-      etag: entry.meta.headers.find(([k]) => k === 'etag')?.[1],
-    };
-    fastCache.set(entry, f);
-  }
-  return f;
-}
-
-function inmMatches(inm: string | null | undefined, etag: string | undefined): boolean {
-  return !!etag && !!inm && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*');
-}
-
-function isDocumentRequest(req: Request, url: URL): boolean {
-  const dest = req.headers.get('sec-fetch-dest');
-  if (dest) return dest === 'document' || dest === 'iframe' || dest === 'frame';
-  if ((req.headers.get('accept') ?? '').includes('text/html')) return true;
-  return /\.html?$/i.test(url.pathname);
-}
-
-class TimeoutError extends Error {}
-
-/** Slice size of bodies served from the cache. */
-const BODY_CHUNK = 256 * 1024;
-
-/**
- * The body as a stream of views into the cached buffer. `new Response(uint8array)` copies the
- * bytes (fetch spec); the stream hands the cached bytes themselves to the reader (Electron copies
- * them into Chromium; readers must not modify chunks), which makes memory hits of big files
- * several times cheaper.
- */
-function bodyStream(body: Buffer): ReadableStream<Uint8Array> | null {
-  if (!body.length) return null;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      // Big bodies in slices (views, not copies), so that a reader writing to a socket lets other
-      // responses through between them.
-      for (let o = 0; o < body.length; o += BODY_CHUNK) controller.enqueue(body.subarray(o, Math.min(body.length, o + BODY_CHUNK)));
-      controller.close();
-    },
-  });
-}
-
 export function createAppProxy(opts: AppProxyOptions): AppProxy {
-  const logger = opts.logger ?? silentLogger;
-  const settings: Required<AppProxySettings> = {
-    maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES,
-    connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    maxEntryBytes: opts.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES,
-    memoryBytes: opts.memoryBytes ?? DEFAULT_MEMORY_BYTES,
+  const p = new CachingProxy(opts);
+  return {
+    handle: (req) => p.handle(req),
+    tryHit: (method, url, header) => p.tryHit(method, url, header),
+    store: p.store,
+    settings: p.settings,
+    idle: () => p.idle(),
   };
-  const offlineHoldMs = opts.offlineHoldMs ?? DEFAULT_OFFLINE_HOLD_MS;
-  const store = new EntryStore(opts.dir, { maxBytes: settings.maxBytes, logger, memoryBytes: settings.memoryBytes });
-  const pending = new Set<Promise<void>>();
+}
+
+/** One cacheable request on its way: what the client asked, its cache key and entry, when it started. */
+interface Ask {
+  req: Request;
+  url: URL;
+  key: string;
+  entry: StoredEntry | undefined;
+  t0: number;
+}
+
+class CachingProxy {
+  readonly settings: Required<AppProxySettings>;
+  readonly store: EntryStore;
+  private readonly logger: Logger;
+  private readonly origins: Origins;
+  private readonly pending = new Set<Promise<void>>();
   /** Entries being written: served from memory until the write is done. */
-  const writing = new Map<string, StoredEntry>();
-  /** origin -> time until which it counts as down. */
-  const downUntil = new Map<string, number>();
+  private readonly writing = new Map<string, StoredEntry>();
 
-  function trace(outcome: Outcome, url: string | URL, status: number, t0: number, extra?: Record<string, unknown>): void {
-    if (logger === silentLogger) return;
-    const ms = Math.round((performance.now() - t0) * 100) / 100;
-    const u = traceUrl(url);
-    logger.trace('AppProxy', `${outcome} ${status} ${u} ${ms}ms`, { url: u, outcome, status, ms, ...extra });
+  constructor(private readonly opts: AppProxyOptions) {
+    this.logger = opts.logger ?? silentLogger;
+    this.settings = {
+      maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES,
+      connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      maxEntryBytes: opts.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES,
+      memoryBytes: opts.memoryBytes ?? DEFAULT_MEMORY_BYTES,
+    };
+    this.origins = new Origins(opts.upstream, this.settings, opts.offlineHoldMs ?? DEFAULT_OFFLINE_HOLD_MS);
+    this.store = new EntryStore(opts.dir, { maxBytes: this.settings.maxBytes, logger: this.logger, memoryBytes: this.settings.memoryBytes });
   }
 
-  function background(p: Promise<void>): void {
-    const q = p.catch((err) => logger.warn('AppProxy: cannot store cache entry', { error: String(err) })).finally(() => pending.delete(q));
-    pending.add(q);
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
   }
 
-  function serveEntry(req: Request, entry: StoredEntry, outcome: Outcome): Response {
-    const inm = req.headers.get('if-none-match');
-    if (inm && inmMatches(inm, fastHits(entry).etag)) {
-      const headers = new Headers(entry.meta.headers);
-      headers.set('x-appproxy', outcome);
-      return new Response(null, { status: 304, headers });
+  async handle(req: Request): Promise<Response> {
+    const t0 = performance.now();
+    let url: URL | undefined;
+    try { url = new URL(req.url); } catch { /* classified as bad-url below */ }
+    const verdict = classifyRequest(req, url);
+    if (!verdict.cache || !url) {
+      const res = await this.opts.upstream(req);
+      this.trace('pass', url ?? req.url, res.status, t0, { reason: verdict.cache ? 'bad-url' : verdict.reason });
+      return res;
     }
-    return new Response(bodyStream(entry.body), { status: entry.meta.status, headers: entryHeaders(entry, outcome) });
+    url.hash = '';
+    const key = url.href;
+    return this.handleCacheable({ req, url, key, entry: this.writing.get(key) ?? await this.store.get(key), t0 });
   }
 
-  function tryHit(method: string, rawUrl: string, header: (name: string) => string | undefined): FastHit | undefined {
+  tryHit(method: string, rawUrl: string, header: (name: string) => string | undefined): FastHit | undefined {
     if (method !== 'GET') return undefined;
     if (header('authorization') !== undefined || header('range') !== undefined || header('upgrade') !== undefined
       || header('cache-control') !== undefined || header('pragma') !== undefined || hasToken(header('connection') ?? null, 'upgrade')) return undefined;
@@ -240,136 +185,96 @@ export function createAppProxy(opts: AppProxyOptions): AppProxy {
     const key = hash >= 0 ? rawUrl.slice(0, hash) : rawUrl;
     // Only exact stored URLs match; every stored URL passed classifyRequest when it was stored,
     // and the request-side checks that depend on headers are above.
-    const entry = writing.get(key) ?? store.peek(key);
+    const entry = this.writing.get(key) ?? this.store.peek(key);
     if (!entry || !(Date.now() - entry.validatedAt < (entry.meta.freshMs ?? 0))) return undefined;
     const f = fastHits(entry);
-    trace('hit', key, entry.meta.status, t0);
+    this.trace('hit', key, entry.meta.status, t0);
     return inmMatches(header('if-none-match'), f.etag) ? f.notModified : f.ok;
   }
 
-  function offlineResponse(req: Request, url: URL, reason: string): Response {
-    const headers = { 'cache-control': 'no-store', 'x-appproxy': 'offline-page' };
-    if (isDocumentRequest(req, url)) {
-      return new Response(offlinePageHtml(url.href, reason), { status: 503, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } });
-    }
-    return new Response(`App proxy: ${url.host} is unreachable and nothing is cached (${reason})\n`, {
-      status: 504, headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' },
-    });
-  }
-
-  /** Fetch with a deadline for the response headers; the body then has BODY_TIMEOUT_MS. */
-  async function fetchUpstream(upReq: Request): Promise<{ res: Response; done: () => void }> {
-    const ac = new AbortController();
-    let timer = setTimeout(() => ac.abort(new TimeoutError('origin timeout')), settings.connectTimeoutMs);
-    try {
-      const res = await opts.upstream(upReq, { signal: ac.signal });
-      clearTimeout(timer);
-      timer = setTimeout(() => ac.abort(new TimeoutError('body timeout')), BODY_TIMEOUT_MS);
-      return { res, done: () => clearTimeout(timer) };
-    } catch (err) {
-      clearTimeout(timer);
-      throw ac.signal.aborted ? new TimeoutError(`no answer within ${settings.connectTimeoutMs} ms`) : err;
-    }
-  }
-
-  async function handleCacheable(req: Request, url: URL, t0: number): Promise<Response> {
-    url.hash = '';
-    const key = url.href;
-    const entry = writing.get(key) ?? await store.get(key);
+  /** Fresh entry: served; origin recently down: the entry served; else the origin is asked. */
+  private async handleCacheable(q: Ask): Promise<Response> {
+    const { req, url, entry, t0 } = q;
     const now = Date.now();
     const reqCc = parseCacheControl(req.headers.get('cache-control'));
     const forceRevalidate = reqCc.has('no-cache') || reqCc.get('max-age') === '0' || hasToken(req.headers.get('pragma'), 'no-cache');
     if (entry && !forceRevalidate && now - entry.validatedAt < (entry.meta.freshMs ?? 0)) {
-      trace('hit', url, entry.meta.status, t0);
+      this.trace('hit', url, entry.meta.status, t0);
       return serveEntry(req, entry, 'hit');
     }
-    if (entry && (downUntil.get(url.origin) ?? 0) > now) {
-      trace('offline', url, entry.meta.status, t0, { reason: 'origin recently unreachable' });
+    if (entry && this.origins.isDown(url.origin, now)) {
+      this.trace('offline', url, entry.meta.status, t0, { reason: 'origin recently unreachable' });
       return serveEntry(req, entry, 'offline');
     }
-
-    const headers = new Headers();
-    req.headers.forEach((v, k) => { if (!DROP_REQUEST_HEADERS.has(k)) headers.set(k, v); });
-    if (entry) {
-      const etag = entry.meta.headers.find(([k]) => k === 'etag')?.[1];
-      const lm = entry.meta.headers.find(([k]) => k === 'last-modified')?.[1];
-      if (etag) headers.set('if-none-match', etag);
-      if (lm) headers.set('if-modified-since', lm);
-    }
-    const upReq = new Request(key, { method: 'GET', headers, redirect: 'manual' });
-
-    let res: Response;
-    let done: () => void;
+    let asked: { res: Response; done: () => void };
     try {
-      ({ res, done } = await fetchUpstream(upReq));
+      asked = await this.origins.fetch(conditionalRequest(req, q.key, entry));
     } catch (err) {
-      downUntil.set(url.origin, Date.now() + offlineHoldMs);
+      this.origins.markDown(url.origin);
       const reason = err instanceof TimeoutError ? err.message : `origin unreachable: ${String((err as Error)?.message ?? err)}`;
-      if (entry) {
-        trace('offline', url, entry.meta.status, t0, { reason });
-        return serveEntry(req, entry, 'offline');
-      }
-      trace('offline-page', url, 0, t0, { reason });
-      return offlineResponse(req, url, reason);
+      return this.offline(q, reason, 0, reason);
     }
+    return this.answer(q, asked.res, asked.done);
+  }
 
-    if (res.status >= 500) {
-      downUntil.set(url.origin, Date.now() + offlineHoldMs);
-      if (entry || isDocumentRequest(req, url)) {
-        await res.body?.cancel().catch(() => {});
-        done();
-        if (entry) {
-          trace('offline', url, entry.meta.status, t0, { reason: `origin status ${res.status}` });
-          return serveEntry(req, entry, 'offline');
-        }
-        trace('offline-page', url, res.status, t0, { reason: `origin status ${res.status}` });
-        return offlineResponse(req, url, `origin answered ${res.status}`);
-      }
+  /** The origin answered: passed on, the entry revalidated or dropped, or the answer stored and served. */
+  private async answer(q: Ask, res: Response, done: () => void): Promise<Response> {
+    const { url, entry, t0 } = q;
+    if (res.status >= 500) return this.serverError(q, res, done);
+    this.origins.markUp(url.origin);
+    if (res.status === 304 && entry) return this.notModified(q, entry, res, done);
+    if (res.status === 404 || res.status === 410) {
+      if (entry) this.background(this.store.delete(q.key));
       done();
-      trace('pass', url, res.status, t0);
+      this.trace('gone', url, res.status, t0);
       return res;
     }
-    downUntil.delete(url.origin);
+    const verdict = classifyResponse(res, this.settings.maxEntryBytes);
+    if (!verdict.cache) {
+      if (entry && res.status === 200) this.background(this.store.delete(q.key));
+      done();
+      this.trace(res.status === 200 ? 'nostore' : 'pass', url, res.status, t0, { reason: verdict.reason });
+      return res;
+    }
+    return this.storeAndServe(q, res, done);
+  }
 
-    if (res.status === 304 && entry) {
+  /** 5xx: the origin counts as down; the cached copy (or the offline page for documents) instead. */
+  private async serverError(q: Ask, res: Response, done: () => void): Promise<Response> {
+    this.origins.markDown(q.url.origin);
+    if (q.entry || isDocumentRequest(q.req, q.url)) {
       await res.body?.cancel().catch(() => {});
       done();
-      const merged = new Headers(entry.meta.headers);
-      for (const [k, v] of storedHeaders(res.headers)) merged.set(k, v);
-      const freshMs = freshnessMs(merged, Date.now());
-      const newHeaders = storedHeaders(merged);
-      const changed = JSON.stringify(newHeaders) !== JSON.stringify(entry.meta.headers) || freshMs !== (entry.meta.freshMs ?? 0);
-      const updated: StoredEntry = { ...entry, meta: { ...entry.meta, headers: newHeaders, freshMs } };
-      background(changed ? store.put(updated.meta, entry.body) : store.touch(key));
-      trace('revalidated', url, entry.meta.status, t0);
-      return serveEntry(req, updated, 'revalidated');
+      return this.offline(q, `origin status ${res.status}`, res.status, `origin answered ${res.status}`);
     }
+    done();
+    this.trace('pass', q.url, res.status, q.t0);
+    return res;
+  }
 
-    if (res.status === 404 || res.status === 410) {
-      if (entry) background(store.delete(key));
-      done();
-      trace('gone', url, res.status, t0);
-      return res;
-    }
+  /** 304: the entry is served, with the headers the origin sent merged in (stored again if they changed). */
+  private async notModified(q: Ask, entry: StoredEntry, res: Response, done: () => void): Promise<Response> {
+    await res.body?.cancel().catch(() => {});
+    done();
+    const merged = new Headers(entry.meta.headers);
+    for (const [k, v] of storedHeaders(res.headers)) merged.set(k, v);
+    const freshMs = freshnessMs(merged, Date.now());
+    const newHeaders = storedHeaders(merged);
+    const changed = JSON.stringify(newHeaders) !== JSON.stringify(entry.meta.headers) || freshMs !== (entry.meta.freshMs ?? 0);
+    const updated: StoredEntry = { ...entry, meta: { ...entry.meta, headers: newHeaders, freshMs } };
+    this.background(changed ? this.store.put(updated.meta, entry.body) : this.store.touch(q.key));
+    this.trace('revalidated', q.url, entry.meta.status, q.t0);
+    return serveEntry(q.req, updated, 'revalidated');
+  }
 
-    const verdict = classifyResponse(res, settings.maxEntryBytes);
-    if (!verdict.cache) {
-      if (entry && res.status === 200) background(store.delete(key));
-      done();
-      trace(res.status === 200 ? 'nostore' : 'pass', url, res.status, t0, { reason: verdict.reason });
-      return res;
-    }
-
+  /** A cacheable 200: read, stored in the background (served from memory meanwhile) and served. */
+  private async storeAndServe(q: Ask, res: Response, done: () => void): Promise<Response> {
+    const { key } = q;
     let body: Buffer;
     try {
       body = Buffer.from(await res.arrayBuffer());
     } catch (err) {
-      if (entry) {
-        trace('offline', url, entry.meta.status, t0, { reason: `body failed: ${String(err)}` });
-        return serveEntry(req, entry, 'offline');
-      }
-      trace('offline-page', url, 0, t0, { reason: `body failed: ${String(err)}` });
-      return offlineResponse(req, url, 'the origin broke off the transfer');
+      return this.offline(q, `body failed: ${String(err)}`, 0, 'the origin broke off the transfer');
     } finally {
       done();
     }
@@ -377,34 +282,35 @@ export function createAppProxy(opts: AppProxyOptions): AppProxy {
       v: 1, url: key, status: 200, headers: storedHeaders(res.headers), storedAt: Date.now(),
       bodyLength: body.length, freshMs: freshnessMs(res.headers, Date.now()),
     };
-    if (body.length <= settings.maxEntryBytes) {
+    if (body.length <= this.settings.maxEntryBytes) {
       const stored: StoredEntry = { meta, body, validatedAt: Date.now() };
-      writing.set(key, stored);
-      background(store.put(meta, body).finally(() => { if (writing.get(key) === stored) writing.delete(key); }));
+      this.writing.set(key, stored);
+      this.background(this.store.put(meta, body).finally(() => { if (this.writing.get(key) === stored) this.writing.delete(key); }));
     }
-    const outcome: Outcome = entry ? 'updated' : 'miss';
-    trace(outcome, url, 200, t0);
-    return serveEntry(req, { meta, body, validatedAt: Date.now() }, outcome);
+    const outcome: Outcome = q.entry ? 'updated' : 'miss';
+    this.trace(outcome, q.url, 200, q.t0);
+    return serveEntry(q.req, { meta, body, validatedAt: Date.now() }, outcome);
   }
 
-  async function handle(req: Request): Promise<Response> {
-    const t0 = performance.now();
-    let url: URL | undefined;
-    try { url = new URL(req.url); } catch { /* classified as bad-url below */ }
-    const verdict = classifyRequest(req, url);
-    if (!verdict.cache || !url) {
-      const res = await opts.upstream(req);
-      trace('pass', url ?? req.url, res.status, t0, { reason: verdict.cache ? 'bad-url' : verdict.reason });
-      return res;
+  /** The origin failed: the cached copy ("offline"), else the offline page or 504 ("offline-page"). */
+  private offline(q: Ask, reason: string, pageStatus: number, pageReason: string): Response {
+    if (q.entry) {
+      this.trace('offline', q.url, q.entry.meta.status, q.t0, { reason });
+      return serveEntry(q.req, q.entry, 'offline');
     }
-    return handleCacheable(req, url, t0);
+    this.trace('offline-page', q.url, pageStatus, q.t0, { reason });
+    return offlineResponse(q.req, q.url, pageReason);
   }
 
-  return {
-    handle,
-    tryHit,
-    store,
-    settings,
-    async idle() { while (pending.size) await Promise.all([...pending]); },
-  };
+  private background(p: Promise<void>): void {
+    const q = p.catch((err) => this.logger.warn('AppProxy: cannot store cache entry', { error: String(err) })).finally(() => this.pending.delete(q));
+    this.pending.add(q);
+  }
+
+  private trace(outcome: Outcome, url: string | URL, status: number, t0: number, extra?: Record<string, unknown>): void {
+    if (this.logger === silentLogger) return;
+    const ms = Math.round((performance.now() - t0) * 100) / 100;
+    const u = traceUrl(url);
+    this.logger.trace('AppProxy', `${outcome} ${status} ${u} ${ms}ms`, { url: u, outcome, status, ms, ...extra });
+  }
 }

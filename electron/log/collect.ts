@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { ZipFile } from 'yazl';
 import { redact, redactData } from './redact';
-import { fileTimestamp } from './writer';
+import { fileTimestamp } from './format';
 
 export interface CollectLogsOptions {
   /** The trace folder. */

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TraceWriter, listTraceFiles, redact, registerSecret } from './index';
 import { TRACE_CATEGORIES } from '../../common/log-categories';
-import { formatFlat } from './writer';
+import { formatFlat } from './format';
 import { mayHoldSecret, redactLiterals } from './redact';
 
 let dir: string;

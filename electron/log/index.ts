@@ -9,6 +9,8 @@
  */
 export { createTraceFiles, type TraceFiles, type TraceFilesOptions, type HelperTraceName } from './trace-files';
 export { redact, redactData, registerSecret, isSecretKey } from './redact';
-export { TraceWriter, listTraceFiles, formatTimestamp, fileTimestamp, type TraceWriterOptions } from './writer';
+export { TraceWriter, type TraceWriterOptions } from './writer';
+export { formatTimestamp, fileTimestamp } from './format';
+export { listTraceFiles } from './rotation';
 export { collectLogs, type CollectLogsOptions, type CollectLogsResult } from './collect';
 export { linkLogFlagsToSettings, type LogFlagsSettings } from './settings-link';

@@ -1,5 +1,5 @@
 /**
- * The engine bundle for development and tests: renderer/media/engine.ts built with esbuild on
+ * The engine bundle for development and tests: renderer/media/engine/main.ts built with esbuild on
  * first use (about 0.1 s). The packaged product reads the bundle its build step wrote instead
  * (`engineScriptFromFile`).
  */
@@ -23,9 +23,9 @@ export function bundleRendererScript(entry: string): Promise<string> {
   return p;
 }
 
-/** Bundles renderer/media/engine.ts. */
+/** Bundles renderer/media/engine/main.ts. */
 export function bundleEngine(root = resolve(__dirname, '../..')): Promise<string> {
-  return bundleRendererScript(join(root, 'renderer/media/engine.ts'));
+  return bundleRendererScript(join(root, 'renderer/media/engine/main.ts'));
 }
 
 /** Reads a prebuilt bundle (e.g. dist/media-engine.js) once. */

@@ -15,7 +15,7 @@ import { bundleEngine } from './engine-bundle';
 import { RecordingStore } from './recording';
 
 export interface MediaServiceConfig {
-  /** The engine bundle; default: bundle renderer/media/engine.ts with esbuild (development, tests). */
+  /** The engine bundle; default: bundle renderer/media/engine/main.ts with esbuild (development, tests). */
   engineScript?: () => string | Promise<string>;
   /** "Audio/Video/AppSharing outside VPN" (default true). */
   excludeVpn?: boolean;

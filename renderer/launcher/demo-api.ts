@@ -29,9 +29,19 @@ const DEMO_PBX: AdminSettings = {
 };
 
 export function createDemoApi(params: URLSearchParams): LauncherPagesApi {
-  const user: Record<string, unknown> = { docking: 'right', autostart: true, hotkeyDial: 'F9', hotkeyAccept: 'F9' };
-  const managed: Partial<Record<SettingKey, unknown>> = { disableLocalhost: true, excludeInterfaces: '172,192.168' };
-  const listeners = new Set<() => void>();
+  return {
+    demo: true,
+    ...demoConnect(params),
+    ...demoSettings(params),
+    ...demoHotkeys(params),
+    ...demoUpdate(params),
+    ...demoProxyAuth(params),
+    ...demoPicker(params),
+  };
+}
+
+/** Connect and error pages: a preset or typed server, the `failure=` scenario. */
+function demoConnect(params: URLSearchParams): Pick<LauncherPagesApi, 'getConnectState' | 'connect' | 'retry' | 'changeServer' | 'trustCertificate' | 'openSettings'> {
   const failureKind = params.get('failure') as FailureKind | null;
   const server = params.get('server') ?? (failureKind ? 'pbx.example.com:4444' : '');
   const state: ConnectPageState = { server, locked: params.get('locked') === '1' };
@@ -55,133 +65,7 @@ export function createDemoApi(params: URLSearchParams): LauncherPagesApi {
         }
       : failureKind === 'http' ? { status: 404 } : {});
   }
-  const snapshot = () => {
-    const r = resolveSettings({ managed, pbx: params.get('pbx') === '0' ? {} : DEMO_PBX, user });
-    return {
-      rows: rowsFrom(Object.values(r.settings)),
-      warnings: r.warnings,
-    };
-  };
-  const changed = () => {
-    for (const l of listeners) l();
-  };
-  const wayland = params.get('wayland') === '1';
-  const hotkeys: HotkeyStatusView = {
-    functions: wayland
-      ? {
-          dial: { configured: 'CTRL + F8', chord: 'ctrl+F8', active: false, reason: 'no X11 display: global hot keys are off in this session' },
-          accept: { configured: 'F9', chord: 'F9', active: false, reason: 'no X11 display: global hot keys are off in this session' },
-          reject: { configured: '', active: false },
-        }
-      : {
-          dial: {
-            configured: 'CTRL + F8',
-            chord: 'ctrl+F8',
-            active: true,
-            ...(params.get('accessibility') === '1'
-              ? { problemKind: 'permission-denied', problem: 'Dial: allow myApps under System Settings › Privacy & Security › Accessibility, then press the hot key again.' }
-              : {}),
-          },
-          accept: { configured: 'F9', chord: 'F9', active: false, reason: 'the chord is taken by another program' },
-          reject: { configured: '', active: false },
-        },
-    ...(wayland ? { notice: sessionNotice('wayland') } : {}),
-  };
-  const fixed = params.get('progress');
-  const update: UpdateProgressView = { build: '137766', fraction: fixed === null ? 0 : Math.min(1, Math.max(0, Number(fixed) || 0)), phase: 'installing' };
-  const updateListeners = new Set<(s: UpdateProgressView) => void>();
-  if (fixed === null) {
-    const t = setInterval(() => {
-      update.fraction = Math.min(1, (update.fraction ?? 0) + 0.05);
-      for (const l of updateListeners) l({ ...update });
-      if (update.fraction >= 1) clearInterval(t);
-    }, 250);
-  }
-  let proxy: ProxyAuthRequestView = { pending: true, host: 'proxy.corp.example', port: 3128, realm: 'Corporate proxy', retry: params.get('retry') === '1' };
-  const thumb = (label: string, hue: number): string => {
-    const c = document.createElement('canvas');
-    c.width = 320;
-    c.height = 180;
-    const g = c.getContext('2d');
-    if (!g) return '';
-    g.fillStyle = `hsl(${hue} 45% 35%)`;
-    g.fillRect(0, 0, 320, 180);
-    g.fillStyle = `hsl(${hue} 30% 88%)`;
-    g.fillRect(16, 16, 288, 24);
-    g.fillRect(16, 52, 180, 112);
-    g.fillStyle = '#fff';
-    g.font = '20px sans-serif';
-    g.fillText(label, 210, 110);
-    return c.toDataURL('image/png');
-  };
-  const picker: PickerStateView =
-    params.get('empty') === '1'
-      ? { open: true, origin: 'http://127.0.0.1:40123', sources: [] }
-      : {
-          open: true,
-          origin: 'http://127.0.0.1:40123',
-          sources: [
-            { id: 'screen:1:0', name: 'Entire screen 1', kind: 'screen', thumbnail: thumb('1', 210), displayId: '1' },
-            { id: 'screen:2:0', name: 'Entire screen 2', kind: 'screen', thumbnail: thumb('2', 150), displayId: '2' },
-            { id: 'window:4711:0', name: 'Quarterly report.xlsx – Spreadsheet', kind: 'window', thumbnail: thumb('xlsx', 120) },
-            { id: 'window:4712:0', name: 'Mail – Inbox (3)', kind: 'window', thumbnail: thumb('mail', 30) },
-            { id: 'window:4713:0', name: 'A window without a thumbnail', kind: 'window', thumbnail: '' },
-          ],
-        };
-  const pickerListeners = new Set<(s: PickerStateView) => void>();
-  const closePicker = () => {
-    picker.open = false;
-    picker.sources = [];
-    for (const l of pickerListeners) l(structuredClone(picker));
-  };
   return {
-    demo: true,
-    async hotkeyStatus() {
-      return structuredClone(hotkeys);
-    },
-    onHotkeysChanged() {
-      return () => undefined;
-    },
-    async collectLogs() {
-      return '/home/demo/.local/share/innovaphone/myApps/collected-logs/myApps-logs-demo.zip';
-    },
-    async openTraceFolder() {},
-    async updateState() {
-      return { ...update };
-    },
-    onUpdateProgress(cb) {
-      updateListeners.add(cb);
-      return () => updateListeners.delete(cb);
-    },
-    async proxyAuthRequest() {
-      return { ...proxy };
-    },
-    async answerProxyAuth(answer): Promise<Result> {
-      if (!proxy.pending) return { ok: false, error: 'No request is waiting.' };
-      proxy = { pending: false, host: '', port: 0, retry: false };
-      document.body.dataset.answered = 'cancel' in answer ? 'cancel' : `user:${answer.username}`;
-      return { ok: true };
-    },
-    onProxyAuthRequest() {
-      return () => undefined;
-    },
-    async pickerState() {
-      return structuredClone(picker);
-    },
-    async choosePickerSource(id: string): Promise<Result> {
-      if (!picker.sources.some((s) => s.id === id)) return { ok: false, error: 'That screen or window is not on offer.' };
-      document.body.dataset.chosen = id;
-      closePicker();
-      return { ok: true };
-    },
-    async cancelPicker() {
-      document.body.dataset.chosen = 'cancel';
-      closePicker();
-    },
-    onPickerChanged(cb) {
-      pickerListeners.add(cb);
-      return () => pickerListeners.delete(cb);
-    },
     async getConnectState() {
       return structuredClone(state);
     },
@@ -202,6 +86,29 @@ export function createDemoApi(params: URLSearchParams): LauncherPagesApi {
     async openSettings() {
       window.location.href = 'settings.html';
     },
+  };
+}
+
+/** Settings page: the real layering over the demo PBX (`pbx=0`: none) and installer values; logs. */
+function demoSettings(params: URLSearchParams): Pick<LauncherPagesApi, 'getSettings' | 'setSetting' | 'resetSetting' | 'onSettingsChanged' | 'collectLogs' | 'openTraceFolder'> {
+  const user: Record<string, unknown> = { docking: 'right', autostart: true, hotkeyDial: 'F9', hotkeyAccept: 'F9' };
+  const managed: Partial<Record<SettingKey, unknown>> = { disableLocalhost: true, excludeInterfaces: '172,192.168' };
+  const listeners = new Set<() => void>();
+  const snapshot = () => {
+    const r = resolveSettings({ managed, pbx: params.get('pbx') === '0' ? {} : DEMO_PBX, user });
+    return {
+      rows: rowsFrom(Object.values(r.settings)),
+      warnings: r.warnings,
+    };
+  };
+  const changed = () => {
+    for (const l of listeners) l();
+  };
+  return {
+    async collectLogs() {
+      return '/home/demo/.local/share/innovaphone/myApps/collected-logs/myApps-logs-demo.zip';
+    },
+    async openTraceFolder() {},
     async getSettings() {
       return snapshot();
     },
@@ -225,6 +132,143 @@ export function createDemoApi(params: URLSearchParams): LauncherPagesApi {
       return () => listeners.delete(cb);
     },
   };
+}
+
+/** Hot-key status on the settings page: `wayland=1`, `accessibility=1`. */
+function demoHotkeys(params: URLSearchParams): Pick<LauncherPagesApi, 'hotkeyStatus' | 'onHotkeysChanged'> {
+  const wayland = params.get('wayland') === '1';
+  const hotkeys: HotkeyStatusView = {
+    functions: wayland
+      ? {
+          dial: { configured: 'CTRL + F8', chord: 'ctrl+F8', active: false, reason: 'no X11 display: global hot keys are off in this session' },
+          accept: { configured: 'F9', chord: 'F9', active: false, reason: 'no X11 display: global hot keys are off in this session' },
+          reject: { configured: '', active: false },
+        }
+      : {
+          dial: {
+            configured: 'CTRL + F8',
+            chord: 'ctrl+F8',
+            active: true,
+            ...(params.get('accessibility') === '1'
+              ? { problemKind: 'permission-denied', problem: 'Dial: allow myApps under System Settings › Privacy & Security › Accessibility, then press the hot key again.' }
+              : {}),
+          },
+          accept: { configured: 'F9', chord: 'F9', active: false, reason: 'the chord is taken by another program' },
+          reject: { configured: '', active: false },
+        },
+    ...(wayland ? { notice: sessionNotice('wayland') } : {}),
+  };
+  return {
+    async hotkeyStatus() {
+      return structuredClone(hotkeys);
+    },
+    onHotkeysChanged() {
+      return () => undefined;
+    },
+  };
+}
+
+/** Update popup: `progress=<0..1>` fixed, else counting up. */
+function demoUpdate(params: URLSearchParams): Pick<LauncherPagesApi, 'updateState' | 'onUpdateProgress'> {
+  const fixed = params.get('progress');
+  const update: UpdateProgressView = { build: '137766', fraction: fixed === null ? 0 : Math.min(1, Math.max(0, Number(fixed) || 0)), phase: 'installing' };
+  const updateListeners = new Set<(s: UpdateProgressView) => void>();
+  if (fixed === null) {
+    const t = setInterval(() => {
+      update.fraction = Math.min(1, (update.fraction ?? 0) + 0.05);
+      for (const l of updateListeners) l({ ...update });
+      if (update.fraction >= 1) clearInterval(t);
+    }, 250);
+  }
+  return {
+    async updateState() {
+      return { ...update };
+    },
+    onUpdateProgress(cb) {
+      updateListeners.add(cb);
+      return () => updateListeners.delete(cb);
+    },
+  };
+}
+
+/** Proxy credentials dialog: `retry=1` after refused credentials. */
+function demoProxyAuth(params: URLSearchParams): Pick<LauncherPagesApi, 'proxyAuthRequest' | 'answerProxyAuth' | 'onProxyAuthRequest'> {
+  let proxy: ProxyAuthRequestView = { pending: true, host: 'proxy.corp.example', port: 3128, realm: 'Corporate proxy', retry: params.get('retry') === '1' };
+  return {
+    async proxyAuthRequest() {
+      return { ...proxy };
+    },
+    async answerProxyAuth(answer): Promise<Result> {
+      if (!proxy.pending) return { ok: false, error: 'No request is waiting.' };
+      proxy = { pending: false, host: '', port: 0, retry: false };
+      document.body.dataset.answered = 'cancel' in answer ? 'cancel' : `user:${answer.username}`;
+      return { ok: true };
+    },
+    onProxyAuthRequest() {
+      return () => undefined;
+    },
+  };
+}
+
+/** Screen-sharing picker: screens and windows with drawn thumbnails; `empty=1` nothing to share. */
+function demoPicker(params: URLSearchParams): Pick<LauncherPagesApi, 'pickerState' | 'choosePickerSource' | 'cancelPicker' | 'onPickerChanged'> {
+  const picker: PickerStateView =
+    params.get('empty') === '1'
+      ? { open: true, origin: 'http://127.0.0.1:40123', sources: [] }
+      : {
+          open: true,
+          origin: 'http://127.0.0.1:40123',
+          sources: [
+            { id: 'screen:1:0', name: 'Entire screen 1', kind: 'screen', thumbnail: thumb('1', 210), displayId: '1' },
+            { id: 'screen:2:0', name: 'Entire screen 2', kind: 'screen', thumbnail: thumb('2', 150), displayId: '2' },
+            { id: 'window:4711:0', name: 'Quarterly report.xlsx – Spreadsheet', kind: 'window', thumbnail: thumb('xlsx', 120) },
+            { id: 'window:4712:0', name: 'Mail – Inbox (3)', kind: 'window', thumbnail: thumb('mail', 30) },
+            { id: 'window:4713:0', name: 'A window without a thumbnail', kind: 'window', thumbnail: '' },
+          ],
+        };
+  const pickerListeners = new Set<(s: PickerStateView) => void>();
+  const closePicker = () => {
+    picker.open = false;
+    picker.sources = [];
+    for (const l of pickerListeners) l(structuredClone(picker));
+  };
+  return {
+    async pickerState() {
+      return structuredClone(picker);
+    },
+    async choosePickerSource(id: string): Promise<Result> {
+      if (!picker.sources.some((s) => s.id === id)) return { ok: false, error: 'That screen or window is not on offer.' };
+      document.body.dataset.chosen = id;
+      closePicker();
+      return { ok: true };
+    },
+    async cancelPicker() {
+      document.body.dataset.chosen = 'cancel';
+      closePicker();
+    },
+    onPickerChanged(cb) {
+      pickerListeners.add(cb);
+      return () => pickerListeners.delete(cb);
+    },
+  };
+}
+
+/** A 320x180 PNG that looks like a screen or window, labelled. */
+function thumb(label: string, hue: number): string {
+  const c = document.createElement('canvas');
+  c.width = 320;
+  c.height = 180;
+  const g = c.getContext('2d');
+  if (!g) return '';
+  g.fillStyle = `hsl(${hue} 45% 35%)`;
+  g.fillRect(0, 0, 320, 180);
+  g.fillStyle = `hsl(${hue} 30% 88%)`;
+  g.fillRect(16, 16, 288, 24);
+  g.fillRect(16, 52, 180, 112);
+  g.fillStyle = '#fff';
+  g.font = '20px sans-serif';
+  g.fillText(label, 210, 110);
+  return c.toDataURL('image/png');
 }
 
 (globalThis as unknown as Record<string, unknown>)[DEMO_API_GLOBAL] = createDemoApi;

@@ -4,7 +4,7 @@
  * (`MEDIA_RESULT {...}`) with what it observed; the vitest file asserts on it.
  *
  * It starts the real local services server, the media relay, the engine (bundled from
- * renderer/media/engine.ts with esbuild now) in Debian Chromium with fake devices, and plays the
+ * renderer/media/engine/main.ts with esbuild now) in Debian Chromium with fake devices, and plays the
  * softphone app: two Media protocol sessions over real WebSockets, AllocChannel -> CreateOffer ->
  * RemoteDescription (PROPOSAL, answered with SELECT) -> trickled candidates -> connected -> RTP
  * (getStats) -> DTMF -> close. Then the Ringer protocol with a custom .mp3 and a built-in tone.
