@@ -46,7 +46,7 @@ export interface LocalServicesOptions {
   maxFrameBytes?: number;
   /** Fixed token (tests only); a random one is generated otherwise. */
   token?: string;
-  /** Origin of the PBX: only its web client may provide `@client` (reserved '@' names). */
+  /** Origin of the PBX: only its web client gets its own `@client-<id>` provider (reserved '@' names). */
   pbxOrigin?: () => string | undefined;
   /** Most WebSocket connections open at once (bus and extra routes together). Default 64. */
   maxConnections?: number;
@@ -102,15 +102,16 @@ function plainName(v: string): boolean {
 }
 
 /**
- * One bus frame as a trace line: direction (`<` from the client, `>` to it), client id, mt, api,
- * provider, consumer, src, the mt of the carried msg and the length of the JSON text (characters).
+ * One bus frame as a trace line: direction (`<` from the client, `>` to it), client id, mt, api
+ * (or apiId), provider, consumer, client, src, the mt of the carried msg and the length of the
+ * JSON text (characters).
  * Never the rest of msg or model (app data), never the token (it is not in frames).
  */
 export function frameLine(dir: '<' | '>', client: string, frame: unknown, length: number): string {
   return `bus ${dir} ${frameText(client, frame, length)}`;
 }
 
-type FrameFields = { mt?: unknown; api?: unknown; provider?: unknown; consumer?: unknown; src?: unknown; msg?: unknown; error?: unknown };
+type FrameFields = { mt?: unknown; api?: unknown; apiId?: unknown; provider?: unknown; consumer?: unknown; client?: unknown; src?: unknown; msg?: unknown; error?: unknown };
 
 /**
  * What a received frame caused to be sent, appended to its line: ` => c1 len=160` when the frame
@@ -120,7 +121,7 @@ type FrameFields = { mt?: unknown; api?: unknown; provider?: unknown; consumer?:
 function causedTail(cause: unknown, client: string, frame: unknown, length: number): string {
   const c = cause as FrameFields | undefined;
   const f = frame as FrameFields;
-  if (c && f.mt === c.mt && f.api === c.api && f.src === c.src) return ` => ${client} len=${length}`;
+  if (c && f.mt === c.mt && (f.api ?? f.apiId) === (c.api ?? c.apiId) && f.consumer === c.consumer && f.src === c.src) return ` => ${client} len=${length}`;
   return ` => ${frameText(client, frame, length)}`;
 }
 
@@ -129,8 +130,10 @@ function frameText(client: string, frame: unknown, length: number): string {
   const f = frame as FrameFields;
   let s = `${client} ${traceName(f.mt)}`;
   if (f.api !== undefined) s += ` api=${traceName(f.api)}`;
+  if (f.apiId !== undefined) s += ` apiId=${traceName(f.apiId)}`;
   if (f.provider !== undefined) s += ` provider=${traceName(f.provider)}`;
   if (f.consumer !== undefined) s += ` consumer=${traceName(f.consumer)}`;
+  if (f.client !== undefined && f.mt !== 'Welcome') s += ` client=${traceName(f.client)}`;
   if (f.src !== undefined) s += ` src=${traceName(f.src)}`;
   if (typeof f.msg === 'object' && f.msg !== null) s += ` msg.mt=${traceName((f.msg as { mt?: unknown }).mt)}`;
   if (f.error !== undefined) s += ` error=${traceName(f.error)}`;
@@ -259,7 +262,8 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
       if (caused !== undefined) caused += causedTail(cause, endpoint.id, frame, text.length);
       else if (frameTraces()) logger.trace('AppWebSocket', frameLine('>', endpoint.id, frame, text.length));
     };
-    const endpoint: Endpoint = { id: router.newEndpointId('c'), label: `ws ${peer} ${origin}`, origin: normalizeOrigin(origin) ?? origin, deliver: send };
+    const id = router.newClientId();
+    const endpoint: Endpoint = { id, client: id, label: `ws ${peer} ${origin}`, origin: normalizeOrigin(origin) ?? origin, deliver: send };
     router.attach(endpoint);
     logger.trace('AppWebSocket', 'bus: client connected', { client: endpoint.id, origin, peer });
     send({ mt: 'Welcome', protocol: BUS_PROTOCOL_VERSION, client: endpoint.id });
@@ -309,7 +313,7 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
         router.handle(endpoint, result.data);
       } catch (err) {
         if (err instanceof RouterError) {
-          const src = 'src' in result.data ? result.data.src : undefined;
+          const src = 'src' in result.data && typeof result.data.src === 'string' ? result.data.src : undefined;
           refuse(err.code, err.message, src);
         } else {
           logger.error('bus: routing failed', { error: String(err) });

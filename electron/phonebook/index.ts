@@ -14,7 +14,7 @@ import { OutlookSource } from './sources/outlook';
 
 export * from './ports';
 export * from './types';
-export { Phonebook, PHONEBOOK_PROVIDER, LOOKUP_APIS, type PhonebookRouter, type PhonebookOptions } from './service';
+export { Phonebook, PHONEBOOK_DN, LOOKUP_APIS, type PhonebookRouter, type PhonebookOptions } from './service';
 export { ContactIndex, foldText, searchWords, RELEVANCE_ALL_WORDS, RELEVANCE_SOME_WORDS, type SearchHit, type LookupHit } from './search-index';
 export { dialStringKeys, storedNumberKeys, type DialContext } from './normalize';
 export { parseVCards, decodeVCardBytes } from './vcard';

@@ -5,6 +5,7 @@
  * force: a PBX outage must not unlock forced settings.
  */
 import type { ApiRouter } from '../bus';
+import { webClientEntry } from '../../contract/bus';
 import type { Logger } from '../platform';
 import type { SettingsStore } from './store';
 
@@ -14,8 +15,8 @@ export function feedAdminSettings(router: ApiRouter, store: SettingsStore, logge
   const consumer = router.consume(CLIENT_API);
   let last = '';
   const onProviders = (providers: Record<string, { model: Record<string, unknown> }>) => {
-    // Only the web client's own @client (reserved on the bus for the PBX origin), never another provider.
-    const entry = providers['@client'];
+    // Only the web client's own @client-<id> (reserved on the bus for the PBX origin), never another provider.
+    const entry = webClientEntry(providers);
     if (!entry) return;
     const admin = entry.model?.adminSettings;
     const text = JSON.stringify(admin ?? {});

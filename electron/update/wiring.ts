@@ -1,10 +1,11 @@
 /**
- * Feeds the `com.innovaphone.client` model (provider `@client`, registered on the local services
+ * Feeds the `com.innovaphone.client` model (provider `@client-<id>`, registered on the local services
  * bus by the web client after login) into the update service: the first model after the provider
  * appears is a 'login', the provider coming back or `connInfo.up` turning true is a 'reconnect',
  * later changes are 'model' updates.
  */
 import type { ApiRouter } from '../bus';
+import { webClientEntry } from '../../contract/bus';
 import type { UpdateService, ClientUpdateModel, UpdateTrigger } from './service';
 
 export const CLIENT_API = 'com.innovaphone.client';
@@ -15,8 +16,8 @@ export function feedClientModel(router: ApiRouter, service: UpdateService): () =
   let seenBefore = false;
   let up: boolean | undefined;
   const onProviders = (providers: Record<string, { model: Record<string, unknown> }>) => {
-    // Only the web client's own @client (reserved on the bus for the PBX origin), never another provider.
-    const entry = providers['@client'];
+    // Only the web client's own @client-<id> (reserved on the bus for the PBX origin), never another provider.
+    const entry = webClientEntry(providers);
     if (!entry) {
       present = false;
       return;
