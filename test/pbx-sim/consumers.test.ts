@@ -1,6 +1,7 @@
 /**
- * The src mapping of the stand-in web client's bus bridge (www/APPCLIENT/srcmap.js, plain browser
- * JS), run in a Node vm context as the browser runs it.
+ * How the stand-in web client names its apps' consumers on the bus and what its provider apps see
+ * of bus consumers (www/APPCLIENT/consumers.js, plain browser JS), run in a Node vm context as the
+ * browser runs it.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,85 +9,44 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 
-interface ProviderSrcs {
-  toApp(consumer: string, appIndex: number, busSrc: string): string;
-  toBus(consumer: string, appIndex: number, appSrc: string): string;
-  forgetConsumer(consumer: string): void;
-  size(): number;
-}
-interface SrcMapLib {
-  MAX_BUS_SRC: number;
-  toBus(appIndex: number, appSrc: string): string | null;
-  fromBus(busSrc: unknown): { index: number; src: string } | null;
-  ProviderSrcs: new (limit?: number) => ProviderSrcs;
+interface ConsumersLib {
+  consumerId(app: string, user: string, hex: string): string;
+  toApp(consumer: string, client: string | undefined, own: string): string;
+  fromApp(key: string, own: string): { consumer: string; client?: string };
 }
 
-function load(): SrcMapLib {
-  const file = join(dirname(fileURLToPath(import.meta.url)), 'www', 'APPCLIENT', 'srcmap.js');
-  const sandbox: { pbxSimSrcMap?: SrcMapLib } = {};
+function load(): ConsumersLib {
+  const file = join(dirname(fileURLToPath(import.meta.url)), 'www', 'APPCLIENT', 'consumers.js');
+  const sandbox: { pbxSimConsumers?: ConsumersLib } = {};
   vm.runInNewContext(readFileSync(file, 'utf8'), sandbox, { filename: file });
-  return sandbox.pbxSimSrcMap!;
+  return sandbox.pbxSimConsumers!;
 }
 
-describe('pbx-sim web client: src mapping between apps and the bus', () => {
+describe('pbx-sim web client: consumers on the bus', () => {
   const lib = load();
+  const OWN = '@client-11111111-2222-3333-4444-555555555555';
+  const OTHER = '@client-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 
-  it('app as consumer: the bus src is a stable, reversible function of (app, src)', () => {
-    expect(lib.toBus(0, 'call-1')).toBe('0:call-1');
-    expect(lib.toBus(0, 'call-1')).toBe(lib.toBus(0, 'call-1')); // Add and Remove name the same notification
-    expect(lib.toBus(1, 'call-1')).not.toBe(lib.toBus(0, 'call-1')); // two apps' srcs never collide
-    for (const [i, src] of [[0, 'x'], [1, ''], [12, 'a:b:c'], [3, '7:y'], [999999, 'apisrc-0a1b-3'], [2, 'ü ✓\n']] as const) {
-      expect(lib.fromBus(lib.toBus(i, src))).toEqual({ index: i, src });
+  it('gives apps consumer ids of the published form dev:<app>_<user>_<hex>', () => {
+    expect(lib.consumerId('softphone', 'atlantis', '5e42e884')).toBe('dev:softphone_atlantis_5e42e884');
+    expect(lib.consumerId('my app', 'bob@example.com', '00ff00ff')).toBe('dev:my_app_bob_example.com_00ff00ff');
+    expect(lib.consumerId('phone', '', '01234567')).toBe('dev:phone_user_01234567');
+  });
+
+  it('a provider app sees one opaque consumer that leads its result back to the right place', () => {
+    const cases: [string, string | undefined][] = [
+      ['@local-8125d22e37-519d-4056-bfe5-c52ef2ae8fab', undefined], // a launcher module (hot keys, links)
+      ['dev:chat_atlantis_0a0b0c0d', OWN], // another app of this web client
+      ['dev:SwPh_zkl_5e42e884', OTHER], // an app of another web client on the same bus
+      ['x|y', OTHER],
+    ];
+    for (const [consumer, client] of cases) {
+      const key = lib.toApp(consumer, client, OWN);
+      expect(lib.fromApp(key, OWN)).toEqual(client ? { consumer, client } : { consumer });
     }
-  });
-
-  it('srcs this client did not mint are not taken for an app', () => {
-    for (const s of ['s1', 'phone-1', ':x', '01:x', '-1:x', '1234567:x', 'x:1', '', 'a'.repeat(10)]) expect(lib.fromBus(s)).toBeNull();
-    expect(lib.fromBus(undefined)).toBeNull();
-    expect(lib.fromBus(7)).toBeNull();
-  });
-
-  it('refuses app srcs that would exceed the bus limit of 500 characters', () => {
-    expect(lib.MAX_BUS_SRC).toBe(500);
-    expect(lib.toBus(0, 'a'.repeat(498))).toHaveLength(500);
-    expect(lib.toBus(0, 'a'.repeat(499))).toBeNull();
-    expect(lib.toBus(10, 'a'.repeat(498))).toBeNull();
-  });
-
-  it('app as provider: other consumers\u2019 srcs pass unchanged both ways', () => {
-    const p = new lib.ProviderSrcs();
-    expect(p.toApp('c1', 0, 'router-1a')).toBe('router-1a');
-    expect(p.toBus('c1', 0, 'router-1a')).toBe('router-1a');
-    expect(p.toApp('c1', 0, '1:x')).toBe('1:x'); // minted for another app: not this one's
-    expect(p.toBus('c1', 0, '1:x')).toBe('1:x');
-    expect(p.size()).toBe(0);
-  });
-
-  it('app as provider: a src minted for that app is shown as the app\u2019s own src and restored on its result', () => {
-    const p = new lib.ProviderSrcs();
-    // com.innovaphone.notificationhandler: the launcher sends LocalNotificationClicked with the
-    // notification's bus src, which the web client minted from the app's AddLocalNotification src.
-    const busSrc = lib.toBus(2, 'chat-1')!;
-    expect(p.toApp('@notifications', 2, busSrc)).toBe('chat-1');
-    expect(p.toBus('@notifications', 2, 'chat-1')).toBe(busSrc);
-    expect(p.toBus('other', 2, 'chat-1')).toBe('chat-1'); // per consumer
-    expect(p.toBus('@notifications', 1, 'chat-1')).toBe('chat-1'); // per app
-    p.forgetConsumer('@notifications');
-    expect(p.toBus('@notifications', 2, 'chat-1')).toBe('chat-1');
-    expect(p.size()).toBe(0);
-  });
-
-  it('remembers a bounded number of stripped srcs, oldest forgotten first', () => {
-    const p = new lib.ProviderSrcs(3);
-    for (let i = 0; i < 5; i++) p.toApp('c', 0, `0:n${i}`);
-    expect(p.size()).toBe(3);
-    expect(p.toBus('c', 0, 'n0')).toBe('n0');
-    expect(p.toBus('c', 0, 'n1')).toBe('n1');
-    expect(p.toBus('c', 0, 'n4')).toBe('0:n4');
-    p.toApp('c', 0, '0:n2'); // used again: kept longest
-    p.toApp('c', 0, '0:n5');
-    p.toApp('c', 0, '0:n6');
-    expect(p.toBus('c', 0, 'n2')).toBe('0:n2');
-    expect(p.toBus('c', 0, 'n3')).toBe('n3');
+    expect(lib.toApp('dev:chat_atlantis_0a0b0c0d', OWN, OWN)).toBe('dev:chat_atlantis_0a0b0c0d');
+    expect(lib.toApp('dev:SwPh_zkl_5e42e884', OTHER, OWN)).toBe(`${OTHER}|dev:SwPh_zkl_5e42e884`);
+    // without a bus (plain browser) the apps of the page talk among themselves
+    expect(lib.fromApp('dev:chat_atlantis_0a0b0c0d', '')).toEqual({ consumer: 'dev:chat_atlantis_0a0b0c0d' });
   });
 });

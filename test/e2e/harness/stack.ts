@@ -5,7 +5,7 @@
  * writes it (top frame of the PBX origin only).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { APPCLIENT_CONFIG_KEY, Api, type AppClientConfig } from '../../../contract/bus';
+import { APPCLIENT_CONFIG_KEY, Api, isWebClientProvider, type AppClientConfig } from '../../../contract/bus';
 import { createPlatformServices, type PlatformConfig, type PlatformPorts, type PlatformServices } from '../../../electron/services';
 import type { Logger } from '../../../electron/platform';
 import { startPbxSim, type PbxSim, type PbxSimOptions } from '../../pbx-sim';
@@ -36,7 +36,8 @@ export interface Stack {
   xvfb?: Xvfb;
   /**
    * Opens the sim's web client in a new page of `context`. With `ready: true` it also waits until
-   * the web client has bridged its apps and itself to the bus (providers phone, chat and @client).
+   * the web client has bridged its apps and itself to the bus (providers phone, chat and its own
+   * @client-<id>).
    */
   openWebClient(opts?: { ready?: boolean; timeoutMs?: number }): Promise<Page>;
   close(): Promise<void>;
@@ -58,9 +59,9 @@ export async function injectAppClientConfig(context: BrowserContext, pbxOrigin: 
   await context.addInitScript(appClientConfigInitScript, { key: APPCLIENT_CONFIG_KEY, value: JSON.stringify(config), origin: pbxOrigin });
 }
 
-/** Resolves once the web client's providers (phone, chat, @client) are registered on the bus. */
+/** Resolves once the web client's providers (phone, chat, its own @client-<id>) are registered on the bus. */
 export async function waitForWebClient(services: PlatformServices, timeoutMs = 30_000): Promise<void> {
-  const wanted: [string, string][] = [[Api.phone, 'phone'], [Api.chat, 'chat'], [Api.client, '@client']];
+  const wanted: [string, string | undefined][] = [[Api.phone, 'phone'], [Api.chat, 'chat'], [Api.client, undefined]];
   await Promise.all(
     wanted.map(async ([api, provider]) => {
       const c = services.router.consume(api);
@@ -71,6 +72,22 @@ export async function waitForWebClient(services: PlatformServices, timeoutMs = 3
       }
     }),
   );
+}
+
+/** The web client's own provider of com.innovaphone.client (`@client-<id>`), once it is there. */
+export async function webClientProvider(services: PlatformServices, timeoutMs = 30_000): Promise<{ name: string; model: Record<string, unknown> }> {
+  const c = services.router.consume(Api.client);
+  try {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const name = Object.keys(c.providers()).reverse().find(isWebClientProvider);
+      if (name) return { name, model: c.providers()[name]!.model };
+      if (Date.now() > end) throw new Error('no @client-<id> provider of com.innovaphone.client');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    c.close();
+  }
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {

@@ -19,7 +19,7 @@ export const USERS = [
   { sip: 'bob', password: 'bob-pwd' },
 ];
 
-/** Notifications stay in memory (the OS boundary); the @launcher provider is what matters here. */
+/** Notifications stay in memory (the OS boundary); the launcher's com.innovaphone.launcher provider is what matters here. */
 const notifier: Notifier = { show: async () => ({ close() {} }) };
 
 export interface Client {
