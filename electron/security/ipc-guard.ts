@@ -14,7 +14,15 @@ import {
   type SenderKind,
 } from '../../contract/preload';
 import type { Logger } from '../platform';
-import { classifyOrigin, originOf, type OriginPolicy } from './origins';
+import { classifySender, originOf, type OriginPolicy } from './origins';
+
+/** The frame a call came from. */
+export interface SenderFrame {
+  /** The frame's URL. */
+  url: string | undefined;
+  /** The window's top frame (else a subframe: an app frame at most). */
+  top: boolean;
+}
 
 /** What a handler learns about its caller. */
 export interface CallerInfo {
@@ -31,7 +39,7 @@ export type PreloadHandlers = {
 
 export interface PreloadDispatcher {
   /** Handle one call; never throws. */
-  dispatch(method: string, senderFrameUrl: string | undefined, webContentsId: number, payload: unknown): Promise<PreloadResult>;
+  dispatch(method: string, sender: SenderFrame, webContentsId: number, payload: unknown): Promise<PreloadResult>;
   /** Methods that have a handler (main registers an IPC channel for each). */
   readonly methods: PreloadMethodName[];
 }
@@ -47,11 +55,12 @@ export function createPreloadDispatcher(opts: { handlers: PreloadHandlers; origi
 
   return {
     methods,
-    async dispatch(method, senderFrameUrl, webContentsId, payload) {
+    async dispatch(method, sender, webContentsId, payload) {
+      const senderFrameUrl = sender.url;
       if (!Object.prototype.hasOwnProperty.call(PreloadMethods, method)) return refuse(method, senderFrameUrl, 'unknown method');
       const name = method as PreloadMethodName;
       const spec = PreloadMethods[name] as { from: readonly SenderKind[]; request: z.ZodType; response: z.ZodType };
-      const kind = classifyOrigin(senderFrameUrl, origins);
+      const kind = classifySender(sender, origins);
       if (!kind) return refuse(method, senderFrameUrl, 'sender origin not trusted');
       if (!spec.from.includes(kind)) return refuse(method, senderFrameUrl, `not allowed from ${kind} pages`);
       const handler = handlers[name] as ((req: unknown, caller: CallerInfo) => unknown) | undefined;
@@ -70,7 +79,8 @@ export function createPreloadDispatcher(opts: { handlers: PreloadHandlers; origi
         logger.error('preload handler answered outside the contract', { method, issues: out.error.issues.map((i) => i.message).join('; ') });
         return { ok: false, error: 'internal error: response outside the contract' };
       }
-      logger.trace('App', 'preload call', { method, kind });
+      // (console lines are the hot path: their own trace line is all they leave)
+      if (name !== 'consoleLine') logger.trace('App', 'preload call', { method, kind });
       return { ok: true, value: out.data };
     },
   };

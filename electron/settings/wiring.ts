@@ -1,5 +1,5 @@
 /**
- * Feeds the PBX's `adminSettings` (com.innovaphone.client model, provider `@client`, registered
+ * Feeds the PBX's `adminSettings` (com.innovaphone.client model, provider `@client-<id>`, registered
  * on the local services bus by the web client after login; protocols.md §2.7) into the settings
  * store. When the provider goes away (PBX unreachable, logout) the last adminSettings stay in
  * force: a PBX outage must not unlock forced settings.

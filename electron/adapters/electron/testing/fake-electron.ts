@@ -107,6 +107,7 @@ class FakeApp extends EventEmitter {
   getPath(name: string) { return this.paths[name] ?? `/tmp/${name}`; }
   setPath(name: string, p: string) { this.paths[name] = p; rec('app.setPath', name, p); }
   getVersion() { return '0.1.0'; }
+  userAgentFallback = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Electron/45.4.1 Safari/537.36';
   setAppUserModelId(id: string) { rec('app.setAppUserModelId', id); }
   commandLine = { appendSwitch: (name: string, value?: string) => rec('app.commandLine.appendSwitch', name, value) };
   requestSingleInstanceLock() { return this.lock; }
