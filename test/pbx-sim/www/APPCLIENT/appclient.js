@@ -131,18 +131,6 @@
     el.hidden = !text;
   }
 
-  function chip(/** @type {string} */ id, /** @type {string} */ text, /** @type {'ok'|'bad'|''} */ cls) {
-    var el = $(id);
-    el.textContent = text;
-    el.className = 'chip' + (cls ? ' ' + cls : '');
-  }
-
-  function banner(/** @type {string} */ text) {
-    var el = $('banner');
-    el.textContent = text;
-    el.hidden = !text;
-  }
-
   // ---- crypto helpers (WebCrypto; the page is a secure context: https or loopback http) -------
   function hex(/** @type {ArrayBuffer | Uint8Array} */ buf) {
     return Array.from(new Uint8Array(buf), function (b) { return b.toString(16).padStart(2, '0'); }).join('');
