@@ -3,9 +3,15 @@
  * the renderer/preload and the PBX simulator's stand-in web client (test/pbx-sim/www, which
  * mirrors these shapes in plain JS and is exercised against this schema by the e2e tests).
  *
- * The envelope is innovaphone's client-API envelope (ApiRequest / ApiResult / ApiUpdate with
- * api, consumer, provider, src, msg) plus the `provider` name a bridged client registers under.
- * Every frame is one JSON object (text frame). See docs/local-services.md.
+ * The bus is the launcher's *ApiRelay* (innovaphone SDK, common/lib/apiwebsocket_client.htm) and
+ * carries the relay frames innovaphone published (wiki "Concept myApps platform services", quoted
+ * in docs/local-services.md): requests name the API in `apiId`, results, updates and
+ * everything else in `api`; every request carries the opaque `consumer` (an app of the web client,
+ * `dev:SwPh_zkl_5e42e884`, or a launcher module, `@local-<id>`) and optionally `provider` and
+ * `src`; the bus adds `client` (`@client-<id>`, the web-client connection the request came from)
+ * and providers echo `consumer`, `client` and `src` in their results. Launcher modules provide
+ * under `@local-<id>` (a new id per start) with a display name. Which field is published and which
+ * is ours: docs/local-services.md. Every frame is one JSON object (text frame).
  */
 import { z } from 'zod';
 
@@ -17,9 +23,32 @@ export const BUS_MAX_FRAME_BYTES = 1024 * 1024;
 export const BUS_PATH = '/bus';
 /** The local-storage key under which the hosted web client finds the local services. */
 export const APPCLIENT_CONFIG_KEY = 'appclient-config';
+/** Launcher modules (in-process platform services) provide and consume as `@local-<id>`. */
+export const LOCAL_PREFIX = '@local-';
+/** A web-client connection of the bus is `@client-<id>`; it provides com.innovaphone.client under that name. */
+export const CLIENT_PREFIX = '@client-';
+
+/** Is this provider name the web client's own (`@client-<id>`, reserved for the PBX origin)? */
+export function isWebClientProvider(name: string): boolean {
+  return name.startsWith(CLIENT_PREFIX);
+}
+/**
+ * The web client's own entry among the providers of com.innovaphone.client: the newest
+ * `@client-<id>` (the bus gives that name only to the web client of the PBX origin).
+ */
+export function webClientEntry<T>(providers: Record<string, T>): T | undefined {
+  let found: T | undefined;
+  for (const [name, entry] of Object.entries(providers)) if (isWebClientProvider(name)) found = entry;
+  return found;
+}
+/** Is this provider or consumer name a launcher module (`@local-<id>`)? */
+export function isLocalModule(name: string): boolean {
+  return name.startsWith(LOCAL_PREFIX);
+}
 
 const apiName = z.string().min(1).max(200).regex(/^[\w.@:*-]+$/, 'api names are letters, digits and . _ - @ : *');
 const providerName = z.string().min(1).max(200);
+const consumerName = z.string().min(1).max(200);
 const src = z.string().max(500);
 const jsonObject = z.record(z.string(), z.unknown());
 
@@ -43,52 +72,63 @@ export const AppClientConfigSchema = z.object({
 export type AppClientConfig = z.infer<typeof AppClientConfigSchema>;
 
 // ---- client -> bus -------------------------------------------------------------------------
+// `provider` on the provider-side frames is ours: one web-client connection bridges several apps
+// and names the app (lib1 apps send these frames without it). Absent, it is the connection's own
+// provider, `@client-<id>` (only the web client of the PBX origin may use it).
 
 export const RegisterApiSchema = z.object({
   mt: z.literal('RegisterApi'),
   api: apiName,
-  /** Provider name (app name, `dev:<hw>`, or `@something` for launcher services). */
-  provider: providerName,
+  /** The app's name (`phone`, `softphone`, …); absent: the connection's own `@client-<id>`. */
+  provider: providerName.optional(),
   title: z.string().max(200).optional(),
   info: jsonObject.optional(),
   model: jsonObject.optional(),
 });
-export const UnregisterApiSchema = z.object({ mt: z.literal('UnregisterApi'), api: apiName, provider: providerName });
-export const ApiModelSchema = z.object({ mt: z.literal('ApiModel'), api: apiName, provider: providerName, model: jsonObject });
+export const UnregisterApiSchema = z.object({ mt: z.literal('UnregisterApi'), api: apiName, provider: providerName.optional() });
+export const ApiModelSchema = z.object({ mt: z.literal('ApiModel'), api: apiName, provider: providerName.optional(), model: jsonObject });
 export const ConsumeApiSchema = z.object({ mt: z.literal('ConsumeApi'), api: apiName });
 export const UnconsumeApiSchema = z.object({ mt: z.literal('UnconsumeApi'), api: apiName });
-/** Consumer -> bus. provider: a name, '*' for all providers, absent for the default provider. */
-export const ConsumerApiRequestSchema = z.object({
+/**
+ * A request (published relay frame). provider: a name, '*' for all providers, absent for the
+ * default provider. `client` is not accepted from a client: the bus sets it.
+ */
+export const ApiRequestSchema = z.object({
   mt: z.literal('ApiRequest'),
-  api: apiName,
+  apiId: apiName,
+  consumer: consumerName,
   provider: providerName.optional(),
-  src,
+  src: src.optional(),
   title: z.string().max(200).optional(),
   msg: jsonObject,
 });
-/** Provider -> bus: answer (or unsolicited update) to the consumer named by `consumer`. */
-export const ProviderApiResultSchema = z.object({
+/** A provider's answer (or unsolicited message) to one consumer: `consumer`, `client`, `src` echoed. */
+export const ApiResultSchema = z.object({
   mt: z.literal('ApiResult'),
   api: apiName,
-  provider: providerName,
-  consumer: z.string().min(1).max(200),
-  src,
+  provider: providerName.optional(),
+  consumer: consumerName,
+  client: z.string().min(1).max(200).optional(),
+  src: src.optional(),
   msg: jsonObject,
   errorText: z.string().max(2000).optional(),
 });
+/** The web client: one of its consumers (an app) went away; its providers are told. */
+export const ClientConsumerClosedSchema = z.object({ mt: z.literal('ApiConsumerClosed'), consumer: consumerName });
 export const ClientFrameSchema = z.discriminatedUnion('mt', [
   RegisterApiSchema,
   UnregisterApiSchema,
   ApiModelSchema,
   ConsumeApiSchema,
   UnconsumeApiSchema,
-  ConsumerApiRequestSchema,
-  ProviderApiResultSchema,
+  ApiRequestSchema,
+  ApiResultSchema,
+  ClientConsumerClosedSchema,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export type RegisterApi = z.infer<typeof RegisterApiSchema>;
-export type ConsumerApiRequest = z.infer<typeof ConsumerApiRequestSchema>;
-export type ProviderApiResult = z.infer<typeof ProviderApiResultSchema>;
+export type ApiRequest = z.infer<typeof ApiRequestSchema>;
+export type ApiResult = z.infer<typeof ApiResultSchema>;
 
 // ---- bus -> client -------------------------------------------------------------------------
 
@@ -105,30 +145,37 @@ export interface ApiUpdateFrame {
   apis: Record<string, Record<string, ProviderEntry>>;
   defaultApiProviders: Record<string, string>;
 }
-/** Bus -> provider. */
-export interface ProviderApiRequestFrame {
+/**
+ * Bus -> provider: the consumer's request as it was sent, plus `client` when it came from a
+ * web-client connection (absent for launcher modules' own requests, as in F11).
+ */
+export interface ApiRequestFrame {
   mt: 'ApiRequest';
-  api: string;
-  provider: string;
+  apiId: string;
   consumer: string;
-  src: string;
+  client?: string;
+  provider?: string;
+  src?: string;
+  title?: string;
   msg: Record<string, unknown>;
 }
-/** Bus -> consumer. */
-export interface ConsumerApiResultFrame {
+/** Bus -> consumer: the provider's result, `provider` always named. */
+export interface ApiResultFrame {
   mt: 'ApiResult';
   api: string;
   provider: string;
-  src: string;
+  consumer: string;
+  client?: string;
+  src?: string;
   msg: Record<string, unknown>;
   errorText?: string;
 }
-/** Bus -> provider: a consumer went away. */
+/** Bus -> provider: a consumer that sent it requests went away. */
 export interface ApiConsumerClosedFrame {
   mt: 'ApiConsumerClosed';
   api: string;
-  provider: string;
   consumer: string;
+  client?: string;
 }
 /** Bus -> client: a frame was refused; the connection stays open unless the reason says so. */
 export interface BusErrorFrame {
@@ -141,12 +188,13 @@ export interface BusErrorFrame {
 export interface WelcomeFrame {
   mt: 'Welcome';
   protocol: typeof BUS_PROTOCOL_VERSION;
+  /** This connection's `@client-<id>` (the `client` of its requests; its own provider name). */
   client: string;
 }
 export type ServerFrame =
   | ApiUpdateFrame
-  | ProviderApiRequestFrame
-  | ConsumerApiResultFrame
+  | ApiRequestFrame
+  | ApiResultFrame
   | ApiConsumerClosedFrame
   | BusErrorFrame
   | WelcomeFrame;

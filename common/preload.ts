@@ -2,11 +2,13 @@
  * The API the launcher exposes to the pages it hosts, declared once (like Mattermost's
  * `@mattermost/desktop-api`): `window.myAppsLauncher`, version 1.
  *
- * Two kinds of pages may call it (the main process decides by the sender frame's origin):
- *  - `pbx`: the hosted myApps web client, loaded from the configured PBX origin;
+ * Three kinds of frames may call it (the main process decides by the sender frame):
+ *  - `pbx`: the hosted myApps web client, the top frame of the configured PBX origin;
  *  - `launcher`: the launcher's own pages (connect form, error page, advanced settings), served
- *    from the privileged `myapps-launcher://` scheme.
- * Every other origin is refused. Each channel names which kinds may call it.
+ *    from the privileged `myapps-launcher://` scheme;
+ *  - `app`: an app frame inside the web client (a subframe of the PBX origin or of an App Platform
+ *    origin on the bus allow-list): only lib1's launcher hooks (`consoleLine`, `openWindow`).
+ * Every other frame is refused. Each channel names which kinds may call it.
  *
  * Every call goes over one IPC channel per method (`myapps:<method>`) as `ipcRenderer.invoke`;
  * the main process validates the request with the schema below, checks the sender, runs the
@@ -19,7 +21,7 @@
 import { z } from 'zod';
 import { AppClientConfigSchema } from './bus';
 import { SETTING_SOURCES } from './settings/resolve';
-import { PRELOAD_API_VERSION, PRELOAD_CHANNEL_PREFIX, PRELOAD_EVENT_NAMES, PRELOAD_METHOD_NAMES, type SenderKind } from './preload-names';
+import { CONSOLE_LEVELS, CONSOLE_LINE_MAX, PRELOAD_API_VERSION, PRELOAD_CHANNEL_PREFIX, PRELOAD_EVENT_NAMES, PRELOAD_METHOD_NAMES, type SenderKind } from './preload-names';
 
 // Names and channels live in ./preload-names (no zod: the sandboxed preload bundles only those).
 export * from './preload-names';
@@ -237,6 +239,26 @@ export const PreloadMethods = {
   },
   /** Share nothing (the engine's getDisplayMedia fails cleanly). */
   'displayPicker.cancel': { from: ['launcher'], request: empty, response: ok },
+  /**
+   * lib1's launcher hooks (renderer/page-hooks.ts): a line of the launcher's console
+   * (`console.custom`) of the web client or an app frame, for the trace (Browser Console flag;
+   * redacted, rate-limited). Sent by the preload's bridge, never awaited by the page.
+   */
+  consoleLine: {
+    from: ['pbx', 'app'],
+    request: z.object({ level: z.enum(CONSOLE_LEVELS), text: z.string().max(CONSOLE_LINE_MAX) }).strict(),
+    response: ok,
+  },
+  /**
+   * lib1's launcher hooks: `window.open` of the web client or an app frame, through the client's
+   * window policy (docs/security.md): a launcher-owned window for the PBX's pages, the default
+   * browser for outside links, the URI handler for tel:/sip:/im:, refused otherwise.
+   */
+  openWindow: {
+    from: ['pbx', 'app'],
+    request: z.object({ url: z.string().min(1).max(4000) }).strict(),
+    response: z.object({ action: z.enum(['popup', 'external', 'internal', 'deny']) }),
+  },
 } as const satisfies Record<string, { from: readonly SenderKind[]; request: z.ZodType; response: z.ZodType }>;
 
 export type PreloadMethodName = keyof typeof PreloadMethods;
@@ -265,9 +287,13 @@ export type PreloadEventPayload<E extends PreloadEventName> = z.infer<(typeof Pr
 /** What travels back over IPC for every call. */
 export type PreloadResult<T = unknown> = { ok: true; value: T } | { ok: false; error: string };
 
-/** What the sync config channel answers: the config, and the origin it is meant for. */
+/**
+ * What the sync config channel answers, for the origin it is meant for: the config (the web
+ * client's top frame only) and whether the frame gets lib1's launcher hooks (the web client and
+ * its app frames).
+ */
 export const SyncConfigReplySchema = z.union([
-  z.object({ origin: z.string(), config: AppClientConfigSchema }),
+  z.object({ origin: z.string(), config: AppClientConfigSchema.optional(), hooks: z.boolean() }),
   z.null(),
 ]);
 export type SyncConfigReply = z.infer<typeof SyncConfigReplySchema>;

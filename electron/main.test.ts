@@ -64,6 +64,10 @@ describe('electron/main.ts', () => {
     const main = app!.mainWindow as unknown as FakeBrowserWindow;
     expect(main.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
     expect(main.options.webPreferences.preload).toMatch(/preload\.cjs$/);
+    // the preload runs in the web client's app frames too (lib1's launcher hooks), Node nowhere
+    expect(main.options.webPreferences).toMatchObject({ nodeIntegrationInSubFrames: true, nodeIntegrationInWorker: false });
+    // lib1 apps find "myApps" in the user agent
+    expect(electron.app.userAgentFallback).toMatch(/ Chrome\/[\d.]+ .* myApps\/0\.1\.0$/);
     expect(main.loaded).toEqual(['myapps-launcher://pages/connect.html']);
     // the user data folder follows the original layout
     expect(electron.app.paths.userData).toBe(path.join(dir, 'appData', 'innovaphone', 'myApps'));
@@ -122,7 +126,16 @@ describe('electron/main.ts', () => {
     expect(await detach(launcher, { app: 'chat', url: 'https://pbx.example.com:4444/x' })).toEqual({ ok: false, error: 'not allowed from launcher pages' });
     const appWin = FakeBrowserWindow.all.at(-1)!;
     expect(appWin.loaded).toEqual(['https://pbx.example.com:4444/PBX0/APPCLIENT/appclient.htm?app=chat']);
-    expect(appWin.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true });
+    expect(appWin.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegrationInSubFrames: true });
+    // lib1's window.open hook: a PBX page opens as a launcher-owned window, an outside link from an
+    // app frame goes to the default browser, an app frame gets nothing else
+    const openWindow = electron.ipcMain.handlers.get('myapps:openWindow')!;
+    expect(await openWindow(pbxSender, { url: 'https://pbx.example.com:4444/PBX0/APPS/x.htm' })).toEqual({ ok: true, value: { action: 'popup' } });
+    expect(FakeBrowserWindow.all.at(-1)!.loaded).toEqual(['https://pbx.example.com:4444/PBX0/APPS/x.htm']);
+    const appFrame = { senderFrame: { url: 'https://pbx.example.com:4444/PBX0/APPS/phone.htm', parent: {} }, sender: main.webContents };
+    expect(await openWindow(appFrame, { url: 'https://www.example.org/doc' })).toEqual({ ok: true, value: { action: 'external' } });
+    await vi.waitFor(() => expect(electron.shell.external).toContain('https://www.example.org/doc'));
+    expect(await detach(appFrame, { app: 'chat', url: 'https://pbx.example.com:4444/x' })).toEqual({ ok: false, error: 'not allowed from app pages' });
     appWin.close(); // the user closes it: the web client is told to show the app again
     expect(main.webContents.sent).toContainEqual({ channel: 'myapps:event', payload: { event: 'appAttached', payload: { app: 'chat' } } });
     // the server is remembered (user settings file, atomic write)

@@ -5,7 +5,7 @@
  * policy applied here and docs/packaging.md for how this file is bundled (dist/main.cjs).
  */
 import * as path from 'node:path';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, screen, session } from 'electron';
 import { createTraceFiles, collectLogs } from './log';
 import { createPlatformServices, type PlatformServices } from './services';
 import { SettingsStore, SettingsError } from './settings';
@@ -16,11 +16,12 @@ import { parseServerString } from '../common/server-string';
 import { certificateDecision } from './connect';
 import { failureFromChromiumError, makeFailure } from '../common/connect-failure';
 import {
-  classifyOrigin, createPreloadDispatcher, decideCertificateError, launcherPageUrl, parseLauncherArgv, secureWebPreferences, userArgs,
+  classifyOrigin, createPageHookHandlers, createPreloadDispatcher, decideCertificateError, launcherPageUrl, parseLauncherArgv, secureWebPreferences, userArgs,
   type OriginPolicy,
 } from './security';
+import { myAppsUserAgent } from '../common/preload-names';
 import { createLauncherController, createWindowsService, WindowStateStore, type LauncherController, type WindowSettings, type WindowsService } from './windows';
-import { applySessionPolicy, applyWebContentsPolicy, type PolicyDeps } from '../native/electron/security';
+import { applySessionPolicy, applyWebContentsPolicy, openExternalWith, openPopupWindow, type PolicyDeps } from '../native/electron/security';
 import { registerPreloadIpc } from '../native/electron/ipc';
 import { handleLauncherScheme, registerLauncherScheme } from '../native/electron/launcher-protocol';
 import { createFileLocations, useInnovaphoneUserData } from '../native/electron/file-locations';
@@ -177,6 +178,8 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   });
 
   await app.whenReady();
+  // lib1 apps know they run in the launcher by "myApps" in navigator.userAgent (docs/security.md).
+  app.userAgentFallback = myAppsUserAgent(app.userAgentFallback, app.getVersion());
 
   const files = createFileLocations(process.platform, env);
   const traces = createTraceFiles({ dir: files.logs, argv });
@@ -209,7 +212,8 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     title: PRODUCT_NAME,
     icon,
     autoHideMenuBar: true,
-    webPreferences: secureWebPreferences(preload),
+    // subFrames: the web client's app frames get lib1's launcher hooks (renderer/page-hooks.ts)
+    webPreferences: secureWebPreferences(preload, { subFrames: true }),
   });
   mainWindowRef = mainWindow;
 
@@ -222,6 +226,15 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   );
   // Proxy authentication: one launcher dialog for the web client's traffic (Chromium's 'login'
   // event) and for Node-side traffic (electron/connect CredentialPrompt); docs/security.md.
+  // lib1's launcher hooks of the web client and its apps: console lines into the trace, window.open
+  // through the window policy (electron/security/page-hooks.ts).
+  Object.assign(handlers, createPageHookHandlers({
+    logger,
+    origins,
+    openExternal: openExternalWith(logger),
+    onInternalLink: (url) => handleLink(url, 'page'),
+    openPopup: (url) => openPopupWindow(url, icon),
+  }));
   const proxyAuth = createProxyAuth({ dialogs, store: credentialStore, logger, productName: PRODUCT_NAME });
   Object.assign(handlers, proxyAuth.handlers);
   app.on('login', (event, _contents, _details, authInfo, callback) => {
@@ -291,6 +304,8 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     {
       disableLocalhost: settings.get('disableLocalhost') === true,
       launcher: identity,
+      // com.innovaphone.launcher model `touch` (docs/local-services.md)
+      touch: screen.getAllDisplays().some((d) => d.touchSupport === 'available'),
       phonebook: { nativeDir: nativeDir() },
       media: {
         engineScript: engineScriptFromFile(path.join(distDir(), 'media-engine.js')),

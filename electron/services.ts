@@ -148,15 +148,15 @@ export async function createPlatformServices(ports: PlatformPorts, config: Platf
   }
 
   // launcher services in the com.innovaphone.launcher model (docs/media-protocol.md
-  // "How apps find the services"): @launcher (the notification service) publishes the Media/Ringer
-  // WebSocket URLs + token as model.launcherServices when both it and the media service run.
+  // "How apps find the services"): the launcher's provider publishes the Media/Ringer WebSocket
+  // URLs + token as model.launcherServices when the media service runs.
   {
-    const n = instances.notifications as import('./notifications').NotificationService | undefined;
-    if (!n || !instances.media) {
-      skipped.launcherServices = 'no @launcher provider (notifier port) or no media service';
+    const launcher = instances.launcher as import('./notifications').LauncherApi | undefined;
+    if (!launcher || !instances.media) {
+      skipped.launcherServices = 'no media service';
     } else {
       const { launcherServicesModel } = await import('./notifications');
-      n.setModelFields({ ...launcherServicesModel(server.config, ['media', 'ringer']) });
+      launcher.setModelFields({ ...launcherServicesModel(server.config, ['media', 'ringer']) });
     }
   }
 

@@ -72,6 +72,8 @@ interface Harness {
   storage: Map<string, string>;
   invoked: { channel: string; payload: unknown }[];
   emit(event: string, payload: unknown): void;
+  /** The page's main world (the VM's global): console, open, … as the page sees them. */
+  page: Record<string, any>;
 }
 
 async function runPreload(location: { protocol: string; origin: string }, syncReply: unknown, invokeReply: (ch: string, payload: unknown) => unknown = () => ({ ok: true, value: { ok: true } })): Promise<Harness> {
@@ -81,7 +83,11 @@ async function runPreload(location: { protocol: string; origin: string }, syncRe
   const invoked: { channel: string; payload: unknown }[] = [];
   let eventListener: ((e: unknown, msg: unknown) => void) | undefined;
   const electron = {
-    contextBridge: { exposeInMainWorld: (name: string, api: unknown) => { exposed[name] = api; } },
+    contextBridge: {
+      exposeInMainWorld: (name: string, api: unknown) => { exposed[name] = api; },
+      // one world here: run the function as the main world would
+      executeInMainWorld: ({ func, args }: { func: (...a: unknown[]) => unknown; args?: unknown[] }) => func(...(args ?? [])),
+    },
     ipcRenderer: {
       sendSync: (ch: string) => (ch === 'myapps:appclient-config-sync' ? syncReply : undefined),
       invoke: async (channel: string, payload: unknown) => { invoked.push({ channel, payload }); return invokeReply(channel, payload); },
@@ -89,16 +95,18 @@ async function runPreload(location: { protocol: string; origin: string }, syncRe
     },
   };
   const window = { location, localStorage: { setItem: (k: string, v: string) => storage.set(k, v), getItem: (k: string) => storage.get(k) ?? null } };
-  const ctx = vm.createContext({ window, console, require: (m: string) => { if (m === 'electron') return electron; throw new Error(`sandboxed preload may not require ${m}`); }, module: { exports: {} }, exports: {} });
+  const pageLog: unknown[][] = [];
+  const pageConsole = { log: (...a: unknown[]) => pageLog.push(a), warn: (...a: unknown[]) => pageLog.push(a), error: (...a: unknown[]) => pageLog.push(a), info: () => {}, debug: () => {}, table: () => 'table' };
+  const ctx = vm.createContext({ window, URL, console: pageConsole, open: () => 'native open', document: { baseURI: `${location.origin}/PBX0/APPCLIENT/appclient.htm` }, pageLog, require: (m: string) => { if (m === 'electron') return electron; throw new Error(`sandboxed preload may not require ${m}`); }, module: { exports: {} }, exports: {} });
   vm.runInContext(code, ctx, { filename: 'preload.cjs' });
-  return { exposed, storage, invoked, emit: (event, payload) => eventListener?.({}, { event, payload }) };
+  return { exposed, storage, invoked, emit: (event, payload) => eventListener?.({}, { event, payload }), page: ctx };
 }
 
 const config = { version: 1, protocol: 1, bus: 'ws://127.0.0.1:4000/bus', http: 'http://127.0.0.1:4000', token: 'x'.repeat(43), services: ['api'], launcher: { name: 'myApps', version: '0.1.0', build: '1', platform: 'linux' } };
 
 describe('preload (built, in a VM)', () => {
   it('writes appclient-config and exposes the API only on the PBX origin', async () => {
-    const h = await runPreload({ protocol: 'https:', origin: 'https://pbx.example.com' }, { origin: 'https://pbx.example.com', config });
+    const h = await runPreload({ protocol: 'https:', origin: 'https://pbx.example.com' }, { origin: 'https://pbx.example.com', config, hooks: true });
     expect(APPCLIENT_CONFIG_STORAGE_KEY).toBe(APPCLIENT_CONFIG_KEY);
     expect(JSON.parse(h.storage.get('appclient-config')!)).toEqual(config);
     const api = h.exposed.myAppsLauncher;
@@ -111,12 +119,34 @@ describe('preload (built, in a VM)', () => {
     const a = await runPreload({ protocol: 'https:', origin: 'https://evil.example.com' }, null);
     expect(a.storage.size).toBe(0);
     expect(a.exposed).toEqual({});
-    const b = await runPreload({ protocol: 'https:', origin: 'https://evil.example.com' }, { origin: 'https://pbx.example.com', config });
+    const b = await runPreload({ protocol: 'https:', origin: 'https://evil.example.com' }, { origin: 'https://pbx.example.com', config, hooks: true });
     expect(b.storage.size).toBe(0);
     expect(b.exposed).toEqual({});
+    expect(b.page.console.custom).toBeUndefined();
+  });
+  it("installs lib1's launcher hooks in the web client and in app frames, nothing else there", async () => {
+    const web = await runPreload({ protocol: 'https:', origin: 'https://pbx.example.com' }, { origin: 'https://pbx.example.com', config, hooks: true });
+    const app = await runPreload({ protocol: 'https:', origin: 'https://apps.example.com' }, { origin: 'https://apps.example.com', hooks: true });
+    expect(app.exposed).toEqual({}); // no API, no config in app frames
+    expect(app.storage.size).toBe(0);
+    for (const h of [web, app]) {
+      expect(h.page.console.custom).toBe(true);
+      expect(h.page.custom_saved_window_open_()).toBe('native open');
+      h.page.console.warn('hello', { n: 1 }, 2);
+      expect(h.page.console.table()).toBe('table'); // other methods still work
+      expect(h.page.open('/PBX0/APPS/notes.htm')).toBeNull();
+    }
+    expect(web.page.pageLog).toEqual([['hello', { n: 1 }, 2]]); // the console still logs
+    expect(web.invoked).toEqual([
+      { channel: 'myapps:consoleLine', payload: { level: 'warn', text: 'hello {"n":1} 2' } },
+      { channel: 'myapps:openWindow', payload: { url: 'https://pbx.example.com/PBX0/APPS/notes.htm' } },
+    ]);
+    expect(app.invoked.map((i) => i.channel)).toEqual(['myapps:consoleLine', 'myapps:openWindow']);
+    const none = await runPreload({ protocol: 'https:', origin: 'https://ads.example.net' }, null);
+    expect(none.page.console.custom).toBeUndefined();
   });
   it('exposes the API on launcher pages without asking for the config', async () => {
-    const h = await runPreload({ protocol: 'myapps-launcher:', origin: 'myapps-launcher://pages' }, { origin: 'myapps-launcher://pages', config });
+    const h = await runPreload({ protocol: 'myapps-launcher:', origin: 'myapps-launcher://pages' }, { origin: 'myapps-launcher://pages', config, hooks: false });
     expect(h.storage.size).toBe(0);
     expect(h.exposed.myAppsLauncher.version).toBe(1);
   });

@@ -123,13 +123,13 @@ async function main(): Promise<void> {
     await page.waitForTimeout(300);
     saved.push(await shot(page, out, '02-web-client-phone.png'));
 
-    // 3. A StartChat to the chat app, and @client ShowApp brings the chat app to the front.
+    // 3. A StartChat to the chat app, and the web client's own ShowApp (com.innovaphone.client) brings the chat app to the front.
     const chat = stack.services.router.consume(Api.chat);
     await chat.waitForProvider(10_000, 'chat');
     chat.send({ mt: 'StartChat', sip: 'bob@sim.example.com', dn: 'Bob Builder' }, { provider: 'chat' });
     const client = stack.services.router.consume(Api.client);
-    await client.waitForProvider(10_000, '@client');
-    await client.request({ mt: 'ShowApp', app: 'chat' }, { provider: '@client', until: () => true, timeoutMs: 5000 });
+    const own = await client.waitForProvider(10_000);
+    await client.request({ mt: 'ShowApp', app: 'chat' }, { provider: own, until: () => true, timeoutMs: 5000 });
     await stack.sim.control.waitForReceived((r) => r.msg.mt === 'StartChat', 10_000);
     await page.waitForTimeout(300);
     saved.push(await shot(page, out, '03-web-client-chat.png'));

@@ -1,2 +1,2 @@
-export { ActivityService, type ActivityServiceOptions } from './service';
+export { ActivityService, type ActivityServiceOptions, type ActivityModelSink } from './service';
 export type * from './ports';

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { ApiRouter } from '../bus';
 import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { ActivityService } from './service';
+import { LauncherApi } from '../notifications/launcher-api';
 import type { IdleClock, SystemActivityEvent } from './ports';
 
 class FakeClock implements IdleClock {
@@ -16,18 +17,25 @@ class FakeClock implements IdleClock {
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function setup(minutes: number, withClient = true) {
+/** The service with a real com.innovaphone.launcher provider; `got` = the user-activity states the model went through. */
+function setup(minutes: number) {
   const router = new ApiRouter(memoryLogger());
-  const got: Record<string, unknown>[] = [];
-  const addClient = () => router.provide('com.innovaphone.client', '@client', (req) => { got.push(req.msg); });
-  if (withClient) addClient();
+  const launcher = new LauncherApi(router, memoryLogger());
+  const app = router.consume('com.innovaphone.launcher');
+  const got: boolean[] = [];
+  const locked: boolean[] = [];
+  app.onUpdate((p) => {
+    const m = p[launcher.providerName]?.model as { userActivity?: { inactive: boolean }; locked?: boolean } | undefined;
+    if (m?.userActivity && m.userActivity.inactive !== (got.at(-1) ?? false)) got.push(m.userActivity.inactive);
+    if (m?.locked !== undefined && m.locked !== (locked.at(-1) ?? false)) locked.push(m.locked);
+  });
   const clock = new FakeClock();
-  const svc = new ActivityService({ router, logger: memoryLogger(), clock, thresholdMinutes: minutes, pollMs: 10, inactivePollMs: 10 });
-  return { svc, clock, got, addClient };
+  const svc = new ActivityService({ launcher, logger: memoryLogger(), clock, thresholdMinutes: minutes, pollMs: 10, inactivePollMs: 10 });
+  return { svc, clock, got, locked, router, launcher };
 }
 
 describe('ActivityService', () => {
-  it('sends inactive once after the threshold and active once on the first input', async () => {
+  it('the launcher model says inactive once after the threshold and active once on the first input', async () => {
     const { svc, clock, got } = setup(1); // 60 s
     clock.idle = 30;
     await wait(50);
@@ -36,23 +44,25 @@ describe('ActivityService', () => {
     await wait(60);
     clock.idle = 65;
     await wait(60);
-    expect(got).toEqual([{ mt: 'SetUserActivity', inactive: true }]);
+    expect(got).toEqual([true]);
     clock.idle = 0.2;
     await wait(60);
-    expect(got).toEqual([{ mt: 'SetUserActivity', inactive: true }, { mt: 'SetUserActivity', inactive: false }]);
-    expect(svc.stats).toEqual({ sentInactive: 1, sentActive: 1 });
+    expect(got).toEqual([true, false]);
+    expect(svc.stats).toEqual({ publishedInactive: 1, publishedActive: 1 });
     svc.close();
   });
 
-  it('lock and suspend count as inactive at once; unlock re-evaluates', async () => {
-    const { svc, clock, got } = setup(10);
+  it('lock and suspend count as inactive at once; unlock re-evaluates; the model carries the lock state', async () => {
+    const { svc, clock, got, locked } = setup(10);
     await wait(30);
     clock.emit('lock');
-    expect(got).toEqual([{ mt: 'SetUserActivity', inactive: true }]);
+    expect(got).toEqual([true]);
+    expect(locked).toEqual([true]);
     clock.emit('suspend');
     clock.emit('unlock');
     await wait(40);
-    expect(got).toEqual([{ mt: 'SetUserActivity', inactive: true }, { mt: 'SetUserActivity', inactive: false }]);
+    expect(got).toEqual([true, false]);
+    expect(locked).toEqual([true, false]);
     svc.close();
   });
 
@@ -72,18 +82,17 @@ describe('ActivityService', () => {
     await wait(40);
     svc.setThresholdMinutes(0);
     await wait(40);
-    expect(got).toEqual([{ mt: 'SetUserActivity', inactive: true }, { mt: 'SetUserActivity', inactive: false }]);
+    expect(got).toEqual([true, false]);
     svc.close();
   });
 
-  it('an inactive state reached before the web client connects is delivered when it appears', async () => {
-    const { svc, clock, got, addClient } = setup(1, false);
+  it('a consumer that comes later (the web client) finds the current state in the model', async () => {
+    const { svc, clock, router, launcher } = setup(1);
     clock.idle = 100;
     await wait(40);
     expect(svc.isInactive).toBe(true);
-    addClient();
-    await wait(20);
-    expect(got).toEqual([{ mt: 'SetUserActivity', inactive: true }]);
+    const later = router.consume('com.innovaphone.launcher');
+    expect(later.providers()[launcher.providerName]?.model).toMatchObject({ userActivity: { inactive: true }, locked: false });
     svc.close();
   });
 });

@@ -1,18 +1,24 @@
 /**
- * User activity (docs/user-activity.md): after "Appear offline after" minutes without input (0 = off),
- * send {mt:"SetUserActivity", inactive:true} once; on the first input after that send
- * {inactive:false}. Screen lock and suspend count as inactive at once; unlock/resume re-evaluate.
- * An unknown idle time counts as active. The message goes to the hosted web client, which relays it
- * to the PBX over the myApps protocol: an ApiRequest to the com.innovaphone.client provider
- * ("@client"). No repeats while the state is unchanged.
+ * User activity (docs/user-activity.md): after "Appear offline after" minutes without input (0 = off) the
+ * user is inactive; the first input after that makes them active again. Screen lock and suspend
+ * count as inactive at once; unlock/resume re-evaluate. An unknown idle time counts as active.
+ *
+ * As innovaphone documents it (SDK doc/reference.htm, doc/appwebsocket/myApps.htm), the launcher
+ * reports the state in the com.innovaphone.launcher model (`userActivity: {inactive}`, and the
+ * lock state as `locked`; field names ours) and the web client, which reads the model, sends
+ * `SetUserActivity {inactive}` to the PBX on its myApps WebSocket. The model changes only when the
+ * state does.
  */
-import type { ApiRouter, ConsumedApi } from '../bus';
-import { Api } from '../../common/bus';
 import type { Logger } from '../platform';
 import type { IdleClock, SystemActivityEvent } from './ports';
 
+/** Where the state goes: the com.innovaphone.launcher model (electron/notifications LauncherApi). */
+export interface ActivityModelSink {
+  setModelFields(fields: { userActivity?: { inactive: boolean }; locked?: boolean }): void;
+}
+
 export interface ActivityServiceOptions {
-  router: ApiRouter;
+  launcher: ActivityModelSink;
   logger: Logger;
   clock: IdleClock;
   /** "Appear offline after" in minutes; 0 = off. Fractions allowed (tests). */
@@ -24,22 +30,19 @@ export interface ActivityServiceOptions {
 }
 
 export class ActivityService {
-  private readonly client: ConsumedApi;
   private thresholdMs: number;
   private inactive = false;
-  /** What the web client last got (undefined: nothing yet). */
-  private delivered?: boolean;
   private locked = false;
   private timer?: NodeJS.Timeout;
   private closed = false;
   private ticking = false;
   private readonly offs: (() => void)[] = [];
-  readonly stats = { sentInactive: 0, sentActive: 0 };
+  /** How often the model said inactive / active again. */
+  readonly stats = { publishedInactive: 0, publishedActive: 0 };
 
   constructor(private readonly opts: ActivityServiceOptions) {
     this.thresholdMs = Math.max(0, opts.thresholdMinutes) * 60_000;
-    this.client = opts.router.consume(Api.client);
-    this.offs.push(this.client.onUpdate(() => this.deliver()));
+    opts.launcher.setModelFields({ userActivity: { inactive: false }, locked: false });
     this.offs.push(opts.clock.onSystemEvent((e) => this.onSystemEvent(e)));
     this.schedule(0);
   }
@@ -62,6 +65,7 @@ export class ActivityService {
     } else {
       this.locked = false;
     }
+    if (e === 'lock' || e === 'unlock') this.opts.launcher.setModelFields({ locked: e === 'lock' });
     this.schedule(0);
   }
 
@@ -101,30 +105,16 @@ export class ActivityService {
     if (inactive === this.inactive) return;
     this.inactive = inactive;
     this.opts.logger.trace('App', `activity: user ${inactive ? 'inactive' : 'active'}`);
-    this.deliver();
-  }
-
-  private deliver(): void {
     if (this.closed) return;
-    // the web client starts out "active": nothing to say until we are inactive once
-    if (this.delivered === undefined && !this.inactive) return;
-    if (this.delivered === this.inactive) return;
-    if (Object.keys(this.client.providers()).length === 0) return; // sent when @client appears
-    try {
-      this.client.send({ mt: 'SetUserActivity', inactive: this.inactive });
-      this.delivered = this.inactive;
-      if (this.inactive) this.stats.sentInactive++;
-      else this.stats.sentActive++;
-    } catch (err) {
-      this.opts.logger.warn('activity: SetUserActivity not sent', { error: String(err) });
-    }
+    this.opts.launcher.setModelFields({ userActivity: { inactive } });
+    if (inactive) this.stats.publishedInactive++;
+    else this.stats.publishedActive++;
   }
 
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
     this.offs.forEach((o) => o());
-    this.client.close();
     this.opts.clock.close();
   }
 }

@@ -56,7 +56,8 @@ export function attachBusClient(ws: WebSocket, origin: string, peer: string, rou
     if (tracer.caused !== undefined) tracer.caused += causedTail(tracer.cause, endpoint.id, frame, text.length);
     else if (tracer.on()) logger.trace('AppWebSocket', frameLine('>', endpoint.id, frame, text.length));
   };
-  const endpoint: Endpoint = { id: router.newEndpointId('c'), label: `ws ${peer} ${origin}`, origin: webOrigin(origin) ?? origin, deliver: send };
+  const id = router.newClientId();
+  const endpoint: Endpoint = { id, client: id, label: `ws ${peer} ${origin}`, origin: webOrigin(origin) ?? origin, deliver: send };
   router.attach(endpoint);
   logger.trace('AppWebSocket', 'bus: client connected', { client: endpoint.id, origin, peer });
   send({ mt: 'Welcome', protocol: BUS_PROTOCOL_VERSION, client: endpoint.id });
@@ -96,7 +97,7 @@ export function attachBusClient(ws: WebSocket, origin: string, peer: string, rou
       router.handle(endpoint, result.data);
     } catch (err) {
       if (err instanceof RouterError) {
-        const src = 'src' in result.data ? result.data.src : undefined;
+        const src = 'src' in result.data && typeof result.data.src === 'string' ? result.data.src : undefined;
         refuse(err.code, err.message, src);
       } else {
         logger.error('bus: routing failed', { error: String(err) });
@@ -131,25 +132,27 @@ function plainName(v: string): boolean {
 }
 
 /**
- * One bus frame as a trace line: direction (`<` from the client, `>` to it), client id, mt, api,
- * provider, consumer, src, the mt of the carried msg and the length of the JSON text (characters).
+ * One bus frame as a trace line: direction (`<` from the client, `>` to it), client id, mt, api
+ * (or apiId), provider, consumer, client, src, the mt of the carried msg and the length of the
+ * JSON text (characters).
  * Never the rest of msg or model (app data), never the token (it is not in frames).
  */
 export function frameLine(dir: '<' | '>', client: string, frame: unknown, length: number): string {
   return `bus ${dir} ${frameText(client, frame, length)}`;
 }
 
-type FrameFields = { mt?: unknown; api?: unknown; provider?: unknown; consumer?: unknown; src?: unknown; msg?: unknown; error?: unknown };
+type FrameFields = { mt?: unknown; api?: unknown; apiId?: unknown; provider?: unknown; consumer?: unknown; client?: unknown; src?: unknown; msg?: unknown; error?: unknown };
 
 /**
  * What a received frame caused to be sent, appended to its line: ` => c1 len=160` when the frame
- * sent is the routed form of the one received (same mt, api and src: an ApiRequest forwarded to
- * its provider, an ApiResult to its consumer), else ` => ` and the sent frame in full.
+ * sent is the routed form of the one received (same mt, api or apiId, consumer and src: an
+ * ApiRequest forwarded to its provider, an ApiResult to its consumer), else ` => ` and the sent
+ * frame in full.
  */
 function causedTail(cause: unknown, client: string, frame: unknown, length: number): string {
   const c = cause as FrameFields | undefined;
   const f = frame as FrameFields;
-  if (c && f.mt === c.mt && f.api === c.api && f.src === c.src) return ` => ${client} len=${length}`;
+  if (c && f.mt === c.mt && (f.api ?? f.apiId) === (c.api ?? c.apiId) && f.consumer === c.consumer && f.src === c.src) return ` => ${client} len=${length}`;
   return ` => ${frameText(client, frame, length)}`;
 }
 
@@ -158,8 +161,10 @@ function frameText(client: string, frame: unknown, length: number): string {
   const f = frame as FrameFields;
   let s = `${client} ${traceName(f.mt)}`;
   if (f.api !== undefined) s += ` api=${traceName(f.api)}`;
+  if (f.apiId !== undefined) s += ` apiId=${traceName(f.apiId)}`;
   if (f.provider !== undefined) s += ` provider=${traceName(f.provider)}`;
   if (f.consumer !== undefined) s += ` consumer=${traceName(f.consumer)}`;
+  if (f.client !== undefined && f.mt !== 'Welcome') s += ` client=${traceName(f.client)}`;
   if (f.src !== undefined) s += ` src=${traceName(f.src)}`;
   if (typeof f.msg === 'object' && f.msg !== null) s += ` msg.mt=${traceName((f.msg as { mt?: unknown }).mt)}`;
   if (f.error !== undefined) s += ` error=${traceName(f.error)}`;

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import * as http from 'node:http';
 import { startLocalServicesServer, OriginAllowList, type LocalServicesServer } from './index';
 import { memoryLogger } from '../../test/fixtures/memory-logger';
-import { AppClientConfigSchema, BUS_MAX_FRAME_BYTES } from '../../common/bus';
+import { AppClientConfigSchema, BUS_MAX_FRAME_BYTES, webClientEntry } from '../../common/bus';
 
 const PBX = 'https://pbx.example.com';
 
@@ -64,12 +64,15 @@ describe('local services bus', () => {
     clients.splice(0).forEach((c) => c.ws.terminate());
     await server.close();
   });
+  const welcomed = new Map<Client, string>();
   const open = async (o?: Parameters<typeof connect>[1]) => {
     const c = await connect(server, o);
     clients.push(c);
-    await c.next((f) => f.mt === 'Welcome');
+    welcomed.set(c, (await c.next((f) => f.mt === 'Welcome')).client);
     return c;
   };
+  /** The connection's @client-<id> (Welcome). */
+  const consumerId = (c: Client): string => welcomed.get(c)!;
 
   it('binds loopback, hands out a valid appclient-config with a fresh token', async () => {
     expect(AppClientConfigSchema.parse(server.config)).toBeTruthy();
@@ -110,13 +113,18 @@ describe('local services bus', () => {
       expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'malformed' });
       c.ws.send(Buffer.from([1, 2, 3]), { binary: true });
       expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'malformed', reason: expect.stringContaining('binary') });
-      c.send({ mt: 'ApiRequest', api: 'com.innovaphone.phone', src: 's1' });
+      c.send({ mt: 'ApiRequest', apiId: 'com.innovaphone.phone', consumer: 'app', src: 's1' });
       expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'invalid', src: 's1', reason: expect.stringContaining('msg') });
+      // One wire format: a request names its API in apiId (no alias `api`), and its consumer.
+      c.send({ mt: 'ApiRequest', api: 'com.innovaphone.phone', consumer: 'app', src: 's3', msg: {} });
+      expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'invalid', src: 's3', reason: expect.stringContaining('apiId') });
+      c.send({ mt: 'ApiRequest', apiId: 'com.innovaphone.phone', src: 's4', msg: {} });
+      expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'invalid', src: 's4', reason: expect.stringContaining('consumer') });
       c.send({ mt: 'Hello' });
       expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'invalid' });
       c.send([1, 2]);
       expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'invalid' });
-      c.send({ mt: 'ApiRequest', api: 'com.innovaphone.phone', src: 's2', msg: { mt: 'StartCall' } });
+      c.send({ mt: 'ApiRequest', apiId: 'com.innovaphone.phone', consumer: 'app', src: 's2', msg: { mt: 'StartCall' } });
       expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'no-provider', src: 's2' });
       c.send({ mt: 'ApiResult', api: 'com.innovaphone.phone', provider: 'phone', consumer: 'c1', src: 's', msg: {} });
       expect(await c.next((f) => f.mt === 'Error')).toMatchObject({ error: 'not-provider' });
@@ -125,7 +133,7 @@ describe('local services bus', () => {
       // still usable
       c.send({ mt: 'ConsumeApi', api: 'com.innovaphone.phone' });
       expect(await c.next((f) => f.mt === 'ApiUpdate')).toMatchObject({ apis: { 'com.innovaphone.phone': {} } });
-      expect(log.lines.filter((l) => l.message.startsWith('bus: frame refused')).length).toBe(8);
+      expect(log.lines.filter((l) => l.message.startsWith('bus: frame refused')).length).toBe(10);
     });
 
     it('closes a connection that sends an oversized frame, and keeps serving others', async () => {
@@ -138,23 +146,31 @@ describe('local services bus', () => {
       expect(await d.next((f) => f.mt === 'ApiUpdate')).toBeTruthy();
     });
 
-    it("reserves '@' provider names: only the PBX origin's web client may provide @client, no WebSocket client any other '@' name", async () => {
+    it("reserves '@' provider names: only the PBX origin's web client gets its own @client-<id>, no WebSocket client any other '@' name", async () => {
       const pbx = await startLocalServicesServer({ logger: log, origins: new OriginAllowList([PBX, 'https://apps.example.com']), pbxOrigin: () => PBX });
       try {
         const app = await connect(pbx, { origin: 'https://apps.example.com' });
         const web = await connect(pbx, { origin: PBX });
         clients.push(app, web);
-        app.send({ mt: 'RegisterApi', api: 'com.innovaphone.client', provider: '@client', model: { launcherUpdateBuild: '1' } });
+        const webId = (await web.next((f) => f.mt === 'Welcome')).client;
+        expect(webId).toMatch(/^@client-[0-9a-f-]{36}$/);
+        app.send({ mt: 'RegisterApi', api: 'com.innovaphone.client', model: { launcherUpdateBuild: '1' } });
         expect(await app.next((f) => f.mt === 'Error')).toMatchObject({ error: 'not-provider', reason: expect.stringContaining('PBX origin') });
-        web.send({ mt: 'RegisterApi', api: 'com.innovaphone.search', provider: '@phonebook' });
+        app.send({ mt: 'RegisterApi', api: 'com.innovaphone.client', provider: webId, model: { launcherUpdateBuild: '1' } });
+        expect(await app.next((f) => f.mt === 'Error')).toMatchObject({ error: 'not-provider', reason: expect.stringContaining('reserved') });
+        web.send({ mt: 'RegisterApi', api: 'com.innovaphone.search', provider: '@local-x' });
         expect(await web.next((f) => f.mt === 'Error')).toMatchObject({ error: 'not-provider', reason: expect.stringContaining('reserved') });
-        web.send({ mt: 'RegisterApi', api: 'com.innovaphone.client', provider: '@client', model: { launcherUpdateBuild: '2' } });
+        web.send({ mt: 'RegisterApi', api: 'com.innovaphone.client', title: 'innovaphone myApps', model: { launcherUpdateBuild: '2' } });
         const c = pbx.router.consume('com.innovaphone.client');
-        expect(await c.waitForProvider(3000)).toBe('@client');
-        expect(c.providers()['@client']!.model).toEqual({ launcherUpdateBuild: '2' });
+        expect(await c.waitForProvider(3000)).toBe(webId);
+        expect(webClientEntry(c.providers())!.model).toEqual({ launcherUpdateBuild: '2' });
+        web.send({ mt: 'ApiModel', api: 'com.innovaphone.client', model: { launcherUpdateBuild: '3' } });
+        await expect.poll(() => webClientEntry(c.providers())!.model).toEqual({ launcherUpdateBuild: '3' });
         c.close();
-        // In-process platform services keep their '@' names.
-        pbx.router.provide('com.innovaphone.search', '@phonebook', () => {}).close();
+        // Launcher modules (in-process) keep their '@' names.
+        const m = pbx.router.localModule('Local contacts');
+        expect(m.provide('com.innovaphone.search', () => {}).provider).toBe(m.id);
+        m.close();
       } finally {
         await pbx.close();
       }
@@ -191,6 +207,7 @@ describe('local services bus', () => {
     it('request -> provider -> result between two WebSocket clients, ApiUpdate with models, ApiConsumerClosed', async () => {
       const provider = await open();
       const consumer = await open();
+      const client = consumerId(consumer);
       consumer.send({ mt: 'ConsumeApi', api: 'com.innovaphone.phone' });
       expect(await consumer.next((f) => f.mt === 'ApiUpdate')).toEqual({ mt: 'ApiUpdate', apis: { 'com.innovaphone.phone': {} }, defaultApiProviders: {} });
       provider.send({ mt: 'RegisterApi', api: 'com.innovaphone.phone', provider: 'phone', title: 'Phone', info: { type: 'softphone' } });
@@ -199,30 +216,44 @@ describe('local services bus', () => {
       provider.send({ mt: 'ApiModel', api: 'com.innovaphone.phone', provider: 'phone', model: { registered: true } });
       expect((await consumer.next((f) => f.mt === 'ApiUpdate')).apis['com.innovaphone.phone'].phone.model).toEqual({ registered: true });
 
-      consumer.send({ mt: 'ApiRequest', api: 'com.innovaphone.phone', src: 'a1', msg: { mt: 'StartCall', num: '4711' } });
+      consumer.send({ mt: 'ApiRequest', apiId: 'com.innovaphone.phone', consumer: 'dev:app_a', provider: 'phone', src: 'a1', msg: { mt: 'StartCall', num: '4711' } });
       const req = await provider.next((f) => f.mt === 'ApiRequest');
-      expect(req).toMatchObject({ api: 'com.innovaphone.phone', provider: 'phone', src: 'a1', msg: { mt: 'StartCall', num: '4711' } });
-      provider.send({ mt: 'ApiResult', api: 'com.innovaphone.phone', provider: 'phone', consumer: req.consumer, src: 'a1', msg: { mt: 'StartCallResult' } });
-      expect(await consumer.next((f) => f.mt === 'ApiResult')).toEqual({ mt: 'ApiResult', api: 'com.innovaphone.phone', provider: 'phone', src: 'a1', msg: { mt: 'StartCallResult' } });
+      // as sent, plus the client the bus sets
+      expect(req).toEqual({ mt: 'ApiRequest', apiId: 'com.innovaphone.phone', consumer: 'dev:app_a', client, provider: 'phone', src: 'a1', msg: { mt: 'StartCall', num: '4711' } });
+      provider.send({ mt: 'ApiResult', api: 'com.innovaphone.phone', provider: 'phone', consumer: req.consumer, client: req.client, src: 'a1', msg: { mt: 'StartCallResult' } });
+      expect(await consumer.next((f) => f.mt === 'ApiResult')).toEqual({ mt: 'ApiResult', api: 'com.innovaphone.phone', provider: 'phone', consumer: 'dev:app_a', client, src: 'a1', msg: { mt: 'StartCallResult' } });
+      // a result naming another connection (or none: a launcher module) does not reach this one
+      provider.send({ mt: 'ApiResult', api: 'com.innovaphone.phone', provider: 'phone', consumer: 'dev:app_a', src: 'a1', msg: { mt: 'Stray' } });
 
+      // the web client says one app went away; a second app of it stays
+      consumer.send({ mt: 'ApiRequest', apiId: 'com.innovaphone.phone', consumer: 'dev:app_b', msg: { mt: 'X' } });
+      await provider.next((f) => f.mt === 'ApiRequest' && f.consumer === 'dev:app_b');
+      consumer.send({ mt: 'ApiConsumerClosed', consumer: 'dev:app_a' });
+      expect(await provider.next((f) => f.mt === 'ApiConsumerClosed')).toEqual({ mt: 'ApiConsumerClosed', api: 'com.innovaphone.phone', consumer: 'dev:app_a', client });
       consumer.ws.close();
-      expect(await provider.next((f) => f.mt === 'ApiConsumerClosed')).toEqual({ mt: 'ApiConsumerClosed', api: 'com.innovaphone.phone', provider: 'phone', consumer: req.consumer });
+      expect(await provider.next((f) => f.mt === 'ApiConsumerClosed')).toEqual({ mt: 'ApiConsumerClosed', api: 'com.innovaphone.phone', consumer: 'dev:app_b', client });
+      expect(consumer.frames.filter((f) => f.mt === 'ApiResult' && f.msg.mt === 'Stray')).toEqual([]);
     });
 
-    it("broadcast with provider '*', default provider, restart counter on re-registration", async () => {
+    it("'*' reaches every providing endpoint once, default provider, restart counter on re-registration", async () => {
       const p1 = await open();
       const p2 = await open();
       const c = await open();
       p1.send({ mt: 'RegisterApi', api: 'com.innovaphone.search', provider: 'a' });
+      p1.send({ mt: 'RegisterApi', api: 'com.innovaphone.search', provider: 'a2' });
       p2.send({ mt: 'RegisterApi', api: 'com.innovaphone.search', provider: 'b' });
       c.send({ mt: 'ConsumeApi', api: 'com.innovaphone.search' });
-      await c.next((f) => f.mt === 'ApiUpdate' && Object.keys(f.apis['com.innovaphone.search']).length === 2);
-      c.send({ mt: 'ApiRequest', api: 'com.innovaphone.search', provider: '*', src: 'x', msg: { mt: 'Search', search: 'jo' } });
-      expect(await p1.next((f) => f.mt === 'ApiRequest')).toMatchObject({ provider: 'a' });
-      expect(await p2.next((f) => f.mt === 'ApiRequest')).toMatchObject({ provider: 'b' });
+      await c.next((f) => f.mt === 'ApiUpdate' && Object.keys(f.apis['com.innovaphone.search']).length === 3);
+      c.send({ mt: 'ApiRequest', apiId: 'com.innovaphone.search', consumer: 'x', provider: '*', src: 'x', msg: { mt: 'Search', search: 'jo' } });
+      expect(await p1.next((f) => f.mt === 'ApiRequest')).toMatchObject({ provider: '*', src: 'x' });
+      expect(await p2.next((f) => f.mt === 'ApiRequest')).toMatchObject({ provider: '*', src: 'x' });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(p1.frames.filter((f) => f.mt === 'ApiRequest')).toEqual([]); // once per endpoint, not per provider
       server.router.setDefaultProvider('com.innovaphone.search', 'b');
-      c.send({ mt: 'ApiRequest', api: 'com.innovaphone.search', src: 'y', msg: { mt: 'Search' } });
-      expect(await p2.next((f) => f.mt === 'ApiRequest')).toMatchObject({ src: 'y' });
+      c.send({ mt: 'ApiRequest', apiId: 'com.innovaphone.search', consumer: 'x', src: 'y', msg: { mt: 'Search' } });
+      const def = await p2.next((f) => f.mt === 'ApiRequest');
+      expect(def).toMatchObject({ src: 'y' });
+      expect(def.provider).toBeUndefined(); // as sent: the endpoint picks its default provider
       p1.ws.close();
       await c.next((f) => f.mt === 'ApiUpdate' && !f.apis['com.innovaphone.search'].a);
       c.frames.length = 0;
@@ -233,32 +264,52 @@ describe('local services bus', () => {
       expect(upd.defaultApiProviders).toEqual({ 'com.innovaphone.search': 'b' });
     });
 
-    it('in-process provider and consumer talk to WebSocket peers', async () => {
-      const p = server.router.provide('com.innovaphone.search', '@local', (req, api) => {
-        api.send(req.consumer, req.src, { mt: 'SearchInfo', dn: 'John' });
-        api.send(req.consumer, req.src, { mt: 'SearchResult' });
-      }, { title: 'Local' });
+    it('launcher modules provide and consume as @local-<id> next to WebSocket peers; src is optional', async () => {
+      const mod = server.router.localModule('Local contacts');
+      expect(mod.id).toMatch(/^@local-[0-9a-f-]{36}$/);
+      const p = mod.provide('com.innovaphone.search', (req, api) => {
+        api.send(req, { mt: 'SearchInfo', dn: 'John' });
+        api.send(req, { mt: 'SearchResult' });
+      });
       const ws = await open();
-      ws.send({ mt: 'ApiRequest', api: 'com.innovaphone.search', src: 'q', msg: { mt: 'Search', search: 'john' } });
-      expect((await ws.next((f) => f.mt === 'ApiResult')).msg).toEqual({ mt: 'SearchInfo', dn: 'John' });
-      expect((await ws.next((f) => f.mt === 'ApiResult')).msg).toEqual({ mt: 'SearchResult' });
+      const client = consumerId(ws);
+      ws.send({ mt: 'ConsumeApi', api: 'com.innovaphone.search' });
+      expect((await ws.next((f) => f.mt === 'ApiUpdate')).apis['com.innovaphone.search'][mod.id]).toMatchObject({ title: 'Local contacts' });
+      // without src, to '*': results and the end message still come, without src
+      ws.send({ mt: 'ApiRequest', apiId: 'com.innovaphone.search', consumer: 'dev:app', provider: '*', msg: { mt: 'Search', search: 'john' } });
+      expect(await ws.next((f) => f.mt === 'ApiResult')).toEqual({ mt: 'ApiResult', api: 'com.innovaphone.search', provider: mod.id, consumer: 'dev:app', client, msg: { mt: 'SearchInfo', dn: 'John' } });
+      expect(await ws.next((f) => f.mt === 'ApiResult')).toEqual({ mt: 'ApiResult', api: 'com.innovaphone.search', provider: mod.id, consumer: 'dev:app', client, msg: { mt: 'SearchResult' } });
 
       const phone = await open();
       phone.send({ mt: 'RegisterApi', api: 'com.innovaphone.phone', provider: 'phone' });
-      const c = server.router.consume('com.innovaphone.phone');
+      const hot = server.router.localModule('Hot keys');
+      const c = hot.consume('com.innovaphone.phone');
+      expect(c.consumer).toBe(hot.id);
       expect(await c.waitForProvider(3000)).toBe('phone');
       c.send({ mt: 'PrepareCall', text: '+49 7031', adjust: true });
-      expect(await phone.next((f) => f.mt === 'ApiRequest')).toMatchObject({ msg: { mt: 'PrepareCall', text: '+49 7031', adjust: true } });
+      const req = await phone.next((f) => f.mt === 'ApiRequest');
+      // a launcher module's request carries no client (and here no provider, no src), as in F11
+      expect(req).toEqual({ mt: 'ApiRequest', apiId: 'com.innovaphone.phone', consumer: hot.id, msg: { mt: 'PrepareCall', text: '+49 7031', adjust: true } });
+      const results: unknown[] = [];
+      c.onResult((f) => results.push(f));
+      phone.send({ mt: 'ApiResult', api: 'com.innovaphone.phone', provider: 'phone', consumer: hot.id, msg: { mt: 'PrepareCallResult' } });
+      await expect.poll(() => results).toEqual([{ mt: 'ApiResult', api: 'com.innovaphone.phone', provider: 'phone', consumer: hot.id, msg: { mt: 'PrepareCallResult' } }]);
 
       const s = server.router.consume('com.innovaphone.search');
       expect(await s.request({ mt: 'Search', search: 'x' }, { until: (m) => m.mt === 'SearchResult' })).toEqual([
         { mt: 'SearchInfo', dn: 'John' },
         { mt: 'SearchResult' },
       ]);
+      // a module hears that a consumer closed
+      const closed: unknown[] = [];
+      p.onConsumerClosed((x) => closed.push(x));
+      ws.send({ mt: 'ApiConsumerClosed', consumer: 'dev:app' });
+      await expect.poll(() => closed).toEqual([{ consumer: 'dev:app', client }]);
       p.close();
       await expect(s.request({ mt: 'Search' }, { timeoutMs: 100 })).rejects.toThrow('no provider');
-      c.close();
+      hot.close();
       s.close();
+      mod.close();
     });
   });
 

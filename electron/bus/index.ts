@@ -4,5 +4,5 @@
 export { startLocalServicesServer } from './server';
 export type { LocalServicesServer, LocalServicesOptions, LauncherIdentity, HttpRouteHandler, WebSocketRouteHandler } from './server';
 export { ApiRouter, RouterError } from './router';
-export type { ConsumedApi, ProvidedApi, ProviderHandler, ProviderRequest, RequestOptions, Endpoint } from './router';
+export type { ConsumedApi, LocalModule, ProvidedApi, ProviderHandler, ProviderRequest, ReplyTo, RequestOptions, Endpoint } from './router';
 export { OriginAllowList } from './origins';

@@ -1,56 +1,69 @@
 /**
- * The API router: innovaphone's client-API envelope (RegisterApi / ApiModel / ConsumeApi /
- * ApiRequest / ApiResult / ApiUpdate / ApiConsumerClosed) between endpoints. An endpoint is a
- * WebSocket client of the local services server (the hosted web client bridging its apps, or any
- * other authenticated local client) or an in-process platform service. The router knows nothing
- * about transports; frames arriving here are already validated against common/bus.ts.
+ * The API relay (innovaphone's ApiRelay, see common/bus.ts): RegisterApi / ApiModel /
+ * ConsumeApi / ApiRequest / ApiResult / ApiUpdate / ApiConsumerClosed between endpoints. An
+ * endpoint is a WebSocket client of the local services server (the hosted web client bridging its
+ * apps, `@client-<id>`) or a launcher module in this process (`@local-<id>` with a display name,
+ * one per platform service). The router knows nothing about transports; frames arriving here are
+ * already validated against common/bus.ts.
+ *
+ * Routing: a request goes to the endpoint of the provider it names, of the default provider when
+ * it names none, or of every provider when it names `*` (each endpoint once: a web client hands it
+ * to its own apps); it travels as the consumer sent it plus `client` (the sending connection). A
+ * result goes to the connection named by its `client`, or, without `client`, to the launcher
+ * module named by its `consumer`.
  */
-import {
-  Api,
-  type ClientFrame,
-  type ProviderEntry,
-  type ServerFrame,
-  type ConsumerApiResultFrame,
-} from '../../common/bus';
+import { randomUUID } from 'node:crypto';
+import { CLIENT_PREFIX, LOCAL_PREFIX, type ApiRequestFrame, type ApiResultFrame, type ClientFrame, type ProviderEntry, type ServerFrame } from '../../common/bus';
 import type { Logger } from '../platform';
 
 export interface Endpoint {
-  /** Opaque id; doubles as the `consumer` id providers see. */
+  /** `@client-<id>` (WebSocket connection) or `@local-<id>` (launcher module). */
   readonly id: string;
-  /** Short description for traces ("ws 127.0.0.1:5123 https://pbx.example.com" or "@localsearch"). */
+  /** Short description for traces ("ws 127.0.0.1:5123 https://pbx.example.com" or the module's name). */
   readonly label: string;
-  /** Origin of a WebSocket client; undefined for in-process platform services. */
+  /** Origin of a WebSocket client; undefined for launcher modules. */
   readonly origin?: string;
+  /** The `client` the bus puts on this endpoint's requests (its id); undefined for launcher modules. */
+  readonly client?: string;
   deliver(frame: ServerFrame): void;
 }
 
 /**
- * Provider names starting with '@' belong to the client itself: `@client` (the myApps web client,
- * loaded from the PBX origin) and the launcher's own services (`@launcher`, `@phonebook`, …,
- * in-process). Without this, any app of an allowed App Platform origin could register `@client`
- * first and feed the launcher a forged client model (update build, admin settings).
+ * Provider names starting with '@' belong to the client itself: `@client-<id>` (the myApps web
+ * client of the PBX origin, named by the bus) and the launcher modules' `@local-<id>`
+ * (in-process). Without this, any app of an allowed App Platform origin could pose as the web
+ * client and feed the launcher a forged client model (update build, admin settings).
+ * `implicit`: the frame named no provider, i.e. the connection's own `@client-<id>`.
  */
-export type ReservedNamePolicy = (endpoint: Endpoint, api: string, provider: string) => string | null;
+export type ReservedNamePolicy = (endpoint: Endpoint, api: string, provider: string, implicit: boolean) => string | null;
 
 interface ProviderRecord {
   endpoint: Endpoint;
   entry: ProviderEntry;
 }
 
-export interface ProviderRequest {
+/** Who a result goes to: echo these from the request. */
+export interface ReplyTo {
   consumer: string;
-  src: string;
+  client?: string;
+  src?: string;
+}
+
+export interface ProviderRequest extends ReplyTo {
+  /** As the consumer named it: a provider name, '*', or undefined for the default provider. */
+  provider?: string;
   msg: Record<string, unknown>;
 }
 
 export interface ProvidedApi {
   readonly api: string;
+  /** The provider name (the module's `@local-<id>`). */
   readonly provider: string;
   setModel(model: Record<string, unknown>): void;
   /** Answer (or push an update to) one consumer. */
-  send(consumer: string, src: string, msg: Record<string, unknown>, errorText?: string): void;
-  /** Called when a consumer goes away (its connection closed). */
-  onConsumerClosed(cb: (consumer: string) => void): () => void;
+  send(to: ReplyTo, msg: Record<string, unknown>, errorText?: string): void;
+  /** Called when a consumer that sent requests goes away (its app or connection closed). */
+  onConsumerClosed(cb: (consumer: { consumer: string; client?: string }) => void): () => void;
   close(): void;
 }
 
@@ -59,28 +72,47 @@ export type ProviderHandler = (req: ProviderRequest, api: ProvidedApi) => void |
 export interface RequestOptions {
   /** Provider name, '*' for every provider, absent for the default provider. */
   provider?: string;
-  /** Correlation id; generated when absent. */
+  /** Correlation id; a request without one gets results without one. */
   src?: string;
 }
 
 export interface ConsumedApi {
   readonly api: string;
+  /** The consumer id providers see (the module's `@local-<id>`). */
   readonly consumer: string;
   providers(): Record<string, ProviderEntry>;
   onUpdate(cb: (providers: Record<string, ProviderEntry>) => void): () => void;
-  /** Sends an ApiRequest; returns the src used. Throws when no provider can take it. */
-  send(msg: Record<string, unknown>, opts?: RequestOptions): string;
+  /** Sends an ApiRequest (with `src` only when given). Throws when no provider can take it. */
+  send(msg: Record<string, unknown>, opts?: RequestOptions): void;
   /**
-   * Sends an ApiRequest and collects the ApiResult messages with the same src until `until`
-   * returns true (inclusive) or the timeout elapses (then rejects, unless `partialOnTimeout`).
+   * Sends an ApiRequest with a src (generated when absent) and collects the ApiResult messages
+   * with that src until `until` returns true (inclusive) or the timeout elapses (then rejects,
+   * unless `partialOnTimeout`).
    */
   request(
     msg: Record<string, unknown>,
     opts?: RequestOptions & { until?: (m: Record<string, unknown>) => boolean; timeoutMs?: number; partialOnTimeout?: boolean },
   ): Promise<Record<string, unknown>[]>;
-  onResult(cb: (frame: ConsumerApiResultFrame) => void): () => void;
+  onResult(cb: (frame: ApiResultFrame) => void): () => void;
   /** Resolves with a provider name once one is registered (the default one when several). */
   waitForProvider(timeoutMs?: number, provider?: string): Promise<string>;
+  close(): void;
+}
+
+/**
+ * A launcher module: one client of the relay with a display name (`dn`, the `title` its providers
+ * show), providing and consuming under one `@local-<id>`, new at every start.
+ */
+export interface LocalModule {
+  readonly id: string;
+  readonly dn: string;
+  /** Provides `api` under the module's name (`opts.name` overrides it: tests standing in for a web client). */
+  provide(
+    api: string,
+    handler: ProviderHandler,
+    opts?: { title?: string; info?: Record<string, unknown>; model?: Record<string, unknown>; name?: string },
+  ): ProvidedApi;
+  consume(api: string): ConsumedApi;
   close(): void;
 }
 
@@ -93,6 +125,9 @@ export class RouterError extends Error {
   }
 }
 
+/** Most consumer ids remembered per connection for ApiConsumerClosed (ids are client-chosen). */
+const MAX_CONSUMERS_PER_ENDPOINT = 1024;
+
 let srcCounter = 0;
 function newSrc(prefix: string): string {
   srcCounter = (srcCounter + 1) % Number.MAX_SAFE_INTEGER;
@@ -104,14 +139,12 @@ export class ApiRouter {
   private readonly providers = new Map<string, Map<string, ProviderRecord>>();
   /** api -> consuming endpoints. */
   private readonly consumers = new Map<string, Map<string, Endpoint>>();
-  /** endpoint id -> set of "api\nprovider" it sent requests to (for ApiConsumerClosed). */
-  private readonly talkedTo = new Map<string, Set<string>>();
+  /** consumer endpoint id -> consumer -> "api\nprovider endpoint id" it sent requests to (ApiConsumerClosed). */
+  private readonly talkedTo = new Map<string, Map<string, Set<string>>>();
   /** api\nprovider -> restart counter, survives re-registration. */
   private readonly restarts = new Map<string, number>();
   private readonly defaults = new Map<string, string>();
   private readonly endpoints = new Map<string, Endpoint>();
-  private readonly consumerClosedListeners = new Map<string, Set<(consumer: string) => void>>();
-  private nextId = 1;
 
   constructor(
     private readonly logger: Logger,
@@ -136,20 +169,20 @@ export class ApiRouter {
     }
   }
 
-  newEndpointId(prefix = 'c'): string {
-    return `${prefix}${(this.nextId++).toString(36)}`;
+  /** A new `@client-<id>` for a WebSocket connection. */
+  newClientId(): string {
+    return `${CLIENT_PREFIX}${randomUUID()}`;
   }
 
   attach(endpoint: Endpoint): void {
     this.endpoints.set(endpoint.id, endpoint);
   }
 
-  /** Removes every registration of the endpoint and tells providers it talked to. */
+  /** Removes every registration of the endpoint and tells providers its consumers talked to. */
   detach(endpointId: string): void {
     const endpoint = this.endpoints.get(endpointId);
     if (!endpoint) return;
     this.endpoints.delete(endpointId);
-    // Providers it offered.
     for (const [api, byName] of this.providers) {
       let changed = false;
       for (const [name, rec] of byName) {
@@ -161,17 +194,21 @@ export class ApiRouter {
       }
       if (changed) this.publish(api);
     }
-    // Subscriptions it held.
     for (const byId of this.consumers.values()) byId.delete(endpointId);
-    // Providers it talked to learn that the consumer closed.
     const talked = this.talkedTo.get(endpointId);
     this.talkedTo.delete(endpointId);
-    if (talked) {
-      for (const key of talked) {
-        const [api, name] = key.split('\n') as [string, string];
-        const rec = this.providers.get(api)?.get(name);
-        if (rec) rec.endpoint.deliver({ mt: 'ApiConsumerClosed', api, provider: name, consumer: endpointId });
-      }
+    for (const consumer of talked?.keys() ?? []) this.consumerClosed(endpoint, consumer, talked!);
+  }
+
+  /** Tells every provider endpoint the consumer sent requests to that it is gone. */
+  private consumerClosed(from: Endpoint, consumer: string, talked: Map<string, Set<string>>): void {
+    const keys = talked.get(consumer);
+    talked.delete(consumer);
+    for (const key of keys ?? []) {
+      const [api, providerEndpoint] = key.split('\n') as [string, string];
+      const to = this.endpoints.get(providerEndpoint);
+      if (!to) continue;
+      to.deliver(from.client ? { mt: 'ApiConsumerClosed', api, consumer, client: from.client } : { mt: 'ApiConsumerClosed', api, consumer });
     }
   }
 
@@ -179,6 +216,10 @@ export class ApiRouter {
     if (provider) this.defaults.set(api, provider);
     else this.defaults.delete(api);
     this.publish(api);
+  }
+
+  defaultProvider(api: string): string | undefined {
+    return this.defaults.get(api);
   }
 
   snapshot(api: string): Record<string, ProviderEntry> {
@@ -191,24 +232,25 @@ export class ApiRouter {
   handle(from: Endpoint, frame: ClientFrame): void {
     switch (frame.mt) {
       case 'RegisterApi': {
-        const refusal = frame.provider.startsWith('@') ? this.reservedNames(from, frame.api, frame.provider) : null;
+        const name = frame.provider ?? from.id;
+        const refusal = name.startsWith('@') ? this.reservedNames(from, frame.api, name, frame.provider === undefined) : null;
         if (refusal) throw new RouterError('not-provider', refusal);
         let byName = this.providers.get(frame.api);
         if (!byName) this.providers.set(frame.api, (byName = new Map()));
-        const existing = byName.get(frame.provider);
+        const existing = byName.get(name);
         if (!existing && this.countFor(from.id) >= this.maxPerEndpoint) {
           throw new RouterError('invalid', `too many registrations on one connection (at most ${this.maxPerEndpoint})`);
         }
         if (existing && existing.endpoint.id !== from.id) {
-          throw new RouterError('not-provider', `provider ${frame.provider} of ${frame.api} is already registered by another client`);
+          throw new RouterError('not-provider', `provider ${name} of ${frame.api} is already registered by another client`);
         }
-        const key = `${frame.api}\n${frame.provider}`;
+        const key = `${frame.api}\n${name}`;
         const restart = this.restarts.has(key) ? this.restarts.get(key)! + (existing ? 0 : 1) : 0;
         this.restarts.set(key, restart);
-        byName.set(frame.provider, {
+        byName.set(name, {
           endpoint: from,
           entry: {
-            title: frame.title ?? existing?.entry.title ?? frame.provider,
+            title: frame.title ?? existing?.entry.title ?? name,
             url: existing?.entry.url ?? '',
             info: frame.info ?? existing?.entry.info ?? {},
             model: frame.model ?? existing?.entry.model ?? {},
@@ -216,21 +258,22 @@ export class ApiRouter {
           },
         });
         this.pruneRestarts();
-        this.logger.trace('App', `bus: ${from.label} provides ${frame.api} as ${frame.provider}`);
+        this.logger.trace('App', `bus: ${from.label} provides ${frame.api} as ${name}`);
         this.publish(frame.api);
         return;
       }
       case 'UnregisterApi': {
-        const rec = this.ownRecord(from, frame.api, frame.provider);
-        if (rec) {
-          this.providers.get(frame.api)!.delete(frame.provider);
+        const name = frame.provider ?? from.id;
+        if (this.ownRecord(from, frame.api, name)) {
+          this.providers.get(frame.api)!.delete(name);
           this.publish(frame.api);
         }
         return;
       }
       case 'ApiModel': {
-        const rec = this.ownRecord(from, frame.api, frame.provider);
-        if (!rec) throw new RouterError('not-provider', `ApiModel for ${frame.api}/${frame.provider} which this client does not provide`);
+        const name = frame.provider ?? from.id;
+        const rec = this.ownRecord(from, frame.api, name);
+        if (!rec) throw new RouterError('not-provider', `ApiModel for ${frame.api}/${name} which this client does not provide`);
         rec.entry = { ...rec.entry, model: frame.model };
         this.publish(frame.api);
         return;
@@ -250,29 +293,68 @@ export class ApiRouter {
         return;
       }
       case 'ApiRequest': {
-        const targets = this.resolveProviders(frame.api, frame.provider);
-        const talked = this.talkedTo.get(from.id) ?? new Set<string>();
-        this.talkedTo.set(from.id, talked);
-        for (const [name, rec] of targets) {
-          talked.add(`${frame.api}\n${name}`);
-          rec.endpoint.deliver({ mt: 'ApiRequest', api: frame.api, provider: name, consumer: from.id, src: frame.src, msg: frame.msg });
+        const targets = this.resolveEndpoints(frame.apiId, frame.provider);
+        const out: ApiRequestFrame = {
+          mt: 'ApiRequest',
+          apiId: frame.apiId,
+          consumer: frame.consumer,
+          ...(from.client ? { client: from.client } : {}),
+          ...(frame.provider !== undefined ? { provider: frame.provider } : {}),
+          ...(frame.src !== undefined ? { src: frame.src } : {}),
+          ...(frame.title !== undefined ? { title: frame.title } : {}),
+          msg: frame.msg,
+        };
+        const talked = this.talkedFor(from, frame.consumer);
+        for (const to of targets) {
+          talked?.add(`${frame.apiId}\n${to.id}`);
+          to.deliver(out);
         }
         return;
       }
       case 'ApiResult': {
-        const rec = this.ownRecord(from, frame.api, frame.provider);
-        if (!rec) throw new RouterError('not-provider', `ApiResult for ${frame.api}/${frame.provider} which this client does not provide`);
-        const to = this.endpoints.get(frame.consumer);
-        if (!to) {
+        const name = frame.provider ?? from.id;
+        if (!this.ownRecord(from, frame.api, name)) throw new RouterError('not-provider', `ApiResult for ${frame.api}/${name} which this client does not provide`);
+        // With `client`: a web-client connection; without: a launcher module, named by `consumer`.
+        const to = this.endpoints.get(frame.client ?? frame.consumer);
+        if (!to || to.client !== frame.client) {
           this.logger.trace('App', `bus: result for closed consumer ${frame.consumer} dropped`, { api: frame.api });
           return;
         }
-        const out: ConsumerApiResultFrame = { mt: 'ApiResult', api: frame.api, provider: frame.provider, src: frame.src, msg: frame.msg };
-        if (frame.errorText !== undefined) out.errorText = frame.errorText;
+        const out: ApiResultFrame = {
+          mt: 'ApiResult',
+          api: frame.api,
+          provider: name,
+          consumer: frame.consumer,
+          ...(frame.client !== undefined ? { client: frame.client } : {}),
+          ...(frame.src !== undefined ? { src: frame.src } : {}),
+          msg: frame.msg,
+          ...(frame.errorText !== undefined ? { errorText: frame.errorText } : {}),
+        };
         to.deliver(out);
         return;
       }
+      case 'ApiConsumerClosed': {
+        const talked = this.talkedTo.get(from.id);
+        if (talked?.has(frame.consumer)) this.consumerClosed(from, frame.consumer, talked);
+        return;
+      }
     }
+  }
+
+  /** The set of "api\nendpoint" a consumer of this endpoint sent requests to (bounded per endpoint). */
+  private talkedFor(from: Endpoint, consumer: string): Set<string> | undefined {
+    let byConsumer = this.talkedTo.get(from.id);
+    if (!byConsumer) this.talkedTo.set(from.id, (byConsumer = new Map()));
+    let set = byConsumer.get(consumer);
+    if (set) return set;
+    if (byConsumer.size >= MAX_CONSUMERS_PER_ENDPOINT) {
+      // The oldest consumer is forgotten: its providers will not hear that it closed.
+      const oldest = byConsumer.keys().next().value as string;
+      byConsumer.delete(oldest);
+      this.logger.trace('App', `bus: ${from.label} uses more than ${MAX_CONSUMERS_PER_ENDPOINT} consumer ids; ${oldest} forgotten`);
+    }
+    byConsumer.set(consumer, (set = new Set()));
+    return set;
   }
 
   private ownRecord(from: Endpoint, api: string, provider: string): ProviderRecord | undefined {
@@ -280,19 +362,18 @@ export class ApiRouter {
     return rec && rec.endpoint.id === from.id ? rec : undefined;
   }
 
-  private resolveProviders(api: string, provider: string | undefined): [string, ProviderRecord][] {
+  private resolveEndpoints(api: string, provider: string | undefined): Endpoint[] {
     const byName = this.providers.get(api);
     if (!byName || byName.size === 0) throw new RouterError('no-provider', `no provider for ${api}`);
-    if (provider === '*') return [...byName];
+    if (provider === '*') return [...new Set([...byName.values()].map((r) => r.endpoint))];
     if (provider !== undefined) {
       const rec = byName.get(provider);
       if (!rec) throw new RouterError('no-provider', `no provider ${provider} for ${api}`);
-      return [[provider, rec]];
+      return [rec.endpoint];
     }
     const def = this.defaults.get(api);
-    if (def && byName.has(def)) return [[def, byName.get(def)!]];
-    const first = byName.entries().next().value as [string, ProviderRecord];
-    return [first];
+    if (def && byName.has(def)) return [byName.get(def)!.endpoint];
+    return [(byName.values().next().value as ProviderRecord).endpoint];
   }
 
   private updateFrame(api: string): ServerFrame {
@@ -307,179 +388,298 @@ export class ApiRouter {
     for (const ep of byId.values()) ep.deliver(frame);
   }
 
-  // ---- in-process providers and consumers (platform services) ----------------------------
+  // ---- launcher modules (in-process providers and consumers) -----------------------------
 
+  localModule(dn: string): LocalModule {
+    return new Module(this, this.logger, dn);
+  }
+
+  /**
+   * A provider under an explicit name in a module of its own (tests standing in for the web
+   * client's providers). Platform services use `localModule(dn).provide(…)`.
+   */
   provide(
     api: string,
     provider: string,
     handler: ProviderHandler,
     opts: { title?: string; info?: Record<string, unknown>; model?: Record<string, unknown> } = {},
   ): ProvidedApi {
-    const router = this;
-    const listeners = new Set<(consumer: string) => void>();
-    let closed = false;
-    const endpoint: Endpoint = {
-      id: this.newEndpointId('p'),
-      label: provider,
-      deliver(frame) {
-        if (closed) return;
-        if (frame.mt === 'ApiRequest') {
-          try {
-            const r = handler({ consumer: frame.consumer, src: frame.src, msg: frame.msg }, handle);
-            if (r && typeof (r as Promise<void>).catch === 'function') {
-              (r as Promise<void>).catch((err: unknown) => router.logger.error(`bus: provider ${provider} of ${api} failed`, { error: String(err) }));
-            }
-          } catch (err) {
-            router.logger.error(`bus: provider ${provider} of ${api} failed`, { error: String(err) });
-          }
-        } else if (frame.mt === 'ApiConsumerClosed') {
-          listeners.forEach((l) => l(frame.consumer));
+    const mod = this.localModule(opts.title ?? provider);
+    const p = mod.provide(api, handler, { ...opts, name: provider });
+    return { ...p, close: () => mod.close() };
+  }
+
+  /** A consumer in a module of its own (`@local-<id>`); closing it closes the module. */
+  consume(api: string): ConsumedApi {
+    const mod = this.localModule(`consumer of ${api}`);
+    const c = mod.consume(api);
+    c.close = () => mod.close();
+    return c;
+  }
+}
+
+/** A launcher module: one endpoint, dispatching the frames it gets to its providers and consumers by API. */
+class Module implements LocalModule {
+  readonly id = `${LOCAL_PREFIX}${randomUUID()}`;
+  private readonly provided = new Map<string, { handler: ProviderHandler; handle: ProvidedApi; closedListeners: Set<(c: { consumer: string; client?: string }) => void> }>();
+  private readonly consumed = new Map<string, Set<ConsumerHandle>>();
+  private readonly endpoint: Endpoint;
+  private closed = false;
+
+  constructor(
+    private readonly router: ApiRouter,
+    private readonly logger: Logger,
+    readonly dn: string,
+  ) {
+    this.endpoint = { id: this.id, label: `${dn} (${this.id})`, deliver: (f) => this.deliver(f) };
+    router.attach(this.endpoint);
+  }
+
+  private deliver(frame: ServerFrame): void {
+    if (this.closed) return;
+    switch (frame.mt) {
+      case 'ApiRequest': {
+        const p = this.provided.get(frame.apiId);
+        if (!p) return;
+        const req: ProviderRequest = { consumer: frame.consumer, msg: frame.msg };
+        if (frame.client !== undefined) req.client = frame.client;
+        if (frame.src !== undefined) req.src = frame.src;
+        if (frame.provider !== undefined) req.provider = frame.provider;
+        const fail = (err: unknown) => this.logger.error(`bus: provider ${p.handle.provider} of ${frame.apiId} failed`, { error: String(err) });
+        try {
+          const r = p.handler(req, p.handle);
+          if (r && typeof (r as Promise<void>).catch === 'function') (r as Promise<void>).catch(fail);
+        } catch (err) {
+          fail(err);
         }
-      },
-    };
+        return;
+      }
+      case 'ApiConsumerClosed': {
+        const p = this.provided.get(frame.api);
+        const c = frame.client !== undefined ? { consumer: frame.consumer, client: frame.client } : { consumer: frame.consumer };
+        p?.closedListeners.forEach((l) => l(c));
+        return;
+      }
+      case 'ApiResult':
+        this.consumed.get(frame.api)?.forEach((h) => h.result(frame));
+        return;
+      case 'ApiUpdate':
+        for (const [api, providers] of Object.entries(frame.apis)) this.consumed.get(api)?.forEach((h) => h.update(providers));
+        return;
+      default:
+        return;
+    }
+  }
+
+  provide(
+    api: string,
+    handler: ProviderHandler,
+    opts: { title?: string; info?: Record<string, unknown>; model?: Record<string, unknown>; name?: string } = {},
+  ): ProvidedApi {
+    if (this.closed) throw new Error(`module ${this.dn} is closed`);
+    if (this.provided.has(api)) throw new Error(`module ${this.dn} already provides ${api}`);
+    const router = this.router;
+    const endpoint = this.endpoint;
+    const name = opts.name;
+    const closedListeners = new Set<(c: { consumer: string; client?: string }) => void>();
+    let open = true;
     const handle: ProvidedApi = {
       api,
-      provider,
-      setModel(model) {
-        if (!closed) router.handle(endpoint, { mt: 'ApiModel', api, provider, model });
+      provider: name ?? this.id,
+      setModel: (model) => {
+        if (open && !this.closed) router.handle(endpoint, { mt: 'ApiModel', api, ...(name ? { provider: name } : {}), model });
       },
-      send(consumer, src, msg, errorText) {
-        if (closed) return;
-        const frame: ClientFrame = { mt: 'ApiResult', api, provider, consumer, src, msg };
+      send: (to, msg, errorText) => {
+        if (!open || this.closed) return;
+        const frame: ClientFrame = { mt: 'ApiResult', api, consumer: to.consumer, msg };
+        if (name) frame.provider = name;
+        if (to.client !== undefined) frame.client = to.client;
+        if (to.src !== undefined) frame.src = to.src;
         if (errorText !== undefined) frame.errorText = errorText;
         router.handle(endpoint, frame);
       },
-      onConsumerClosed(cb) {
-        listeners.add(cb);
-        return () => listeners.delete(cb);
+      onConsumerClosed: (cb) => {
+        closedListeners.add(cb);
+        return () => closedListeners.delete(cb);
       },
-      close() {
-        if (closed) return;
-        closed = true;
-        router.detach(endpoint.id);
+      close: () => {
+        if (!open) return;
+        open = false;
+        this.provided.delete(api);
+        if (!this.closed) router.handle(endpoint, { mt: 'UnregisterApi', api, ...(name ? { provider: name } : {}) });
       },
     };
-    this.attach(endpoint);
-    this.handle(endpoint, { mt: 'RegisterApi', api, provider, title: opts.title, info: opts.info, model: opts.model });
+    this.provided.set(api, { handler, handle, closedListeners });
+    router.handle(endpoint, {
+      mt: 'RegisterApi',
+      api,
+      ...(name ? { provider: name } : {}),
+      title: opts.title ?? this.dn,
+      ...(opts.info ? { info: opts.info } : {}),
+      ...(opts.model ? { model: opts.model } : {}),
+    });
     return handle;
   }
 
-  consume(api: string): ConsumedApi {
-    const router = this;
-    const updateListeners = new Set<(p: Record<string, ProviderEntry>) => void>();
-    const resultListeners = new Set<(f: ConsumerApiResultFrame) => void>();
-    let current: Record<string, ProviderEntry> = {};
-    let closed = false;
-    const endpoint: Endpoint = {
-      id: this.newEndpointId('i'),
-      label: `in-process consumer of ${api}`,
-      deliver(frame) {
-        if (closed) return;
-        if (frame.mt === 'ApiUpdate') {
-          const apis = frame.apis[api];
-          if (apis) {
-            current = apis;
-            updateListeners.forEach((l) => l(current));
-          }
-        } else if (frame.mt === 'ApiResult') {
-          resultListeners.forEach((l) => l(frame));
-        }
-      },
-    };
-    this.attach(endpoint);
-    this.handle(endpoint, { mt: 'ConsumeApi', api });
+  consume(api: string): ConsumedApi & { close(): void } {
+    if (this.closed) throw new Error(`module ${this.dn} is closed`);
+    let set = this.consumed.get(api);
+    const first = !set;
+    if (!set) this.consumed.set(api, (set = new Set()));
+    const h = new ConsumerHandle(this.router, this.endpoint, api, () => {
+      set!.delete(h);
+      if (set!.size === 0 && !this.closed) {
+        this.consumed.delete(api);
+        this.router.handle(this.endpoint, { mt: 'UnconsumeApi', api });
+      }
+    });
+    set.add(h);
+    if (first) this.router.handle(this.endpoint, { mt: 'ConsumeApi', api });
+    else h.update(this.router.snapshot(api));
+    return h;
+  }
 
-    const handle: ConsumedApi = {
-      api,
-      consumer: endpoint.id,
-      providers: () => current,
-      onUpdate(cb) {
-        updateListeners.add(cb);
-        return () => updateListeners.delete(cb);
-      },
-      send(msg, opts = {}) {
-        if (closed) throw new Error(`consumer of ${api} is closed`);
-        const src = opts.src ?? newSrc(endpoint.id);
-        router.handle(endpoint, { mt: 'ApiRequest', api, provider: opts.provider, src, msg });
-        return src;
-      },
-      request(msg, opts = {}) {
-        const src = opts.src ?? newSrc(endpoint.id);
-        const timeoutMs = opts.timeoutMs ?? 10_000;
-        const until = opts.until ?? (() => true);
-        return new Promise((resolve, reject) => {
-          const got: Record<string, unknown>[] = [];
-          const off = handle.onResult((f) => {
-            if (f.src !== src) return;
-            got.push(f.msg);
-            if (until(f.msg)) {
-              clearTimeout(timer);
-              off();
-              resolve(got);
-            }
-          });
-          const timer = setTimeout(() => {
-            off();
-            if (opts.partialOnTimeout) resolve(got);
-            else reject(new Error(`${api} ${String(msg.mt)}: no complete answer within ${timeoutMs} ms (${got.length} partial)`));
-          }, timeoutMs);
-          try {
-            handle.send(msg, { provider: opts.provider, src });
-          } catch (err) {
-            clearTimeout(timer);
-            off();
-            reject(err);
-          }
-        });
-      },
-      onResult(cb) {
-        resultListeners.add(cb);
-        return () => resultListeners.delete(cb);
-      },
-      waitForProvider(timeoutMs = 10_000, provider) {
-        const pick = (p: Record<string, ProviderEntry>): string | undefined => {
-          if (provider) return provider in p ? provider : undefined;
-          const def = router.defaults.get(api);
-          if (def && def in p) return def;
-          return Object.keys(p)[0];
-        };
-        const now = pick(current);
-        if (now) return Promise.resolve(now);
-        return new Promise((resolve, reject) => {
-          const timer = setTimeout(() => {
-            off();
-            reject(new Error(`no provider for ${api}${provider ? ` named ${provider}` : ''} within ${timeoutMs} ms`));
-          }, timeoutMs);
-          const off = handle.onUpdate((p) => {
-            const name = pick(p);
-            if (name) {
-              clearTimeout(timer);
-              off();
-              resolve(name);
-            }
-          });
-        });
-      },
-      close() {
-        if (closed) return;
-        closed = true;
-        router.detach(endpoint.id);
-      },
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const set of this.consumed.values()) for (const h of set) h.detached();
+    this.consumed.clear();
+    this.provided.clear();
+    this.router.detach(this.id);
+  }
+}
+
+class ConsumerHandle implements ConsumedApi {
+  readonly consumer: string;
+  private current: Record<string, ProviderEntry> = {};
+  private readonly updateListeners = new Set<(p: Record<string, ProviderEntry>) => void>();
+  private readonly resultListeners = new Set<(f: ApiResultFrame) => void>();
+  private closed = false;
+
+  constructor(
+    private readonly router: ApiRouter,
+    private readonly endpoint: Endpoint,
+    readonly api: string,
+    private readonly onClose: () => void,
+  ) {
+    this.consumer = endpoint.id;
+  }
+
+  /** The module closed: nothing more goes in or out. */
+  detached(): void {
+    this.closed = true;
+  }
+
+  update(providers: Record<string, ProviderEntry>): void {
+    if (this.closed) return;
+    this.current = providers;
+    this.updateListeners.forEach((l) => l(providers));
+  }
+
+  result(frame: ApiResultFrame): void {
+    if (!this.closed) this.resultListeners.forEach((l) => l(frame));
+  }
+
+  providers(): Record<string, ProviderEntry> {
+    return this.current;
+  }
+
+  onUpdate(cb: (providers: Record<string, ProviderEntry>) => void): () => void {
+    this.updateListeners.add(cb);
+    return () => this.updateListeners.delete(cb);
+  }
+
+  onResult(cb: (frame: ApiResultFrame) => void): () => void {
+    this.resultListeners.add(cb);
+    return () => this.resultListeners.delete(cb);
+  }
+
+  send(msg: Record<string, unknown>, opts: RequestOptions = {}): void {
+    if (this.closed) throw new Error(`consumer of ${this.api} is closed`);
+    const frame: ClientFrame = { mt: 'ApiRequest', apiId: this.api, consumer: this.consumer, msg };
+    if (opts.provider !== undefined) frame.provider = opts.provider;
+    if (opts.src !== undefined) frame.src = opts.src;
+    this.router.handle(this.endpoint, frame);
+  }
+
+  request(
+    msg: Record<string, unknown>,
+    opts: RequestOptions & { until?: (m: Record<string, unknown>) => boolean; timeoutMs?: number; partialOnTimeout?: boolean } = {},
+  ): Promise<Record<string, unknown>[]> {
+    const src = opts.src ?? newSrc(this.consumer);
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    const until = opts.until ?? (() => true);
+    return new Promise((resolve, reject) => {
+      const got: Record<string, unknown>[] = [];
+      const off = this.onResult((f) => {
+        if (f.src !== src) return;
+        got.push(f.msg);
+        if (until(f.msg)) {
+          clearTimeout(timer);
+          off();
+          resolve(got);
+        }
+      });
+      const timer = setTimeout(() => {
+        off();
+        if (opts.partialOnTimeout) resolve(got);
+        else reject(new Error(`${this.api} ${String(msg.mt)}: no complete answer within ${timeoutMs} ms (${got.length} partial)`));
+      }, timeoutMs);
+      try {
+        this.send(msg, { provider: opts.provider, src });
+      } catch (err) {
+        clearTimeout(timer);
+        off();
+        reject(err);
+      }
+    });
+  }
+
+  waitForProvider(timeoutMs = 10_000, provider?: string): Promise<string> {
+    const pick = (p: Record<string, ProviderEntry>): string | undefined => {
+      if (provider) return provider in p ? provider : undefined;
+      const def = this.router.defaultProvider(this.api);
+      if (def && def in p) return def;
+      return Object.keys(p)[0];
     };
-    return handle;
+    const now = pick(this.current);
+    if (now) return Promise.resolve(now);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`no provider for ${this.api}${provider ? ` named ${provider}` : ''} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const off = this.onUpdate((p) => {
+        const name = pick(p);
+        if (name) {
+          clearTimeout(timer);
+          off();
+          resolve(name);
+        }
+      });
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose();
   }
 }
 
 /**
- * The default policy: in-process providers may use any '@' name; a WebSocket client only
- * `@client` for `com.innovaphone.client`, and only from the PBX origin.
+ * The default policy: launcher modules (in-process) may use any '@' name. A WebSocket client may
+ * not name a provider `@…`; its own `@client-<id>` (a RegisterApi without `provider`) is given
+ * only to the web client of the PBX origin.
  */
 export function defaultReservedNamePolicy(pbxOrigin: () => string | undefined): ReservedNamePolicy {
-  return (endpoint, api, provider) => {
+  return (endpoint, _api, provider, implicit) => {
     if (endpoint.origin === undefined) return null;
-    if (provider === '@client' && api === Api.client) {
+    if (implicit) {
       const pbx = pbxOrigin();
-      return pbx && endpoint.origin === pbx ? null : `@client may only be provided by the web client of the PBX origin, not ${endpoint.origin}`;
+      return pbx && endpoint.origin === pbx
+        ? null
+        : `a RegisterApi without provider names this connection's own ${CLIENT_PREFIX}… provider, which only the web client of the PBX origin has (not ${endpoint.origin})`;
     }
     return `provider names starting with @ are reserved for the client (${provider})`;
   };

@@ -44,7 +44,7 @@ export interface LocalServicesOptions {
   maxFrameBytes?: number;
   /** Fixed token (tests only); a random one is generated otherwise. */
   token?: string;
-  /** Origin of the PBX: only its web client may provide `@client` (reserved '@' names). */
+  /** Origin of the PBX: only its web client gets its own `@client-<id>` provider (reserved '@' names). */
   pbxOrigin?: () => string | undefined;
   /** Most WebSocket connections open at once (bus and extra routes together). Default 64. */
   maxConnections?: number;

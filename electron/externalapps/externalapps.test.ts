@@ -102,7 +102,7 @@ describe('ExternalAppsService (real processes)', () => {
     const c = router.consume('com.innovaphone.externalapps');
     const list = await c.request({ mt: 'GetExternalApps' });
     expect(list[0]).toEqual({ mt: 'GetExternalAppsResult', apps: [{ id: 1, name: 'Recorder' }, { id: 2, name: 'Missing' }] });
-    expect(c.providers()['@externalapps']?.model).toEqual({ apps: [{ id: 1, name: 'Recorder' }, { id: 2, name: 'Missing' }] });
+    expect(c.providers()[svc.providerName]?.model).toEqual({ apps: [{ id: 1, name: 'Recorder' }, { id: 2, name: 'Missing' }] });
 
     const hostile = 'Bob"; rm -rf ~; " $(touch pwned) `id`';
     const res = await c.request({ mt: 'StartExternalApp', id: 1, call: { num: '007031730090', dn: hostile, sip: 'bob@example.com', guid: 'abc123' } });
@@ -124,7 +124,7 @@ describe('ExternalAppsService (real processes)', () => {
 
   it('reads prefixes from the com.innovaphone.client model', async () => {
     const router = new ApiRouter(memoryLogger());
-    router.provide('com.innovaphone.client', '@client', () => {}, { model: { user: { prefix: { intl: '00', ntl: '0', subs: '', area: '7031', country: '49' } } } });
+    router.provide('com.innovaphone.client', '@client-1', () => {}, { model: { user: { prefix: { intl: '00', ntl: '0', subs: '', area: '7031', country: '49' } } } });
     const svc = new ExternalAppsService({ router, logger: memoryLogger(), spawner: new NodeSpawner(), apps: [] });
     expect(svc.prefixes).toMatchObject({ intl: '00', ntl: '0', country: '49' });
     svc.close();

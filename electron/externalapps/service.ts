@@ -7,14 +7,15 @@
  * then $-substituted (substitute.ts); the spawner takes an argument array, never a shell line.
  */
 import * as path from 'node:path';
-import type { ApiRouter, ConsumedApi, ProvidedApi, ProviderRequest } from '../bus';
-import { Api } from '../../common/bus';
+import type { ApiRouter, ConsumedApi, LocalModule, ProvidedApi, ProviderRequest } from '../bus';
+import { Api, webClientEntry } from '../../common/bus';
 import type { Logger } from '../platform';
 import { validateApps, type ExternalApp } from './config';
 import type { ProcessSpawner } from './ports';
 import { buildArgs, type CallData, type DialPrefixes } from './substitute';
 
-export const EXTERNALAPPS_PROVIDER = '@externalapps';
+/** Display name of the module (its providers are `@local-<id>`, new at every start). */
+export const EXTERNALAPPS_DN = 'External applications';
 
 export interface ExternalAppsServiceOptions {
   router: ApiRouter;
@@ -41,30 +42,32 @@ export function callDataFrom(msg: Record<string, unknown>): CallData {
 
 export class ExternalAppsService {
   private apps: ExternalApp[] = [];
+  private readonly module: LocalModule;
   private readonly provider: ProvidedApi;
   private readonly client?: ConsumedApi;
   private clientPrefixes: DialPrefixes = {};
 
   constructor(private readonly opts: ExternalAppsServiceOptions) {
     this.setApps(opts.apps ?? []);
-    this.provider = opts.router.provide(Api.externalApps, EXTERNALAPPS_PROVIDER, (req, api) => this.onRequest(req, api), {
-      title: 'External applications',
-      model: this.model(),
-    });
+    this.module = opts.router.localModule(EXTERNALAPPS_DN);
+    this.provider = this.module.provide(Api.externalApps, (req, api) => this.onRequest(req, api), { model: this.model() });
     if (!opts.prefixes) {
-      this.client = opts.router.consume(Api.client);
+      this.client = this.module.consume(Api.client);
       const read = (p: Record<string, { model?: Record<string, unknown> }>): void => {
-        for (const entry of Object.values(p)) {
-          const user = entry.model?.user as { prefix?: Record<string, unknown> } | undefined;
-          if (user?.prefix) {
-            const pr = user.prefix;
-            this.clientPrefixes = { intl: str(pr.intl), ntl: str(pr.ntl), subs: str(pr.subs), area: str(pr.area), country: str(pr.country) };
-          }
+        const user = webClientEntry(p)?.model?.user as { prefix?: Record<string, unknown> } | undefined;
+        if (user?.prefix) {
+          const pr = user.prefix;
+          this.clientPrefixes = { intl: str(pr.intl), ntl: str(pr.ntl), subs: str(pr.subs), area: str(pr.area), country: str(pr.country) };
         }
       };
       read(this.client.providers());
       this.client.onUpdate(read);
     }
+  }
+
+  /** The provider name of com.innovaphone.externalapps (`@local-<id>`). */
+  get providerName(): string {
+    return this.module.id;
   }
 
   /** Replace the configured apps (settings change). Invalid entries are dropped with a warning. */
@@ -90,7 +93,7 @@ export class ExternalAppsService {
   private async onRequest(req: ProviderRequest, api: ProvidedApi): Promise<void> {
     const mt = req.msg.mt;
     if (mt === 'GetExternalApps') {
-      api.send(req.consumer, req.src, { mt: 'GetExternalAppsResult', apps: this.list() });
+      api.send(req, { mt: 'GetExternalAppsResult', apps: this.list() });
       return;
     }
     if (mt === 'StartExternalApp') {
@@ -98,15 +101,15 @@ export class ExternalAppsService {
       const targets = id === undefined || id === null ? this.apps : this.apps.filter((a) => String(a.id) === String(id));
       if (targets.length === 0) {
         const error = id === undefined ? 'no external applications configured' : `no external application with id ${String(id)}`;
-        api.send(req.consumer, req.src, { mt: 'StartExternalAppResult', started: [], failed: [{ id: id ?? null, error }] }, error);
+        api.send(req, { mt: 'StartExternalAppResult', started: [], failed: [{ id: id ?? null, error }] }, error);
         return;
       }
       const r = await this.start(targets, callDataFrom(req.msg));
       const errorText = r.failed.length ? r.failed.map((f) => f.error).join('; ') : undefined;
-      api.send(req.consumer, req.src, { mt: 'StartExternalAppResult', ...r }, errorText);
+      api.send(req, { mt: 'StartExternalAppResult', ...r }, errorText);
       return;
     }
-    api.send(req.consumer, req.src, { mt: `${typeof mt === 'string' ? mt.slice(0, 64) : 'Unknown'}Result`, error: 'unknown request' }, 'unknown request');
+    api.send(req, { mt: `${typeof mt === 'string' ? mt.slice(0, 64) : 'Unknown'}Result`, error: 'unknown request' }, 'unknown request');
   }
 
   /** Start apps for a call; returns which started and which failed (with a clear reason each). */
@@ -131,7 +134,6 @@ export class ExternalAppsService {
   }
 
   close(): void {
-    this.provider.close();
-    this.client?.close();
+    this.module.close();
   }
 }

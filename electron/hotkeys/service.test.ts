@@ -59,9 +59,9 @@ describe('HotkeyService', () => {
     await svc.onPress('accept');
     await svc.onPress('reject');
     expect(got).toEqual([
-      { mt: 'PrepareCall', text: '+49 (7031) 73009-0', adjust: true },
+      { mt: 'PrepareCall', text: '+49 (7031) 73009-0', txt: '+49 (7031) 73009-0', adjust: true },
       { mt: 'StartCall', txt: '+49 (7031) 73009-0', adjust: true },
-      { mt: 'PrepareCall', text: '+49 (7031) 73009-0', adjust: true },
+      { mt: 'PrepareCall', text: '+49 (7031) 73009-0', txt: '+49 (7031) 73009-0', adjust: true },
       { mt: 'ConnectCall' },
       { mt: 'DisconnectCall' },
     ]);
@@ -156,7 +156,7 @@ describe('HotkeyService', () => {
     // the user granted the permission: the next press works and the problem is gone
     refuse = false;
     await svc.onPress('dial');
-    expect(got).toEqual([{ mt: 'PrepareCall', text: '+49 7031 73009', adjust: true }]);
+    expect(got).toEqual([{ mt: 'PrepareCall', text: '+49 7031 73009', txt: '+49 7031 73009', adjust: true }]);
     expect(svc.status().functions.dial.problem).toBeUndefined();
     expect(seen.at(-1)?.functions.dial.problem).toBeUndefined();
     expect(board).toBe('old clipboard'); // restored after the copy

@@ -1,10 +1,11 @@
 /**
- * Hot key service (docs/hotkeys.md): dial selected text (PrepareCall; the same chord twice within
+ * Hot key service (docs/hotkeys.md): dial selected text (PrepareCall with the text as both `text`
+ * (wiki) and `txt` (SDK phone API); the same chord twice within
  * a short window → StartCall), accept (ConnectCall), reject (DisconnectCall), each as an
  * ApiRequest to the com.innovaphone.phone provider. Only configured chords are ever seen here;
  * the selected text is sent to the phone app but never traced.
  */
-import type { ApiRouter, ConsumedApi } from '../bus';
+import type { ApiRouter, ConsumedApi, LocalModule } from '../bus';
 import { Api } from '../../common/bus';
 import type { Logger } from '../platform';
 import { parseChord, sameChord, type Chord } from '../../common/chord';
@@ -80,6 +81,8 @@ export function cleanSelection(s: string): string {
 }
 
 export class HotkeyService {
+  /** The launcher module the hot keys' requests come from (`@local-<id>`, "Hot keys"). */
+  readonly module: LocalModule;
   private readonly phone: ConsumedApi;
   private readonly now: () => number;
   private readonly doubleMs: number;
@@ -90,7 +93,8 @@ export class HotkeyService {
   readonly stats = { presses: 0, sent: 0, failed: 0 };
 
   constructor(private readonly opts: HotkeyServiceOptions) {
-    this.phone = opts.router.consume(Api.phone);
+    this.module = opts.router.localModule('Hot keys');
+    this.phone = this.module.consume(Api.phone);
     this.now = opts.now ?? (() => performance.now());
     this.doubleMs = opts.doublePressMs ?? 600;
     const empty = (): HotkeyState => ({ configured: '', active: false });
@@ -217,7 +221,8 @@ export class HotkeyService {
       this.opts.logger.trace('App', 'hotkeys: dial hot key pressed with no selected text');
       return;
     }
-    this.send({ mt: 'PrepareCall', text, adjust: true });
+    // `text` as the wiki's relay frame (docs/hotkeys.md), `txt` as the SDK's phone API.
+    this.send({ mt: 'PrepareCall', text, txt: text, adjust: true });
   }
 
   /** Show (or clear) a reader problem on the dial hot key; listeners hear only real changes. */
@@ -255,7 +260,7 @@ export class HotkeyService {
   async close(): Promise<void> {
     await this.chain;
     this.opts.keys.close();
-    this.phone.close();
+    this.module.close();
   }
 }
 

@@ -4,7 +4,7 @@
  * sends StartCall / StartChat to the phone / chat app. A link that arrives before a provider is
  * connected is queued and delivered exactly once when one appears.
  */
-import type { ApiRouter, ConsumedApi } from '../bus';
+import type { ApiRouter, ConsumedApi, LocalModule } from '../bus';
 import { Api } from '../../common/bus';
 import type { Logger, WindowFocus } from '../platform';
 import { linksFromArgv, parseLink, type LinkRequest } from '../../common/links';
@@ -32,6 +32,8 @@ interface Pending {
 }
 
 export class LinkService {
+  /** The launcher module the links come from (`@local-<id>`, "Links"). */
+  readonly module: LocalModule;
   private readonly consumers = new Map<string, ConsumedApi>();
   private readonly queue: Pending[] = [];
   private readonly offs: (() => void)[] = [];
@@ -46,8 +48,9 @@ export class LinkService {
     this.maxQueued = opts.maxQueued ?? 20;
     this.ttl = opts.queueTtlMs ?? 10 * 60_000;
     this.now = opts.now ?? Date.now;
+    this.module = opts.router.localModule('Links');
     for (const api of [Api.phone, Api.chat]) {
-      const c = opts.router.consume(api);
+      const c = this.module.consume(api);
       this.consumers.set(api, c);
       this.offs.push(c.onUpdate(() => this.drain()));
     }
@@ -125,6 +128,6 @@ export class LinkService {
   close(): void {
     this.closed = true;
     this.offs.forEach((o) => o());
-    this.consumers.forEach((c) => c.close());
+    this.module.close();
   }
 }

@@ -49,10 +49,11 @@ describe('wireDesktopServices', () => {
     expect(hotkeys.status().functions.accept).toMatchObject({ chord: 'F7', active: true });
     const notifications = byName.notifications!.instance as NotificationService;
     const launcher = router.consume('com.innovaphone.launcher');
-    expect(launcher.providers()['@launcher']?.model).toMatchObject({ notifications: false });
+    const name = notifications.launcher.providerName;
+    expect(byName.launcher?.instance).toBe(notifications.launcher);
+    expect(launcher.providers()[name]?.model).toEqual({ popupWindows: true, touch: false, notifications: false });
     settings.set('notifications', true);
-    expect(launcher.providers()['@launcher']?.model).toMatchObject({ notifications: true });
-    void notifications;
+    expect(launcher.providers()[name]?.model).toMatchObject({ notifications: true });
     settings.set('externalApps', [{ id: 3, name: 'X', path: '/bin/true', param: '' }]);
     expect((byName.externalApps!.instance as ExternalAppsService).list()).toEqual([{ id: 3, name: 'X' }]);
     for (const w of wired.reverse()) await w.close?.();

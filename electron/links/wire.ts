@@ -13,7 +13,7 @@ import type { ProtocolRegistrar } from './ports';
 import { HotkeyService, type KeyListener, type SelectionReader } from '../hotkeys';
 import type { DisplaySession } from '../../common/session';
 import { ActivityService, type IdleClock } from '../activity';
-import { NotificationService, type AttentionPort, type Notifier } from '../notifications';
+import { LauncherApi, NotificationService, type AttentionPort, type Notifier } from '../notifications';
 import { ExternalAppsService, parseExternalAppsJson, type ProcessSpawner } from '../externalapps';
 
 export interface DesktopServicePorts {
@@ -49,6 +49,8 @@ export interface DesktopServiceConfig {
   externalAppsJson?: string;
   /** Listen for link handoffs on this local socket (Linux .desktop forwarder, e2e). */
   linkHandoffPath?: string;
+  /** A touch screen is attached (com.innovaphone.launcher model `touch`). Default false. */
+  touch?: boolean;
 }
 
 type Wired = { name: string; instance?: unknown; close?: () => void | Promise<void>; skipped?: string };
@@ -109,14 +111,19 @@ export async function wireDesktopServices(router: ApiRouter, logger: Logger, p: 
     out.push({ name: 'hotkeys', instance: hotkeys, close: () => hotkeys.close() });
   } else out.push({ name: 'hotkeys', skipped: 'no keyListener/selectionReader port' });
 
+  // com.innovaphone.launcher (provider @local-<id> "myApps"): its model is fed by activity, media
+  // (launcherServices, services.ts) and notifications; its requests go to notifications.
+  const launcher = new LauncherApi(router, logger, { popupWindows: true, touch: c.touch === true });
+  out.push({ name: 'launcher', instance: launcher, close: () => launcher.close() });
+
   if (p.idleClock) {
-    const activity = new ActivityService({ router, logger, clock: p.idleClock, thresholdMinutes: (c.appearOfflineAfterMs ?? 0) / 60_000 });
+    const activity = new ActivityService({ launcher, logger, clock: p.idleClock, thresholdMinutes: (c.appearOfflineAfterMs ?? 0) / 60_000 });
     onSettings.push((k) => { if (k.has('appearOfflineAfterMs')) activity.setThresholdMinutes(Number(setting('appearOfflineAfterMs')) / 60_000); });
     out.push({ name: 'activity', instance: activity, close: () => activity.close() });
   } else out.push({ name: 'activity', skipped: 'no idleClock port' });
 
   if (p.notifier) {
-    const notifications = new NotificationService({ router, logger, notifier: p.notifier, attention: p.attention, window: p.windowFocus, enabled: c.notifications ?? true });
+    const notifications = new NotificationService({ router, launcher, logger, notifier: p.notifier, attention: p.attention, window: p.windowFocus, enabled: c.notifications ?? true });
     onSettings.push((k) => { if (k.has('notifications')) notifications.setEnabled(setting('notifications') !== false); });
     out.push({ name: 'notifications', instance: notifications, close: () => notifications.close() });
   } else out.push({ name: 'notifications', skipped: 'no notifier port' });

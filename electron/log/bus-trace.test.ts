@@ -58,12 +58,12 @@ async function roundTrip(s: LocalServicesServer): Promise<void> {
   provider.ws.send(JSON.stringify({ mt: 'RegisterApi', api: API, provider: 'phone' }));
   consumer.ws.send(JSON.stringify({ mt: 'ConsumeApi', api: API }));
   await consumer.next((f) => f.mt === 'ApiUpdate' && JSON.stringify(f).includes('"phone"'));
-  consumer.ws.send(JSON.stringify({ mt: 'ApiRequest', api: API, src: 'q1', msg: { mt: 'StartCall', num: '4711', note: 'private-content-xyz' } }));
+  consumer.ws.send(JSON.stringify({ mt: 'ApiRequest', apiId: API, consumer: 'dev:app_1', src: 'q1', msg: { mt: 'StartCall', num: '4711', note: 'private-content-xyz' } }));
   const req = await provider.next((f) => f.mt === 'ApiRequest');
-  provider.ws.send(JSON.stringify({ mt: 'ApiResult', api: API, provider: 'phone', consumer: req.consumer, src: req.src, msg: { mt: 'StartCallResult', secretish: 'result-content-abc' } }));
+  provider.ws.send(JSON.stringify({ mt: 'ApiResult', api: API, provider: 'phone', consumer: req.consumer, client: req.client, src: req.src, msg: { mt: 'StartCallResult', secretish: 'result-content-abc' } }));
   await consumer.next((f) => f.mt === 'ApiResult');
   // a refused frame is traced too (before validation), without its contents
-  consumer.ws.send(JSON.stringify({ mt: 'ApiRequest', api: API, src: 'bad src "with" quotes\nand newline', msg: 'not an object' }));
+  consumer.ws.send(JSON.stringify({ mt: 'ApiRequest', apiId: API, consumer: 'dev:app_1', src: 'bad src "with" quotes\nand newline', msg: 'not an object' }));
   await consumer.next((f) => f.mt === 'Error');
 }
 
@@ -78,17 +78,17 @@ describe('bus frame traces', () => {
     await w.close();
     const text = (await listTraceFiles(dir, 'myApps')).map((f) => fs.readFileSync(f, 'utf8')).join('');
     const frames = text.split('\n').filter((l) => l.includes('[AppWebSocket] bus ') && / bus [<>] /.test(l));
-    expect(frames.find((l) => / bus > c\d+ Welcome len=\d+$/.test(l))).toBeDefined();
-    const ids = /Welcome len=/.test(text) ? [...text.matchAll(/ bus > (c\d+) Welcome len=\d+/g)].map((m) => m[1]!) : [];
+    expect(frames.find((l) => / bus > @client-[0-9a-f-]{36} Welcome len=\d+$/.test(l))).toBeDefined();
+    const ids = /Welcome len=/.test(text) ? [...text.matchAll(/ bus > (@client-[0-9a-f-]{36}) Welcome len=\d+/g)].map((m) => m[1]!) : [];
     expect(ids).toHaveLength(2);
     const [prov, cons] = ids as [string, string];
     expect(frames.find((l) => l.includes(` bus < ${prov} RegisterApi api=com.innovaphone.phone provider=phone len=`))).toBeDefined();
     expect(frames.find((l) => new RegExp(` bus < ${cons} ConsumeApi api=com\\.innovaphone\\.phone len=\\d+ => ${cons} ApiUpdate len=\\d+$`).test(l))).toBeDefined();
     // a routed frame: one line with where it went
-    expect(frames.find((l) => new RegExp(` bus < ${cons} ApiRequest api=com\\.innovaphone\\.phone src=q1 msg\\.mt=StartCall len=\\d+ => ${prov} len=\\d+$`).test(l))).toBeDefined();
-    expect(frames.find((l) => new RegExp(` bus < ${prov} ApiResult api=com\\.innovaphone\\.phone provider=phone consumer=${cons} src=q1 msg\\.mt=StartCallResult len=\\d+ => ${cons} len=\\d+$`).test(l))).toBeDefined();
+    expect(frames.find((l) => new RegExp(` bus < ${cons} ApiRequest apiId=com\\.innovaphone\\.phone consumer=dev:app_1 src=q1 msg\\.mt=StartCall len=\\d+ => ${prov} len=\\d+$`).test(l))).toBeDefined();
+    expect(frames.find((l) => new RegExp(` bus < ${prov} ApiResult api=com\\.innovaphone\\.phone provider=phone consumer=dev:app_1 client=${cons} src=q1 msg\\.mt=StartCallResult len=\\d+ => ${cons} len=\\d+$`).test(l))).toBeDefined();
     // the refused frame: src quoted (one line), msg not an object, the Error frame it caused
-    expect(frames.find((l) => l.includes(`bus < ${cons} ApiRequest api=com.innovaphone.phone src="bad src \\"with\\" quotes\\nand newline" len=`) && / => c\d+ Error src=".*" error=invalid len=\d+$/.test(l))).toBeDefined();
+    expect(frames.find((l) => l.includes(`bus < ${cons} ApiRequest apiId=com.innovaphone.phone consumer=dev:app_1 src="bad src \\"with\\" quotes\\nand newline" len=`) && / => @client-[0-9a-f-]{36} Error src=".*" error=invalid len=\d+$/.test(l))).toBeDefined();
     expect(text).not.toContain('private-content-xyz');
     expect(text).not.toContain('result-content-abc');
     expect(text).not.toContain('4711');
@@ -129,11 +129,11 @@ describe('bus frame traces', () => {
     c.ws.send(JSON.stringify({ mt: 'ConsumeApi', api: API }));
     await c.next((f) => f.mt === 'ApiUpdate');
     expect(calls).toBeGreaterThan(before);
-    expect(lines.some((l) => /^bus < (c\d+) ConsumeApi api=com\.innovaphone\.phone len=\d+ => \1 ApiUpdate len=\d+$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^bus < (@client-[0-9a-f-]{36}) ConsumeApi api=com\.innovaphone\.phone len=\d+ => \1 ApiUpdate len=\d+$/.test(l))).toBe(true);
     // a frame not caused by a received one gets a line of its own
     on = true;
     const c2 = await client(server);
-    expect(lines.some((l) => /^bus > c\d+ Welcome len=\d+$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^bus > @client-[0-9a-f-]{36} Welcome len=\d+$/.test(l))).toBe(true);
     on = false;
     const n = calls;
     c2.ws.send(JSON.stringify({ mt: 'ConsumeApi', api: API }));

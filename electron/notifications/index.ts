@@ -1,4 +1,5 @@
-export { NotificationService, LAUNCHER_PROVIDER, type NotificationServiceOptions } from './service';
+export { NotificationService, type NotificationServiceOptions } from './service';
+export { LauncherApi, LAUNCHER_DN, type LauncherModel } from './launcher-api';
 export { mapAddLocalNotification, demoteMissed } from './rules';
 export type * from './ports';
 export { launcherServicesModel, type LauncherServicesModel, type LauncherServiceEntry } from './launcher-services';

@@ -1,6 +1,6 @@
 /**
  * "URLs and passwords for launcher services" (docs/local-services.md): the part of the
- * com.innovaphone.launcher model (provider `@launcher`) that tells apps where the Media and Ringer
+ * com.innovaphone.launcher model (the launcher module `@local-<id>`) that tells apps where the Media and Ringer
  * WebSockets are and what to authenticate with. Only bus consumers see it, and the bus is already
  * protected by the Origin allow-list and the same token, so publishing the token there hands it to
  * nobody who did not have it. See docs/media-protocol.md ("How apps find the services").

@@ -23,7 +23,7 @@ function setup(enabled = true) {
   let focused = 0;
   const svc = new NotificationService({ router, logger: memoryLogger(), notifier, enabled, attention: { requestAttention: (on) => attention.push(on) }, window: { showAndFocus: () => focused++ } });
   const app = router.consume('com.innovaphone.launcher');
-  const results: { src: string; msg: Record<string, unknown> }[] = [];
+  const results: { src?: string; msg: Record<string, unknown> }[] = [];
   app.onResult((f) => results.push({ src: f.src, msg: f.msg }));
   const flush = () => new Promise((r) => setTimeout(r, 5));
   return { router, svc, notifier, app, results, attention, flush, focused: () => focused };
@@ -43,7 +43,7 @@ describe('mapAddLocalNotification', () => {
 describe('NotificationService', () => {
   it('shows, reports a click as ApiResult with the same src and through notificationhandler', async () => {
     const { router, app, notifier, results, flush, focused } = setup();
-    const handled: { src: string; msg: Record<string, unknown> }[] = [];
+    const handled: { src?: string; msg: Record<string, unknown> }[] = [];
     router.provide('com.innovaphone.notificationhandler', 'chat', (req) => { handled.push({ src: req.src, msg: req.msg }); });
     app.send({ mt: 'AddLocalNotification', type: 'ChatMessage', title: 'Bob', text: 'hi', replyTitle: 'Reply' }, { provider: '*', src: 'n-1' });
     await flush();
@@ -89,6 +89,15 @@ describe('NotificationService', () => {
     await flush();
     expect(notifier.shown).toHaveLength(1);
     expect(svc.stats.suppressed).toBe(1);
+  });
+
+  it('a notification added without src is shown, and its click answered without src', async () => {
+    const { app, notifier, results, flush } = setup();
+    app.send({ mt: 'AddLocalNotification', title: 'no id' }, { provider: '*' });
+    await flush();
+    expect(notifier.open().map((s) => s.n.title)).toEqual(['no id']);
+    notifier.shown[0]!.ev.onAction('');
+    expect(results).toEqual([{ src: undefined, msg: { mt: 'LocalNotificationClicked', action: '' } }]);
   });
 
   it('re-adding the same src replaces the notification; events of the old one are ignored', async () => {

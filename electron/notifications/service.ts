@@ -8,17 +8,16 @@
  * the notification's src to the consumer that added it, and as an ApiRequest with the same src to
  * every com.innovaphone.notificationhandler provider (reaches a restarted app whose consumer is gone).
  */
-import type { ApiRouter, ConsumedApi, ProvidedApi, ProviderRequest } from '../bus';
+import type { ApiRouter, ConsumedApi, ProviderRequest, ReplyTo } from '../bus';
 import { Api } from '../../common/bus';
 import type { Logger, WindowFocus } from '../platform';
 import type { AttentionPort, NativeNotification, NotificationAction, NotificationHandle, Notifier } from './ports';
 import { demoteMissed, mapAddLocalNotification } from './rules';
-
-export const LAUNCHER_PROVIDER = '@launcher';
+import { LauncherApi, type LauncherModel } from './launcher-api';
 
 interface Entry {
-  consumer: string;
-  src: string;
+  /** The app that added it: consumer, client and src (the notification id). */
+  to: ReplyTo;
   n: NativeNotification;
   handle?: NotificationHandle;
   /** Bumped on every (re)show so events of a replaced native notification are ignored. */
@@ -33,61 +32,53 @@ export interface NotificationServiceOptions {
   attention?: AttentionPort;
   /** "Desktop notifications" setting. */
   enabled: boolean;
-  /** Extra model fields of com.innovaphone.launcher (launcher identity etc.). */
-  model?: Record<string, unknown>;
+  /** The com.innovaphone.launcher provider; by default the service makes (and closes) its own. */
+  launcher?: LauncherApi;
+  /** Initial model fields of its own com.innovaphone.launcher provider (when `launcher` is not given). */
+  model?: LauncherModel;
 }
 
+/** An entry's key: the consumer (client + consumer) and its src. */
+const consumerKey = (c: { consumer: string; client?: string }): string => `${c.client ?? ''}\n${c.consumer}`;
+const entryKey = (to: ReplyTo): string => `${consumerKey(to)}\n${to.src ?? ''}`;
+
 export class NotificationService {
-  private readonly provider: ProvidedApi;
+  readonly launcher: LauncherApi;
+  private readonly ownLauncher: boolean;
   private readonly handler: ConsumedApi;
   private readonly entries = new Map<string, Entry>();
   private readonly goneConsumers = new Set<string>();
+  private readonly offs: (() => void)[] = [];
   private enabled: boolean;
-  /** Model fields other services publish through @launcher (setModelFields). */
-  private extraModel: Record<string, unknown> = {};
   private attentionOn = false;
   private gen = 0;
   readonly stats = { shown: 0, suppressed: 0, clicks: 0, demoted: 0, handlerRequests: 0 };
 
   constructor(private readonly opts: NotificationServiceOptions) {
     this.enabled = opts.enabled;
-    this.provider = opts.router.provide(Api.launcher, LAUNCHER_PROVIDER, (req, api) => this.onRequest(req, api), {
-      title: 'myApps launcher',
-      model: this.model(),
-    });
-    this.provider.onConsumerClosed((c) => this.goneConsumers.add(c));
-    this.handler = opts.router.consume(Api.notificationHandler);
+    this.ownLauncher = !opts.launcher;
+    this.launcher = opts.launcher ?? new LauncherApi(opts.router, opts.logger, opts.model);
+    this.launcher.setModelFields({ notifications: this.enabled });
+    this.offs.push(this.launcher.onRequest((req) => this.onRequest(req)));
+    this.offs.push(this.launcher.onConsumerClosed((c) => this.goneConsumers.add(consumerKey(c))));
+    this.handler = this.launcher.consume(Api.notificationHandler);
   }
 
   setEnabled(on: boolean): void {
     this.enabled = on;
-    this.provider.setModel(this.model());
-  }
-
-  /**
-   * Adds (or replaces) top-level fields of the com.innovaphone.launcher model, e.g.
-   * `launcherServices` (URLs and passwords of the Media/Ringer services, launcher-services.ts).
-   * `notifications` stays this service's own.
-   */
-  setModelFields(fields: Record<string, unknown>): void {
-    this.extraModel = { ...this.extraModel, ...fields };
-    this.provider.setModel(this.model());
-  }
-
-  private model(): Record<string, unknown> {
-    return { ...(this.opts.model ?? {}), ...this.extraModel, notifications: this.enabled };
+    this.launcher.setModelFields({ notifications: on });
   }
 
   /** Visible notifications (for tests and the tray). */
-  visible(): { src: string; kind: NativeNotification['kind']; persistent: boolean }[] {
-    return [...this.entries.values()].map((e) => ({ src: e.src, kind: e.n.kind, persistent: e.n.persistent }));
+  visible(): { src?: string; kind: NativeNotification['kind']; persistent: boolean }[] {
+    return [...this.entries.values()].map((e) => ({ src: e.to.src, kind: e.n.kind, persistent: e.n.persistent }));
   }
 
-  private async onRequest(req: ProviderRequest, _api: ProvidedApi): Promise<void> {
+  private async onRequest(req: ProviderRequest): Promise<void> {
     const mt = req.msg.mt;
     if (mt === 'AddLocalNotification') return this.add(req);
-    if (mt === 'RemoveLocalNotification') return this.remove(`${req.consumer}\n${req.src}`);
-    this.opts.logger.trace('App', `notifications: ${String(mt).slice(0, 64)} not handled by ${LAUNCHER_PROVIDER}`);
+    if (mt === 'RemoveLocalNotification') return this.remove(entryKey(req));
+    this.opts.logger.trace('App', `notifications: ${String(mt).slice(0, 64)} not handled by com.innovaphone.launcher`);
   }
 
   private async add(req: ProviderRequest): Promise<void> {
@@ -101,7 +92,8 @@ export class NotificationService {
       this.opts.logger.warn(`notifications: AddLocalNotification refused: ${m.error}`);
       return;
     }
-    const key = `${req.consumer}\n${req.src}`;
+    const to: ReplyTo = { consumer: req.consumer, ...(req.client !== undefined ? { client: req.client } : {}), ...(req.src !== undefined ? { src: req.src } : {}) };
+    const key = entryKey(to);
     const n = m.notification;
     // a new call or missed call turns older missed calls into ordinary notifications
     if (n.kind === 'call' || n.kind === 'missed') {
@@ -110,7 +102,7 @@ export class NotificationService {
       }
     }
     const old = this.entries.get(key);
-    const entry: Entry = { consumer: req.consumer, src: req.src, n, gen: 0 };
+    const entry: Entry = { to, n, gen: 0 };
     this.entries.set(key, entry);
     if (old?.handle) old.handle.close();
     await this.reshow(key, entry, n);
@@ -164,15 +156,16 @@ export class NotificationService {
     this.opts.window?.showAndFocus();
     const msg: Record<string, unknown> = { mt: 'LocalNotificationClicked', action };
     if (action === 'reply') msg.replyText = typeof replyText === 'string' ? replyText.slice(0, 4000) : '';
-    if (!this.goneConsumers.has(e.consumer)) this.provider.send(e.consumer, e.src, msg);
+    const gone = this.goneConsumers.has(consumerKey(e.to));
+    if (!gone) this.launcher.send(e.to, msg);
     if (Object.keys(this.handler.providers()).length > 0) {
       try {
-        this.handler.send(msg, { provider: '*', src: e.src });
+        this.handler.send(msg, { provider: '*', ...(e.to.src !== undefined ? { src: e.to.src } : {}) });
         this.stats.handlerRequests++;
       } catch (err) {
         this.opts.logger.warn('notifications: notificationhandler request failed', { error: String(err) });
       }
-    } else if (this.goneConsumers.has(e.consumer)) {
+    } else if (gone) {
       this.opts.logger.warn('notifications: click not delivered: the app is gone and no notificationhandler is registered');
     }
     this.opts.logger.trace('App', `notifications: clicked (${action || 'default'})`);
@@ -190,7 +183,8 @@ export class NotificationService {
     for (const e of this.entries.values()) e.handle?.close();
     this.entries.clear();
     this.updateAttention();
-    this.provider.close();
+    this.offs.forEach((o) => o());
     this.handler.close();
+    if (this.ownLauncher) this.launcher.close();
   }
 }

@@ -9,7 +9,7 @@ import { Phonebook, type PhonebookRouter } from './service';
 
 export * from './ports';
 export * from './types';
-export { Phonebook, PHONEBOOK_PROVIDER, LOOKUP_APIS, type PhonebookRouter, type PhonebookOptions } from './service';
+export { Phonebook, PHONEBOOK_DN, LOOKUP_APIS, type PhonebookRouter, type PhonebookOptions } from './service';
 export { ContactIndex, foldText, searchWords, RELEVANCE_ALL_WORDS, RELEVANCE_SOME_WORDS, type SearchHit, type LookupHit } from './search-index';
 export { dialStringKeys, storedNumberKeys, type DialContext } from './normalize';
 export { decodeVCardBytes } from './vcard';

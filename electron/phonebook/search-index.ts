@@ -26,10 +26,13 @@ export interface LookupHit {
   source: string;
 }
 
-/** Relevance of a contact that matches every search word (lower is better). */
-export const RELEVANCE_ALL_WORDS = 1000;
+/**
+ * Relevance of a contact that matches every search word as a whole name word (lower is better):
+ * 2000, what innovaphone's published example answers for "john doe" → John Doe (docs/phonebook.md).
+ */
+export const RELEVANCE_ALL_WORDS = 2000;
 /** Relevance of a contact that matches some of the search words. */
-export const RELEVANCE_SOME_WORDS = 2000;
+export const RELEVANCE_SOME_WORDS = 3000;
 
 /** Lower case, accents removed ("Müller" → "muller", "Ångström" → "angstrom", "Straße" → "strasse"). */
 export function foldText(s: string): string {
@@ -159,7 +162,8 @@ export class ContactIndex {
       const id = touched[t]!;
       const m = popcount(matched[id]!);
       const e = popcount(exact[id]!);
-      const relevance = (m === words.length ? RELEVANCE_ALL_WORDS : RELEVANCE_SOME_WORDS + Math.min(900, (words.length - m) * 100)) - Math.min(90, e * 10);
+      // +10 per word that matched only the beginning of a name word
+      const relevance = (m === words.length ? RELEVANCE_ALL_WORDS : RELEVANCE_SOME_WORDS + Math.min(900, (words.length - m) * 100)) + Math.min(90, (m - e) * 10);
       keys[t] = relevance * n + this.rows[id]!.rank;
       matched[id] = 0;
       exact[id] = 0;

@@ -6,7 +6,7 @@ import { Api } from '../../common/bus';
 import { ApiRouter } from '../bus';
 import { silentLogger } from '../platform';
 import { memoryLogger } from '../../test/fixtures/memory-logger';
-import { Phonebook, PHONEBOOK_PROVIDER } from './service';
+import { Phonebook } from './service';
 import { VCardFolderSource } from './vcard-folder';
 import type { ContactSource } from './ports';
 import { OutlookSource } from '../../native/win/outlook-source';
@@ -36,8 +36,10 @@ describe('Phonebook on the bus router', () => {
   it('answers Search with SearchInfo items then SearchResult, as in the documented example', async () => {
     pb = Phonebook.start({ router, logger, sources: [new VCardFolderSource(dir)] });
     const search = router.consume(Api.search);
-    expect(await search.waitForProvider(5000)).toBe(PHONEBOOK_PROVIDER);
-    expect(search.providers()[PHONEBOOK_PROVIDER]).toMatchObject({ title: 'Local contacts' });
+    // A launcher module: @local-<id>, new at every start, with its display name as title.
+    expect(pb.providerName).toMatch(/^@local-[0-9a-f-]{36}$/);
+    expect(await search.waitForProvider(5000)).toBe(pb.providerName);
+    expect(search.providers()[pb.providerName]).toMatchObject({ title: 'Local contacts' });
     const msgs = await search.request({ mt: 'Search', type: 'contact', search: 'john doe' }, { provider: '*', until: (m) => m.mt === 'SearchResult', timeoutMs: 5000 });
     expect(msgs.at(-1)).toEqual({ mt: 'SearchResult' });
     expect(msgs[0]).toEqual({
@@ -111,7 +113,7 @@ describe('Phonebook on the bus router', () => {
     await fs.copyFile(path.join(FIX, 'john-doe-v3.vcf'), path.join(dir, 'a.vcf'));
     await pb.refresh();
     expect(pb.providing).toBe(true);
-    expect(Object.keys(router.consume(Api.lookup).providers())).toEqual([PHONEBOOK_PROVIDER]);
+    expect(Object.keys(router.consume(Api.lookup).providers())).toEqual([pb.providerName]);
     pb.updateSettings({ refreshIntervalMs: 600_000 });
     await fs.copyFile(path.join(FIX, 'unicode-v4.vcf'), path.join(dir, 'b.vcf'));
     await expect.poll(() => pb!.search('zoe').map((h) => h.dn), { timeout: 5000 }).toEqual(['Zoë Ångström']);

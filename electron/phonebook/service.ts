@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { Api } from '../../common/bus';
-import type { ApiRouter, ProvidedApi, ProviderRequest } from '../bus';
+import type { ApiRouter, LocalModule, ProvidedApi, ProviderRequest } from '../bus';
 import type { Logger } from '../platform';
 import type { ContactSource, PhonebookSettings } from './ports';
 import { DEFAULT_PHONEBOOK_SETTINGS } from './ports';
@@ -16,10 +16,10 @@ import { contextKey, type DialContext } from './normalize';
 const TRACE = 'App';
 
 /** The part of the bus router (electron/bus ApiRouter) the phone book needs. */
-export type PhonebookRouter = Pick<ApiRouter, 'provide'>;
+export type PhonebookRouter = Pick<ApiRouter, 'localModule'>;
 
-/** Provider name of the local phone book on the bus. */
-export const PHONEBOOK_PROVIDER = '@phonebook';
+/** Display name (title) of the phone book's providers; their name is the module's `@local-<id>`. */
+export const PHONEBOOK_DN = 'Local contacts';
 /** The two names the documentation gives the reverse-lookup API (docs/phonebook.md). */
 export const LOOKUP_APIS = [Api.phoneLookup, Api.lookup] as const;
 
@@ -43,7 +43,7 @@ export interface PhonebookOptions {
   logger: Logger;
   sources: ContactSource[];
   settings?: Partial<Pick<PhonebookSettings, 'maxResults' | 'refreshIntervalMs'>>;
-  /** Provider title shown in choosers. */
+  /** Provider title shown in choosers (the module's display name). Default PHONEBOOK_DN. */
   title?: string;
 }
 
@@ -70,6 +70,7 @@ export class Phonebook {
   private again = false;
   private closed = false;
   private providers: ProvidedApi[] = [];
+  private readonly module: LocalModule;
   private recentContexts: DialContext[] = [];
   private readonly firstLoad: Promise<void>;
 
@@ -77,6 +78,7 @@ export class Phonebook {
     this.maxResults = opts.settings?.maxResults ?? DEFAULT_PHONEBOOK_SETTINGS.maxResults;
     this.refreshIntervalMs = opts.settings?.refreshIntervalMs ?? DEFAULT_PHONEBOOK_SETTINGS.refreshIntervalMs;
     this.states = opts.sources.map((source) => ({ source, loaded: false, available: false, contacts: [] }));
+    this.module = opts.router.localModule(opts.title ?? PHONEBOOK_DN);
     for (const st of this.states) {
       try {
         st.unwatch = st.source.watch?.(() => this.scheduleRefresh());
@@ -100,6 +102,11 @@ export class Phonebook {
 
   get size(): number {
     return this.index.size;
+  }
+
+  /** The providers' name on the bus (`@local-<id>`, new at every start). */
+  get providerName(): string {
+    return this.module.id;
   }
 
   /** True while the providers are registered on the bus. */
@@ -148,6 +155,7 @@ export class Phonebook {
     for (const st of this.states) st.unwatch?.();
     this.setProviding(false);
     await this.running?.catch(() => undefined);
+    this.module.close();
   }
 
   // ---- internals -------------------------------------------------------------------------
@@ -234,13 +242,12 @@ export class Phonebook {
       log.trace(TRACE, 'phonebook: no contact source available, providers closed');
       return;
     }
-    const title = this.opts.title ?? 'Local contacts';
-    const r = this.opts.router;
+    const m = this.module;
     this.providers = [
-      r.provide(Api.search, PHONEBOOK_PROVIDER, (req, api) => this.onSearch(req, api), { title, model: {} }),
-      ...LOOKUP_APIS.map((a) => r.provide(a, PHONEBOOK_PROVIDER, (req, api) => this.onLookup(req, api), { title, model: {} })),
+      m.provide(Api.search, (req, api) => this.onSearch(req, api), { model: {} }),
+      ...LOOKUP_APIS.map((a) => m.provide(a, (req, api) => this.onLookup(req, api), { model: {} })),
     ];
-    log.trace(TRACE, `phonebook: providing ${Api.search}, ${LOOKUP_APIS.join(', ')} as ${PHONEBOOK_PROVIDER}`);
+    log.trace(TRACE, `phonebook: providing ${Api.search}, ${LOOKUP_APIS.join(', ')} as ${m.id} (${m.dn})`);
   }
 
   private onSearch(req: ProviderRequest, api: ProvidedApi): void {
@@ -249,16 +256,16 @@ export class Phonebook {
     if (!parsed.success) {
       if (req.msg.mt === 'Search') {
         log.trace(TRACE, 'phonebook: invalid Search request', { consumer: req.consumer, issue: parsed.error.issues[0]?.message });
-        api.send(req.consumer, req.src, { mt: 'SearchResult' });
+        api.send(req, { mt: 'SearchResult' });
       } else log.trace(TRACE, `phonebook: ignoring ${String(req.msg.mt)} on ${Api.search}`);
       return;
     }
     const { search = '', type } = parsed.data;
     const hits = type && type !== 'contact' ? [] : this.search(search);
     for (const h of hits) {
-      api.send(req.consumer, req.src, { mt: 'SearchInfo', dn: h.dn, type: 'contact', contact: wireContact(h.contact), relevance: h.relevance, adjust: true });
+      api.send(req, { mt: 'SearchInfo', dn: h.dn, type: 'contact', contact: wireContact(h.contact), relevance: h.relevance, adjust: true });
     }
-    api.send(req.consumer, req.src, { mt: 'SearchResult' });
+    api.send(req, { mt: 'SearchResult' });
     log.trace(TRACE, `phonebook: Search answered with ${hits.length} contacts`, { consumer: req.consumer });
   }
 
@@ -268,14 +275,14 @@ export class Phonebook {
     if (!parsed.success) {
       if (req.msg.mt === 'Lookup') {
         log.trace(TRACE, 'phonebook: invalid Lookup request', { consumer: req.consumer, issue: parsed.error.issues[0]?.message });
-        api.send(req.consumer, req.src, { mt: 'LookupResult' });
+        api.send(req, { mt: 'LookupResult' });
       } else log.trace(TRACE, `phonebook: ignoring ${String(req.msg.mt)} on lookup`);
       return;
     }
     const { lookup, prefixIntl, prefixNtl, prefixExt, area, country, subscriber } = parsed.data;
     const hits = this.lookup(lookup, { prefixIntl, prefixNtl, prefixExt, area, country, subscriber });
-    for (const h of hits) api.send(req.consumer, req.src, { mt: 'LookupInfo', dn: h.dn, contact: wireContact(h.contact), adjust: true });
-    api.send(req.consumer, req.src, { mt: 'LookupResult' });
+    for (const h of hits) api.send(req, { mt: 'LookupInfo', dn: h.dn, contact: wireContact(h.contact), adjust: true });
+    api.send(req, { mt: 'LookupResult' });
     log.trace(TRACE, `phonebook: Lookup answered with ${hits.length} contacts`, { consumer: req.consumer });
   }
 }

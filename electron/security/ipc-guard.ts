@@ -14,8 +14,16 @@ import {
   type SenderKind,
 } from '../../common/preload';
 import type { Logger } from '../platform';
-import { classifyOrigin, type OriginPolicy } from './origins';
+import { classifySender, type OriginPolicy } from './origins';
 import { originOf } from '../../common/origin';
+
+/** The frame a call came from. */
+export interface SenderFrame {
+  /** The frame's URL. */
+  url: string | undefined;
+  /** The window's top frame (else a subframe: an app frame at most). */
+  top: boolean;
+}
 
 /** What a handler learns about its caller. */
 export interface CallerInfo {
@@ -32,7 +40,7 @@ export type PreloadHandlers = {
 
 export interface PreloadDispatcher {
   /** Handle one call; never throws. */
-  dispatch(method: string, senderFrameUrl: string | undefined, webContentsId: number, payload: unknown): Promise<PreloadResult>;
+  dispatch(method: string, sender: SenderFrame, webContentsId: number, payload: unknown): Promise<PreloadResult>;
 }
 
 export function createPreloadDispatcher(opts: { handlers: PreloadHandlers; origins: OriginPolicy; logger: Logger }): PreloadDispatcher {
@@ -43,11 +51,12 @@ export function createPreloadDispatcher(opts: { handlers: PreloadHandlers; origi
   };
 
   return {
-    async dispatch(method, senderFrameUrl, webContentsId, payload) {
+    async dispatch(method, sender, webContentsId, payload) {
+      const senderFrameUrl = sender.url;
       if (!Object.prototype.hasOwnProperty.call(PreloadMethods, method)) return refuse(method, senderFrameUrl, 'unknown method');
       const name = method as PreloadMethodName;
       const spec = PreloadMethods[name] as { from: readonly SenderKind[]; request: z.ZodType; response: z.ZodType };
-      const kind = classifyOrigin(senderFrameUrl, origins);
+      const kind = classifySender(sender, origins);
       if (!kind) return refuse(method, senderFrameUrl, 'sender origin not trusted');
       if (!spec.from.includes(kind)) return refuse(method, senderFrameUrl, `not allowed from ${kind} pages`);
       const handler = handlers[name] as ((req: unknown, caller: CallerInfo) => unknown) | undefined;
@@ -66,7 +75,8 @@ export function createPreloadDispatcher(opts: { handlers: PreloadHandlers; origi
         logger.error('preload handler answered outside the contract', { method, issues: out.error.issues.map((i) => i.message).join('; ') });
         return { ok: false, error: 'internal error: response outside the contract' };
       }
-      logger.trace('App', 'preload call', { method, kind });
+      // (console lines are the hot path: their own trace line is all they leave)
+      if (name !== 'consoleLine') logger.trace('App', 'preload call', { method, kind });
       return { ok: true, value: out.data };
     },
   };

@@ -57,6 +57,25 @@ export function decideWindowOpen(targetUrl: string, openerUrl: string | undefine
   return decideExternalLink(targetUrl);
 }
 
+/** Where the decisions of this module go (Electron's shell, the URI handler, a new window). */
+export interface DecisionRoutes {
+  /** An external link, already vetted (http/https/mailto): the default browser. */
+  openExternal(url: string): void;
+  /** tel:/sip:/im: links clicked or opened inside pages: the URI handler. */
+  onInternalLink(url: string): void;
+  /** A launcher-owned window for a page of the PBX (window.open through lib1's hook). */
+  openPopup?(url: string): void;
+  logger: { warn(message: string, data?: Record<string, unknown>): void };
+}
+
+/** Carries out a refused navigation's or window.open's decision; `what` names it in the warning. */
+export function routeDecision(decision: NavigationDecision | WindowOpenDecision, what: string, url: string, r: DecisionRoutes): void {
+  if (decision.action === 'external') r.openExternal(decision.url);
+  else if (decision.action === 'internal') r.onInternalLink(decision.url);
+  else if (decision.action === 'popup') r.openPopup?.(decision.url);
+  else if (decision.action === 'deny') r.logger.warn(`${what} refused`, { url: url.slice(0, 200), reason: decision.reason });
+}
+
 /** Certificate errors are refused, except a fingerprint pinned on the command line (demo/test). */
 export function decideCertificateError(url: string, fingerprint: string, pinned: readonly string[]): { allow: boolean; reason: string } {
   if (pinned.length > 0 && pinned.includes(fingerprint)) return { allow: true, reason: 'fingerprint pinned with --trust-certificate' };

@@ -42,6 +42,19 @@ export function classifyOrigin(url: string | undefined | null, policy: OriginPol
   return null;
 }
 
+/**
+ * Which kind of frame sent a preload call: a top frame as `classifyOrigin` says; a subframe (an
+ * app inside the web client) is `app` when its origin is the PBX's or an App Platform's on the
+ * allow-list (never the media engine's), else untrusted.
+ */
+export function classifySender(sender: { url: string | undefined | null; top: boolean }, policy: OriginPolicy): SenderKind | null {
+  if (sender.top) return classifyOrigin(sender.url, policy);
+  const origin = originOf(sender.url);
+  if (!origin || origin === LAUNCHER_ORIGIN || policy.engineOrigins?.().includes(origin)) return null;
+  if (origin === policy.pbxOrigin() || (policy.appOrigins?.() ?? []).includes(origin)) return 'app';
+  return null;
+}
+
 /** A fixed policy (tests, and main while the server does not change). */
 export function fixedOriginPolicy(pbxUrlOrOrigin: string | null): OriginPolicy {
   const o = pbxUrlOrOrigin ? originOf(pbxUrlOrOrigin) : null;

@@ -11,7 +11,7 @@ let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('feedAdminSettings', () => {
-  it('applies adminSettings of the @client model on the bus and keeps them when the provider goes away', async () => {
+  it('applies adminSettings of the web client @client-<id> model on the bus and keeps them when the provider goes away', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'settings-wiring-'));
     const router = new ApiRouter(silentLogger);
     const store = await SettingsStore.open({ userData: dir, logger: silentLogger });
@@ -19,7 +19,7 @@ describe('feedAdminSettings', () => {
     const changes: SettingChange[][] = [];
     store.onChange((c) => changes.push(c));
     const stop = feedAdminSettings(router, store, silentLogger);
-    const p = router.provide('com.innovaphone.client', '@client', () => {}, { model: { launcher: true, adminSettings: { docking: { value: 2, force: true }, autostart: { value: true } } } });
+    const p = router.provide('com.innovaphone.client', '@client-1', () => {}, { model: { launcher: true, adminSettings: { docking: { value: 2, force: true }, autostart: { value: true } } } });
     await new Promise((r) => setTimeout(r, 20));
     expect(store.resolve('docking')).toMatchObject({ value: 'right', source: 'pbx-forced', locked: true, userValue: 'left' });
     expect(store.resolve('autostart')).toMatchObject({ value: true, source: 'pbx' });

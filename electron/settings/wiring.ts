@@ -1,10 +1,10 @@
 /**
- * Feeds the PBX's `adminSettings` (com.innovaphone.client model, provider `@client`, registered
+ * Feeds the PBX's `adminSettings` (com.innovaphone.client model, provider `@client-<id>`, registered
  * on the local services bus by the web client after login; docs/settings.md) into the settings
  * store. When the provider goes away (PBX unreachable, logout) the last adminSettings stay in
  * force: a PBX outage must not unlock forced settings.
  */
-import { Api } from '../../common/bus';
+import { Api, webClientEntry } from '../../common/bus';
 import type { ApiRouter } from '../bus';
 import type { Logger } from '../platform';
 import type { SettingsStore } from './store';
@@ -13,8 +13,8 @@ export function feedAdminSettings(router: ApiRouter, store: SettingsStore, logge
   const consumer = router.consume(Api.client);
   let last = '';
   const onProviders = (providers: Record<string, { model: Record<string, unknown> }>) => {
-    // Only the web client's own @client (reserved on the bus for the PBX origin), never another provider.
-    const entry = providers['@client'];
+    // Only the web client's own @client-<id> (reserved on the bus for the PBX origin), never another provider.
+    const entry = webClientEntry(providers);
     if (!entry) return;
     const admin = entry.model?.adminSettings;
     const text = JSON.stringify(admin ?? {});

@@ -6,14 +6,14 @@ import { Api } from '../../common/bus';
 import type { UpdateService, ClientUpdateModel, UpdateTrigger } from './service';
 
 describe('feedClientModel', () => {
-  it('passes the @client model with login / model / reconnect triggers', async () => {
+  it('passes the web client @client-<id> model with login / model / reconnect triggers', async () => {
     const router = new ApiRouter(silentLogger);
     const calls: [ClientUpdateModel | undefined, UpdateTrigger | undefined][] = [];
     const fake = { onClientModel: (m: ClientUpdateModel | undefined, t?: UpdateTrigger) => calls.push([m, t]) } as unknown as UpdateService;
     const stop = feedClientModel(router, fake);
     expect(calls).toEqual([]);
     const tick = () => new Promise((r) => setTimeout(r, 10));
-    let p = router.provide(Api.client, '@client', () => {}, { title: 'myApps', model: { launcherUpdateBuild: '1001', appStoreUrl: 'https://s/', connInfo: { up: true } } });
+    let p = router.provide(Api.client, '@client-1', () => {}, { title: 'myApps', model: { launcherUpdateBuild: '1001', appStoreUrl: 'https://s/', connInfo: { up: true } } });
     await tick();
     expect(calls.at(-1)).toEqual([expect.objectContaining({ launcherUpdateBuild: '1001' }), 'login']);
     p.setModel({ launcherUpdateBuild: '1002', appStoreUrl: 'https://s/', connInfo: { up: false } });
@@ -25,7 +25,7 @@ describe('feedClientModel', () => {
     p.close();
     await tick();
     const n = calls.length;
-    p = router.provide(Api.client, '@client', () => {}, { title: 'myApps', model: { launcherUpdateBuild: '1003', appStoreUrl: 'https://s/' } });
+    p = router.provide(Api.client, '@client-2', () => {}, { title: 'myApps', model: { launcherUpdateBuild: '1003', appStoreUrl: 'https://s/' } });
     await tick();
     expect(calls.length).toBe(n + 1);
     expect(calls.at(-1)).toEqual([expect.objectContaining({ launcherUpdateBuild: '1003' }), 'reconnect']);

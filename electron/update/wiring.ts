@@ -1,10 +1,10 @@
 /**
- * Feeds the `com.innovaphone.client` model (provider `@client`, registered on the local services
+ * Feeds the `com.innovaphone.client` model (provider `@client-<id>`, registered on the local services
  * bus by the web client after login) into the update service: the first model after the provider
  * appears is a 'login', the provider coming back or `connInfo.up` turning true is a 'reconnect',
  * later changes are 'model' updates.
  */
-import { Api } from '../../common/bus';
+import { Api, webClientEntry } from '../../common/bus';
 import type { ApiRouter } from '../bus';
 import type { UpdateService, ClientUpdateModel, UpdateTrigger } from './service';
 
@@ -14,8 +14,8 @@ export function feedClientModel(router: ApiRouter, service: UpdateService): () =
   let seenBefore = false;
   let up: boolean | undefined;
   const onProviders = (providers: Record<string, { model: Record<string, unknown> }>) => {
-    // Only the web client's own @client (reserved on the bus for the PBX origin), never another provider.
-    const entry = providers['@client'];
+    // Only the web client's own @client-<id> (reserved on the bus for the PBX origin), never another provider.
+    const entry = webClientEntry(providers);
     if (!entry) {
       present = false;
       return;

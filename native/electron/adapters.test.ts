@@ -236,12 +236,16 @@ describe('preload IPC wiring', () => {
       electron.ipcMain.emit('myapps:appclient-config-sync', ev);
       return ev.returnValue;
     };
-    expect(sync(PBX)).toEqual({ origin: 'https://pbx.example.com', config });
-    // A PBX-origin subframe gets neither the config nor the API.
+    expect(sync(PBX)).toEqual({ origin: 'https://pbx.example.com', config, hooks: true });
+    // A PBX-origin subframe (an app frame) gets the launcher hooks, but neither the config nor the API.
     const sub: { senderFrame: { url: string; parent: unknown }; returnValue?: unknown } = { senderFrame: { url: PBX, parent: { url: PBX } } };
     electron.ipcMain.emit('myapps:appclient-config-sync', sub);
-    expect(sub.returnValue).toBeNull();
-    expect(await h.get('myapps:getInfo')!({ senderFrame: { url: PBX, parent: { url: PBX } }, sender: wc }, undefined)).toEqual({ ok: false, error: 'sender origin not trusted' });
+    expect(sub.returnValue).toEqual({ origin: 'https://pbx.example.com', hooks: true });
+    expect(await h.get('myapps:getInfo')!({ senderFrame: { url: PBX, parent: { url: PBX } }, sender: wc }, undefined)).toEqual({ ok: false, error: 'not allowed from app pages' });
+    // A subframe of a foreign origin gets nothing.
+    const foreign: { senderFrame: { url: string; parent: unknown }; returnValue?: unknown } = { senderFrame: { url: 'https://ads.example.net/', parent: { url: PBX } } };
+    electron.ipcMain.emit('myapps:appclient-config-sync', foreign);
+    expect(foreign.returnValue).toBeNull();
     expect(sync('https://evil.example.com/')).toBeNull();
     expect(sync('myapps-launcher://pages/connect.html')).toBeNull();
     const pbxPage = new FakeWebContents();

@@ -7,7 +7,7 @@ import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents }
 import { channelOf, PRELOAD_EVENT_CHANNEL, PRELOAD_METHOD_NAMES, PRELOAD_SYNC_CONFIG_CHANNEL, PreloadEvents, type PreloadEventName, type PreloadEventPayload, type SyncConfigReply } from '../../common/preload';
 import type { AppClientConfig } from '../../common/bus';
 import type { Logger } from '../../electron/platform';
-import { classifyOrigin, type OriginPolicy, type PreloadDispatcher } from '../../electron/security';
+import { classifyOrigin, classifySender, type OriginPolicy, type PreloadDispatcher, type SenderFrame } from '../../electron/security';
 import { originOf } from '../../common/origin';
 
 export interface PreloadIpc {
@@ -17,12 +17,12 @@ export interface PreloadIpc {
 }
 
 /**
- * The URL of the sending frame when it is a top-level frame; undefined for subframes, which are
- * then refused by the dispatcher and the config handler (the preload only runs in top frames
- * today, as nodeIntegrationInSubFrames is off; this keeps it so if that ever changes).
+ * The sending frame: its URL and whether it is the window's top frame. The main window and
+ * detached app windows run the preload in subframes too (the web client's app frames, for lib1's
+ * launcher hooks); the dispatcher gives subframes only the methods of the `app` kind.
  */
-function topFrameUrl(frame: { url: string; parent?: unknown } | null | undefined): string | undefined {
-  return frame && frame.parent == null ? frame.url : undefined;
+function senderOf(frame: { url: string; parent?: unknown } | null | undefined): SenderFrame {
+  return frame ? { url: frame.url, top: frame.parent == null } : { url: undefined, top: false };
 }
 
 export function registerPreloadIpc(o: { dispatcher: PreloadDispatcher; origins: OriginPolicy; logger: Logger; appClientConfig(): AppClientConfig | undefined }): PreloadIpc {
@@ -32,17 +32,22 @@ export function registerPreloadIpc(o: { dispatcher: PreloadDispatcher; origins: 
     const ch = channelOf(m);
     channels.push(ch);
     // Every declared method gets a channel; the dispatcher refuses those without a handler.
-    ipcMain.handle(ch, (event: IpcMainInvokeEvent, payload: unknown) => dispatcher.dispatch(m, topFrameUrl(event.senderFrame), event.sender.id, payload));
+    ipcMain.handle(ch, (event: IpcMainInvokeEvent, payload: unknown) => dispatcher.dispatch(m, senderOf(event.senderFrame), event.sender.id, payload));
   }
   const onSync = (event: IpcMainEvent) => {
-    const url = topFrameUrl(event.senderFrame);
+    const sender = senderOf(event.senderFrame);
+    const kind = classifySender(sender, origins);
+    const origin = originOf(sender.url);
     let reply: SyncConfigReply = null;
-    if (classifyOrigin(url, origins) === 'pbx') {
+    if (kind === 'pbx' && origin) {
+      // the web client: the config, and lib1's launcher hooks
       const config = o.appClientConfig();
-      const origin = originOf(url);
-      if (config && origin) reply = { origin, config };
-    } else {
-      logger.trace('App', 'appclient-config not given to this frame', { origin: originOf(url) ?? '' });
+      reply = config ? { origin, config, hooks: true } : { origin, hooks: true };
+    } else if (kind === 'app' && origin) {
+      // an app frame of the web client: the hooks only
+      reply = { origin, hooks: true };
+    } else if (sender.top) {
+      logger.trace('App', 'appclient-config not given to this frame', { origin: origin ?? '' });
     }
     event.returnValue = reply;
   };

@@ -2,10 +2,10 @@
  * Applies the Electron-free security policy (electron/security) to sessions and webContents:
  * permission/device handlers, navigation, redirects, window.open, webviews.
  */
-import { shell, type BrowserWindowConstructorOptions, type HIDDevice, type Session, type WebContents } from 'electron';
+import { BrowserWindow, shell, type BrowserWindowConstructorOptions, type HIDDevice, type Session, type WebContents } from 'electron';
 import type { Logger } from '../../electron/platform';
 import {
-  decideDevicePermission, decideNavigation, decidePermission, decideRedirect, decideWindowOpen, secureWebPreferences,
+  decideDevicePermission, decideNavigation, decidePermission, decideRedirect, decideWindowOpen, routeDecision, secureWebPreferences,
   selectHidDevice, type OriginPolicy,
 } from '../../electron/security';
 
@@ -54,13 +54,20 @@ export function popupWindowOptions(): BrowserWindowConstructorOptions {
   return { autoHideMenuBar: true, webPreferences: secureWebPreferences(undefined) };
 }
 
+/** shell.openExternal for URLs the policy vetted; a failure is a warning. */
+export function openExternalWith(logger: PolicyDeps['logger']): (url: string) => void {
+  return (url) => void shell.openExternal(url).catch((err) => logger.warn('external link not opened', { error: String(err) }));
+}
+
+/** A launcher-owned window for a PBX page that lib1's window.open hook asked for (as setWindowOpenHandler's popups). */
+export function openPopupWindow(url: string, icon?: string): void {
+  const win = new BrowserWindow({ ...popupWindowOptions(), ...(icon ? { icon } : {}) });
+  void win.loadURL(url).catch(() => undefined);
+}
+
 export function applyWebContentsPolicy(contents: WebContents, d: PolicyDeps): void {
-  const openExternal = d.openExternal ?? ((url: string) => void shell.openExternal(url).catch((err) => d.logger.warn('external link not opened', { error: String(err) })));
-  const route = (decision: { action: string; url?: string; reason?: string }, what: string, url: string) => {
-    if (decision.action === 'external' && decision.url) openExternal(decision.url);
-    else if (decision.action === 'internal' && decision.url) d.onInternalLink(decision.url);
-    else if (decision.action === 'deny') d.logger.warn(`${what} refused`, { url: url.slice(0, 200), reason: decision.reason });
-  };
+  const routes = { openExternal: d.openExternal ?? openExternalWith(d.logger), onInternalLink: d.onInternalLink, get logger() { return d.logger; } };
+  const route = (decision: Parameters<typeof routeDecision>[0], what: string, url: string) => routeDecision(decision, what, url, routes);
   contents.on('will-navigate', (event) => {
     const decision = decideNavigation(event.url, contents.getURL(), d.origins);
     if (decision.action === 'allow') return;

@@ -123,7 +123,8 @@ export class ElectronWindowHost implements WindowHost {
       show: true,
       autoHideMenuBar: true,
       ...(this.o.icon ? { icon: this.o.icon } : {}),
-      webPreferences: secureWebPreferences(this.o.preload),
+      // the app's own frames get lib1's launcher hooks too
+      webPreferences: secureWebPreferences(this.o.preload, { subFrames: true }),
     });
     void win.loadURL(opts.url);
     let closedByUs = false;

@@ -68,7 +68,7 @@ async function ours(window: number): Promise<{ rps: number; p99: number; p50: nu
     provider.on('message', (d) => {
       const m = JSON.parse(d.toString());
       if (m.mt === 'ApiRequest') {
-        provider.send(JSON.stringify({ mt: 'ApiResult', api: m.api, provider: m.provider, consumer: m.consumer, src: m.src, msg: { mt: 'StartCallResult' } }));
+        provider.send(JSON.stringify({ mt: 'ApiResult', api: m.apiId, provider: 'phone', consumer: m.consumer, client: m.client, src: m.src, msg: { mt: 'StartCallResult' } }));
       }
     });
     await new Promise<void>((resolve) => {
@@ -84,7 +84,7 @@ async function ours(window: number): Promise<{ rps: number; p99: number; p50: nu
     });
     return await drive(
       consumer,
-      (src) => JSON.stringify({ mt: 'ApiRequest', api: API, src, msg: { mt: 'StartCall', num: '4711', adjust: true } }),
+      (src) => JSON.stringify({ mt: 'ApiRequest', apiId: API, consumer: 'dev:bench', src, msg: { mt: 'StartCall', num: '4711', adjust: true } }),
       (m) => (m.mt === 'ApiResult' ? m.src : undefined),
       window,
     );
@@ -115,11 +115,11 @@ async function bare(window: number): Promise<{ rps: number; p99: number; p50: nu
   try {
     provider.on('message', (d) => {
       const m = JSON.parse(d.toString());
-      provider.send(JSON.stringify({ mt: 'ApiResult', api: m.api, provider: 'phone', consumer: 'c', src: m.src, msg: { mt: 'StartCallResult' } }));
+      provider.send(JSON.stringify({ mt: 'ApiResult', api: m.apiId, provider: 'phone', consumer: m.consumer, client: 'c', src: m.src, msg: { mt: 'StartCallResult' } }));
     });
     return await drive(
       consumer,
-      (src) => JSON.stringify({ mt: 'ApiRequest', api: API, src, msg: { mt: 'StartCall', num: '4711', adjust: true } }),
+      (src) => JSON.stringify({ mt: 'ApiRequest', apiId: API, consumer: 'dev:bench', src, msg: { mt: 'StartCall', num: '4711', adjust: true } }),
       (m) => (m.mt === 'ApiResult' ? m.src : undefined),
       window,
     );

@@ -83,8 +83,8 @@ async function busRun(logger: Logger, ms: number): Promise<Run> {
   const consumer = await open(url);
   try {
     provider.on('message', (d) => {
-      const m = JSON.parse(d.toString()) as { mt: string; api: string; provider: string; consumer: string; src: string };
-      if (m.mt === 'ApiRequest') provider.send(JSON.stringify({ mt: 'ApiResult', api: m.api, provider: m.provider, consumer: m.consumer, src: m.src, msg: { mt: 'StartCallResult' } }));
+      const m = JSON.parse(d.toString()) as { mt: string; apiId: string; client?: string; consumer: string; src: string };
+      if (m.mt === 'ApiRequest') provider.send(JSON.stringify({ mt: 'ApiResult', api: m.apiId, provider: 'phone', consumer: m.consumer, client: m.client, src: m.src, msg: { mt: 'StartCallResult' } }));
     });
     await new Promise<void>((resolve) => {
       consumer.on('message', function onUpd(d) {
@@ -101,7 +101,7 @@ async function busRun(logger: Logger, ms: number): Promise<Run> {
     const end = start + ms;
     return await new Promise<Run>((resolve) => {
       let inflight = 0;
-      const fire = () => { inflight++; consumer.send(JSON.stringify({ mt: 'ApiRequest', api: API, src: `s${n++}`, msg: { mt: 'StartCall', num: '4711', adjust: true } })); };
+      const fire = () => { inflight++; consumer.send(JSON.stringify({ mt: 'ApiRequest', apiId: API, consumer: 'dev:bench', src: `s${n++}`, msg: { mt: 'StartCall', num: '4711', adjust: true } })); };
       consumer.on('message', (d) => {
         const m = JSON.parse(d.toString()) as { mt: string };
         if (m.mt !== 'ApiResult') return;

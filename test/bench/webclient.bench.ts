@@ -32,7 +32,7 @@ export default async function bench(ctx: BenchContext): Promise<void> {
   const stack = await startStack();
   let peer: WebSocket | undefined;
   const phone = stack.services.router.consume(Api.phone);
-  const echoProvider = stack.services.router.provide(ECHO_API, '@bench-echo', (req, api) => api.send(req.consumer, req.src, { mt: 'EchoResult' }), { title: 'bench echo', model: {} });
+  const echoProvider = stack.services.router.provide(ECHO_API, '@bench-echo', (req, api) => api.send(req, { mt: 'EchoResult' }), { title: 'bench echo', model: {} });
   try {
     const page = await stack.openWebClient({ ready: true });
     const echo = (provider: string) => (i: number) =>
@@ -45,12 +45,12 @@ export default async function bench(ctx: BenchContext): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       ws.once('error', reject);
       ws.on('message', (d) => {
-        const f = JSON.parse(d.toString()) as { mt: string; api?: string; consumer?: string; src?: string; msg?: Record<string, unknown> };
+        const f = JSON.parse(d.toString()) as { mt: string; apiId?: string; consumer?: string; client?: string; src?: string; msg?: Record<string, unknown> };
         if (f.mt === 'Welcome') {
           ws.send(JSON.stringify({ mt: 'RegisterApi', api: Api.phone, provider: 'bench-peer', title: 'bench peer' }));
           resolve();
         } else if (f.mt === 'ApiRequest') {
-          ws.send(JSON.stringify({ mt: 'ApiResult', api: f.api, provider: 'bench-peer', consumer: f.consumer, src: f.src, msg: { mt: 'SimEchoResult', echo: f.msg } }));
+          ws.send(JSON.stringify({ mt: 'ApiResult', api: f.apiId, provider: 'bench-peer', consumer: f.consumer, client: f.client, src: f.src, msg: { mt: 'SimEchoResult', echo: f.msg } }));
         }
       });
     });

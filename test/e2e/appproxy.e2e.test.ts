@@ -33,7 +33,7 @@ const EXTRA = ['notes', 'calendar', 'reports'];
 const APP_PROVIDERS: [string, string][] = [[Api.phone, 'phone'], [Api.chat, 'chat'], ...EXTRA.map((a): [string, string] => [`com.example.${a}`, a])];
 /** Files of the web client and the 5 apps (sim paths). */
 const FILES = [
-  '/PBX0/APPCLIENT/appclient.htm', '/PBX0/APPCLIENT/appclient.css', '/PBX0/APPCLIENT/appclient.js', '/PBX0/APPCLIENT/srcmap.js',
+  '/PBX0/APPCLIENT/appclient.htm', '/PBX0/APPCLIENT/appclient.css', '/PBX0/APPCLIENT/appclient.js', '/PBX0/APPCLIENT/consumers.js',
   '/PBX0/APPS/phone.htm', '/PBX0/APPS/chat.htm', '/PBX0/APPS/notes.htm', '/PBX0/APPS/calendar.htm', '/PBX0/APPS/reports.htm',
   '/PBX0/APPS/lib1.js', '/PBX0/APPS/standin.js', '/PBX0/APPS/standin.css', '/PBX0/APPS/miniapp.js',
 ];
@@ -106,10 +106,10 @@ async function startClient(origin: string, url: string): Promise<Client> {
   return c;
 }
 
-/** Waits until the 5 apps (and the web client's @client) are providers on the bus. */
+/** Waits until the 5 apps (and the web client's own @client-<id>) are providers on the bus. */
 async function waitForApps(c: Client): Promise<void> {
   try {
-    await Promise.all([...APP_PROVIDERS, [Api.client, '@client'] as [string, string]].map(async ([api, provider]) => {
+    await Promise.all([...APP_PROVIDERS, [Api.client, undefined] as [string, undefined]].map(async ([api, provider]) => {
       const consumer = c.services.router.consume(api);
       try { await consumer.waitForProvider(30_000, provider); } finally { consumer.close(); }
     }));

@@ -13,7 +13,7 @@ import type { Frame } from 'playwright-core';
 import { Api } from '../../common/bus';
 import { memoryLogger } from '../fixtures/memory-logger';
 import { NodeSpawner } from '../../native/spawner';
-import { startStack, type Stack } from './harness/stack';
+import { startStack, webClientProvider, type Stack } from './harness/stack';
 
 type Win = { __start: any; __results?: unknown[] };
 
@@ -50,9 +50,7 @@ describe('external apps: phone app → com.innovaphone.externalapps → real pro
       const api = w.__start.consumeApi('com.innovaphone.externalapps');
       api.onmessage.attach((_s: unknown, obj: { msg: unknown; errorText?: string }) => w.__results!.push({ msg: obj.msg, errorText: obj.errorText }));
     });
-    const c = stack.services.router.consume(Api.client);
-    await c.waitForProvider(10_000, '@client');
-    c.close();
+    await webClientProvider(stack.services, 10_000);
   });
 
   afterAll(async () => {

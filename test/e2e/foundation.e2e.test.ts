@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { Api } from '../../common/bus';
 import { memoryLogger } from '../fixtures/memory-logger';
-import { startStack, type Stack } from './harness/stack';
+import type { LauncherApi } from '../../electron/notifications';
+import { startStack, webClientProvider, type Stack } from './harness/stack';
 
 /** What a page gets when it tries to open a WebSocket: 'open' or 'failed (code)'. */
 async function tryWebSocket(page: Page, url: string): Promise<string> {
@@ -57,13 +58,13 @@ describe('foundation: pbx-sim, local services bus and the hosted web client in C
       expect(phone.providers().phone!.title).toBe('Phone');
       // The app's ApiModel follows its RegisterApi.
       await expect.poll(() => phone.providers().phone?.model, { timeout: 10_000 }).toEqual({ registered: true, calls: [] });
-      // The web client also provides com.innovaphone.client as @client with the sim's model.
-      const client = stack.services.router.consume(Api.client);
-      await client.waitForProvider(10_000, '@client');
-      expect(client.providers()['@client']!.model).toMatchObject({ launcher: true, user: { sip: 'atlantis' }, adminSettings: { notifications: { value: true, force: true } } });
-      client.close();
+      // The web client also provides com.innovaphone.client, under its own @client-<id>, with the sim's model.
+      const own = await webClientProvider(stack.services, 10_000);
+      expect(own.name).toMatch(/^@client-[0-9a-f-]{36}$/);
+      expect(own.model).toMatchObject({ launcher: true, user: { sip: 'atlantis' }, adminSettings: { notifications: { value: true, force: true } } });
 
-      const src = phone.send({ mt: 'PrepareCall', text: '+49 7031 73009-0', adjust: true }, { provider: 'phone' });
+      const src = 'e2e-prepare-1';
+      phone.send({ mt: 'PrepareCall', text: '+49 7031 73009-0', adjust: true }, { provider: 'phone', src });
 
       // Seen by the app itself (inside the iframe, of the apps origin)...
       const frame = page.frames().find((f) => f.url().startsWith(`${stack.sim.appsOrigin}/PBX0/APPS/phone.htm`));
@@ -78,7 +79,9 @@ describe('foundation: pbx-sim, local services bus and the hosted web client in C
       // ...and reported to the sim.
       const rec = await stack.sim.control.waitForReceived((r) => r.msg.mt === 'PrepareCall', 10_000);
       expect(rec).toMatchObject({ app: 'phone', api: Api.phone, src });
-      expect(rec.consumer).toMatch(/^bus:/);
+      // The app sees the launcher module that asked (@local-<id>) as its consumer.
+      expect(rec.consumer).toBe(phone.consumer);
+      expect(rec.consumer).toMatch(/^@local-/);
 
       // The result path back to the bus consumer works too (sim's SimEcho extension).
       const results = await phone.request({ mt: 'SimEcho', n: 1 }, { provider: 'phone', until: (m) => m.mt === 'SimEchoResult', timeoutMs: 10_000 });
@@ -88,11 +91,11 @@ describe('foundation: pbx-sim, local services bus and the hosted web client in C
     }
   });
 
-  it('publishes the PBX client model as @client and follows changes made through the sim control API', async () => {
+  it('publishes the PBX client model as its own @client-<id> and follows changes made through the sim control API', async () => {
     const client = stack.services.router.consume(Api.client);
     try {
-      await client.waitForProvider(10_000, '@client');
-      const model = () => client.providers()['@client']?.model as { adminSettings?: Record<string, unknown>; launcherUpdateBuild?: string } | undefined;
+      const { name } = await webClientProvider(stack.services, 10_000);
+      const model = () => client.providers()[name]?.model as { adminSettings?: Record<string, unknown>; launcherUpdateBuild?: string } | undefined;
       expect(model()?.adminSettings?.autostart).toEqual({ value: true, force: false });
       stack.sim.control.setModel({ adminSettings: { autostart: { value: false, force: true } }, launcherUpdateBuild: '1429999' });
       await expect.poll(() => model()?.adminSettings, { timeout: 10_000 }).toEqual({ autostart: { value: false, force: true } });
@@ -104,26 +107,34 @@ describe('foundation: pbx-sim, local services bus and the hosted web client in C
     }
   });
 
-  it('relays SetUserActivity from a bus consumer of @client to the PBX, which answers with UpdateOwnPresence', async () => {
-    const client = stack.services.router.consume(Api.client);
+  it('reads the user activity from the launcher model and sends SetUserActivity to the PBX, which answers with UpdateOwnPresence', async () => {
+    const launcher = stack.services.instances.launcher as LauncherApi;
     const imStatus = () =>
       page.evaluate(() => {
         const s = (globalThis as unknown as { __appclient: { state: { presence: { contact: string; status: string }[] } } }).__appclient.state;
         return s.presence.find((p) => p.contact === 'im:')?.status;
       });
+    const before = (await stack.sim.control.waitForSession((x) => x.loggedIn)).received.filter((m) => m === 'SetUserActivity').length;
+    launcher.setModelFields({ userActivity: { inactive: true } });
+    const session = await stack.sim.control.waitForSession((x) => x.loggedIn && x.inactive === true);
+    expect(session.presence).toContainEqual({ contact: 'im:', status: 'closed', activity: '' });
+    await expect.poll(imStatus, { timeout: 10_000 }).toBe('closed');
+    launcher.setModelFields({ userActivity: { inactive: false } });
+    await stack.sim.control.waitForSession((x) => x.loggedIn && x.inactive === false);
+    await expect.poll(imStatus, { timeout: 10_000 }).toBe('open');
+    const after = (await stack.sim.control.waitForSession((x) => x.loggedIn)).received.filter((m) => m === 'SetUserActivity').length;
+    expect(after - before).toBe(2);
+    // SetUserActivity is not a com.innovaphone.client request (innovaphone: client -> PBX only).
+    const client = stack.services.router.consume(Api.client);
     try {
-      await client.waitForProvider(10_000, '@client');
-      const r = await client.request({ mt: 'SetUserActivity', inactive: true }, { provider: '@client', until: (m) => m.mt === 'SetUserActivityResult', timeoutMs: 10_000 });
-      expect(r).toEqual([{ mt: 'SetUserActivityResult' }]);
-      const session = await stack.sim.control.waitForSession((x) => x.loggedIn && x.inactive === true);
-      expect(session.presence).toContainEqual({ contact: 'im:', status: 'closed', activity: '' });
-      await expect.poll(imStatus, { timeout: 10_000 }).toBe('closed');
-      await client.request({ mt: 'SetUserActivity', inactive: false }, { provider: '@client', until: (m) => m.mt === 'SetUserActivityResult', timeoutMs: 10_000 });
-      await stack.sim.control.waitForSession((x) => x.loggedIn && x.inactive === false);
-      await expect.poll(imStatus, { timeout: 10_000 }).toBe('open');
+      const results: unknown[] = [];
+      client.onResult((f) => results.push(f));
+      client.send({ mt: 'SetUserActivity', inactive: true }, { src: 'a1' });
+      await expect.poll(() => results, { timeout: 10_000 }).toEqual([expect.objectContaining({ src: 'a1', msg: { mt: 'SetUserActivityResult' }, errorText: expect.stringContaining('not simulated') })]);
     } finally {
       client.close();
     }
+    expect((await stack.sim.control.waitForSession((x) => x.loggedIn)).inactive).toBe(false);
   });
 
   it('lets an app consume a launcher API provided in-process; the result goes back to the app', async () => {
@@ -133,7 +144,7 @@ describe('foundation: pbx-sim, local services bus and the hosted web client in C
       '@e2e',
       (req, api) => {
         seen.push(req.msg);
-        api.send(req.consumer, req.src, { mt: 'E2EResult', got: req.msg });
+        api.send(req, { mt: 'E2EResult', got: req.msg });
       },
       { title: 'e2e launcher', model: {} },
     );
@@ -224,7 +235,8 @@ describe('the stand-in web client outside the launcher (plain browser, no appcli
       const v = await view();
       expect(v.bus).toBe('none');
       expect(v.loggedIn).toBe(true);
-      expect(v.apis['com.innovaphone.client']!['@client']!.model.launcher).toBe(false);
+      const own = Object.keys(v.apis['com.innovaphone.client']!).find((n) => n.startsWith('@client-'))!;
+      expect(v.apis['com.innovaphone.client']![own]!.model.launcher).toBe(false);
       // App to app within the page: the chat app asks the phone app.
       const chat = page.frames().find((f) => f.url().includes('/PBX0/APPS/chat.htm'))!;
       const result = await chat.evaluate(
@@ -236,7 +248,7 @@ describe('the stand-in web client outside the launcher (plain browser, no appcli
       );
       expect(result).toMatchObject({ provider: 'phone', msg: { mt: 'SimEchoResult', echo: { mt: 'SimEcho', n: 3 } } });
       const rec = await stack.sim.control.waitForReceived((r) => r.msg.mt === 'SimEcho' && r.msg.n === 3);
-      expect(rec.consumer).toBe('app:chat');
+      expect(rec.consumer).toMatch(/^dev:chat_atlantis_[0-9a-f]{8}$/);
       // The launcher's services never saw this page.
       expect(stack.services.server.connections()).toBe(0);
     } finally {

@@ -2,7 +2,7 @@
  * Hot keys end to end (issue 3): a private Xvfb, the real X11 key listener
  * (node-global-key-listener's X11KeyServer), the PRIMARY selection owned by a real X client
  * (xclip) read with xsel, the real service graph and the stand-in phone app in Chromium.
- * `xdotool key ctrl+F9` → PrepareCall {text, adjust:true}; twice quickly → StartCall.
+ * `xdotool key ctrl+F9` → PrepareCall {text, txt, adjust:true}; twice quickly → StartCall.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,14 +104,14 @@ describe('hot keys: xdotool → X11 key listener → stand-in phone app', () => 
     stack.sim.control.clearReceived();
     await xdotool(xvfb.display, 'key', 'ctrl+F9');
     const rec = await stack.sim.control.waitForReceived((r) => r.msg.mt === 'PrepareCall', 15_000);
-    expect(rec).toMatchObject({ app: 'phone', api: Api.phone, msg: { mt: 'PrepareCall', text: '+49 7031 73009-0', adjust: true } });
+    expect(rec).toMatchObject({ app: 'phone', api: Api.phone, msg: { mt: 'PrepareCall', text: '+49 7031 73009-0', txt: '+49 7031 73009-0', adjust: true } });
 
     await new Promise((r) => setTimeout(r, 800)); // outside the double-press window
     stack.sim.control.clearReceived();
     await xdotool(xvfb.display, 'key', '--delay', '120', 'ctrl+F9', 'ctrl+F9');
     await stack.sim.control.waitForReceived((r) => r.msg.mt === 'StartCall', 15_000);
     expect(stack.sim.control.received().map((r) => r.msg)).toEqual([
-      { mt: 'PrepareCall', text: '+49 7031 73009-0', adjust: true },
+      { mt: 'PrepareCall', text: '+49 7031 73009-0', txt: '+49 7031 73009-0', adjust: true },
       { mt: 'StartCall', txt: '+49 7031 73009-0', adjust: true },
     ]);
   });

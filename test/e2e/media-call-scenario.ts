@@ -5,8 +5,9 @@
  *  - pbx-sim (HTTP, users atlantis and bob, the stand-in softphone app and its `/sim/signal`
  *    call signalling);
  *  - two platform service graphs (createPlatformServices, as electron/main.ts builds it), each with
- *    its media engine in a Debian Chromium page (fake devices) and the @launcher provider that
- *    publishes the Media service URL + token (model.launcherServices);
+ *    its media engine in a Debian Chromium page (fake devices) and the launcher's provider of
+ *    com.innovaphone.launcher (`@local-<id>`) that publishes the Media service URL + token
+ *    (model.launcherServices);
  *  - two web client pages (one browser context each, appclient-config injected as the preload
  *    does), logged in as atlantis and bob through the login form; each runs the softphone app,
  *    which finds the Media service in the com.innovaphone.launcher model and provides
@@ -19,7 +20,7 @@
  * channel in both engines. Then the same call the other way (B calls A, A hangs up... B hangs up).
  * Prints `MEDIA_CALL_RESULT {...}`.
  */
-import { Api } from '../../common/bus';
+import { Api, isLocalModule } from '../../common/bus';
 import { memoryLogger } from '../fixtures/memory-logger';
 import type { MediaService } from '../../electron/media';
 import { startPbxSim } from '../pbx-sim';
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
     const launcherModel = (c: Client): R => {
       const l = c.services.router.consume(Api.launcher);
       try {
-        return (l.providers() as R)['@launcher']?.model ?? {};
+        return (Object.entries(l.providers()).find(([name]) => isLocalModule(name))?.[1].model as R | undefined) ?? {};
       } finally {
         l.close();
       }

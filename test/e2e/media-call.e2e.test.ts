@@ -25,8 +25,10 @@ beforeAll(() => {
 }, 300_000);
 
 describe('two clients call each other through pbx-sim (unshare -n, loopback only)', () => {
-  it('@launcher publishes the Media/Ringer URLs and token; each softphone finds them and registers as its own user', () => {
+  it('the launcher (@local-<id>) publishes the Media/Ringer URLs and token; each softphone finds them and registers as its own user', () => {
     expect(r.launcherModel).toEqual({
+      popupWindows: true,
+      touch: false,
       notifications: true,
       launcherServices: {
         media: { url: `ws://127.0.0.1:${r.busPort}/media`, token: r.token },

@@ -78,7 +78,7 @@ describe('notifications: launcher API → D-Bus → dunst → click → app', ()
     await nh.waitForProvider(10_000);
     nh.close();
     const l = stack.services.router.consume(Api.launcher);
-    await l.waitForProvider(10_000, '@launcher');
+    await l.waitForProvider(10_000);
     l.close();
   });
 
@@ -101,12 +101,12 @@ describe('notifications: launcher API → D-Bus → dunst → click → app', ()
   it('shows a chat notification through dunst; a click reaches the app twice over', async () => {
     await add({ mt: 'AddLocalNotification', type: 'ChatMessage', title: 'Bob', text: 'Lunch <b>now</b>?', replyTitle: 'Reply' }, 'chat-1');
     await expect.poll(() => dunstctl('count', 'displayed'), { timeout: 10_000 }).toBe('1');
-    // the web client bridges the app's src to the bus as "<app index>:<src>" (phone is app 0)
+    // the app is a consumer of its own on the relay: its src is the notification id, unchanged
     const svc = stack.services.instances.notifications as NotificationService;
-    expect(svc.visible()).toEqual([{ src: '0:chat-1', kind: 'chat', persistent: false }]);
+    expect(svc.visible()).toEqual([{ src: 'chat-1', kind: 'chat', persistent: false }]);
     await dunstctl('action', '0');
     await expect.poll(clicks, { timeout: 10_000 }).toEqual([{ src: 'chat-1', msg: { mt: 'LocalNotificationClicked', action: '' } }]);
-    // the notificationhandler request reaches the app with the app's own src, not the bus src
+    // the notificationhandler request reaches the app with the app's own src
     await expect.poll(handled, { timeout: 10_000 }).toEqual([{ src: 'chat-1', msg: { mt: 'LocalNotificationClicked', action: '' } }]);
     await expect.poll(() => dunstctl('count', 'displayed'), { timeout: 10_000 }).toBe('0');
   });
@@ -115,7 +115,7 @@ describe('notifications: launcher API → D-Bus → dunst → click → app', ()
     const svc = stack.services.instances.notifications as NotificationService;
     await add({ mt: 'AddLocalNotification', type: 'PhoneCall', title: 'Alice', text: 'calling', acceptTitle: 'Connect', rejectTitle: 'Reject' }, 'call-1');
     await expect.poll(() => dunstctl('count', 'displayed'), { timeout: 10_000 }).toBe('1');
-    expect(svc.visible()).toEqual([{ src: '0:call-1', kind: 'call', persistent: true }]);
+    expect(svc.visible()).toEqual([{ src: 'call-1', kind: 'call', persistent: true }]);
     writeFileSync(path.join(dir, 'pick.sh.pick'), 'Connect');
     await dunstctl('context');
     await expect.poll(async () => (await clicks())!.length, { timeout: 10_000 }).toBe(2);
@@ -128,12 +128,12 @@ describe('notifications: launcher API → D-Bus → dunst → click → app', ()
     const svc = stack.services.instances.notifications as NotificationService;
     await add({ mt: 'AddLocalNotification', type: 'PhoneCall', title: 'Carol', acceptTitle: 'Connect', rejectTitle: 'Reject' }, 'call-2');
     await expect.poll(() => dunstctl('count', 'displayed'), { timeout: 10_000 }).toBe('1');
-    expect(svc.visible()).toEqual([{ src: '0:call-2', kind: 'call', persistent: true }]);
+    expect(svc.visible()).toEqual([{ src: 'call-2', kind: 'call', persistent: true }]);
     // a Remove with another src does not touch it (the Add after it, on the same path, is the barrier)
     await add({ mt: 'RemoveLocalNotification' }, 'call-3');
     await add({ mt: 'AddLocalNotification', title: 'probe' }, 'probe-1');
     await expect.poll(() => svc.visible().length, { timeout: 10_000 }).toBe(2);
-    expect(svc.visible().map((v) => v.src).sort()).toEqual(['0:call-2', '0:probe-1']);
+    expect(svc.visible().map((v) => v.src).sort()).toEqual(['call-2', 'probe-1']);
     await add({ mt: 'RemoveLocalNotification' }, 'call-2');
     await add({ mt: 'RemoveLocalNotification' }, 'probe-1');
     await expect.poll(() => svc.visible(), { timeout: 10_000 }).toEqual([]);

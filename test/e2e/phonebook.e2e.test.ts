@@ -22,29 +22,41 @@ const DE = { prefixIntl: '000', prefixNtl: '00', prefixExt: '0', area: '7031', c
 
 interface AppResult {
   provider: string;
-  src: string;
+  src?: string;
   msg: Record<string, unknown>;
 }
 
-/** In the phone app's frame: consume `api` through lib1 and send `msg` to all providers; collect results until `endMt`. */
-function appRequest(frame: Frame, api: string, msg: Record<string, unknown>, endMt: string): Promise<{ src: string; results: AppResult[] }> {
+/**
+ * In the phone app's frame, as a lib1 app does it: consume `api` and send `msg` to all providers
+ * (`new consumer.Src(cb)`: every result of a fresh src; `noSrc`: `consumer.send(msg, "*")` without
+ * src, results taken by their end message); collect results until `endMt`.
+ */
+function appRequest(frame: Frame, api: string, msg: Record<string, unknown>, endMt: string, noSrc = false): Promise<{ src?: string; results: AppResult[] }> {
   return frame.evaluate(
-    ({ api, msg, endMt }) =>
-      new Promise<{ src: string; results: AppResult[] }>((resolve, reject) => {
-        const g = globalThis as unknown as { innovaphone: { lib1: { Start: new () => { consumeApi(a: string): { sendSrc(m: unknown, p: string, cb: (r: AppResult) => void): string } } } }; __pbStart?: unknown };
-        const start = (g.__pbStart ??= new g.innovaphone.lib1.Start()) as { consumeApi(a: string): { sendSrc(m: unknown, p: string, cb: (r: AppResult) => void): string } };
+    ({ api, msg, endMt, noSrc }) =>
+      new Promise<{ src?: string; results: AppResult[] }>((resolve, reject) => {
+        type Consumer = { onmessage: { attach(f: (s: unknown, r: AppResult) => void): void; detach(f: unknown): void }; send(m: unknown, p: string): void; Src: new (cb: (r: AppResult) => void) => { src: string; send(m: unknown, p: string): void; close(): void } };
+        const start = (globalThis as unknown as { __start: { consumeApi(a: string): Consumer } }).__start;
         const consumer = start.consumeApi(api);
         const results: AppResult[] = [];
         const timer = setTimeout(() => reject(new Error(`no ${endMt} within 20 s (${results.length} results)`)), 20_000);
-        const src = consumer.sendSrc(msg, '*', (r) => {
+        const take = (r: AppResult, done: () => void) => {
           results.push({ provider: r.provider, src: r.src, msg: r.msg });
           if (r.msg && r.msg.mt === endMt) {
             clearTimeout(timer);
-            resolve({ src, results });
+            done();
           }
-        });
+        };
+        if (noSrc) {
+          const onmsg = (_s: unknown, r: AppResult) => { if (r.src === undefined) take(r, () => { consumer.onmessage.detach(onmsg); resolve({ results }); }); };
+          consumer.onmessage.attach(onmsg);
+          consumer.send(msg, '*');
+          return;
+        }
+        const src = new consumer.Src((r) => take(r, () => { src.close(); resolve({ src: src.src, results }); }));
+        src.send(msg, '*');
       }),
-    { api, msg, endMt },
+    { api, msg, endMt, noSrc },
   );
 }
 
@@ -54,6 +66,7 @@ describe('local phone book over the bus', () => {
   let stack: Stack;
   let page: Page;
   let phone: Frame;
+  const pbName = (): string => (stack.services.instances.phonebook as PhonebookService).phonebook.providerName;
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'phonebook-e2e-'));
@@ -81,8 +94,9 @@ describe('local phone book over the bus', () => {
 
   it('the stand-in phone app searches: SearchInfo items (all words first), then SearchResult, src echoed', async () => {
     const { src, results } = await appRequest(phone, Api.search, { mt: 'Search', type: 'contact', search: 'john doe' }, 'SearchResult');
-    expect(results.every((r) => r.src === src && r.provider === '@phonebook')).toBe(true);
+    expect(results.every((r) => r.src === src && r.provider === pbName())).toBe(true);
     expect(results.at(-1)!.msg).toEqual({ mt: 'SearchResult' });
+    expect(pbName()).toMatch(/^@local-/);
     expect(results[0]!.msg).toEqual({
       mt: 'SearchInfo',
       dn: 'John Doe',
@@ -106,7 +120,7 @@ describe('local phone book over the bus', () => {
     for (const api of [Api.phoneLookup, Api.lookup]) {
       const { src, results } = await appRequest(phone, api, { mt: 'Lookup', ...DE, lookup: '0004970311234567' }, 'LookupResult');
       expect(results.map((r) => r.msg.mt)).toEqual(['LookupInfo', 'LookupInfo', 'LookupResult']);
-      expect(results.every((r) => r.src === src && r.provider === '@phonebook')).toBe(true);
+      expect(results.every((r) => r.src === src && r.provider === pbName())).toBe(true);
       expect(results.map((r) => r.msg.dn)).toEqual(['Jake Blues', 'Jörg Müller', undefined]);
       expect(results[0]!.msg.contact).toMatchObject({ givenname: 'Jake', sn: 'Blues', company: 'Blues Brothers' });
     }
@@ -114,6 +128,12 @@ describe('local phone book over the bus', () => {
     const { results } = await appRequest(phone, Api.phoneLookup, { mt: 'Lookup', ...DE, lookup: generatedDialString(n) }, 'LookupResult');
     const g = generatedName(n);
     expect(results.map((r) => r.msg)).toEqual([{ mt: 'LookupInfo', dn: `${g.given} ${g.family}`, adjust: true, contact: expect.objectContaining({ givenname: g.given, sn: g.family }) }, { mt: 'LookupResult' }]);
+  });
+
+  it("lib1's consumer.send(msg, \"*\") without src gets its results and the end message", async () => {
+    const { results } = await appRequest(phone, Api.search, { mt: 'Search', type: 'contact', search: 'john doe' }, 'SearchResult', true);
+    expect(results.at(-1)).toEqual({ provider: pbName(), src: undefined, msg: { mt: 'SearchResult' } });
+    expect(results[0]).toMatchObject({ provider: pbName(), msg: { mt: 'SearchInfo', dn: 'John Doe' } });
   });
 
   it('a WebSocket client speaking common/bus.ts frames gets the same answers', async () => {
@@ -126,15 +146,16 @@ describe('local phone book over the bus', () => {
         ws.once('error', reject);
       });
       await expect.poll(() => frames.some((f) => f.mt === 'Welcome'), { timeout: 5000 }).toBe(true);
+      const client = frames.find((f) => f.mt === 'Welcome')!.client;
       ws.send(JSON.stringify({ mt: 'ConsumeApi', api: Api.lookup }));
-      ws.send(JSON.stringify({ mt: 'ApiRequest', api: Api.lookup, provider: '*', src: 'raw-1', msg: { mt: 'Lookup', ...DE, lookup: '0070317654321' } }));
+      ws.send(JSON.stringify({ mt: 'ApiRequest', apiId: Api.lookup, consumer: 'dev:raw', provider: '*', src: 'raw-1', msg: { mt: 'Lookup', ...DE, lookup: '0070317654321' } }));
       ws.send(JSON.stringify({ mt: 'ConsumeApi', api: Api.search }));
-      ws.send(JSON.stringify({ mt: 'ApiRequest', api: Api.search, src: 'raw-2', msg: { mt: 'Search', search: 'ANGSTROM' } }));
+      ws.send(JSON.stringify({ mt: 'ApiRequest', apiId: Api.search, consumer: 'dev:raw', src: 'raw-2', msg: { mt: 'Search', search: 'ANGSTROM' } }));
       await expect.poll(() => frames.filter((f) => f.mt === 'ApiResult' && (f.msg as { mt: string }).mt.endsWith('Result')).length, { timeout: 10_000 }).toBe(2);
       const lookup = frames.filter((f) => f.mt === 'ApiResult' && f.src === 'raw-1');
       expect(lookup).toEqual([
-        { mt: 'ApiResult', api: Api.lookup, provider: '@phonebook', src: 'raw-1', msg: { mt: 'LookupInfo', dn: 'Elwood Blues', adjust: true, contact: expect.objectContaining({ homephone: ['07031 7654321'] }) } },
-        { mt: 'ApiResult', api: Api.lookup, provider: '@phonebook', src: 'raw-1', msg: { mt: 'LookupResult' } },
+        { mt: 'ApiResult', api: Api.lookup, provider: pbName(), consumer: 'dev:raw', client, src: 'raw-1', msg: { mt: 'LookupInfo', dn: 'Elwood Blues', adjust: true, contact: expect.objectContaining({ homephone: ['07031 7654321'] }) } },
+        { mt: 'ApiResult', api: Api.lookup, provider: pbName(), consumer: 'dev:raw', client, src: 'raw-1', msg: { mt: 'LookupResult' } },
       ]);
       const search = frames.filter((f) => f.mt === 'ApiResult' && f.src === 'raw-2').map((f) => f.msg as Record<string, unknown>);
       expect(search[0]).toMatchObject({ mt: 'SearchInfo', dn: 'Zoë Ångström' });

@@ -29,7 +29,7 @@ export interface ClientUser {
   prefix: { intl: string; ntl: string; subs: string; area: string; country: string; subscriber?: string };
 }
 
-/** The model the web client publishes as provider `@client` of `com.innovaphone.client`. */
+/** The model the web client publishes as its own provider `@client-<id>` of `com.innovaphone.client`. */
 export interface ClientModel {
   user: ClientUser;
   connInfo?: { up: boolean; standby: boolean; cur?: string; pri?: string; sec?: string; phys?: string };

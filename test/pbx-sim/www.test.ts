@@ -11,7 +11,7 @@ const WWW = join(dirname(fileURLToPath(import.meta.url)), 'www');
 
 describe('pbx-sim browser files', () => {
   it('type-check with // @ts-check (strict, DOM)', () => {
-    const files = ['APPCLIENT/srcmap.js', 'APPCLIENT/appclient.js', 'APPS/lib1.js', 'APPS/standin.js', 'APPS/softphone.js'].map((f) => join(WWW, f));
+    const files = ['APPCLIENT/consumers.js', 'APPCLIENT/appclient.js', 'APPS/lib1.js', 'APPS/standin.js', 'APPS/miniapp.js', 'APPS/softphone.js'].map((f) => join(WWW, f));
     const program = ts.createProgram(files, {
       allowJs: true,
       checkJs: true,

@@ -1,5 +1,6 @@
 /** Launch Debian's Chromium through playwright-core (never a downloaded browser). */
 import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { myAppsUserAgent } from '../../../common/preload-names';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -43,4 +44,18 @@ export async function launchChromium(opts: ChromiumOptions = {}): Promise<Browse
     args,
     proxy: opts.proxy,
   });
+}
+
+/**
+ * The user agent of the client's renderers, as electron/main.ts sets it (app.userAgentFallback):
+ * this Chromium's own plus `myApps/<version>`.
+ */
+export async function launcherUserAgent(browser: Browser, version: string): Promise<string> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const v = (await cdp.send('Browser.getVersion')) as { userAgent: string };
+    return myAppsUserAgent(v.userAgent, version);
+  } finally {
+    await cdp.detach();
+  }
 }

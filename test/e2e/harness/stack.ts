@@ -1,15 +1,22 @@
 /**
  * The e2e stack: the PBX simulator, the real platform service graph (createPlatformServices, the
- * same wiring electron/main.ts uses) and Debian Chromium standing in for Electron's window. The
- * page gets localStorage['appclient-config'] before its scripts run, exactly as renderer/preload
- * writes it (top frame of the PBX origin only).
+ * same wiring electron/main.ts uses) and Debian Chromium standing in for Electron's window. A web
+ * client context is what the product's main window is: the user agent says `myApps/<version>`
+ * (as main.ts sets it), the page gets localStorage['appclient-config'] before its scripts run,
+ * exactly as renderer/preload writes it (top frame of the PBX origin only), and the web client's
+ * frame and its app frames get lib1's launcher hooks (renderer/page-hooks.ts, as the preload
+ * installs them), whose calls go through the product's preload dispatcher and page-hook handlers.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { APPCLIENT_CONFIG_KEY, Api, type AppClientConfig } from '../../../common/bus';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { APPCLIENT_CONFIG_KEY, Api, isWebClientProvider, type AppClientConfig } from '../../../common/bus';
+import { pageHookRequest } from '../../../common/preload-names';
 import { createPlatformServices, type PlatformConfig, type PlatformPorts, type PlatformServices } from '../../../electron/services';
-import type { Logger } from '../../../electron/platform';
+import { createPageHookHandlers, createPreloadDispatcher, type OriginPolicy } from '../../../electron/security';
+import { originOf } from '../../../common/origin';
+import { silentLogger, type Logger } from '../../../electron/platform';
+import { installLauncherHooks } from '../../../renderer/page-hooks';
 import { startPbxSim, type PbxSim, type PbxSimOptions } from '../../pbx-sim';
-import { launchChromium, type ChromiumOptions } from './chromium';
+import { launchChromium, launcherUserAgent, type ChromiumOptions } from './chromium';
 import { startXvfb, type Xvfb } from './xvfb';
 
 export interface StackOptions {
@@ -31,12 +38,15 @@ export interface Stack {
   services: PlatformServices;
   config: AppClientConfig;
   browser: Browser;
-  /** Browser context with the appclient-config init script installed. */
+  /** Browser context of the web client (user agent, appclient-config, launcher hooks). */
   context: BrowserContext;
+  /** Where the launcher hooks' window.open calls went (popup / external / internal). */
+  opened: OpenedWindow[];
   xvfb?: Xvfb;
   /**
    * Opens the sim's web client in a new page of `context`. With `ready: true` it also waits until
-   * the web client has bridged its apps and itself to the bus (providers phone, chat and @client).
+   * the web client has bridged its apps and itself to the bus (providers phone, chat and its own
+   * @client-<id>).
    */
   openWebClient(opts?: { ready?: boolean; timeoutMs?: number }): Promise<Page>;
   close(): Promise<void>;
@@ -58,9 +68,69 @@ export async function injectAppClientConfig(context: BrowserContext, pbxOrigin: 
   await context.addInitScript(appClientConfigInitScript, { key: APPCLIENT_CONFIG_KEY, value: JSON.stringify(config), origin: pbxOrigin });
 }
 
-/** Resolves once the web client's providers (phone, chat, @client) are registered on the bus. */
+/** A window.open of the launcher hooks, as the window policy routed it. */
+export interface OpenedWindow {
+  action: 'popup' | 'external' | 'internal';
+  url: string;
+}
+
+/**
+ * The init script standing in for the preload's hook installation: in the web client's top frame
+ * (PBX origin) and its app frames (the origins main's sync reply gives hooks to), the same
+ * installLauncherHooks, bridged to the `__myAppsHook` binding.
+ */
+function hookInitScript(install: (bridge: (kind: string, a: string, b?: string) => void) => boolean, arg: { pbx: string; frames: string[] }): void {
+  const w = globalThis as unknown as { top: unknown; location: { origin: string }; __myAppsHook?: (kind: string, a: string, b?: string) => unknown };
+  const top = w.top === globalThis;
+  if (top ? w.location.origin !== arg.pbx : !arg.frames.includes(w.location.origin)) return;
+  const call = w.__myAppsHook;
+  if (call) install(function (kind, a, b) { void call(kind, a, b); });
+}
+
+/**
+ * A browser context as the product's main window: the client's user agent, appclient-config for
+ * the web client, and lib1's launcher hooks in the web client and its app frames, handled by the
+ * product's dispatcher and page-hook handlers (window opens recorded in `opened`; the OS browser
+ * and new windows are the boundary).
+ */
+export async function newClientContext(
+  browser: Browser,
+  o: { services: PlatformServices; pbxOrigin: string; logger?: Logger; options?: BrowserContextOptions },
+): Promise<{ context: BrowserContext; opened: OpenedWindow[] }> {
+  const { services } = o;
+  const logger = o.logger ?? services.logger ?? silentLogger;
+  const config = services.server.config;
+  const engine = originOf(config.http);
+  const engineOrigins = engine ? [engine, engine.replace('//localhost:', '//127.0.0.1:')] : [];
+  const origins: OriginPolicy = { pbxOrigin: () => o.pbxOrigin, appOrigins: () => services.origins.list(), engineOrigins: () => engineOrigins };
+  const opened: OpenedWindow[] = [];
+  const handlers = createPageHookHandlers({
+    logger,
+    origins,
+    openPopup: (url) => opened.push({ action: 'popup', url }),
+    openExternal: (url) => opened.push({ action: 'external', url }),
+    onInternalLink: (url) => opened.push({ action: 'internal', url }),
+  });
+  const dispatcher = createPreloadDispatcher({ handlers, origins, logger });
+  const context = await browser.newContext({ ...o.options, userAgent: await launcherUserAgent(browser, config.launcher.version) });
+  await injectAppClientConfig(context, o.pbxOrigin, config);
+  const ids = new WeakMap<Page, number>();
+  let nextId = 1;
+  await context.exposeBinding('__myAppsHook', (source, kind: unknown, a: unknown, b: unknown) => {
+    const r = pageHookRequest(kind, a, b);
+    if (!r) return undefined;
+    let id = ids.get(source.page);
+    if (id === undefined) ids.set(source.page, (id = nextId++));
+    return dispatcher.dispatch(r.method, { url: source.frame.url(), top: !source.frame.parentFrame() }, id, r.req);
+  });
+  const frames = [o.pbxOrigin, ...services.origins.list()].filter((x) => !engineOrigins.includes(x));
+  await context.addInitScript({ content: `(${hookInitScript.toString()})(${installLauncherHooks.toString()}, ${JSON.stringify({ pbx: o.pbxOrigin, frames })});` });
+  return { context, opened };
+}
+
+/** Resolves once the web client's providers (phone, chat, its own @client-<id>) are registered on the bus. */
 export async function waitForWebClient(services: PlatformServices, timeoutMs = 30_000): Promise<void> {
-  const wanted: [string, string][] = [[Api.phone, 'phone'], [Api.chat, 'chat'], [Api.client, '@client']];
+  const wanted: [string, string | undefined][] = [[Api.phone, 'phone'], [Api.chat, 'chat'], [Api.client, undefined]];
   await Promise.all(
     wanted.map(async ([api, provider]) => {
       const c = services.router.consume(api);
@@ -71,6 +141,22 @@ export async function waitForWebClient(services: PlatformServices, timeoutMs = 3
       }
     }),
   );
+}
+
+/** The web client's own provider of com.innovaphone.client (`@client-<id>`), once it is there. */
+export async function webClientProvider(services: PlatformServices, timeoutMs = 30_000): Promise<{ name: string; model: Record<string, unknown> }> {
+  const c = services.router.consume(Api.client);
+  try {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const name = Object.keys(c.providers()).reverse().find(isWebClientProvider);
+      if (name) return { name, model: c.providers()[name]!.model };
+      if (Date.now() > end) throw new Error('no @client-<id> provider of com.innovaphone.client');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    c.close();
+  }
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -87,9 +173,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   try {
     const sim = await startPbxSim({ https: true, ...opts.sim });
     cleanups.push(() => sim.close());
+    // The apps origin is an App Platform whose apps the web client loads: on the allow-list.
+    const appOrigins = [...((opts.config?.appOrigins as string[] | undefined) ?? []), ...(sim.appsOrigin !== sim.origin ? [sim.appsOrigin] : [])];
     const services = await createPlatformServices(
       { ...(opts.logger ? { logger: opts.logger } : {}), ...opts.ports },
-      { launcher: { name: 'myApps', version: '0.1.0', build: 'e2e', platform: 'linux' }, ...opts.config, pbxOrigin: sim.origin },
+      { launcher: { name: 'myApps', version: '0.1.0', build: 'e2e', platform: 'linux' }, ...opts.config, appOrigins, pbxOrigin: sim.origin },
     );
     cleanups.push(() => services.close());
     let xvfb: Xvfb | undefined;
@@ -105,15 +193,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       args: [...(opts.chromium?.args ?? []), ...(opts.headed && display ? [`--display=${display}`] : [])],
     });
     cleanups.push(() => browser.close());
-    const context = await browser.newContext({ ignoreHTTPSErrors: sim.origin.startsWith('https:'), viewport: { width: 1280, height: 800 } });
+    const { context, opened } = await newClientContext(browser, {
+      services,
+      pbxOrigin: sim.origin,
+      logger: opts.logger,
+      options: { ignoreHTTPSErrors: sim.origin.startsWith('https:'), viewport: { width: 1280, height: 800 } },
+    });
     const config = services.server.config;
-    await injectAppClientConfig(context, sim.origin, config);
     return {
       sim,
       services,
       config,
       browser,
       context,
+      opened,
       xvfb,
       async openWebClient(o = {}) {
         const page = await context.newPage();

@@ -1,8 +1,8 @@
 /**
  * Two full clients for the media e2e scenarios (media-call, media-view): each is a platform
  * service graph (createPlatformServices, as electron/main.ts builds it) with its media engine in a
- * Debian Chromium page and a web client page (its own browser context, appclient-config injected
- * as the preload does) logged in to pbx-sim through the login form, running the stand-in
+ * Debian Chromium page and a web client page (its own browser context as the product's main window:
+ * user agent, appclient-config and launcher hooks, as the preload does) logged in to pbx-sim through the login form, running the stand-in
  * softphone app that provides com.innovaphone.phone as "softphone".
  */
 import type { Browser, Frame, Page } from 'playwright-core';
@@ -12,14 +12,14 @@ import type { MemoryLogger } from '../../fixtures/memory-logger';
 import type { MediaService } from '../../../electron/media';
 import type { Notifier } from '../../../electron/notifications';
 import type { PbxSim } from '../../pbx-sim';
-import { injectAppClientConfig } from './stack';
+import { newClientContext } from './stack';
 
 export const USERS = [
   { sip: 'atlantis', password: 'pwd' },
   { sip: 'bob', password: 'bob-pwd' },
 ];
 
-/** Notifications stay in memory (the OS boundary); the @launcher provider is what matters here. */
+/** Notifications stay in memory (the OS boundary); the launcher's com.innovaphone.launcher provider is what matters here. */
 const notifier: Notifier = { show: async () => ({ close() {} }) };
 
 export interface Client {
@@ -65,8 +65,7 @@ export async function startClient(sim: PbxSim, browser: Browser, user: { sip: st
     { launcher: { name: 'myApps', version: '0.1.0', build: 'e2e', platform: 'linux' }, pbxOrigin: sim.origin, appOrigins: [sim.appsOrigin], media: {} },
   );
   await (services.instances.media as MediaService).relay.waitForEngine(15_000);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
-  await injectAppClientConfig(context, sim.origin, services.server.config);
+  const { context } = await newClientContext(browser, { services, pbxOrigin: sim.origin, logger, options: { viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true } });
   const web = await context.newPage();
   await web.goto(sim.url);
   await web.locator('#login-user').fill(user.sip);

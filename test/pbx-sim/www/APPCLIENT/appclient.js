@@ -3,32 +3,43 @@
  * Stand-in myApps web client of the PBX simulator (docs/pbx-sim.md). Plain browser JS, no build.
  *
  *  - PBX side: the myApps WebSocket /PBX0/APPCLIENT/websocket (digest login of docs/pbx-sim.md,
- *    SubscribeApps/UpdateApps, UpdateClientModel (sim), UpdateOwnPresence, Ping/Pong).
- *  - App side: hosts the apps of UpdateApps in iframes and speaks the app <-> client postMessage
- *    protocol of docs/pbx-sim.md "App side" (Alive, RegisterApi, ApiModel, ConsumeApi, ApiRequest,
- *    ApiResult, ApiUpdate, ApiConsumerClosed, Action, getLogin/Login).
+ *    SubscribeApps/UpdateApps, UpdateClientModel (sim), SetUserActivity/UpdateOwnPresence,
+ *    Ping/Pong).
+ *  - App side: hosts the apps of UpdateApps in iframes and speaks lib1's app <-> client postMessage
+ *    protocol (innovaphone's web1/lib1; docs/pbx-sim.md "App side"): JSON strings both ways; Alive,
+ *    RegisterApi {api}, ApiModel {api, model}, ConsumeApi, ApiRequest {api, provider?, src?, msg},
+ *    ApiResult {api, consumer, src?, msg}, ApiUpdate, ApiConsumerClosed, Action, getLogin/Login.
  *  - Launcher side: when localStorage['appclient-config'] is present (written by the launcher's
- *    preload), connects to the local services bus (common/bus.ts frames) and bridges: app
- *    providers become bus providers (provider name = app name), the client itself provides
- *    com.innovaphone.client as "@client", app requests are routed through the bus.
+ *    preload), a client of the launcher's ApiRelay (the local services bus, common/bus.ts): each
+ *    app is a consumer of its own (`dev:<app>_<user>_<hex>`, consumers.js) whose requests go to the
+ *    relay as `{mt:"ApiRequest", apiId, consumer, provider?, src?, msg}`; provider apps become relay
+ *    providers named by the app; the client itself provides com.innovaphone.client under its own
+ *    `@client-<id>`; it reads the user activity from the com.innovaphone.launcher model and sends
+ *    SetUserActivity to the PBX.
  */
 (function () {
   'use strict';
 
   var CONFIG_KEY = 'appclient-config';
   var CLIENT_API = 'com.innovaphone.client';
+  var LAUNCHER_API = 'com.innovaphone.launcher';
   var USER_AGENT = 'myApps (pbx-sim stand-in web client)';
+  /** Most app-visible consumers remembered per provider app (for ApiConsumerClosed). */
+  var MAX_SEEN = 10000;
 
   /** @typedef {{ title: string, url: string, info: Record<string, unknown>, model: Record<string, unknown>, restart?: number }} ProviderEntry */
   /** @typedef {Record<string, Record<string, ProviderEntry>>} Apis */
   /** @typedef {{ name: string, title: string, text?: string, url: string, info?: { apis?: Record<string, Record<string, unknown>> } }} App */
-  /** @typedef {{ app: App, index: number, iframe: HTMLIFrameElement, tab: HTMLButtonElement, origin: string, alive: boolean, provides: Set<string>, consumes: Set<string> }} Frame */
   /**
-   * srcmap.js (loaded first): how app srcs map to bus srcs and back.
-   * @typedef {{ toApp(consumer: string, appIndex: number, busSrc: string): string, toBus(consumer: string, appIndex: number, appSrc: string): string, forgetConsumer(consumer: string): void }} ProviderSrcsT
-   * @typedef {{ MAX_BUS_SRC: number, toBus(appIndex: number, appSrc: string): string | null, fromBus(busSrc: unknown): { index: number, src: string } | null, ProviderSrcs: new (limit?: number) => ProviderSrcsT }} SrcMapLib
+   * One app iframe: `consumer` is its consumer id on the relay (new at every start); `seen` the
+   * consumers (as the app sees them) that sent it requests, with the APIs they used.
+   * @typedef {{ app: App, iframe: HTMLIFrameElement, tab: HTMLButtonElement, origin: string, alive: boolean, consumer: string, provides: Set<string>, consumes: Set<string>, seen: Map<string, Set<string>> }} Frame
    */
-  var srcMapLib = /** @type {SrcMapLib} */ (/** @type {any} */ (window).pbxSimSrcMap);
+  /**
+   * consumers.js (loaded first).
+   * @typedef {{ CLIENT_PREFIX: string, LOCAL_PREFIX: string, consumerId(app: string, user: string, hex: string): string, toApp(consumer: string, client: string | undefined, own: string): string, fromApp(key: string, own: string): { consumer: string, client?: string } }} ConsumersLib
+   */
+  var ids = /** @type {ConsumersLib} */ (/** @type {any} */ (window).pbxSimConsumers);
 
   var $ = function (/** @type {string} */ id) {
     var el = document.getElementById(id);
@@ -42,28 +53,30 @@
     configError: '',
     /** 'none' | 'connecting' | 'open' | 'refused' | 'closed' */
     bus: 'none',
+    /** This client's `@client-<id>` on the relay (Welcome). */
     busClient: '',
     pbx: 'connecting',
     loggedIn: false,
+    user: '',
     /** @type {Record<string, unknown> | null} */ model: null,
     /** @type {unknown[]} */ presence: [],
+    /** User activity: what the launcher model says, and what the PBX was last told. */
+    activity: { inactive: false, sent: false, messages: 0 },
     /** @type {string[]} */ log: [],
     /** @type {unknown[]} */ busErrors: [],
   };
   /** @type {Map<string, Frame>} app name -> frame */
   var frames = new Map();
-  /** @type {Frame[]} by index (start order; frames are never removed) */
-  var framesByIndex = [];
-  /** Providers registered locally: api -> provider -> entry. */
+  /** @type {Map<string, Frame>} consumer id -> frame */
+  var byConsumer = new Map();
+  /** Providers registered by this page's apps: api -> app name -> entry (registration order). */
   /** @type {Apis} */
   var local = {};
-  /** Last ApiUpdate from the bus. */
+  /** The relay's registry (merged per API from its ApiUpdates). */
   /** @type {{ apis: Apis, defaultApiProviders: Record<string, string> }} */
   var remote = { apis: {}, defaultApiProviders: {} };
   /** APIs consumed on the bus. */
   var busConsumed = new Set();
-  /** Srcs of bus requests to provider apps (see srcmap.js). */
-  var providerSrcs = new srcMapLib.ProviderSrcs();
   /** getLogin src -> app name. */
   /** @type {Map<string, string>} */
   var loginWaiters = new Map();
@@ -150,7 +163,13 @@
     }
   }
 
-  // ---- the merged API registry the apps see ---------------------------------------------------
+  // ---- the registry the apps see ---------------------------------------------------------------
+  /** Before the relay names this client, the name of its own com.innovaphone.client provider. */
+  var pageClientId = ids.CLIENT_PREFIX + randomHex(16);
+  /** The client's own provider name: its `@client-<id>` on the relay. */
+  function ownProvider() {
+    return state.busClient || pageClientId;
+  }
   function clientEntry() {
     return { title: 'innovaphone myApps', url: location.href, info: {}, model: state.model || {} };
   }
@@ -166,7 +185,7 @@
     add(local);
     if (state.model) {
       apis[CLIENT_API] = Object.assign({}, apis[CLIENT_API] || {});
-      apis[CLIENT_API]['@client'] = clientEntry();
+      apis[CLIENT_API][ownProvider()] = clientEntry();
     }
     return apis;
   }
@@ -175,7 +194,8 @@
   }
   function postToFrame(/** @type {Frame} */ f, /** @type {Record<string, unknown>} */ msg) {
     if (!f.iframe.contentWindow) return;
-    // lib1 speaks JSON strings; the target origin is the app's own origin.
+    // lib1 speaks JSON strings (undefined fields, e.g. a missing src, are left out); the target
+    // origin is the app's own origin.
     f.iframe.contentWindow.postMessage(JSON.stringify(msg), f.origin);
   }
   var updateScheduled = false;
@@ -189,7 +209,44 @@
     }, 0);
   }
 
-  // ---- local services bus ---------------------------------------------------------------------
+  /**
+   * The providers of `api` in this page that a request naming `provider` goes to: the app(s) and/or
+   * the client itself (com.innovaphone.client). `*` = all; absent = the default provider (the
+   * relay's defaultApiProviders when it is one of ours, else the first registered).
+   * @param {string} api
+   * @param {string | undefined} provider
+   * @returns {string[]}
+   */
+  function providersFor(api, provider) {
+    var mine = Object.keys(local[api] || {}).filter(function (n) { var f = frames.get(n); return !!f && f.provides.has(api); });
+    if (api === CLIENT_API && state.model) mine.unshift(ownProvider());
+    if (provider === '*') return mine;
+    if (provider !== undefined) return mine.indexOf(provider) >= 0 ? [provider] : [];
+    var def = remote.defaultApiProviders[api];
+    if (def && mine.indexOf(def) >= 0) return [def];
+    return mine.slice(0, 1);
+  }
+
+  /** Remember that a provider app got a request from `key` on `api` (bounded). */
+  function remember(/** @type {Frame} */ f, /** @type {string} */ key, /** @type {string} */ api) {
+    var s = f.seen.get(key);
+    if (!s) {
+      if (f.seen.size >= MAX_SEEN) f.seen.delete(/** @type {string} */ (f.seen.keys().next().value));
+      f.seen.set(key, (s = new Set()));
+    }
+    s.add(api);
+  }
+  /** Tell the provider apps that got requests from `key` that this consumer is gone (lib1's ApiConsumerClosed). */
+  function consumerClosed(/** @type {string} */ key) {
+    frames.forEach(function (f) {
+      var apis = f.seen.get(key);
+      if (!apis) return;
+      f.seen.delete(key);
+      apis.forEach(function (api) { postToFrame(f, { mt: 'ApiConsumerClosed', api: api, consumer: key }); });
+    });
+  }
+
+  // ---- local services bus (the launcher's ApiRelay) -------------------------------------------
   function busSend(/** @type {Record<string, unknown>} */ frame) {
     if (bus && state.bus === 'open') bus.send(JSON.stringify(frame));
   }
@@ -216,8 +273,11 @@
       if (bus !== ws) return;
       bus = null;
       state.bus = opened ? 'closed' : 'refused';
+      state.busClient = '';
       chip('st-bus', 'bus: ' + state.bus + (ev.code ? ' (' + ev.code + ')' : ''), 'bad');
       log('bus ' + state.bus + ' code=' + ev.code + (ev.reason ? ' ' + ev.reason : ''));
+      remote = { apis: {}, defaultApiProviders: {} };
+      readActivity();
       broadcastApiUpdate();
       setTimeout(connectBus, busRetryMs);
       busRetryMs = Math.min(busRetryMs * 2, 10000);
@@ -227,11 +287,14 @@
     busRetryMs = 500;
     busConsumed.clear();
     remote = { apis: {}, defaultApiProviders: {} };
-    if (state.model) busSend({ mt: 'RegisterApi', api: CLIENT_API, provider: '@client', title: 'innovaphone myApps', model: state.model });
+    // Without `provider`: the client's own provider, named by the relay (`@client-<id>`).
+    if (state.model) busSend({ mt: 'RegisterApi', api: CLIENT_API, title: 'innovaphone myApps', model: state.model });
     frames.forEach(function (f) {
       f.provides.forEach(function (api) { registerOnBus(f, api); });
       f.consumes.forEach(consumeOnBus);
     });
+    // The user activity comes in the launcher's model.
+    consumeOnBus(LAUNCHER_API);
   }
   function registerOnBus(/** @type {Frame} */ f, /** @type {string} */ api) {
     var e = local[api] && local[api][f.app.name];
@@ -249,14 +312,14 @@
     switch (f && f.mt) {
       case 'Welcome':
         state.bus = 'open';
-        state.busClient = f.client;
+        state.busClient = String(f.client);
         chip('st-bus', 'bus: connected', 'ok');
         log('bus connected as ' + f.client);
         onBusOpen();
         broadcastApiUpdate();
         return;
       case 'ApiUpdate': {
-        // Each bus ApiUpdate carries the registry of the API(s) it names: merge per API.
+        // Each relay ApiUpdate carries the registry of the API(s) it names: merge per API.
         var apis = f.apis && typeof f.apis === 'object' ? f.apis : {};
         Object.keys(apis).forEach(function (api) {
           remote.apis[api] = apis[api] || {};
@@ -264,43 +327,25 @@
           if (typeof def === 'string') remote.defaultApiProviders[api] = def;
           else delete remote.defaultApiProviders[api];
         });
+        if (apis[LAUNCHER_API]) readActivity();
         broadcastApiUpdate();
         return;
       }
-      case 'ApiRequest': {
-        // bus consumer -> one of our providers
-        if (f.provider === '@client') return onClientRequest(f.msg, f.src, function (msg, errorText) {
-          /** @type {Record<string, unknown>} */
-          var r = { mt: 'ApiResult', api: f.api, provider: '@client', consumer: f.consumer, src: f.src, msg: msg };
-          if (errorText) r.errorText = errorText;
-          busSend(r);
-        });
-        var target = frames.get(f.provider);
-        if (!target || !target.provides.has(f.api)) {
-          busSend({ mt: 'ApiResult', api: f.api, provider: f.provider, consumer: f.consumer, src: f.src, msg: {}, errorText: 'provider not running in this client' });
+      case 'ApiRequest':
+        return onBusRequest(f);
+      case 'ApiResult': {
+        // to one of our apps as consumer
+        var df = f.client === state.busClient ? byConsumer.get(f.consumer) : undefined;
+        if (!df) {
+          log('bus: result for ' + f.consumer + ' dropped (no such app)');
           return;
         }
-        log('bus -> ' + target.app.name + ' ApiRequest ' + f.api + ' ' + (f.msg && f.msg.mt));
-        postToFrame(target, { mt: 'ApiRequest', api: f.api, consumer: 'bus:' + f.consumer, src: providerSrcs.toApp(String(f.consumer), target.index, String(f.src)), msg: f.msg });
+        postToFrame(df, { mt: 'ApiResult', api: f.api, provider: f.provider, src: f.src, msg: f.msg, errorText: f.errorText });
         return;
       }
-      case 'ApiResult': {
-        // to one of our apps as consumer: the bus src is "<app index>:<app src>"
-        var dest = srcMapLib.fromBus(f.src);
-        var df = dest && framesByIndex[dest.index];
-        if (!dest || !df) return;
-        /** @type {Record<string, unknown>} */
-        var res = { mt: 'ApiResult', api: f.api, provider: f.provider, src: dest.src, msg: f.msg };
-        if (f.errorText) res.errorText = f.errorText;
-        postToFrame(df, res);
+      case 'ApiConsumerClosed':
+        if (typeof f.consumer === 'string') consumerClosed(ids.toApp(f.consumer, f.client, state.busClient));
         return;
-      }
-      case 'ApiConsumerClosed': {
-        if (typeof f.consumer === 'string') providerSrcs.forgetConsumer(f.consumer);
-        var pf = frames.get(f.provider);
-        if (pf) postToFrame(pf, { mt: 'ApiConsumerClosed', api: f.api, consumer: 'bus:' + f.consumer });
-        return;
-      }
       case 'Error':
         state.busErrors.push(f);
         log('bus error ' + f.error + ': ' + f.reason);
@@ -309,20 +354,68 @@
         log('bus: unknown frame ' + (f && f.mt));
     }
   }
+  /** A relay consumer -> our provider(s): an app of this page, or the client itself. */
+  function onBusRequest(/** @type {any} */ f) {
+    var api = String(f.apiId);
+    var provider = typeof f.provider === 'string' ? f.provider : undefined;
+    var reply = function (/** @type {string | undefined} */ prov, /** @type {Record<string, unknown>} */ msg, /** @type {string | undefined} */ errorText) {
+      /** @type {Record<string, unknown>} */
+      var r = { mt: 'ApiResult', api: api, consumer: f.consumer };
+      if (prov !== undefined) r.provider = prov; // absent: our own @client-<id>
+      if (f.client !== undefined) r.client = f.client;
+      if (f.src !== undefined) r.src = f.src;
+      r.msg = msg;
+      if (errorText) r.errorText = errorText;
+      busSend(r);
+    };
+    var targets = providersFor(api, provider);
+    if (!targets.length) {
+      reply(provider && provider !== '*' ? provider : undefined, {}, 'provider not running in this client');
+      return;
+    }
+    var key = ids.toApp(String(f.consumer), f.client, state.busClient);
+    targets.forEach(function (name) {
+      if (name === ownProvider()) {
+        onClientRequest(f.msg, function (msg, errorText) { reply(undefined, msg, errorText); });
+        return;
+      }
+      var t = /** @type {Frame} */ (frames.get(name));
+      remember(t, key, api);
+      log('bus -> ' + name + ' ApiRequest ' + api + ' ' + (f.msg && f.msg.mt));
+      postToFrame(t, { mt: 'ApiRequest', api: api, consumer: key, src: f.src, msg: f.msg });
+    });
+  }
 
-  // ---- com.innovaphone.client provided by the client itself ("@client") ----------------------
+  // ---- the user activity, from the launcher's model to the PBX ---------------------------------
+  /** The launcher (a `@local-<id>` provider of com.innovaphone.launcher) says whether the user is inactive. */
+  function readActivity() {
+    var providers = remote.apis[LAUNCHER_API] || {};
+    var inactive = false;
+    Object.keys(providers).forEach(function (name) {
+      var m = /** @type {any} */ (providers[name] && providers[name].model);
+      if (name.indexOf(ids.LOCAL_PREFIX) === 0 && m && m.userActivity && typeof m.userActivity.inactive === 'boolean') inactive = m.userActivity.inactive;
+    });
+    state.activity.inactive = inactive;
+    syncActivity();
+  }
+  /** SetUserActivity on the myApps WebSocket whenever the PBX's view differs (myApps.htm). */
+  function syncActivity() {
+    if (!state.loggedIn || state.activity.inactive === state.activity.sent) return;
+    state.activity.sent = state.activity.inactive;
+    state.activity.messages++;
+    pbxSend({ mt: 'SetUserActivity', inactive: state.activity.inactive });
+    log('SetUserActivity inactive=' + state.activity.inactive);
+  }
+
+  // ---- com.innovaphone.client provided by the client itself -----------------------------------
   /**
    * @param {any} msg
-   * @param {string} src
    * @param {(msg: Record<string, unknown>, errorText?: string) => void} reply
    */
-  function onClientRequest(msg, src, reply) {
+  function onClientRequest(msg, reply) {
     var mt = msg && msg.mt;
-    log('@client request ' + mt);
-    if (mt === 'SetUserActivity' && typeof msg.inactive === 'boolean') {
-      pbxSend({ mt: 'SetUserActivity', inactive: msg.inactive });
-      reply({ mt: 'SetUserActivityResult' });
-    } else if (mt === 'ShowApp' && typeof msg.app === 'string') {
+    log(ownProvider() + ' request ' + mt);
+    if (mt === 'ShowApp' && typeof msg.app === 'string') {
       showApp(msg.app.split('?')[0]);
       reply({ mt: 'ShowAppResult' });
     } else {
@@ -335,8 +428,8 @@
     if (!state.config) m.launcher = false;
     var first = !state.model;
     state.model = m;
-    if (first) busSend({ mt: 'RegisterApi', api: CLIENT_API, provider: '@client', title: 'innovaphone myApps', model: m });
-    else busSend({ mt: 'ApiModel', api: CLIENT_API, provider: '@client', model: m });
+    if (first) busSend({ mt: 'RegisterApi', api: CLIENT_API, title: 'innovaphone myApps', model: m });
+    else busSend({ mt: 'ApiModel', api: CLIENT_API, model: m });
     log('client model ' + (first ? 'received' : 'updated'));
     broadcastApiUpdate();
   }
@@ -379,6 +472,19 @@
     return '?lang=' + encodeURIComponent(String(lang)) + '&scheme=' + encodeURIComponent(String(scheme)) + '&name=' + encodeURIComponent(app.name) +
       '&title=' + encodeURIComponent(app.title) + '&clientUrl=' + encodeURIComponent(location.href);
   }
+  /** A fresh consumer id for the app (at every start of the app). */
+  function newConsumer(/** @type {Frame} */ f) {
+    if (f.consumer) byConsumer.delete(f.consumer);
+    var user = state.user || String((state.model && /** @type {any} */ (state.model).user && /** @type {any} */ (state.model).user.sip) || '');
+    f.consumer = ids.consumerId(f.app.name, user, randomHex(4));
+    byConsumer.set(f.consumer, f);
+  }
+  /** The app's consumer went away (reload, close): its providers hear so. */
+  function appConsumerGone(/** @type {Frame} */ f) {
+    if (!f.consumer) return;
+    if (state.bus === 'open') busSend({ mt: 'ApiConsumerClosed', consumer: f.consumer });
+    else consumerClosed(f.consumer);
+  }
   function startApp(/** @type {App} */ app) {
     if (frames.has(app.name)) return;
     var src = app.url + '.htm' + frameParams(app);
@@ -393,13 +499,27 @@
     tab.dataset.app = app.name;
     tab.onclick = function () { showApp(app.name); };
     /** @type {Frame} */
-    var f = { app: app, index: framesByIndex.length, iframe: iframe, tab: tab, origin: new URL(src, location.href).origin, alive: false, provides: new Set(), consumes: new Set() };
+    var f = { app: app, iframe: iframe, tab: tab, origin: new URL(src, location.href).origin, alive: false, consumer: '', provides: new Set(), consumes: new Set(), seen: new Map() };
+    newConsumer(f);
     frames.set(app.name, f);
-    framesByIndex.push(f);
     $('tabs').appendChild(tab);
     $('frames').appendChild(iframe);
     log('start app ' + app.name + ' from ' + f.origin);
     if (frames.size === 1) showApp(app.name);
+  }
+  /** Action CloseApp: the app's frame goes, with its providers and its consumer. */
+  function closeApp(/** @type {Frame} */ f) {
+    appConsumerGone(f);
+    byConsumer.delete(f.consumer);
+    f.provides.forEach(function (api) {
+      if (local[api]) delete local[api][f.app.name];
+      busSend({ mt: 'UnregisterApi', api: api, provider: f.app.name });
+    });
+    frames.delete(f.app.name);
+    f.iframe.remove();
+    f.tab.remove();
+    log('closed app ' + f.app.name);
+    broadcastApiUpdate();
   }
   function showApp(/** @type {string} */ name) {
     frames.forEach(function (f, n) {
@@ -416,9 +536,10 @@
   window.addEventListener('message', function (ev) {
     var f = frameOf(ev.source);
     if (!f || ev.origin !== f.origin) return; // only our app frames, from their own origin
+    if (typeof ev.data !== 'string') return; // lib1 posts JSON strings
     var msg;
     try {
-      msg = typeof ev.data === 'string' ? JSON.parse(ev.data) : ev.data;
+      msg = JSON.parse(ev.data);
     } catch (e) {
       return;
     }
@@ -431,8 +552,13 @@
     var name = f.app.name;
     switch (m.mt) {
       case 'Alive':
+        if (f.alive) {
+          // the app started again (reload): its old consumer is gone, it is a new one
+          appConsumerGone(f);
+          newConsumer(f);
+        }
         f.alive = true;
-        log(name + ' alive');
+        log(name + ' alive as ' + f.consumer);
         postToFrame(f, apiUpdate());
         return;
       case 'RegisterApi': {
@@ -467,6 +593,7 @@
         if (m.type === 'ShowApp' && typeof m.value === 'string') showApp(m.value.split('?')[0]);
         else if (m.type === 'BringToFront' || m.type === 'StartActivity') showApp(name);
         else if (m.type === 'SetBadge') setBadge(f, m.value);
+        else if (m.type === 'CloseApp') closeApp(f);
         return;
       case 'getLogin':
         if (typeof m.src !== 'string') return;
@@ -491,64 +618,59 @@
     f.tab.appendChild(b);
   }
 
-  /** Consumer app -> provider(s). Through the bus when connected, else within this page. */
+  /** Consumer app -> provider(s): through the relay when connected, else within this page. */
   /** @param {Frame} f @param {any} m */
   function onAppRequest(f, m) {
-    if (typeof m.api !== 'string' || typeof m.src !== 'string' || !m.msg || typeof m.msg !== 'object') return;
+    if (typeof m.api !== 'string' || !m.msg || typeof m.msg !== 'object') return;
+    if (m.src !== undefined && typeof m.src !== 'string') return;
     var provider = typeof m.provider === 'string' ? m.provider : undefined;
-    var reply = function (/** @type {string} */ prov, /** @type {Record<string, unknown>} */ msg, /** @type {string | undefined} */ errorText) {
-      /** @type {Record<string, unknown>} */
-      var r = { mt: 'ApiResult', api: m.api, provider: prov, src: m.src, msg: msg };
-      if (errorText) r.errorText = errorText;
-      postToFrame(f, r);
-    };
-    if (m.api === CLIENT_API && (!provider || provider === '@client' || provider === '*') && state.bus !== 'open') {
-      onClientRequest(m.msg, m.src, function (msg, errorText) { reply('@client', msg, errorText); });
-      return;
-    }
     if (state.bus === 'open') {
-      // The bus src is a stable function of (app, app src): an app's RemoveLocalNotification names
-      // the same notification as its AddLocalNotification, and results are routed back by parsing it.
-      var busSrc = srcMapLib.toBus(f.index, m.src);
-      if (busSrc === null) {
-        reply(provider || '', {}, 'src too long for the local services bus (at most ' + (srcMapLib.MAX_BUS_SRC - String(f.index).length - 1) + ' characters)');
-        return;
-      }
       consumeOnBus(m.api);
       /** @type {Record<string, unknown>} */
-      var req = { mt: 'ApiRequest', api: m.api, src: busSrc, msg: m.msg };
-      if (provider) req.provider = provider;
+      var req = { mt: 'ApiRequest', apiId: m.api, consumer: f.consumer };
+      if (provider !== undefined) req.provider = provider;
+      if (m.src !== undefined) req.src = m.src;
       if (typeof m.title === 'string') req.title = m.title;
+      req.msg = m.msg;
       busSend(req);
       return;
     }
-    // No bus (plain browser): route between the apps of this page.
-    var providers = Object.keys(local[m.api] || {});
-    var targets = provider === '*' ? providers : provider ? providers.filter(function (p) { return p === provider; }) : providers.slice(0, 1);
+    // No relay (plain browser): route between the apps of this page.
+    var reply = function (/** @type {string} */ prov, /** @type {Record<string, unknown>} */ msg, /** @type {string | undefined} */ errorText) {
+      postToFrame(f, { mt: 'ApiResult', api: m.api, provider: prov, src: m.src, msg: msg, errorText: errorText || undefined });
+    };
+    var targets = providersFor(m.api, provider);
     if (!targets.length) {
       reply(provider || '', {}, 'no provider for ' + m.api);
       return;
     }
     targets.forEach(function (p) {
-      var pf = frames.get(p);
-      if (pf) postToFrame(pf, { mt: 'ApiRequest', api: m.api, consumer: 'app:' + f.app.name, src: m.src, msg: m.msg });
+      if (p === ownProvider()) {
+        onClientRequest(m.msg, function (msg, errorText) { reply(p, msg, errorText); });
+        return;
+      }
+      var pf = /** @type {Frame} */ (frames.get(p));
+      remember(pf, f.consumer, m.api);
+      postToFrame(pf, { mt: 'ApiRequest', api: m.api, consumer: f.consumer, src: m.src, msg: m.msg });
     });
   }
-  /** Provider app -> consumer (via the bus, or another app of this page). */
+  /** Provider app -> consumer (through the relay, or another app of this page). */
   /** @param {Frame} f @param {any} m */
   function onAppResult(f, m) {
     if (typeof m.api !== 'string' || typeof m.consumer !== 'string' || !f.provides.has(m.api)) return;
-    /** @type {Record<string, unknown>} */
-    var out = { mt: 'ApiResult', api: m.api, provider: f.app.name, src: String(m.src || ''), msg: m.msg || {} };
-    if (m.consumer.indexOf('bus:') === 0) {
-      out.consumer = m.consumer.slice(4);
-      out.src = providerSrcs.toBus(/** @type {string} */ (out.consumer), f.index, /** @type {string} */ (out.src));
+    if (state.bus === 'open') {
+      var to = ids.fromApp(m.consumer, state.busClient);
+      /** @type {Record<string, unknown>} */
+      var out = { mt: 'ApiResult', api: m.api, provider: f.app.name, consumer: to.consumer };
+      if (to.client !== undefined) out.client = to.client;
+      if (typeof m.src === 'string') out.src = m.src;
+      out.msg = m.msg && typeof m.msg === 'object' ? m.msg : {};
       if (typeof m.errorText === 'string') out.errorText = m.errorText;
       busSend(out);
-    } else if (m.consumer.indexOf('app:') === 0) {
-      var cf = frames.get(m.consumer.slice(4));
-      if (cf) postToFrame(cf, out);
+      return;
     }
+    var cf = byConsumer.get(m.consumer);
+    if (cf) postToFrame(cf, { mt: 'ApiResult', api: m.api, provider: f.app.name, src: m.src, msg: m.msg || {}, errorText: m.errorText });
   }
 
   // ---- myApps WebSocket to the PBX -------------------------------------------------------------
@@ -636,10 +758,14 @@
             return;
           }
           state.loggedIn = true;
+          state.user = String((m.info.user && m.info.user.sip) || '');
           $('login').hidden = true;
-          chip('st-pbx', 'PBX: ' + (m.info.user && m.info.user.sip), 'ok');
-          log('logged in as ' + (m.info.user && m.info.user.sip));
+          chip('st-pbx', 'PBX: ' + state.user, 'ok');
+          log('logged in as ' + state.user);
           pbxSend({ mt: 'SubscribeApps' });
+          // a new session starts active: tell the PBX if the launcher says otherwise
+          state.activity.sent = false;
+          syncActivity();
         });
         return;
       }
@@ -705,6 +831,13 @@
       apis: mergedApis,
       frames: function () { return Array.from(frames.keys()); },
       remote: function () { return remote; },
+      /** app name -> its consumer id on the relay */
+      consumers: function () {
+        /** @type {Record<string, string>} */
+        var out = {};
+        frames.forEach(function (f, n) { out[n] = f.consumer; });
+        return out;
+      },
     },
   });
 })();

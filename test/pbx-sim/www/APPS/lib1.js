@@ -1,10 +1,28 @@
 // @ts-check
 /*
- * A small client-API library for the stand-in apps of pbx-sim: the app side of the app <-> myApps
- * client postMessage protocol (docs/pbx-sim.md "App side"), written for this project after the
- * behaviour documented for innovaphone's public lib1 (start parameters from the query string,
- * Alive on start, JSON-string messages to window.parent, messages accepted only from parent or
- * opener, consumeApi/provideApi with sendSrc). Only the subset the stand-in apps need.
+ * The client-API library of pbx-sim's stand-in apps: the app side of the app <-> myApps client
+ * postMessage protocol, written for this project after what innovaphone's public lib1 does
+ * (innovaphone/13r1-SDK web1/lib1/innovaphone.lib1.js and the 14r1 copies; docs/pbx-sim.md):
+ *
+ *  - `innovaphone.lib1.Start(onload)` reads the start parameters of the query string (lang,
+ *    scheme, name, title, url, originalUrl, clientUrl; the rest are args), posts `Alive` and calls
+ *    `onload(start)`;
+ *  - every message to the client is `window.parent.postMessage(JSON.stringify(obj), "*")`;
+ *    messages from the client are JSON strings, taken only from the parent (or opener);
+ *  - `start.provideApi(api)` sends `{mt:"RegisterApi", api}` (the API name only); its `send(msg,
+ *    consumer, src)` answers with `{mt:"ApiResult", api, consumer, src, msg}`, `update(model)` sends
+ *    `{mt:"ApiModel", api, model}`; `onmessage` / `onconsumerclosed` events;
+ *  - `start.consumeApi(api)` sends `{mt:"ConsumeApi", api}`; its `send(msg, provider, src, title)`
+ *    posts `{mt:"ApiRequest", api, provider, src, title, msg}` where absent values are simply left
+ *    out (so `send(msg, "*")` carries no src); `sendSrc(msg, provider, result, obj)` hands the first
+ *    result with a fresh src to `result`; `new consumer.Src(cb)` gets every result of its src;
+ *  - inside the launcher (`navigator.userAgent` contains "myApps") it takes over the parent's
+ *    `console` when `window.parent.console.custom` is set, and its `window.open` when the parent has
+ *    `custom_saved_window_open_` (keeping its own as `window.custom_saved_window_open_`), as lib1
+ *    does. A cross-origin parent throws on that access; lib1 swallows it, and so does this.
+ *
+ * Stand-in extras (not lib1): `start.getLogin(app, challenge, cb)` (the appwebsocket library's
+ * getLogin/Login exchange) and `window.__lib1` (what the launcher detection found, for tests).
  */
 var innovaphone = /** @type {any} */ (window).innovaphone || {};
 /** @type {any} */ (window).innovaphone = innovaphone;
@@ -13,208 +31,258 @@ innovaphone.lib1 = innovaphone.lib1 || {};
 (function (lib) {
   'use strict';
 
-  /** A tiny event with attach/detach, as lib1 events have. */
-  function Event() {
+  /**
+   * An event as lib1 has them: listeners get (sender, args).
+   * @param {unknown} [sender]
+   */
+  function Event(sender) {
     /** @type {Function[]} */
-    var handlers = [];
-    this.attach = function (/** @type {Function} */ fn) { handlers.push(fn); };
-    this.detach = function (/** @type {Function} */ fn) { handlers = handlers.filter(function (h) { return h !== fn; }); };
-    this.notify = function (/** @type {unknown} */ sender, /** @type {unknown} */ arg) {
-      handlers.slice().forEach(function (h) { h(sender, arg); });
+    var listeners = [];
+    this.sender = sender;
+    this.attach = function (/** @type {Function} */ fn) { listeners.push(fn); };
+    this.detach = function (/** @type {Function} */ fn) {
+      var i = listeners.indexOf(fn);
+      if (i >= 0) listeners.splice(i, 1);
     };
-  }
-
-  function post(/** @type {Record<string, unknown>} */ msg) {
-    var target = window.parent !== window ? window.parent : window.opener;
-    if (target) target.postMessage(JSON.stringify(msg), '*');
-  }
-
-  var srcPrefix = 'apisrc-' + Array.from(crypto.getRandomValues(new Uint8Array(4)), function (b) { return b.toString(16).padStart(2, '0'); }).join('') + '-';
-  var srcCounter = 0;
-
-  /** @param {string} api */
-  function ConsumerApi(api) {
     var self = this;
-    this.api = api;
-    /** provider name -> entry of ApiUpdate */
-    /** @type {Record<string, any>} */
-    this.model = {};
-    /** @type {string[]} */
-    this.providers = [];
-    this.onupdate = new Event();
-    /** notified with {provider, src, msg, errorText} for every ApiResult */
-    this.onmessage = new Event();
-    /** @type {Map<string, Function>} */
-    var callbacks = new Map();
-    /**
-     * @param {Record<string, unknown>} msg
-     * @param {string} [provider] a provider name, "*" for all, undefined for the default one
-     * @param {string} [src]
-     */
-    this.send = function (msg, provider, src) {
-      /** @type {Record<string, unknown>} */
-      var req = { mt: 'ApiRequest', api: api, src: src || '', msg: msg };
-      if (provider !== undefined && provider !== null) req.provider = provider;
-      post(req);
-      return /** @type {string} */ (req.src);
-    };
-    /** Like send, with a generated src; `cb` gets every result for it. */
-    this.sendSrc = function (/** @type {Record<string, unknown>} */ msg, /** @type {string} */ provider, /** @type {Function} */ cb) {
-      var src = srcPrefix + ++srcCounter;
-      if (cb) callbacks.set(src, cb);
-      return self.send(msg, provider, src);
-    };
-    this._update = function (/** @type {any} */ apis) {
-      self.model = (apis && apis[api]) || {};
-      self.providers = Object.keys(self.model);
-      self.onupdate.notify(self, self.model);
-    };
-    this._result = function (/** @type {any} */ m) {
-      var cb = callbacks.get(m.src);
-      var obj = { provider: m.provider, src: m.src, msg: m.msg, errorText: m.errorText };
-      if (cb) cb(obj);
-      self.onmessage.notify(self, obj);
+    this.notify = function (/** @type {unknown} */ args) {
+      listeners.slice().forEach(function (l) { l(self.sender, args); });
     };
   }
 
-  /** @param {string} api */
-  function ProviderApi(api) {
-    var self = this;
-    this.api = api;
-    /** notified with {consumer, src, msg} for every ApiRequest */
-    this.onmessage = new Event();
-    /** notified with {consumer} */
-    this.onconsumerclosed = new Event();
-    /** @type {Record<string, unknown>} */
-    this.model = {};
-    this.send = function (/** @type {Record<string, unknown>} */ msg, /** @type {string} */ consumer, /** @type {string} */ src) {
-      post({ mt: 'ApiResult', api: api, consumer: consumer, src: src, msg: msg });
-    };
-    this.setModel = function (/** @type {Record<string, unknown>} */ model) {
-      self.model = model;
-      post({ mt: 'ApiModel', api: api, model: model });
-    };
+  /** What lib1's launcher detection found (test hook window.__lib1). */
+  var detection = { myApps: false, console: 'own', open: 'own', error: '' };
+
+  /** lib1's launcher hooks: inside myApps, use the parent's console and window.open when it offers them. */
+  function takeOverLauncherHooks() {
+    if (navigator.userAgent.indexOf('myApps') < 0) return;
+    detection.myApps = true;
+    var w = /** @type {any} */ (window);
+    try {
+      if (typeof w.parent.console !== 'undefined' && w.parent.console.custom) {
+        if (typeof w.custom_saved_console_ === 'undefined') w.custom_saved_console_ = w.console;
+        w.console = w.parent.console;
+        detection.console = 'parent';
+      }
+      if (typeof w.parent.custom_saved_window_open_ !== 'undefined' && typeof w.custom_saved_window_open_ === 'undefined') {
+        w.custom_saved_window_open_ = w.open;
+        w.open = w.parent.open;
+        detection.open = 'parent';
+      }
+    } catch (e) {
+      // a cross-origin parent: its console and window.open are out of reach
+      detection.error = String(/** @type {Error} */ (e).name || e);
+    }
   }
 
-  /** The app's start object: query parameters and the client API entry points. */
-  function Start() {
-    var self = this;
-    var q = new URLSearchParams(location.search);
-    this.lang = q.get('lang') || 'en';
-    this.scheme = q.get('scheme') || 'light';
-    this.name = q.get('name') || '';
-    this.title = q.get('title') || document.title;
-    this.clientUrl = q.get('clientUrl') || '';
-    this.url = (q.get('url') || location.href).replace(/^http/, 'ws').replace(/\/[^/]*$/, '');
-    /** @type {Record<string, string>} */
-    this.args = {};
-    /** @type {Record<string, string[]>} */
-    this.margs = {};
-    q.forEach(function (v, k) {
-      if (['lang', 'scheme', 'name', 'title', 'url', 'originalUrl', 'clientUrl'].indexOf(k) >= 0) return;
-      if (!(k in self.args)) self.args[k] = v;
-      (self.margs[k] = self.margs[k] || []).push(v);
-    });
-    this.onlangchanged = new Event();
-    this.onschemechanged = new Event();
-    this.onargschanged = new Event();
-    this.onshow = new Event();
-    /** @type {Map<string, ConsumerApi>} */
-    var consumed = new Map();
-    /** @type {Map<string, ProviderApi>} */
-    var provided = new Map();
-    /** @type {Map<string, Function>} */
-    var logins = new Map();
+  /**
+   * @param {string | null} langFile unused (no language files in the stand-ins)
+   * @param {unknown} langs unused
+   * @param {((start: any) => void) | undefined} onload
+   */
+  function start(langFile, langs, onload) {
+    void langFile;
+    void langs;
     /** @type {any} */
-    var lastUpdate = null;
+    var st = {};
+    var onapirequest = new Event(st);
+    var onapiresult = new Event(st);
+    var onapiupdate = new Event(st);
+    var onapiconsumerclosed = new Event(st);
+    var currentSrc = 0;
+    // 14r1's prefixSrc: srcs of different app instances do not collide
+    var prefixSrc = Array.from(crypto.getRandomValues(new Uint8Array(4)), function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+    /** @type {Map<string, Function>} getLogin src -> callback */
+    var logins = new Map();
 
-    this.consumeApi = function (/** @type {string} */ api) {
-      var c = consumed.get(api);
-      if (c) return c;
-      c = new ConsumerApi(api);
-      consumed.set(api, c);
-      post({ mt: 'ConsumeApi', api: api });
-      if (lastUpdate) c._update(lastUpdate.apis);
-      return c;
+    takeOverLauncherHooks();
+
+    st.lang = (navigator.language || 'en').split('-')[0].toLowerCase();
+    st.scheme = 'dark';
+    st.args = {};
+    st.margs = {};
+    st.apis = {};
+    st.defaultApiProviders = {};
+    st.onapiupdate = onapiupdate;
+    st.onlangchanged = new Event(st);
+    st.onschemechanged = new Event(st);
+    st.onargschanged = new Event(st);
+    st.prepareReloadCallback = null;
+
+    st.postClientMessage = function (/** @type {Record<string, unknown>} */ obj) {
+      var target = window.parent !== window ? window.parent : window.opener;
+      // JSON.stringify leaves out what is undefined: a request without src carries none
+      if (target) target.postMessage(JSON.stringify(obj), '*');
     };
-    this.provideApi = function (/** @type {string} */ api) {
-      var p = provided.get(api);
-      if (p) return p;
-      p = new ProviderApi(api);
-      provided.set(api, p);
-      post({ mt: 'RegisterApi', api: api });
+    st.show = function (/** @type {unknown} */ value) { st.postClientMessage({ mt: 'Action', type: 'ShowApp', value: value }); };
+    st.bringToFront = function () { st.postClientMessage({ mt: 'Action', type: 'BringToFront' }); };
+    st.close = function () { st.postClientMessage({ mt: 'Action', type: 'CloseApp' }); };
+    st.home = function () { st.postClientMessage({ mt: 'Action', type: 'ShowApp', value: '@home' }); };
+    st.setArgs = function (/** @type {unknown} */ args, /** @type {string} */ title) { st.postClientMessage({ mt: 'Action', type: 'SetArgs', args: args, title: title }); };
+    st.setBadge = function (/** @type {unknown} */ value) { st.postClientMessage({ mt: 'Action', type: 'SetBadge', value: value }); };
+    st.startActivity = function () { st.postClientMessage({ mt: 'Action', type: 'StartActivity' }); };
+    st.finishActivity = function () { st.postClientMessage({ mt: 'Action', type: 'FinishActivity' }); };
+    st.requestPrepareReload = function (/** @type {Function} */ cb) {
+      st.postClientMessage({ mt: 'RequestPrepareReload' });
+      st.prepareReloadCallback = cb;
+    };
+    st.prepareReloadComplete = function () { st.postClientMessage({ mt: 'PrepareReloadComplete' }); };
+
+    /** @param {string} api */
+    st.provideApi = function (api) {
+      /** @type {any} */
+      var p = {};
+      p.onmessage = new Event(p);
+      p.onconsumerclosed = new Event(p);
+      p.isDefaultApiProvider = function () { return st.defaultApiProviders[api] === st.name; };
+      p.send = function (/** @type {unknown} */ msg, /** @type {string} */ consumer, /** @type {string | undefined} */ src) {
+        st.postClientMessage({ mt: 'ApiResult', api: api, consumer: consumer, src: src, msg: msg });
+      };
+      p.update = function (/** @type {unknown} */ model) { st.postClientMessage({ mt: 'ApiModel', api: api, model: model }); };
+      onapirequest.attach(function (/** @type {unknown} */ _s, /** @type {any} */ obj) {
+        if (obj.api === api) p.onmessage.notify({ consumer: obj.consumer, src: obj.src, msg: obj.msg });
+      });
+      onapiconsumerclosed.attach(function (/** @type {unknown} */ _s, /** @type {any} */ obj) {
+        if (obj.api === api) p.onconsumerclosed.notify({ api: api, consumer: obj.consumer });
+      });
+      st.postClientMessage({ mt: 'RegisterApi', api: api });
       return p;
     };
-    this.showApp = function (/** @type {string} */ applink) { post({ mt: 'Action', type: 'ShowApp', value: applink }); };
-    this.bringToFront = function () { post({ mt: 'Action', type: 'BringToFront' }); };
-    this.closeApp = function () { post({ mt: 'Action', type: 'CloseApp' }); };
-    this.setBadge = function (/** @type {unknown} */ value) { post({ mt: 'Action', type: 'SetBadge', value: value }); };
-    this.setArgs = function (/** @type {unknown} */ args, /** @type {string} */ title) { post({ mt: 'Action', type: 'SetArgs', args: args, title: title }); };
-    /** Ask the client for an AppWebsocket login; cb gets the Login message. */
-    this.getLogin = function (/** @type {string} */ app, /** @type {string} */ challenge, /** @type {Function} */ cb) {
-      var src = srcPrefix + 'login-' + ++srcCounter;
+
+    /** @param {string} api */
+    st.consumeApi = function (api) {
+      /** @type {any} */
+      var c = {};
+      c.model = {};
+      /** @type {string[]} */
+      c.providers = [];
+      c.defaultApiProvider = null;
+      c.onupdate = new Event(c);
+      c.onmessage = new Event(c);
+      c.send = function (/** @type {unknown} */ msg, /** @type {string | undefined} */ provider, /** @type {string | undefined} */ src, /** @type {string | undefined} */ title) {
+        st.postClientMessage({ mt: 'ApiRequest', api: api, provider: provider, src: src, title: title, msg: msg });
+      };
+      /** Every result of one fresh src goes to `onmessage`, until close(). */
+      c.Src = function (/** @type {(obj: any) => void} */ onmessage) {
+        /** @type {string | null} */
+        var src = 'apisrc-' + prefixSrc + '-' + ++currentSrc;
+        var listener = function (/** @type {unknown} */ _s, /** @type {any} */ obj) { if (obj.src === src) onmessage(obj); };
+        this.src = src;
+        this.close = function () {
+          c.onmessage.detach(listener);
+          src = null;
+        };
+        this.send = function (/** @type {unknown} */ msg, /** @type {string | undefined} */ provider, /** @type {string | undefined} */ title) {
+          if (src) c.send(msg, provider, src, title);
+        };
+        c.onmessage.attach(listener);
+      };
+      /** The first result of a fresh src goes to `result(obj, o)` (lib1's sendSrc). Returns the src (stand-in extra). */
+      c.sendSrc = function (/** @type {unknown} */ msg, /** @type {string | undefined} */ provider, /** @type {(obj: any, o: unknown) => void} */ result, /** @type {unknown} */ o) {
+        var s = new c.Src(function (/** @type {any} */ obj) {
+          s.close();
+          result(obj, o);
+        });
+        var used = s.src;
+        s.send(msg, provider);
+        return used;
+      };
+      function update() {
+        c.defaultApiProvider = st.defaultApiProviders[api] || null;
+        c.model = st.apis[api] || {};
+        c.providers = Object.keys(c.model);
+        c.onupdate.notify();
+      }
+      onapiupdate.attach(update);
+      onapiresult.attach(function (/** @type {unknown} */ _s, /** @type {any} */ obj) {
+        if (obj.api === api) c.onmessage.notify({ provider: obj.provider, src: obj.src, msg: obj.msg || {}, errorText: obj.errorText });
+      });
+      update();
+      st.postClientMessage({ mt: 'ConsumeApi', api: api });
+      return c;
+    };
+
+    st.getLogin = function (/** @type {string} */ app, /** @type {string} */ challenge, /** @type {Function} */ cb) {
+      var src = 'login-' + prefixSrc + '-' + ++currentSrc;
       logins.set(src, cb);
-      post({ mt: 'getLogin', src: src, app: app, challenge: challenge });
+      st.postClientMessage({ mt: 'getLogin', src: src, app: app, challenge: challenge });
     };
 
     window.addEventListener('message', function (ev) {
       if (ev.source !== window.parent && ev.source !== window.opener) return;
+      if (typeof ev.data !== 'string') return;
       /** @type {any} */
-      var m;
+      var obj;
       try {
-        m = typeof ev.data === 'string' ? JSON.parse(ev.data) : ev.data;
+        obj = JSON.parse(ev.data);
       } catch (e) {
         return;
       }
-      if (!m || typeof m.mt !== 'string') return;
-      switch (m.mt) {
-        case 'ApiUpdate':
-          lastUpdate = m;
-          consumed.forEach(function (c) { c._update(m.apis); });
-          return;
-        case 'ApiRequest': {
-          var p = provided.get(m.api);
-          if (p) p.onmessage.notify(p, { consumer: m.consumer, src: m.src, msg: m.msg });
-          return;
-        }
-        case 'ApiResult': {
-          var c = consumed.get(m.api);
-          if (c) c._result(m);
-          return;
-        }
-        case 'ApiConsumerClosed': {
-          var pc = provided.get(m.api);
-          if (pc) pc.onconsumerclosed.notify(pc, { consumer: m.consumer });
-          return;
-        }
-        case 'Login': {
-          var cb = logins.get(m.src);
-          logins.delete(m.src);
-          if (cb) cb(m);
-          return;
-        }
+      if (!obj || typeof obj.mt !== 'string') return;
+      switch (obj.mt) {
         case 'SetLang':
-          self.lang = m.lang;
-          self.onlangchanged.notify(self, m.lang);
+          st.lang = obj.lang;
+          st.onlangchanged.notify();
           return;
         case 'SetScheme':
-          self.scheme = m.scheme;
-          self.onschemechanged.notify(self, m.scheme);
+          st.scheme = obj.scheme;
+          st.onschemechanged.notify();
           return;
         case 'SetArgs':
-          self.onargschanged.notify(self, m.args);
+          st.args = obj.args;
+          st.onargschanged.notify();
           return;
-        case 'Show':
-          self.onshow.notify(self, undefined);
+        case 'ApiUpdate':
+          st.apis = obj.apis || {};
+          st.defaultApiProviders = obj.defaultApiProviders || {};
+          onapiupdate.notify(obj);
+          return;
+        case 'ApiRequest':
+          onapirequest.notify(obj);
+          return;
+        case 'ApiResult':
+          onapiresult.notify(obj);
+          return;
+        case 'ApiConsumerClosed':
+          onapiconsumerclosed.notify(obj);
           return;
         case 'PrepareReload':
-          post({ mt: 'PrepareReloadComplete' });
+          if (st.prepareReloadCallback) st.prepareReloadCallback();
+          else st.prepareReloadComplete();
           return;
+        case 'Login': {
+          var cb = logins.get(obj.src);
+          logins.delete(obj.src);
+          if (cb) cb(obj);
+          return;
+        }
       }
     });
-    post({ mt: 'Alive' });
+
+    var q = new URLSearchParams(location.search);
+    q.forEach(function (value, name) {
+      if (name === 'lang') st.lang = value;
+      else if (name === 'scheme') st.scheme = value;
+      else if (name === 'name') st.name = value;
+      else if (name === 'title') st.title = value;
+      else if (name === 'url') st.url = value;
+      else if (name === 'originalUrl') st.originalUrl = value;
+      else if (name === 'clientUrl') st.clientUrl = value;
+      else {
+        if (!(name in st.args)) st.args[name] = value;
+        (st.margs[name] = st.margs[name] || []).push(value);
+      }
+    });
+    st.url = String(st.url || location.href).replace(/\/[^/]*$/, '').replace(/^http/, 'ws');
+    st.originalUrl = String(st.originalUrl || location.href).replace(/\/[^/]*$/, '');
+    st.postClientMessage({ mt: 'Alive' });
+    if (onload) onload(st);
+    return st;
   }
 
   lib.Event = Event;
-  lib.Start = Start;
+  lib.start = start;
+  /** `innovaphone.lib1.Start(onload)`: start without language files. */
+  lib.Start = function (/** @type {((start: any) => void) | undefined} */ onload) { return start(null, null, onload); };
+  Object.defineProperty(window, '__lib1', { value: detection });
 })(innovaphone.lib1);

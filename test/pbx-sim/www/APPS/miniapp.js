@@ -12,13 +12,14 @@
   var innovaphone = /** @type {any} */ (window).innovaphone;
   var app = document.body.dataset.app || 'app';
   var version = document.body.dataset.version || '?';
-  var start = new innovaphone.lib1.Start();
-  var provider = start.provideApi('com.example.' + app);
-  provider.setModel({ app: app, version: version });
-  provider.onmessage.attach(function (/** @type {any} */ _sender, /** @type {any} */ obj) {
-    var msg = obj.msg || {};
-    if (msg.mt === 'Ping') provider.send({ mt: 'PingResult', app: app, version: version }, obj.consumer, obj.src);
+  innovaphone.lib1.Start(function (/** @type {any} */ start) {
+    var provider = start.provideApi('com.example.' + app);
+    provider.update({ app: app, version: version });
+    provider.onmessage.attach(function (/** @type {any} */ _sender, /** @type {any} */ obj) {
+      var msg = obj.msg || {};
+      if (msg.mt === 'Ping') provider.send({ mt: 'PingResult', app: app, version: version }, obj.consumer, obj.src);
+    });
+    var status = document.getElementById('status');
+    if (status) status.textContent = app + ' v' + version + ' running';
   });
-  var status = document.getElementById('status');
-  if (status) status.textContent = app + ' v' + version + ' running';
 })();

@@ -1,13 +1,14 @@
 // @ts-check
 /*
  * The stand-in softphone of pbx-sim (docs/pbx-sim.md, "Softphone"). Written against lib1.js:
- *  - consumes com.innovaphone.launcher and finds the launcher's Media service in the @launcher
+ *  - consumes com.innovaphone.launcher and finds the launcher's Media service in the launcher provider's
  *    model (`launcherServices.media = {url, token}`, docs/media-protocol.md), opens it with
  *    `url?token=…` and speaks the Media protocol (AllocChannel, CreateOffer, RemoteDescription,
  *    RemoteCandidate, GetStats, CloseChannel);
  *  - consumes com.innovaphone.client for its own user (model.user.sip);
  *  - provides com.innovaphone.phone (provider = app name, "softphone") with StartCall / ConnectCall /
- *    DisconnectCall and a model {registered, calls:[{id, dir, state, sip, kinds}]};
+ *    DisconnectCall and a model {registered, calls:[{id, dir, state, sip, kinds}]}; call states are
+ *    innovaphone's (Setup, Ringback, Alerting, Connected, Disconnected);
  *  - signals calls to the other user through the sim (`/sim/signal` on its own origin, signal.ts):
  *    Setup{offers} → Alert → Connect{answers} → Disc, and trickled candidates (Cand).
  * Simulator extension: StartCall `video: true` / `appsharing: true` add a video channel (both
@@ -21,11 +22,13 @@
 (function () {
   'use strict';
   var innovaphone = /** @type {any} */ (window).innovaphone;
-  var start = new innovaphone.lib1.Start();
+  /** @type {any} */
+  var start = null;
+  innovaphone.lib1.Start(function (/** @type {any} */ s) { start = s; });
   var appName = start.name || 'softphone';
   var PHONE = 'com.innovaphone.phone';
 
-  /** @typedef {{ id: string, peer: string, dir: 'i'|'o', state: string, kinds: string[], channels: Record<string, string>, ready: Record<string, boolean>, pending: Record<string, any[]>, offers?: Record<string, any>, outq?: Record<string, unknown>[] }} Call */
+  /** @typedef {{ id: string, peer: string, dir: 'i'|'o', state: string, accepting?: boolean, kinds: string[], channels: Record<string, string>, ready: Record<string, boolean>, pending: Record<string, any[]>, offers?: Record<string, any>, outq?: Record<string, unknown>[] }} Call */
   /** @type {Call[]} */
   var calls = [];
   var sp = {
@@ -72,7 +75,7 @@
   // ---- com.innovaphone.phone --------------------------------------------------------------------
   var phone = start.provideApi(PHONE);
   function publish() {
-    phone.setModel({ registered: sp.state === 'ready', calls: calls.map(function (c) { return { id: c.id, dir: c.dir, state: c.state, sip: c.peer, kinds: c.kinds }; }) });
+    phone.update({ registered: sp.state === 'ready', calls: calls.map(function (c) { return { id: c.id, dir: c.dir, state: c.state, sip: c.peer, kinds: c.kinds }; }) });
     render();
   }
   publish();
@@ -165,10 +168,13 @@
     return null;
   }
 
+  // The launcher's provider of com.innovaphone.launcher (`@local-<id>`) publishes its services'
+  // URLs and passwords in its model.
   var launcher = start.consumeApi('com.innovaphone.launcher');
   launcher.onupdate.attach(function () {
-    var entry = launcher.model['@launcher'];
-    var svc = entry && entry.model && entry.model.launcherServices && entry.model.launcherServices.media;
+    var entry = launcher.providers.map(function (/** @type {string} */ p) { return launcher.model[p]; })
+      .filter(function (/** @type {any} */ e) { return e && e.model && e.model.launcherServices; })[0];
+    var svc = entry && entry.model.launcherServices.media;
     if (svc && typeof svc.url === 'string' && typeof svc.token === 'string') connectMedia(svc.url, svc.token);
   });
 
@@ -216,7 +222,9 @@
   }
   var client = start.consumeApi('com.innovaphone.client');
   client.onupdate.attach(function () {
-    var entry = client.model['@client'];
+    // the web client's own provider (`@client-<id>`)
+    var own = client.providers.filter(function (/** @type {string} */ p) { return p.indexOf('@client-') === 0; })[0];
+    var entry = own && client.model[own];
     var sip = entry && entry.model && entry.model.user && entry.model.user.sip;
     if (typeof sip === 'string' && sip && sip !== sp.user) {
       sp.user = sip;
@@ -255,12 +263,12 @@
   }
 
   async function startCall(/** @type {any} */ msg) {
-    var to = String(msg.sip || msg.text || msg.num || '');
+    var to = String(msg.sip || msg.txt || msg.text || msg.num || '');
     if (!to) throw new Error('StartCall without a destination');
     if (sp.state !== 'ready') throw new Error('softphone not ready (' + sp.state + ')');
     var kinds = ['audio'].concat(msg.video ? ['video'] : [], msg.appsharing ? ['appsharing'] : []);
     /** @type {Call} */
-    var c = { id: newId(), peer: to, dir: 'o', state: 'Calling', kinds: kinds, channels: {}, ready: {}, pending: {}, outq: [] };
+    var c = { id: newId(), peer: to, dir: 'o', state: 'Setup', kinds: kinds, channels: {}, ready: {}, pending: {}, outq: [] };
     calls.push(c);
     publish();
     /** @type {Record<string, any>} */
@@ -279,10 +287,10 @@
   }
 
   async function connectCall(/** @type {any} */ msg) {
-    var c = calls.filter(function (x) { return x.dir === 'i' && x.state === 'Alerting' && (msg.id === undefined || x.id === msg.id); })[0];
+    var c = calls.filter(function (x) { return x.dir === 'i' && x.state === 'Alerting' && !x.accepting && (msg.id === undefined || x.id === msg.id); })[0];
     if (!c) throw new Error('ConnectCall: no alerting call');
-    c.state = 'Connecting';
-    publish();
+    // stays Alerting (innovaphone's call states have nothing in between) until the media is up
+    c.accepting = true;
     /** @type {Record<string, any>} */
     var answers = {};
     for (var i = 0; i < c.kinds.length; i++) {
