@@ -5,7 +5,8 @@
  * requests the relay forwards (contract/media.ts, docs/media-protocol.md):
  *
  *   one channel = one RTCPeerConnection with one m-section (audio, video or appsharing-as-video);
- *   descriptions are MediaConfig-like objects converted to/from SDP (./sdp.ts);
+ *   descriptions are innovaphone's Signal `channels` (+ channels_cmd), converted to/from SDP
+ *   (./channels.ts), sent once ICE gathering is complete (later candidates trickle);
  *   codec preference: transceiver.setCodecPreferences where possible plus SDP munging;
  *   candidates of excluded addresses (VPN interfaces, EXCLUDEINTERFACES) are never signalled;
  *   devices: enumerate + devicechange; setSinkId / deviceId constraints;
@@ -14,19 +15,21 @@
  */
 import type {
   AllocChannel,
-  Candidate,
   ChannelKind,
+  Channels,
   CoderName,
   Device,
   EngineConfig,
   Headset,
   HookKeyName,
-  MediaDescription,
   RelayToEngine,
   RingtoneSource,
+  SignalCandidate,
 } from '../../contract/media';
-import { HOOK_KEY_CODES, MEDIA_ENGINE_PATH, MEDIA_PROTOCOL_VERSION, MediaErrorCode } from '../../contract/media';
-import { candidateAllowed, candidateToString, DEFAULT_CODECS, descriptionToSdp, firstCoder, mungeCodecs, orderCoders, parseCandidate, sdpToDescription } from './sdp';
+import { HOOK_KEY_CODES, MEDIA_ENGINE_PATH, MEDIA_OF_KIND, MEDIA_PROTOCOL_VERSION, MediaErrorCode } from '../../contract/media';
+import { candidateAllowed, candidateToString, coderOfMime, DEFAULT_CODECS, firstCoder, mungeCodecs, orderCoders, parseCandidate } from './sdp';
+import { channelsToSdp, sdpToChannels } from './channels';
+import { waitForGathering } from './gather';
 import { LoopbackViews } from './view-engine';
 import { fromWebHidCollections, type WebHidCollectionInfo } from './hid/descriptor';
 import { availableLeds, buildLedReports, HeadsetDecoder, isHeadsetCandidate } from './hid/telephony';
@@ -42,11 +45,6 @@ export const VIDEO_FALLBACKS: { width: number; height: number }[] = [
   { width: 352, height: 288 },
   { width: 320, height: 240 },
 ];
-
-const CODEC_MIME: Record<CoderName, string> = {
-  'OPUS-WB': 'audio/opus', 'OPUS-NB': 'audio/opus', G722: 'audio/G722', G711A: 'audio/PCMA', G711u: 'audio/PCMU',
-  DTMF: 'audio/telephone-event', CN: 'audio/CN', RED: 'audio/red', VP8: 'video/VP8', VP9: 'video/VP9', H264: 'video/H264', RTX: 'video/rtx',
-};
 
 /** The part of RTCEncodedAudioFrame the recorder reads. */
 interface EncodedFrame {
@@ -159,7 +157,8 @@ class Engine {
         const ch = channel();
         if (!ch) return;
         try {
-          reply({ mt: 'LocalDescription', channel: msg.channel, cmd: 'PROPOSAL', media: await ch.createOffer(!!msg.iceRestart) });
+          reply({ mt: 'LocalDescription', channel: msg.channel, channels_cmd: 'PROPOSAL', channels: await ch.createOffer(!!msg.iceRestart) });
+          ch.openTrickle();
         } catch (err) {
           reply({ mt: 'ChannelError', channel: msg.channel, code: MediaErrorCode.SDP_FAILED, errorText: String(err) });
         }
@@ -168,10 +167,14 @@ class Engine {
       case 'RemoteDescription': {
         const ch = channel();
         if (!ch) return;
+        const cmd = msg.channels_cmd as string;
         try {
-          const answer = await ch.setRemote(msg.cmd as 'PROPOSAL' | 'SELECT', msg.media as MediaDescription);
-          if (answer) reply({ mt: 'LocalDescription', channel: msg.channel, cmd: 'SELECT', media: answer });
-          else reply({ mt: 'RemoteDescriptionResult', channel: msg.channel });
+          if (cmd === 'CLOSE') return ch.close('closed');
+          const local = cmd === 'REQUEST' ? await ch.createOffer(false) : cmd === 'PROPOSAL' || cmd === 'SELECT' ? await ch.setRemote(cmd, msg.channels as Channels) : null;
+          if (local) {
+            reply({ mt: 'LocalDescription', channel: msg.channel, channels_cmd: cmd === 'REQUEST' ? 'PROPOSAL' : 'SELECT', channels: local });
+            ch.openTrickle();
+          } else reply({ mt: 'RemoteDescriptionResult', channel: msg.channel });
         } catch (err) {
           reply({ mt: 'ChannelError', channel: msg.channel, code: MediaErrorCode.SDP_FAILED, errorText: String(err) });
         }
@@ -181,7 +184,7 @@ class Engine {
         const ch = channel();
         if (!ch) return;
         try {
-          await ch.addRemoteCandidate(msg.candidate as Candidate | undefined, !!msg.end);
+          await ch.addRemoteCandidate(msg.candidate as SignalCandidate | undefined, !!msg.end);
         } catch (err) {
           reply({ mt: 'ChannelError', channel: msg.channel, code: MediaErrorCode.BAD_REQUEST, errorText: `candidate refused: ${String(err)}` });
         }
@@ -407,6 +410,10 @@ class Channel {
   private readonly remote = new MediaStream();
   private sink: HTMLMediaElement | null = null;
   private pending: RTCIceCandidateInit[] = [];
+  /** Local candidates found before the description that carries them was sent (null: trickle open). */
+  private held: (SignalCandidate | 'end')[] | null = [];
+  /** The candidates of the last description sent (not trickled again). */
+  private described: SignalCandidate[] = [];
   private version = 2;
   private readonly sessionId = String(Math.floor(Math.random() * 1e15));
   private preference: CoderName[];
@@ -538,7 +545,7 @@ class Channel {
   private get sendPt(): number | undefined {
     const sdp = this.pc.currentRemoteDescription?.sdp;
     if (!sdp) return undefined;
-    if (this.cachedPt?.sdp !== sdp) this.cachedPt = { sdp, pt: sdpToDescription(sdp, this.kind).coders[0]?.pt };
+    if (this.cachedPt?.sdp !== sdp) this.cachedPt = { sdp, pt: sdpToChannels(sdp, this.kind).ch?.[0]?.pt };
     return this.cachedPt.pt;
   }
 
@@ -562,7 +569,7 @@ class Channel {
     const caps = RTCRtpReceiver.getCapabilities(this.kind === 'audio' ? 'audio' : 'video');
     if (!t || !caps || typeof t.setCodecPreferences !== 'function') return;
     const wanted = orderCoders(
-      caps.codecs.map((c, i) => ({ coder: coderOfCap(c) ?? 'CN', pt: i, rate: c.clockRate, ...(c.sdpFmtpLine ? { fmtp: c.sdpFmtpLine } : {}), known: !!coderOfCap(c) })).filter((c) => c.known),
+      caps.codecs.map((c, i) => ({ coder: coderOfMime(c.mimeType, c.clockRate, c.sdpFmtpLine) ?? '', pt: i, ...(c.sdpFmtpLine ? { fmtp: c.sdpFmtpLine } : {}) })).filter((c) => c.coder),
       this.preference,
     );
     const codecs = wanted.map((w) => caps.codecs[w.pt]!).filter((c) => !/rtx/i.test(c.mimeType));
@@ -576,15 +583,27 @@ class Channel {
     }
   }
 
-  private describe(sdp: string): MediaDescription {
-    const d = sdpToDescription(sdp, this.kind);
-    d.coders = orderCoders(d.coders, this.preference);
+  /** Our description once ICE gathering is complete (or its time is up): this channel's `channels` block. */
+  private async describe(): Promise<Channels> {
+    await waitForGathering(this.pc);
+    const d = sdpToChannels(this.pc.localDescription?.sdp ?? '', this.kind);
+    d.ch = orderCoders(d.ch ?? [], this.preference);
+    const ice = d[`${MEDIA_OF_KIND[this.kind]}_ice`]!;
     const { excludeAddresses, excludePrefixes } = this.engine.config;
-    d.ice.candidates = d.ice.candidates.filter((c) => c.transport === 'udp' && candidateAllowed(c, excludeAddresses, excludePrefixes));
+    ice.candidate = (ice.candidate ?? []).filter((c) => candidateAllowed(c, excludeAddresses, excludePrefixes));
+    this.described = ice.candidate;
     return d;
   }
 
-  async createOffer(iceRestart: boolean): Promise<MediaDescription> {
+  /** After a LocalDescription went out: later candidates (and the end) trickle as LocalCandidate. */
+  openTrickle(): void {
+    const late = (this.held ?? []).filter((c) => c === 'end' || !this.described.some((d) => d.addr === c.addr && d.rtp === c.rtp));
+    this.held = null;
+    for (const c of late) this.reply(c === 'end' ? { mt: 'LocalCandidate', end: true } : { mt: 'LocalCandidate', candidate: c });
+  }
+
+  async createOffer(iceRestart: boolean): Promise<Channels> {
+    this.held = [];
     this.addLocal();
     this.pipeAll();
     this.applyCodecPreferences();
@@ -598,21 +617,20 @@ class Channel {
       // Chromium refused the munged SDP: use its own (the preferences above already apply).
       await this.pc.setLocalDescription(offer);
     }
-    return this.describe(this.pc.localDescription?.sdp ?? sdp);
+    return this.describe();
   }
 
   /** PROPOSAL: the peer's offer -> our answer (returned). SELECT: the peer's answer to our offer. */
-  async setRemote(cmd: 'PROPOSAL' | 'SELECT', media: MediaDescription): Promise<MediaDescription | null> {
-    if (media.kind !== this.kind && !(media.kind !== 'audio' && this.kind !== 'audio')) throw new Error(`remote is ${media.kind}, channel is ${this.kind}`);
-    const remoteKind = { ...media, kind: this.kind };
+  async setRemote(cmd: 'PROPOSAL' | 'SELECT', channels: Channels): Promise<Channels | null> {
     const mid = this.pc.getTransceivers()[0]?.mid ?? '0';
-    const sdp = descriptionToSdp(remoteKind, { sessionId: this.sessionId, sessionVersion: this.version++, mid });
+    const sdp = channelsToSdp(channels, this.kind, { cmd, sessionId: this.sessionId, sessionVersion: this.version++, mids: [mid] });
     if (cmd === 'SELECT') {
       await this.pc.setRemoteDescription({ type: 'answer', sdp });
       await this.flushCandidates();
       return null;
     }
     if (this.pc.signalingState === 'have-local-offer') await this.pc.setLocalDescription({ type: 'rollback' });
+    this.held = [];
     const hadLocal = this.pc.getTransceivers().length > 0;
     await this.pc.setRemoteDescription({ type: 'offer', sdp });
     const t = this.pc.getTransceivers()[0];
@@ -635,10 +653,10 @@ class Channel {
     } catch {
       await this.pc.setLocalDescription(answer);
     }
-    return this.describe(this.pc.localDescription?.sdp ?? asdp);
+    return this.describe();
   }
 
-  async addRemoteCandidate(c: Candidate | undefined, end: boolean): Promise<void> {
+  async addRemoteCandidate(c: SignalCandidate | undefined, end: boolean): Promise<void> {
     const mid = this.pc.getTransceivers()[0]?.mid ?? '0';
     const init: RTCIceCandidateInit = c ? { candidate: candidateToString(c), sdpMid: mid, sdpMLineIndex: 0 } : { candidate: '', sdpMid: mid, sdpMLineIndex: 0 };
     if (!c && !end) return;
@@ -658,14 +676,16 @@ class Channel {
   private onLocalCandidate(c: RTCIceCandidate | null): void {
     if (this.closed) return;
     if (!c || !c.candidate) {
-      this.reply({ mt: 'LocalCandidate', end: true });
+      if (this.held) this.held.push('end');
+      else this.reply({ mt: 'LocalCandidate', end: true });
       return;
     }
     const parsed = parseCandidate(c.candidate);
-    if (!parsed || parsed.transport !== 'udp') return;
+    if (!parsed || parsed.transport !== 'udp' || parsed.component !== 1) return;
     const { excludeAddresses, excludePrefixes } = this.engine.config;
-    if (!candidateAllowed(parsed, excludeAddresses, excludePrefixes)) return;
-    this.reply({ mt: 'LocalCandidate', candidate: parsed });
+    if (!candidateAllowed(parsed.candidate, excludeAddresses, excludePrefixes)) return;
+    if (this.held) this.held.push(parsed.candidate);
+    else this.reply({ mt: 'LocalCandidate', candidate: parsed.candidate });
   }
 
   private onState(): void {
@@ -673,7 +693,7 @@ class Channel {
     if (s === this.lastState || this.closed) return;
     this.lastState = s;
     const state = s === 'connecting' ? 'checking' : s;
-    const coder = s === 'connected' && this.pc.currentRemoteDescription ? firstCoder(sdpToDescription(this.pc.currentRemoteDescription.sdp, this.kind)) : undefined;
+    const coder = s === 'connected' && this.pc.currentRemoteDescription ? firstCoder(sdpToChannels(this.pc.currentRemoteDescription.sdp, this.kind).ch ?? []) : undefined;
     // coder: the first codec the peer's description lists (what the peer asked us to send).
     this.reply({ mt: 'ChannelState', state, ...(coder ? { coder } : {}) });
     if (s === 'failed') {
@@ -752,7 +772,7 @@ class Channel {
     codecId ??= inCodecId;
     const codec = codecId ? (r.get(codecId) as { mimeType?: string; sdpFmtpLine?: string } | undefined) : undefined;
     if (codec?.mimeType) {
-      const name = coderOfCap({ mimeType: codec.mimeType, clockRate: 0, sdpFmtpLine: codec.sdpFmtpLine });
+      const name = coderOfMime(codec.mimeType, undefined, codec.sdpFmtpLine);
       if (name) out.coder = name;
     }
     return out;
@@ -776,14 +796,6 @@ class Channel {
     this.engine.forget(this);
     if (notify && reason !== 'session' && reason !== 'engine') this.reply({ mt: 'ChannelClosed', reason });
   }
-}
-
-function coderOfCap(c: { mimeType: string; clockRate: number; sdpFmtpLine?: string }): CoderName | undefined {
-  const m = c.mimeType.toLowerCase();
-  for (const [name, mime] of Object.entries(CODEC_MIME) as [CoderName, string][]) {
-    if (mime.toLowerCase() === m) return name === 'OPUS-WB' && /maxplaybackrate=8000/.test(c.sdpFmtpLine ?? '') ? 'OPUS-NB' : name;
-  }
-  return undefined;
 }
 
 async function setSink(el: HTMLMediaElement | AudioContext, id: string): Promise<void> {
