@@ -18,7 +18,7 @@ import {
   type OriginPolicy,
 } from './security';
 import { createLauncherController, createWindowsService, WindowStateStore, type LauncherController, type WindowSettings, type WindowsService } from './windows';
-import { applySessionPolicy, applyWebContentsPolicy, type PolicyDeps } from './adapters/electron/security';
+import { applySessionPolicy, applyWebContentsPolicy, electronUrlOpener, type PolicyDeps } from './adapters/electron/security';
 import { registerPreloadIpc } from './adapters/electron/ipc';
 import { handleLauncherScheme, registerLauncherScheme } from './adapters/electron/launcher-protocol';
 import { createFileLocations, useInnovaphoneUserData } from './adapters/electron/file-locations';
@@ -278,6 +278,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
       attention: createAttention(() => mainWindow),
       windowFocus: createWindowFocus(() => mainWindow),
       spawner: new NodeSpawner(),
+      urlOpener: electronUrlOpener,
       mediaEngineHost: electronMediaEngineHost({ logger, session: ses }),
       appProxyUpstream: electronUpstream(ses),
       proxyResolver: createProxyResolver(ses),

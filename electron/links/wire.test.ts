@@ -54,7 +54,7 @@ describe('wireDesktopServices', () => {
     expect(launcher.providers()['@launcher']?.model).toMatchObject({ notifications: true });
     void notifications;
     settings.set('externalApps', [{ id: 3, name: 'X', path: '/bin/true', param: '' }]);
-    expect((byName.externalApps!.instance as ExternalAppsService).list()).toEqual([{ id: 3, name: 'X' }]);
+    expect((byName.externalApps!.instance as ExternalAppsService).list()).toEqual([{ id: 3, name: 'X', startOnAccept: false }]);
     for (const w of wired.reverse()) await w.close?.();
   });
 });

@@ -18,7 +18,7 @@ import { NotificationService } from '../notifications/service';
 import type { AttentionPort, Notifier } from '../notifications/ports';
 import { ExternalAppsService } from '../externalapps/service';
 import { parseExternalAppsJson } from '../externalapps/config';
-import type { ProcessSpawner } from '../externalapps/ports';
+import type { ProcessSpawner, UrlOpener } from '../externalapps/ports';
 
 export interface DesktopServicePorts {
   windowFocus?: WindowFocus;
@@ -30,6 +30,8 @@ export interface DesktopServicePorts {
   notifier?: Notifier;
   attention?: AttentionPort;
   spawner?: ProcessSpawner;
+  /** Opens external apps' URLs in the default browser. */
+  urlOpener?: UrlOpener;
   /** The settings service (electron/settings SettingsStore): values and change events. */
   settings?: SettingsSource;
 }
@@ -132,7 +134,7 @@ export async function wireDesktopServices(router: ApiRouter, logger: Logger, p: 
       parsed.warnings.forEach((w) => logger.warn(`externalapps: ${w}`));
       apps = parsed.apps;
     }
-    const externalApps = new ExternalAppsService({ router, logger, spawner: p.spawner, apps });
+    const externalApps = new ExternalAppsService({ router, logger, spawner: p.spawner, ...(p.urlOpener ? { opener: p.urlOpener } : {}), apps });
     onSettings.push((k) => { if (k.has('externalApps')) externalApps.setApps((setting<unknown[]>('externalApps') ?? [])); });
     out.push({ name: 'externalApps', instance: externalApps, close: () => externalApps.close() });
   } else out.push({ name: 'externalApps', skipped: 'no spawner port' });

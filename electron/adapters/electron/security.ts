@@ -3,7 +3,7 @@
  * permission/device handlers, navigation, redirects, window.open, webviews.
  */
 import { shell, type BrowserWindowConstructorOptions, type HIDDevice, type Session, type WebContents } from 'electron';
-import type { Logger } from '../../platform';
+import type { Logger, UrlOpener } from '../../platform';
 import {
   decideDevicePermission, decideNavigation, decidePermission, decideRedirect, decideWindowOpen, secureWebPreferences,
   selectHidDevice, type OriginPolicy,
@@ -54,8 +54,13 @@ export function popupWindowOptions(): BrowserWindowConstructorOptions {
   return { autoHideMenuBar: true, webPreferences: secureWebPreferences(undefined) };
 }
 
+/** The default browser, for URLs security/links.ts decided are external (links in pages, external apps). */
+export const electronUrlOpener: UrlOpener = {
+  openExternal: (url) => shell.openExternal(url),
+};
+
 export function applyWebContentsPolicy(contents: WebContents, d: PolicyDeps): void {
-  const openExternal = d.openExternal ?? ((url: string) => void shell.openExternal(url).catch((err) => d.logger.warn('external link not opened', { error: String(err) })));
+  const openExternal = d.openExternal ?? ((url: string) => void electronUrlOpener.openExternal(url).catch((err) => d.logger.warn('external link not opened', { error: String(err) })));
   const route = (decision: { action: string; url?: string; reason?: string }, what: string, url: string) => {
     if (decision.action === 'external' && decision.url) openExternal(decision.url);
     else if (decision.action === 'internal' && decision.url) d.onInternalLink(decision.url);
