@@ -434,7 +434,9 @@ class Channel {
     this.recordingWanted = this.kind === 'audio' && !!a.recording;
     this.recordingOn = this.recordingWanted && a.recording?.on !== false;
     // Recording needs the encoded frames of every sender and receiver (Encoded Transform).
-    this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', ...(this.recordingWanted ? { encodedInsertableStreams: true } : {}) } as RTCConfiguration);
+    // iceCandidatePoolSize: gathering starts at AllocChannel, so the description (sent once
+    // gathering is done, ./gather.ts) is ready sooner.
+    this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceCandidatePoolSize: 1, ...(this.recordingWanted ? { encodedInsertableStreams: true } : {}) } as RTCConfiguration);
     this.pc.onicecandidate = (ev) => this.onLocalCandidate(ev.candidate);
     this.pc.onconnectionstatechange = () => this.onState();
     this.pc.ontrack = (ev) => {
@@ -585,7 +587,7 @@ class Channel {
 
   /** Our description once ICE gathering is complete (or its time is up): this channel's `channels` block. */
   private async describe(): Promise<Channels> {
-    await waitForGathering(this.pc);
+    await waitForGathering(this.pc, { hostOnly: this.a.iceServers.length === 0 });
     const d = sdpToChannels(this.pc.localDescription?.sdp ?? '', this.kind);
     d.ch = orderCoders(d.ch ?? [], this.preference);
     const ice = d[`${MEDIA_OF_KIND[this.kind]}_ice`]!;
