@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'sdp-transform';
 import { describe, expect, it } from 'vitest';
 import { ChannelsSchema, type ChannelKind, type Channels } from '../../contract/media';
-import { channelsOfKind, channelsToSdp, fingerprintFromHex, fingerprintToHex, mergeChannels, sdpToChannels } from './channels';
+import { channelsOfKind, channelsToSdp, fingerprintFromHex, fingerprintToHex, mergeChannels, restrictCandidates, sdpToChannels } from './channels';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 /** Recorded Chromium 156 offers (scripts/record-sdp-fixtures.ts for the appsharing and call ones). */
@@ -142,6 +142,19 @@ describe('channels -> SDP (what a PBX may send)', () => {
     expect(() => sdpToChannels(audioOffer.replace(/a=fingerprint.*\r\n/, ''), 'audio')).toThrow(/fingerprint/);
     expect(() => sdpToChannels(audioOffer.replace(/a=ice-ufrag.*\r\n/, ''), 'audio')).toThrow(/ICE credentials/);
     expect(() => sdpToChannels('v=0\r\n', 'audio')).toThrow(/no audio or video/);
+  });
+
+  it('drops refused candidates and never leaves a refused address as the default address', () => {
+    const c = sdpToChannels(callOffer, CALL);
+    restrictCandidates(c, 'video', (x) => x.addr !== '127.0.0.1');
+    expect(c.video_ice!.candidate).toEqual([]);
+    const video = c.ch!.filter((e) => e.media === 'video');
+    expect(video.every((e) => e.addr === undefined && e.port === undefined)).toBe(true);
+    expect(c.ch!.filter((e) => e.media === 'audio').every((e) => e.addr === '127.0.0.1')).toBe(true); // other media untouched
+    const d = sdpToChannels(audioOffer, 'audio');
+    d.audio_ice!.candidate!.push({ addr: '192.0.2.7', rtp: 7000, type: 'host' });
+    restrictCandidates(d, 'audio', (x) => x.addr !== '127.0.0.1');
+    expect(d.ch!.every((e) => e.addr === '192.0.2.7' && e.port === 7000)).toBe(true);
   });
 
   it('keeps all-digit ICE credentials as strings, and our direction field for one-way media', () => {

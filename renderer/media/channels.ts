@@ -13,7 +13,7 @@
  * is in docs/media-protocol.md, "What does not round-trip".
  */
 import { parse, write, type MediaAttributes, type SessionDescription } from 'sdp-transform';
-import { MEDIA_OF_KIND, type ChannelKind, type Channels, type SignalChannel, type SignalIce, type SignalMedia } from '../../contract/media';
+import { MEDIA_OF_KIND, type ChannelKind, type Channels, type SignalCandidate, type SignalChannel, type SignalIce, type SignalMedia } from '../../contract/media';
 import { AUXILIARY_CODERS, CODERS, candidateToString, coderName, fromSdpCandidate, usableCoder, type CoderInfo } from './sdp';
 
 type Cmd = 'PROPOSAL' | 'SELECT';
@@ -59,6 +59,27 @@ export function channelsOfKind(channels: Channels, kind: ChannelKind): Channels 
     if (channels[k] !== undefined) (out as Record<string, unknown>)[k] = channels[k];
   }
   return out;
+}
+
+/**
+ * Keeps only the candidates of `kind`'s block that `allowed` accepts (excluded interfaces), and
+ * never leaves a refused address as the `ch` entries' default address (addr/port): it becomes the
+ * first remaining host candidate (or any remaining one), or is removed.
+ */
+export function restrictCandidates(channels: Channels, kind: ChannelKind, allowed: (c: SignalCandidate) => boolean): void {
+  const b = MEDIA_OF_KIND[kind];
+  const ice = channels[`${b}_ice`];
+  if (!ice) return;
+  ice.candidate = (ice.candidate ?? []).filter(allowed);
+  const fallback = ice.candidate.find((c) => !c.type || c.type === 'host') ?? ice.candidate[0];
+  for (const e of channels.ch ?? []) {
+    if (mediaOfEntry(e, channels) !== b || !e.addr || allowed({ addr: e.addr, rtp: e.port ?? 0, type: 'host' })) continue;
+    if (fallback) Object.assign(e, { addr: fallback.addr, port: fallback.rtp });
+    else {
+      delete e.addr;
+      delete e.port;
+    }
+  }
 }
 
 /** One `channels` object from the parts of several channels (a call's offer or answer). */

@@ -28,7 +28,7 @@ import type {
 } from '../../contract/media';
 import { HOOK_KEY_CODES, MEDIA_ENGINE_PATH, MEDIA_OF_KIND, MEDIA_PROTOCOL_VERSION, MediaErrorCode } from '../../contract/media';
 import { candidateAllowed, candidateToString, coderOfMime, DEFAULT_CODECS, firstCoder, mungeCodecs, orderCoders, parseCandidate } from './sdp';
-import { channelsToSdp, sdpToChannels } from './channels';
+import { channelsToSdp, restrictCandidates, sdpToChannels } from './channels';
 import { waitForGathering } from './gather';
 import { LoopbackViews } from './view-engine';
 import { fromWebHidCollections, type WebHidCollectionInfo } from './hid/descriptor';
@@ -590,10 +590,9 @@ class Channel {
     await waitForGathering(this.pc, { hostOnly: this.a.iceServers.length === 0 });
     const d = sdpToChannels(this.pc.localDescription?.sdp ?? '', this.kind);
     d.ch = orderCoders(d.ch ?? [], this.preference);
-    const ice = d[`${MEDIA_OF_KIND[this.kind]}_ice`]!;
     const { excludeAddresses, excludePrefixes } = this.engine.config;
-    ice.candidate = (ice.candidate ?? []).filter((c) => candidateAllowed(c, excludeAddresses, excludePrefixes));
-    this.described = ice.candidate;
+    restrictCandidates(d, this.kind, (c) => candidateAllowed(c, excludeAddresses, excludePrefixes));
+    this.described = d[`${MEDIA_OF_KIND[this.kind]}_ice`]?.candidate ?? [];
     return d;
   }
 

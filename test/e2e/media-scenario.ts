@@ -319,7 +319,7 @@ async function main(): Promise<void> {
     await x.request({ mt: 'AllocChannel', channel: 'ch-x', kind: 'audio', iceServers: [] }, 'AllocChannelResult');
     const xo = await x.request({ mt: 'CreateOffer', channel: 'ch-x' }, 'LocalDescription');
     await x.wait((m) => m.mt === 'LocalCandidate' && m.end === true, 'end of candidates');
-    result.excluded = { offerCandidates: (xo.channels as Channels).audio_ice!.candidate, trickled: x.inbox.filter((m) => m.mt === 'LocalCandidate') };
+    result.excluded = { offerCandidates: (xo.channels as Channels).audio_ice!.candidate, offerAddrs: (xo.channels as Channels).ch!.map((e) => e.addr ?? null), trickled: x.inbox.filter((m) => m.mt === 'LocalCandidate') };
     // channels_cmd CLOSE from the peer closes the channel's media
     result.closeCmd = await x.request({ mt: 'RemoteDescription', channel: 'ch-x', channels_cmd: 'CLOSE' }, 'ChannelClosed');
     x.ws.close();

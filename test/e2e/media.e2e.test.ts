@@ -146,6 +146,7 @@ describe('media engine over the Media protocol (unshare -n, loopback only)', () 
 
   it('signals no candidate of an excluded address prefix; channels_cmd CLOSE closes the channel', () => {
     expect(r.excluded.offerCandidates).toEqual([]);
+    expect(new Set(r.excluded.offerAddrs)).toEqual(new Set([null])); // no excluded address as the default address either
     expect(r.excluded.trickled).toEqual([{ mt: 'LocalCandidate', channel: 'ch-x', end: true }]);
     expect(r.closeCmd).toEqual({ mt: 'ChannelClosed', channel: 'ch-x', reason: 'closed' });
   });
