@@ -3,10 +3,11 @@
  * shared by the main-process relay (electron/media), the media engine running in Chromium
  * (renderer/media) and the tests. Every message is one JSON object in a WebSocket text frame.
  *
- * Only `AllocChannel` and `StartRinging` are public innovaphone messages; the rest is ours,
- * mirroring the public C++ media model (MediaConfig: ICE ufrag/pwd, fingerprint, candidates,
- * codec list with payload types; FAULT_CODE_RTP error codes; device and hook-key model).
- * docs/media-protocol.md describes every message.
+ * Only `AllocChannel` and `StartRinging` are public innovaphone messages. Media descriptions are
+ * innovaphone's published Signal `channels` object with `channels_cmd` (Signal.htm), so a softphone
+ * passes what the PBX sends unchanged; the remaining messages are ours, after the public C++ media
+ * model (FAULT_CODE_RTP error codes; device and hook-key model). docs/media-protocol.md describes
+ * every message and marks each field published or ours.
  *
  * Three WebSocket endpoints on the local services server (same token + Origin checks as /bus):
  *   /media         apps (the softphone) <-> launcher: Media protocol
@@ -100,61 +101,115 @@ export type IceServer = z.infer<typeof IceServerSchema>;
 export const ChannelKindSchema = z.enum(['audio', 'video', 'appsharing']);
 export type ChannelKind = z.infer<typeof ChannelKindSchema>;
 
-/** Codec names as the innovaphone Signal channel model spells them. */
-export const CoderNameSchema = z.enum(['OPUS-WB', 'OPUS-NB', 'G722', 'G711A', 'G711u', 'VP8', 'VP9', 'H264', 'DTMF', 'CN', 'RED', 'RTX']);
+// ---- innovaphone's Signal `channels` (Signal.htm, "Channel Objects"; docs/media-protocol.md) ------
+
+/**
+ * Coder names of the Signal `Channel.coder` (published), then ours for what SDP negotiates that
+ * the published list has no name for: VP9, DTMF (telephone-event), CN, RED, RTX.
+ */
+export const PUBLISHED_CODERS = [
+  'G711A', 'G711u', 'G723-53', 'G723-63', 'G729', 'G729A', 'G729B', 'G729AB', 'T38UDP', 'G722', 'XPARENT', 'H264', 'JRFB', 'OPUS-NB', 'OPUS-WB', 'VP8',
+] as const;
+export const OUR_CODERS = ['VP9', 'DTMF', 'CN', 'RED', 'RTX'] as const;
+export const CoderNameSchema = z.enum([...PUBLISHED_CODERS, ...OUR_CODERS]);
 export type CoderName = z.infer<typeof CoderNameSchema>;
 
-/** One ICE candidate (MediaConfig candidateList entry; rtcp-mux, so one component). */
-export const CandidateSchema = z.object({
-  foundation: z.string().min(1).max(64),
-  /** 1 = RTP (always, rtcp-mux). */
-  component: z.number().int().min(1).max(2).default(1),
-  transport: z.enum(['udp', 'tcp']),
-  prio: z.number().int().min(0).max(0xffffffff),
+/** The media of a Signal `channels` object: the prefix of its `<media>_ice`, `_rtcp_mux`, `_setup_role` properties. */
+export type SignalMedia = 'audio' | 'video' | 'collab' | 't38';
+/** Which `channels` block a Media protocol channel uses: appsharing is the `collab` media, sent as a video stream. */
+export const MEDIA_OF_KIND: Record<ChannelKind, Exclude<SignalMedia, 't38'>> = { audio: 'audio', video: 'video', appsharing: 'collab' };
+
+const port = z.number().int().min(0).max(65535);
+export const ChannelsCmdSchema = z.enum(['NONE', 'PROPOSAL', 'SELECT', 'REQUEST', 'CLOSE']);
+export type ChannelsCmd = z.infer<typeof ChannelsCmdSchema>;
+export const SetupRoleSchema = z.enum(['active', 'passive', 'actpass', 'holdconn']);
+/** Ours: the SDP direction of a media (Signal has none); absent = sendrecv. */
+export const MediaDirectionSchema = z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive']);
+
+/** An ICE candidate of a Signal ICE object. `type` values and the default priority are ours (Signal.htm leaves them open). */
+export const SignalCandidateSchema = z.object({
   addr: z.string().min(1).max(100),
-  port: z.number().int().min(0).max(65535),
-  type: z.enum(['host', 'srflx', 'prflx', 'relay']),
   r_addr: z.string().max(100).optional(),
-  r_port: z.number().int().min(0).max(65535).optional(),
-  tcptype: z.enum(['active', 'passive', 'so']).optional(),
+  rtp: port,
+  rtcp: port.optional(),
+  r_rtp: port.optional(),
+  r_rtcp: port.optional(),
+  rtp_prio: z.number().int().min(0).max(0xffffffff).optional(),
+  rtcp_prio: z.number().int().min(0).max(0xffffffff).optional(),
+  type: z.enum(['host', 'srflx', 'prflx', 'relay']).optional(),
+  foundation: z.string().min(1).max(32).optional(),
 });
-export type Candidate = z.infer<typeof CandidateSchema>;
+export type SignalCandidate = z.infer<typeof SignalCandidateSchema>;
 
-/** One codec of a description (MediaConfig codecList entry). */
-export const CoderSchema = z.object({
-  coder: CoderNameSchema,
-  pt: z.number().int().min(0).max(127),
-  /** RTP clock rate. */
-  rate: z.number().int().positive(),
-  channels: z.number().int().min(1).max(8).optional(),
-  /** fmtp parameters, verbatim. */
+/** Signal ICE object: `fingerprint` is the DTLS certificate fingerprint as a hex string (the hash algorithm follows from its length). */
+export const SignalIceSchema = z.object({
+  lite: z.boolean().optional(),
+  fingerprint: z.string().regex(/^[0-9A-Fa-f]{2}(:?[0-9A-Fa-f]{2}){15,63}$/, 'hex string of 16 to 64 bytes').optional(),
+  usr: z.string().min(1).max(256).optional(),
+  pwd: z.string().min(1).max(256).optional(),
+  candidate: z.array(SignalCandidateSchema).max(100).optional(),
+});
+export type SignalIce = z.infer<typeof SignalIceSchema>;
+
+/** SRTP key for when no DTLS can be done (published; Chromium cannot use it, docs/media-protocol.md). */
+export const SignalKeySchema = z.object({
+  tag: z.number().int().min(0).max(0xffffffff).optional(),
+  mode: z.string().max(100).optional(),
+  mki: z.union([z.number(), z.string().max(100)]).optional(),
+  mki_len: z.number().int().min(0).max(255).optional(),
+  b: z.string().max(400).optional(),
+});
+
+/**
+ * One `ch` entry. Published: coder, number, xmit, rate (receive packetisation, ms), addr/port,
+ * mc_addr/mc_port, pt, flags. Ours: `media` (which media the entry belongs to; needed when video
+ * and appsharing both carry video coders), `clock` (RTP clock when not the coder's usual one, e.g.
+ * telephone-event/48000) and `fmtp` (SDP format parameters, verbatim). `coder` stays a string: an
+ * unknown coder is not an error, the engine just cannot use it. "VPB" (Signal.htm's spelling in
+ * one copy) is read as VP8.
+ */
+export const SignalChannelSchema = z.object({
+  coder: z.string().min(1).max(40).transform((c) => (c === 'VPB' ? 'VP8' : c)),
+  number: z.number().int().optional(),
+  xmit: z.number().int().min(0).max(1000).optional(),
+  rate: z.number().int().min(0).max(1000).optional(),
+  addr: z.string().max(100).optional(),
+  port: port.optional(),
+  mc_addr: z.string().max(100).optional(),
+  mc_port: port.optional(),
+  pt: z.number().int().min(0).max(127).optional(),
+  flags: z.union([z.number(), z.string().max(100)]).optional(),
+  media: z.enum(['audio', 'video', 'collab', 't38']).optional(),
+  clock: z.number().int().positive().max(1_000_000).optional(),
   fmtp: z.string().max(1000).optional(),
-  /** Packet time in ms (xmit/recv packet of MediaConfig). */
-  ptime: z.number().int().min(10).max(120).optional(),
 });
-export type Coder = z.infer<typeof CoderSchema>;
+export type SignalChannel = z.infer<typeof SignalChannelSchema>;
 
-/** The description of one side of a channel: MediaConfig-like, converted to/from SDP by the engine. */
-export const MediaDescriptionSchema = z.object({
-  kind: ChannelKindSchema,
-  ice: z.object({
-    usr: z.string().min(4).max(256),
-    pwd: z.string().min(22).max(256),
-    lite: z.boolean().optional(),
-    /** DTLS certificate fingerprint: algorithm + colon-separated hex. */
-    fingerprint: z.object({ alg: z.string().min(1).max(20), hash: z.string().min(1).max(200) }),
-    /** DTLS setup role (actpass in offers, active/passive in answers). */
-    setup: z.enum(['actpass', 'active', 'passive']),
-    candidates: z.array(CandidateSchema).max(100),
-  }),
-  coders: z.array(CoderSchema).min(1).max(32),
-  direction: z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive']).default('sendrecv'),
-  /** Media stream identification (optional; lets the peer group tracks). */
-  msid: z.string().max(200).optional(),
-  ssrc: z.number().int().min(0).max(0xffffffff).optional(),
-  cname: z.string().max(200).optional(),
+/** The Signal `Channels` object: a complete media description of a call (PROPOSAL = offer, SELECT = answer). */
+export const ChannelsSchema = z.object({
+  source: z.enum(['LOCAL', 'REMOTE', 'RELAY', 'H323', 'H323EFC', 'SKINNY', 'SIP']).optional(),
+  id: z.number().int().min(0).optional(),
+  guid: z.string().regex(/^[0-9A-Fa-f]{32}$/).optional(),
+  key: SignalKeySchema.optional(),
+  audio_rtcp_mux: z.boolean().optional(),
+  t38_rtcp_mux: z.boolean().optional(),
+  video_rtcp_mux: z.boolean().optional(),
+  collab_rtcp_mux: z.boolean().optional(),
+  audio_setup_role: SetupRoleSchema.optional(),
+  t38_setup_role: SetupRoleSchema.optional(),
+  video_setup_role: SetupRoleSchema.optional(),
+  collab_setup_role: SetupRoleSchema.optional(),
+  audio_ice: SignalIceSchema.optional(),
+  t38_ice: SignalIceSchema.optional(),
+  video_ice: SignalIceSchema.optional(),
+  collab_ice: SignalIceSchema.optional(),
+  ch: z.array(SignalChannelSchema).max(64).optional(),
+  /** Ours (absent = sendrecv). */
+  audio_direction: MediaDirectionSchema.optional(),
+  video_direction: MediaDirectionSchema.optional(),
+  collab_direction: MediaDirectionSchema.optional(),
 });
-export type MediaDescription = z.infer<typeof MediaDescriptionSchema>;
+export type Channels = z.infer<typeof ChannelsSchema>;
 
 export const DeviceKindSchema = z.enum(['mic', 'speaker', 'camera', 'ringer']);
 export type DeviceKind = z.infer<typeof DeviceKindSchema>;
@@ -215,17 +270,26 @@ export const AllocChannelSchema = z.object({
     .optional(),
 });
 export const CreateOfferSchema = z.object({ mt: z.literal('CreateOffer'), channel: channelId, iceRestart: z.boolean().optional() });
-export const RemoteDescriptionSchema = z.object({
-  mt: z.literal('RemoteDescription'),
-  channel: channelId,
-  /** PROPOSAL = the peer's offer (the engine answers), SELECT = the peer's answer to our offer. */
-  cmd: z.enum(['PROPOSAL', 'SELECT']),
-  media: MediaDescriptionSchema,
-});
+/**
+ * The peer's `channels_cmd` + `channels` for this channel (Signal semantics): PROPOSAL = the peer's
+ * offer (the engine answers with a SELECT), SELECT = the peer's answer to our offer, REQUEST = the
+ * peer asks for a new offer (the engine sends a PROPOSAL), CLOSE = the channel's media is closed,
+ * NONE = nothing to negotiate. `channels` may be the whole object of the call: the channel takes the
+ * block of its own media (MEDIA_OF_KIND) and the `ch` entries of that media.
+ */
+export const RemoteDescriptionSchema = z
+  .object({
+    mt: z.literal('RemoteDescription'),
+    channel: channelId,
+    channels_cmd: ChannelsCmdSchema,
+    channels: ChannelsSchema.optional(),
+  })
+  .refine((m) => (m.channels_cmd !== 'PROPOSAL' && m.channels_cmd !== 'SELECT') || m.channels !== undefined, { message: 'PROPOSAL and SELECT need channels', path: ['channels'] });
+/** A late candidate of the peer (ours: Signal sends complete `channels`; trickle is optional). */
 export const RemoteCandidateSchema = z.object({
   mt: z.literal('RemoteCandidate'),
   channel: channelId,
-  candidate: CandidateSchema.optional(),
+  candidate: SignalCandidateSchema.optional(),
   /** End of the peer's candidates. */
   end: z.boolean().optional(),
 });
@@ -300,9 +364,11 @@ export interface AllocChannelResult {
   error?: number;
   errorText?: string;
 }
-export interface LocalDescription { mt: 'LocalDescription'; channel: string; cmd: 'PROPOSAL' | 'SELECT'; media: MediaDescription }
+/** Our offer (PROPOSAL) or answer (SELECT): `channels` holds this channel's media only, candidates gathered so far included. */
+export interface LocalDescription { mt: 'LocalDescription'; channel: string; channels_cmd: 'PROPOSAL' | 'SELECT'; channels: Channels }
 export interface RemoteDescriptionResult { mt: 'RemoteDescriptionResult'; channel: string }
-export interface LocalCandidate { mt: 'LocalCandidate'; channel: string; candidate?: Candidate; end?: boolean }
+/** A candidate found after the LocalDescription was sent, or `end` (ours). */
+export interface LocalCandidate { mt: 'LocalCandidate'; channel: string; candidate?: SignalCandidate; end?: boolean }
 export interface ChannelStateEvent {
   mt: 'ChannelState';
   channel: string;

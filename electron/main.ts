@@ -22,6 +22,7 @@ import {
 import { myAppsUserAgent } from '../common/preload-names';
 import { createLauncherController, createWindowsService, WindowStateStore, type LauncherController, type WindowSettings, type WindowsService } from './windows';
 import { applySessionPolicy, applyWebContentsPolicy, openExternalWith, openPopupWindow, type PolicyDeps } from '../native/electron/security';
+import { electronUrlOpener } from '../native/electron/url-opener';
 import { registerPreloadIpc } from '../native/electron/ipc';
 import { handleLauncherScheme, registerLauncherScheme } from '../native/electron/launcher-protocol';
 import { createFileLocations, useInnovaphoneUserData } from '../native/electron/file-locations';
@@ -294,6 +295,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
       attention: createAttention(() => mainWindow),
       windowFocus: createWindowFocus(() => mainWindow),
       spawner: new NodeSpawner(),
+      urlOpener: electronUrlOpener,
       mediaEngineHost: electronMediaEngineHost({ logger, session: ses }),
       appProxyUpstream: electronUpstream(ses),
       proxyResolver: createProxyResolver(ses),

@@ -92,7 +92,7 @@ describe('value normalisation', () => {
   it.each(['', 'xyz', '0x1000000000', -1, 1.5, null])('log flags %j refused', (raw) => expect(normaliseLogFlags(raw).ok).toBe(false));
   it('EXTERNALAPPS JSON from the MSI example', () => {
     const r = coerceSetting('externalApps', '{"externalApps":[{"id":0,"name":"Wireshark","path":"C:\\\\Program Files\\\\Wireshark\\\\Wireshark.exe","param":"test $I"}]}', true);
-    expect(r).toEqual({ ok: true, value: [{ id: 0, name: 'Wireshark', path: 'C:\\Program Files\\Wireshark\\Wireshark.exe', param: 'test $I' }] });
+    expect(r).toEqual({ ok: true, value: [{ id: 0, name: 'Wireshark', path: 'C:\\Program Files\\Wireshark\\Wireshark.exe', param: 'test $I', startOnAccept: false }] });
   });
   it('every default passes its own validation', () => {
     const defs = defaultValues();

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseServerString } from '../server-string';
+import { ExternalAppsSchema, type ExternalApp } from '../external-apps';
 
 export type SettingKind =
   | 'boolean'
@@ -18,12 +19,6 @@ export type SettingKind =
   | 'externalApps'
   | 'certificatePins';
 
-export interface ExternalApp {
-  id: number;
-  name: string;
-  path: string;
-  param: string;
-}
 
 export interface CertificatePin {
   /** `https://host[:port]` the certificate was accepted for. */
@@ -128,13 +123,6 @@ export function normaliseLogFlags(raw: unknown): { ok: true; value: string } | {
   return { ok: true, value: `0x${n.toString(16)}` };
 }
 
-const ExternalAppSchema = z.object({
-  id: z.number().int().nonnegative(),
-  name: z.string().min(1).max(200),
-  path: z.string().min(1).max(1000),
-  param: z.string().max(1000).default(''),
-});
-const ExternalAppsSchema = z.array(ExternalAppSchema).max(50);
 const CertificatePinSchema = z.object({
   origin: z.string().regex(/^https:\/\/[^/]+$/),
   fingerprint256: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
@@ -160,7 +148,7 @@ export const SETTINGS = [
   d({ key: 'excludeVpn', kind: 'boolean', label: 'Exclude VPN interfaces for media', description: 'Audio/video/app sharing never use PPP/tunnel interfaces.', default: false, pbxKey: 'vpn', pbxKeyInferred: true, userEditable: true, visible: true }),
   d({ key: 'logFlags', kind: 'logFlags', label: 'Log flags', description: 'Trace flag mask (hex), e.g. 0x856000001 for call problems.', default: '0x1', pbxKey: 'logFlags', userEditable: true, visible: true }),
   d({ key: 'logSizeBytes', kind: 'integer', label: 'Maximum trace file size (bytes)', description: 'Like --log-size: each trace file is rotated at this size.', default: 10_000_000, min: 100_000, max: 2_000_000_000, userEditable: true, visible: true }),
-  d({ key: 'externalApps', kind: 'externalApps', label: 'External applications', description: 'Applications started on calls ({id,name,path,param}).', default: [], msi: 'EXTERNALAPPS', userEditable: true, visible: true }),
+  d({ key: 'externalApps', kind: 'externalApps', label: 'External applications', description: 'Applications started on calls ({id,name,path,param,startOnAccept}); path: a program or an http(s) URL.', default: [], msi: 'EXTERNALAPPS', userEditable: true, visible: true }),
   d({ key: 'ringInHeadset', kind: 'boolean', label: 'Ring in headset', description: 'Ring incoming calls on the headset instead of the loudspeaker.', default: false, userEditable: true, visible: true }),
   d({ key: 'disableOutlookSearch', kind: 'boolean', label: 'Disable Outlook search', description: 'Turn off the local contact search provider.', default: false, pbxKey: 'disableOutlookSearch', pbxKeyInferred: true, userEditable: true, visible: true }),
   d({ key: 'videoAutostart', kind: 'boolean', label: 'Autostart video', description: 'Phone apps start calls with video.', default: false, pbxKey: 'video', userEditable: true, visible: true }),
@@ -279,7 +267,7 @@ export function coerceSetting<K extends SettingKey>(key: K, raw: unknown, loose 
       }
       if (v && typeof v === 'object' && !Array.isArray(v) && 'externalApps' in v) v = (v as { externalApps: unknown }).externalApps;
       const r = ExternalAppsSchema.safeParse(v);
-      return r.success ? ok(r.data) : bad(`expected [{id,name,path,param}]: ${r.error.issues[0]?.message ?? 'invalid'}`);
+      return r.success ? ok(r.data) : bad(`expected [{id,name,path,param,startOnAccept?}]: ${r.error.issues[0]?.message ?? 'invalid'}`);
     }
     case 'certificatePins': {
       const r = z.array(CertificatePinSchema).max(100).safeParse(raw);

@@ -1,13 +1,8 @@
-/** External applications configuration: settings list and the MSI EXTERNALAPPS JSON. */
-import { z } from 'zod';
+/** External applications configuration: settings list and the MSI EXTERNALAPPS JSON (fields: common/external-apps.ts). */
+import { ExternalAppSchema, type ExternalApp } from '../../common/external-apps';
+import { isUrlPath, urlTemplateError } from './substitute';
 
-export const ExternalAppSchema = z.object({
-  id: z.union([z.number().int().nonnegative(), z.string().min(1).max(64)]),
-  name: z.string().min(1).max(200),
-  path: z.string().min(1).max(4096),
-  param: z.string().max(4096).default(''),
-});
-export type ExternalApp = z.infer<typeof ExternalAppSchema>;
+export { ExternalAppSchema, ExternalAppsSchema, type ExternalApp } from '../../common/external-apps';
 
 export interface ParsedApps {
   apps: ExternalApp[];
@@ -19,7 +14,8 @@ export function validateApps(list: unknown): ParsedApps {
   const warnings: string[] = [];
   const apps: ExternalApp[] = [];
   if (!Array.isArray(list)) return { apps, warnings: ['externalApps is not a list'] };
-  list.forEach((item, i) => {
+  if (list.length > 50) warnings.push(`only the first 50 of ${list.length} external apps are used`);
+  list.slice(0, 50).forEach((item, i) => {
     const r = ExternalAppSchema.safeParse(item);
     if (!r.success) {
       warnings.push(`external app #${i} ignored: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
@@ -28,6 +24,14 @@ export function validateApps(list: unknown): ParsedApps {
     if (apps.some((a) => String(a.id) === String(r.data.id))) {
       warnings.push(`external app #${i} ignored: duplicate id ${String(r.data.id)}`);
       return;
+    }
+    if (isUrlPath(r.data.path)) {
+      const bad = urlTemplateError(r.data.path);
+      if (bad) {
+        warnings.push(`external app #${i} ignored: ${bad}`);
+        return;
+      }
+      if (r.data.param.trim()) warnings.push(`external app #${i}: param is not used for a URL (put variables into the URL)`);
     }
     apps.push(r.data);
   });

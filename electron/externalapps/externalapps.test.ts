@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { ApiRouter } from '../bus';
 import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { NodeSpawner } from '../../native/spawner';
-import { buildArgs, splitTemplate, numberFormats, type DialPrefixes } from './substitute';
-import { parseExternalAppsJson } from './config';
+import { buildArgs, buildUrl, isUrlPath, splitTemplate, numberFormats, urlTemplateError, type DialPrefixes } from './substitute';
+import { parseExternalAppsJson, validateApps } from './config';
+import type { UrlOpener } from './ports';
 import { ExternalAppsService } from './service';
 
 const DE: DialPrefixes = { intl: '000', ntl: '00', subs: '0', area: '7031', country: '49' };
@@ -63,12 +64,62 @@ describe('buildArgs', () => {
   });
 });
 
+describe('URL paths', () => {
+  it('tells URLs from program paths, Windows drives included', () => {
+    expect(isUrlPath('https://crm.example.com/Customer1/$n')).toBe(true);
+    expect(isUrlPath('file:///usr/bin/x')).toBe(true);
+    expect(isUrlPath('javascript:alert(1)')).toBe(true);
+    expect(isUrlPath('C:\\Program Files\\CRM\\crm.exe')).toBe(false);
+    expect(isUrlPath('/usr/bin/crm')).toBe(false);
+  });
+  it('allows variables only after the host, and only http and https', () => {
+    expect(urlTemplateError('https://crm.example.com/Customer1/$n')).toBeUndefined();
+    expect(urlTemplateError('http://crm.example.com:8080/find?num=$I&name=$d#$c')).toBeUndefined();
+    expect(urlTemplateError('https://$d.example.com/')).toMatch(/only in the path, query or fragment/);
+    expect(urlTemplateError('https://crm.example.com$n/')).toMatch(/only in the path/);
+    expect(urlTemplateError('file:///etc/passwd')).toMatch(/only http and https/);
+    expect(urlTemplateError('javascript:alert($n)')).toMatch(/only http and https/);
+    expect(urlTemplateError('https://user:pw@crm.example.com/$n')).toMatch(/credentials/);
+  });
+  it('percent-encodes every value, so a caller cannot change host, path or query', () => {
+    const call = { num: '+497031730090', dn: 'Bob "the" O\'Neil & co/../../admin?x=1#y', uri: 'bob@evil.example/x', conf: 'abc' };
+    expect(buildUrl('https://crm.example.com/Customer1/$n', call, DE)).toBe('https://crm.example.com/Customer1/%2B497031730090');
+    const u = new URL(buildUrl('https://crm.example.com/find/$d?who=$u&intl=$I&n=$N#$c', call, DE));
+    expect(u.host).toBe('crm.example.com');
+    expect(u.pathname).toBe(`/find/${encodeURIComponent(call.dn)}`);
+    expect(decodeURIComponent(u.pathname.slice(6))).toBe(call.dn);
+    expect([...u.searchParams.keys()]).toEqual(['who', 'intl', 'n']);
+    expect(u.searchParams.get('who')).toBe('bob@evil.example/x');
+    expect(u.searchParams.get('intl')).toBe('+497031730090');
+    expect(u.hash).toBe('#abc');
+    expect(buildUrl('https://crm.example.com/$$n/$x', { num: '1' }, DE)).toBe('https://crm.example.com/$n/$x');
+  });
+});
+
 describe('parseExternalAppsJson', () => {
   it('reads the MSI JSON, plain or with doubled quotes', () => {
     const plain = '{"externalApps":[{"id":0,"name":"Wireshark","path":"C:\\\\Program Files\\\\Wireshark\\\\Wireshark.exe","param":"test $I"}]}';
-    expect(parseExternalAppsJson(plain)).toEqual({ apps: [{ id: 0, name: 'Wireshark', path: 'C:\\Program Files\\Wireshark\\Wireshark.exe', param: 'test $I' }], warnings: [] });
+    expect(parseExternalAppsJson(plain)).toEqual({ apps: [{ id: 0, name: 'Wireshark', path: 'C:\\Program Files\\Wireshark\\Wireshark.exe', param: 'test $I', startOnAccept: false }], warnings: [] });
     const msi = '"{""externalApps"":[{""id"":0,""name"":""W"",""path"":""/bin/w"",""param"":""$n""}]}"';
-    expect(parseExternalAppsJson(msi).apps).toEqual([{ id: 0, name: 'W', path: '/bin/w', param: '$n' }]);
+    expect(parseExternalAppsJson(msi).apps).toEqual([{ id: 0, name: 'W', path: '/bin/w', param: '$n', startOnAccept: false }]);
+  });
+  it('reads URL apps and "Start with call acceptance"; drops URLs that cannot be opened safely', () => {
+    const r = validateApps([
+      { id: 1, name: 'CRM', path: 'https://crm.example.com/Customer1/$n', startOnAccept: true },
+      { id: 2, name: 'Host var', path: 'https://$d.example.com/' },
+      { id: 3, name: 'File', path: 'file:///etc/passwd' },
+      { id: 4, name: 'Params', path: 'https://crm.example.com/$n', param: '--x' },
+    ]);
+    expect(r.apps).toEqual([
+      { id: 1, name: 'CRM', path: 'https://crm.example.com/Customer1/$n', param: '', startOnAccept: true },
+      { id: 4, name: 'Params', path: 'https://crm.example.com/$n', param: '--x', startOnAccept: false },
+    ]);
+    expect(r.warnings).toEqual([
+      'external app #1 ignored: variables may stand only in the path, query or fragment of a URL',
+      'external app #2 ignored: only http and https URLs can be opened',
+      'external app #3: param is not used for a URL (put variables into the URL)',
+    ]);
+    expect(validateApps(Array.from({ length: 51 }, (_, i) => ({ id: i, name: `a${i}`, path: '/x' }))).apps).toHaveLength(50);
   });
   it('ignores malformed JSON and bad entries with warnings', () => {
     expect(parseExternalAppsJson('{"externalApps":[')).toMatchObject({ apps: [], warnings: [expect.stringMatching(/malformed JSON/)] });
@@ -101,12 +152,13 @@ describe('ExternalAppsService (real processes)', () => {
     });
     const c = router.consume('com.innovaphone.externalapps');
     const list = await c.request({ mt: 'GetExternalApps' });
-    expect(list[0]).toEqual({ mt: 'GetExternalAppsResult', apps: [{ id: 1, name: 'Recorder' }, { id: 2, name: 'Missing' }] });
-    expect(c.providers()[svc.providerName]?.model).toEqual({ apps: [{ id: 1, name: 'Recorder' }, { id: 2, name: 'Missing' }] });
+    const listed = [{ id: 1, name: 'Recorder', startOnAccept: false }, { id: 2, name: 'Missing', startOnAccept: false }];
+    expect(list[0]).toEqual({ mt: 'GetExternalAppsResult', apps: listed });
+    expect(c.providers()[svc.providerName]?.model).toEqual({ apps: listed });
 
     const hostile = 'Bob"; rm -rf ~; " $(touch pwned) `id`';
     const res = await c.request({ mt: 'StartExternalApp', id: 1, call: { num: '007031730090', dn: hostile, sip: 'bob@example.com', guid: 'abc123' } });
-    expect(res[0]).toEqual({ mt: 'StartExternalAppResult', started: [1], failed: [] });
+    expect(res[0]).toEqual({ mt: 'StartExternalAppResult', started: [1], failed: [], skipped: [] });
     for (let i = 0; i < 100 && !existsSync(out); i++) await new Promise((r) => setTimeout(r, 20));
     for (let i = 0; i < 50 && readFileSync(out, 'utf8') === ''; i++) await new Promise((r) => setTimeout(r, 20));
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(['--number', '+497031730090', '--name', hostile, 'bob@example.com', 'abc123']);
@@ -120,6 +172,40 @@ describe('ExternalAppsService (real processes)', () => {
     expect(log.lines.some((l) => l.level === 'warn' && /not found/.test(l.message))).toBe(true);
     expect(JSON.stringify(log.lines)).not.toContain('Bob');
     svc.close();
+  });
+
+  it('starts each app on its event (ring or accept), once per call; URLs go to the browser opener', async () => {
+    const opened: string[] = [];
+    const opener: UrlOpener = { openExternal: async (u) => { opened.push(u); } };
+    const spawned: string[][] = [];
+    const spawner = { spawn: async (file: string, args: readonly string[]) => { spawned.push([file, ...args]); return { pid: 1 }; } };
+    const log = memoryLogger();
+    const svc = new ExternalAppsService({
+      router: new ApiRouter(memoryLogger()), logger: log, spawner, opener, prefixes: DE,
+      apps: [
+        { id: 'ring', name: 'Ring', path: '/bin/ring', param: '$n' },
+        { id: 'web', name: 'CRM', path: 'https://crm.example.com/Customer1/$n?name=$d', startOnAccept: true },
+      ],
+    });
+    const call = { num: '007031730090', dn: 'Bob B', conf: 'c1' };
+    expect(await svc.start(svc['apps'], call, 'ring')).toEqual({ started: ['ring'], failed: [], skipped: [{ id: 'web', reason: 'starts when the call is accepted' }] });
+    expect(await svc.start(svc['apps'], call, 'accept')).toEqual({ started: ['web'], failed: [], skipped: [{ id: 'ring', reason: 'starts when the call rings' }] });
+    expect(opened).toEqual(['https://crm.example.com/Customer1/007031730090?name=Bob%20B']);
+    expect(spawned).toEqual([['/bin/ring', '007031730090']]);
+    // the same call again: nothing starts twice; another call starts again
+    expect((await svc.start(svc['apps'], call, 'accept')).skipped).toEqual([{ id: 'ring', reason: 'starts when the call rings' }, { id: 'web', reason: 'already started for this call' }]);
+    expect((await svc.start(svc['apps'], { ...call, conf: 'c2' }, 'accept')).started).toEqual(['web']);
+    expect(JSON.stringify(log.lines)).not.toContain('007031730090');
+    // without an opener a URL app fails clearly; a bad event is refused
+    const bare = new ExternalAppsService({ router: new ApiRouter(memoryLogger()), logger: memoryLogger(), spawner, prefixes: DE, apps: [{ id: 1, name: 'CRM', path: 'https://crm.example.com/$n', startOnAccept: true }] });
+    expect((await bare.start(bare['apps'], call, 'accept')).failed).toEqual([{ id: 1, error: 'cannot start "CRM": no browser to open URLs on this system' }]);
+    const c = bare['opts'].router.consume('com.innovaphone.externalapps');
+    const frames: { errorText?: string; msg: Record<string, unknown> }[] = [];
+    c.onResult((f) => frames.push(f));
+    await c.request({ mt: 'StartExternalApp', event: 'hangup', call });
+    expect(frames[0]).toMatchObject({ msg: { started: [], failed: [{ id: null, error: 'event must be "ring" or "accept"' }] }, errorText: 'event must be "ring" or "accept"' });
+    svc.close();
+    bare.close();
   });
 
   it('reads prefixes from the com.innovaphone.client model', async () => {

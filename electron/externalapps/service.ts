@@ -1,18 +1,26 @@
 /**
  * com.innovaphone.externalapps provider (our own definition, see docs/external-apps.md):
- *   {mt:"GetExternalApps"}                         → {mt:"GetExternalAppsResult", apps:[{id,name}]}
- *   {mt:"StartExternalApp", id?, call:{num,dn,sip|uri,guid|conf}}
- *                                                  → {mt:"StartExternalAppResult", started:[id], failed:[{id,error}]}
- * Without id every configured app is started. Parameters are split into arguments first and
- * then $-substituted (substitute.ts); the spawner takes an argument array, never a shell line.
+ *   {mt:"GetExternalApps"}              → {mt:"GetExternalAppsResult", apps:[{id,name,startOnAccept}]}
+ *   {mt:"StartExternalApp", id?, event?:"ring"|"accept", call:{num,dn,sip|uri,guid|conf}}
+ *                                       → {mt:"StartExternalAppResult", started:[id], failed:[{id,error}], skipped:[{id,reason}]}
+ * Without id every configured app is considered. An app starts on the event it is configured for
+ * ("Start with call acceptance": accept, else ring), once per call (conference id). A program's
+ * parameters are split into arguments first and then $-substituted (substitute.ts), and the
+ * spawner takes an argument array, never a shell line; a URL is built with percent-encoded values
+ * and opened in the default browser through the openExternal allow-list.
  */
 import * as path from 'node:path';
 import type { ApiRouter, ConsumedApi, LocalModule, ProvidedApi, ProviderRequest } from '../bus';
 import { Api, webClientEntry } from '../../common/bus';
 import type { Logger } from '../platform';
 import { validateApps, type ExternalApp } from './config';
-import type { ProcessSpawner } from './ports';
-import { buildArgs, type CallData, type DialPrefixes } from './substitute';
+import type { ProcessSpawner, UrlOpener } from './ports';
+import { buildArgs, buildUrl, isUrlPath, type CallData, type DialPrefixes } from './substitute';
+
+/** When a phone app asks: the call rings (incoming alerting or outgoing dialling), or it was answered. */
+export type StartEvent = 'ring' | 'accept';
+/** Calls remembered for "once per call" (oldest forgotten first). */
+const REMEMBERED_STARTS = 1000;
 
 /** Display name of the module (its providers are `@local-<id>`, new at every start). */
 export const EXTERNALAPPS_DN = 'External applications';
@@ -21,6 +29,8 @@ export interface ExternalAppsServiceOptions {
   router: ApiRouter;
   logger: Logger;
   spawner: ProcessSpawner;
+  /** Opens URL paths in the default browser; without it, URL apps fail with a clear error. */
+  opener?: UrlOpener;
   apps?: readonly unknown[];
   /** Dialling prefixes; default: from the com.innovaphone.client model (user.prefix). */
   prefixes?: DialPrefixes;
@@ -46,6 +56,8 @@ export class ExternalAppsService {
   private readonly provider: ProvidedApi;
   private readonly client?: ConsumedApi;
   private clientPrefixes: DialPrefixes = {};
+  /** `<conf>\0<app id>` of apps already started for a call. */
+  private readonly startedFor = new Set<string>();
 
   constructor(private readonly opts: ExternalAppsServiceOptions) {
     this.setApps(opts.apps ?? []);
@@ -78,8 +90,8 @@ export class ExternalAppsService {
     this.provider?.setModel(this.model());
   }
 
-  list(): { id: number | string; name: string }[] {
-    return this.apps.map((a) => ({ id: a.id, name: a.name }));
+  list(): { id: number | string; name: string; startOnAccept: boolean }[] {
+    return this.apps.map((a) => ({ id: a.id, name: a.name, startOnAccept: a.startOnAccept }));
   }
 
   private model(): Record<string, unknown> {
@@ -98,13 +110,19 @@ export class ExternalAppsService {
     }
     if (mt === 'StartExternalApp') {
       const id = req.msg.id;
+      const event = req.msg.event ?? 'ring';
+      if (event !== 'ring' && event !== 'accept') {
+        const error = 'event must be "ring" or "accept"';
+        api.send(req, { mt: 'StartExternalAppResult', started: [], failed: [{ id: id ?? null, error }], skipped: [] }, error);
+        return;
+      }
       const targets = id === undefined || id === null ? this.apps : this.apps.filter((a) => String(a.id) === String(id));
       if (targets.length === 0) {
         const error = id === undefined ? 'no external applications configured' : `no external application with id ${String(id)}`;
-        api.send(req, { mt: 'StartExternalAppResult', started: [], failed: [{ id: id ?? null, error }] }, error);
+        api.send(req, { mt: 'StartExternalAppResult', started: [], failed: [{ id: id ?? null, error }], skipped: [] }, error);
         return;
       }
-      const r = await this.start(targets, callDataFrom(req.msg));
+      const r = await this.start(targets, callDataFrom(req.msg), event);
       const errorText = r.failed.length ? r.failed.map((f) => f.error).join('; ') : undefined;
       api.send(req, { mt: 'StartExternalAppResult', ...r }, errorText);
       return;
@@ -112,25 +130,57 @@ export class ExternalAppsService {
     api.send(req, { mt: `${typeof mt === 'string' ? mt.slice(0, 64) : 'Unknown'}Result`, error: 'unknown request' }, 'unknown request');
   }
 
-  /** Start apps for a call; returns which started and which failed (with a clear reason each). */
-  async start(apps: readonly ExternalApp[], call: CallData): Promise<{ started: (number | string)[]; failed: { id: number | string; error: string }[] }> {
+  /** Start the apps configured for `event` of a call; says which started, failed (with the reason) or were skipped. */
+  async start(apps: readonly ExternalApp[], call: CallData, event: StartEvent = 'ring'): Promise<{
+    started: (number | string)[];
+    failed: { id: number | string; error: string }[];
+    skipped: { id: number | string; reason: string }[];
+  }> {
     const started: (number | string)[] = [];
     const failed: { id: number | string; error: string }[] = [];
+    const skipped: { id: number | string; reason: string }[] = [];
     for (const app of apps) {
+      const when: StartEvent = app.startOnAccept ? 'accept' : 'ring';
+      if (when !== event) {
+        skipped.push({ id: app.id, reason: when === 'accept' ? 'starts when the call is accepted' : 'starts when the call rings' });
+        continue;
+      }
+      const once = call.conf ? `${call.conf}\u0000${String(app.id)}` : undefined;
+      if (once && this.startedFor.has(once)) {
+        skipped.push({ id: app.id, reason: 'already started for this call' });
+        continue;
+      }
       try {
-        if (!path.isAbsolute(app.path)) throw new Error(`path of "${app.name}" is not absolute: ${app.path}`);
-        const args = buildArgs(app.param, call, this.prefixes);
-        const { pid } = await this.opts.spawner.spawn(app.path, args);
+        await this.launch(app, call);
         started.push(app.id);
-        // argument values carry caller data: traced as a count only
-        this.opts.logger.trace('App', `externalapps: started "${app.name}"`, { pid, argc: args.length });
+        if (once) this.remember(once);
       } catch (err) {
         const error = `cannot start "${app.name}": ${err instanceof Error ? err.message : String(err)}`;
         failed.push({ id: app.id, error });
         this.opts.logger.warn(`externalapps: ${error}`);
       }
     }
-    return { started, failed };
+    return { started, failed, skipped };
+  }
+
+  private async launch(app: ExternalApp, call: CallData): Promise<void> {
+    if (isUrlPath(app.path)) {
+      if (!this.opts.opener) throw new Error('no browser to open URLs on this system');
+      await this.opts.opener.openExternal(buildUrl(app.path, call, this.prefixes));
+      // the URL carries caller data: not traced
+      this.opts.logger.trace('App', `externalapps: opened "${app.name}" in the default browser`);
+      return;
+    }
+    if (!path.isAbsolute(app.path)) throw new Error(`path of "${app.name}" is not absolute: ${app.path}`);
+    const args = buildArgs(app.param, call, this.prefixes);
+    const { pid } = await this.opts.spawner.spawn(app.path, args);
+    // argument values carry caller data: traced as a count only
+    this.opts.logger.trace('App', `externalapps: started "${app.name}"`, { pid, argc: args.length });
+  }
+
+  private remember(key: string): void {
+    this.startedFor.add(key);
+    if (this.startedFor.size > REMEMBERED_STARTS) this.startedFor.delete(this.startedFor.values().next().value!);
   }
 
   close(): void {

@@ -1,15 +1,22 @@
 /**
- * $-variables of external application parameters (docs/external-apps.md) and the split of the parameter
- * template into an argument array. The template is split FIRST (white space separates arguments,
- * "double" or 'single' quotes group, backslash escapes the next character inside double quotes
- * and outside quotes), THEN each argument is substituted, so a value can never add, remove or
- * split arguments, and nothing ever goes through a shell.
+ * $-variables of external applications (docs/external-apps.md): in the parameters of a program, and in
+ * the path when it is a URL (the community's configuration, `https://crm.example/Customer1/$n`).
+ *
+ * Parameters: the template is split FIRST (white space separates arguments, "double" or 'single'
+ * quotes group, backslash escapes the next character inside double quotes and outside quotes),
+ * THEN each argument is substituted, so a value can never add, remove or split arguments, and
+ * nothing ever goes through a shell.
+ *
+ * URLs: variables may stand only after the host (path, query, fragment); each value is
+ * percent-encoded (encodeURIComponent), so it cannot change the scheme, host, path segments or
+ * query structure; the result goes through the openExternal allow-list (security/links.ts).
  *
  *   $n  number as dialled/received     $N  national format     $I  international format
  *   $d  peer display name              $u  peer URI            $c  conference id (call guid)
  *   $$  a literal $                    any other $x stays as written
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { decideExternalLink } from '../security';
 
 export interface DialPrefixes {
   /** Prefix for international numbers as dialled at the PBX (e.g. "000" with external line 0, or "00"). */
@@ -110,21 +117,51 @@ export function numberFormats(num: string, p: DialPrefixes): { national: string;
   return { national, international };
 }
 
-export function substituteArg(arg: string, call: CallData, prefixes: DialPrefixes): string {
+const VARIABLES = /\$([nNIduc$])/g;
+
+/** Replaces the $-variables of `text`; `encode` is applied to each value (not to a `$$`). */
+function substitute(text: string, call: CallData, prefixes: DialPrefixes, encode: (v: string) => string = (v) => v): string {
   const num = call.num ?? '';
   let formats: { national: string; international: string } | undefined;
   const f = () => (formats ??= numberFormats(num, prefixes));
-  return arg.replace(/\$([nNIduc$])/g, (_m, v: string) => {
+  return text.replace(VARIABLES, (_m, v: string) => {
     switch (v) {
-      case 'n': return num;
-      case 'N': return f().national;
-      case 'I': return f().international;
-      case 'd': return call.dn ?? '';
-      case 'u': return call.uri ?? '';
-      case 'c': return call.conf ?? '';
+      case 'n': return encode(num);
+      case 'N': return encode(f().national);
+      case 'I': return encode(f().international);
+      case 'd': return encode(call.dn ?? '');
+      case 'u': return encode(call.uri ?? '');
+      case 'c': return encode(call.conf ?? '');
       default: return '$';
     }
   });
+}
+
+export function substituteArg(arg: string, call: CallData, prefixes: DialPrefixes): string {
+  return substitute(arg, call, prefixes);
+}
+
+/** A path that is a URL (any `scheme:`, but not a Windows drive `C:\`): opened, never started. */
+export function isUrlPath(path: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(path.trim()) && !/^[a-z]:[\\/]/i.test(path.trim());
+}
+
+/** What is wrong with a URL path template (http/https, variables after the host only), or undefined. */
+export function urlTemplateError(template: string): string | undefined {
+  const authority = /^https?:\/\/[^/?#]*/i.exec(template.trim());
+  if (!authority) return 'only http and https URLs can be opened';
+  if (/\$[nNIduc]/.test(authority[0])) return 'variables may stand only in the path, query or fragment of a URL';
+  const probe = decideExternalLink(template.trim().replace(VARIABLES, (_m, v: string) => (v === '$' ? '$' : '0')));
+  return probe.action === 'external' ? undefined : `URL refused: ${probe.action === 'deny' ? probe.reason : 'not a web link'}`;
+}
+
+/** The URL to open for a call: variables percent-encoded, then vetted by the openExternal allow-list. */
+export function buildUrl(template: string, call: CallData, prefixes: DialPrefixes): string {
+  const bad = urlTemplateError(template);
+  if (bad) throw new Error(bad);
+  const decision = decideExternalLink(substitute(template.trim(), call, prefixes, encodeURIComponent));
+  if (decision.action !== 'external' || !/^https?:/i.test(decision.url)) throw new Error(`URL refused: ${decision.action === 'deny' ? decision.reason : 'not a web link'}`);
+  return decision.url;
 }
 
 /**

@@ -55,7 +55,7 @@ describe('wireDesktopServices', () => {
     settings.set('notifications', true);
     expect(launcher.providers()[name]?.model).toMatchObject({ notifications: true });
     settings.set('externalApps', [{ id: 3, name: 'X', path: '/bin/true', param: '' }]);
-    expect((byName.externalApps!.instance as ExternalAppsService).list()).toEqual([{ id: 3, name: 'X' }]);
+    expect((byName.externalApps!.instance as ExternalAppsService).list()).toEqual([{ id: 3, name: 'X', startOnAccept: false }]);
     for (const w of wired.reverse()) await w.close?.();
   });
 });

@@ -14,7 +14,7 @@ import { HotkeyService, type KeyListener, type SelectionReader } from '../hotkey
 import type { DisplaySession } from '../../common/session';
 import { ActivityService, type IdleClock } from '../activity';
 import { LauncherApi, NotificationService, type AttentionPort, type Notifier } from '../notifications';
-import { ExternalAppsService, parseExternalAppsJson, type ProcessSpawner } from '../externalapps';
+import { ExternalAppsService, parseExternalAppsJson, type ProcessSpawner, type UrlOpener } from '../externalapps';
 
 export interface DesktopServicePorts {
   windowFocus?: WindowFocus;
@@ -26,6 +26,8 @@ export interface DesktopServicePorts {
   notifier?: Notifier;
   attention?: AttentionPort;
   spawner?: ProcessSpawner;
+  /** Opens external apps' URLs in the default browser. */
+  urlOpener?: UrlOpener;
   /** The settings service (electron/settings SettingsStore): values and change events. */
   settings?: SettingsSource;
 }
@@ -135,7 +137,7 @@ export async function wireDesktopServices(router: ApiRouter, logger: Logger, p: 
       parsed.warnings.forEach((w) => logger.warn(`externalapps: ${w}`));
       apps = parsed.apps;
     }
-    const externalApps = new ExternalAppsService({ router, logger, spawner: p.spawner, apps });
+    const externalApps = new ExternalAppsService({ router, logger, spawner: p.spawner, ...(p.urlOpener ? { opener: p.urlOpener } : {}), apps });
     onSettings.push((k) => { if (k.has('externalApps')) externalApps.setApps((setting<unknown[]>('externalApps') ?? [])); });
     out.push({ name: 'externalApps', instance: externalApps, close: () => externalApps.close() });
   } else out.push({ name: 'externalApps', skipped: 'no spawner port' });

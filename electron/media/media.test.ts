@@ -226,6 +226,27 @@ describe('media relay (real local services server, stand-in engine)', () => {
     app.ws.close();
   });
 
+  it('checks Signal channels against the published shape before the engine sees them', async () => {
+    const e = await connect(engineWs(), own());
+    e.ws.send(JSON.stringify({ mt: 'EngineHello', secret: secretOf(), version: 1 }));
+    await e.next('EngineWelcome');
+    const app = await connect(`ws://127.0.0.1:${server.port}/media?token=${server.token}`, APP);
+    const send = (m: Record<string, unknown>) => app.ws.send(JSON.stringify({ mt: 'RemoteDescription', channel: 'c1', ...m }));
+    send({ channels_cmd: 'OFFER', channels: {} });
+    expect(await app.next('Error')).toMatchObject({ error: 'invalid', ref: 'RemoteDescription', reason: expect.stringMatching(/channels_cmd/) });
+    send({ channels_cmd: 'SELECT' });
+    expect(await app.next('Error')).toMatchObject({ error: 'invalid', reason: expect.stringMatching(/PROPOSAL and SELECT need channels/) });
+    send({ channels_cmd: 'PROPOSAL', channels: { audio_ice: { fingerprint: 'not hex' } } });
+    expect(await app.next('Error')).toMatchObject({ error: 'invalid', reason: expect.stringMatching(/fingerprint/) });
+    // a PBX's object: unknown properties are dropped, VPB is read as VP8, REQUEST needs no channels
+    send({ channels_cmd: 'PROPOSAL', channels: { source: 'SIP', faststart: ['00'], video_rtcp_mux: true, ch: [{ coder: 'VPB', number: 1, flags: 0 }] } });
+    expect((await e.next('EngineRequest')).msg).toEqual({ mt: 'RemoteDescription', channel: 'c1', channels_cmd: 'PROPOSAL', channels: { source: 'SIP', video_rtcp_mux: true, ch: [{ coder: 'VP8', number: 1, flags: 0 }] } });
+    send({ channels_cmd: 'REQUEST' });
+    expect((await e.next('EngineRequest')).msg).toEqual({ mt: 'RemoteDescription', channel: 'c1', channels_cmd: 'REQUEST' });
+    app.ws.close();
+    e.ws.close();
+  });
+
   it('refuses app sockets from origins not on the list', async () => {
     await expect(connect(`ws://127.0.0.1:${server.port}/media?token=${server.token}`, 'https://evil.example')).rejects.toThrow(/403/);
   });

@@ -2,12 +2,13 @@
  * Applies the Electron-free security policy (electron/security) to sessions and webContents:
  * permission/device handlers, navigation, redirects, window.open, webviews.
  */
-import { BrowserWindow, shell, type BrowserWindowConstructorOptions, type HIDDevice, type Session, type WebContents } from 'electron';
+import { BrowserWindow, type BrowserWindowConstructorOptions, type HIDDevice, type Session, type WebContents } from 'electron';
 import type { Logger } from '../../electron/platform';
 import {
   decideDevicePermission, decideNavigation, decidePermission, decideRedirect, decideWindowOpen, routeDecision, secureWebPreferences,
   selectHidDevice, type OriginPolicy,
 } from '../../electron/security';
+import { electronUrlOpener } from './url-opener';
 
 export interface PolicyDeps {
   origins: OriginPolicy;
@@ -54,9 +55,9 @@ export function popupWindowOptions(): BrowserWindowConstructorOptions {
   return { autoHideMenuBar: true, webPreferences: secureWebPreferences(undefined) };
 }
 
-/** shell.openExternal for URLs the policy vetted; a failure is a warning. */
+/** The default browser (./url-opener.ts) for URLs the policy vetted; a failure is a warning. */
 export function openExternalWith(logger: PolicyDeps['logger']): (url: string) => void {
-  return (url) => void shell.openExternal(url).catch((err) => logger.warn('external link not opened', { error: String(err) }));
+  return (url) => void electronUrlOpener.openExternal(url).catch((err) => logger.warn('external link not opened', { error: String(err) }));
 }
 
 /** A launcher-owned window for a PBX page that lib1's window.open hook asked for (as setWindowOpenHandler's popups). */

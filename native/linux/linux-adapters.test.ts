@@ -3,6 +3,7 @@ import { desktopEntry, desktopExecArg } from './protocol-registrar';
 import { dbusActions, escapeMarkup } from './notifier';
 import { X11KeyListener } from './key-listener';
 import { memoryLogger } from '../../test/fixtures/memory-logger';
+import { XdgUrlOpener } from './url-opener';
 
 describe('linux protocol registrar', () => {
   it('quotes Exec arguments and ends with -- %u', () => {
@@ -39,5 +40,13 @@ describe('X11 key listener without a display', () => {
       if (saved === undefined) delete process.env.DISPLAY;
       else process.env.DISPLAY = saved;
     }
+  });
+});
+
+describe('xdg-open URL opener', () => {
+  it('opens http(s) only and says when xdg-open is missing', async () => {
+    const opener = new XdgUrlOpener({ env: { PATH: '/nonexistent' } });
+    await expect(opener.openExternal('file:///etc/passwd')).rejects.toThrow(/only http and https/);
+    await expect(opener.openExternal('https://crm.example.com/')).rejects.toThrow(/xdg-open not found/);
   });
 });

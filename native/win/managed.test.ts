@@ -54,7 +54,7 @@ describe('WindowsManagedSettingsReader', () => {
     expect(s.disableLocalhost.value).toBe(true);
     expect(s.disableHeadsets.value).toBe(true); // from HKCU
     expect(s.excludeInterfaces.value).toEqual(['172', '192.168', '10.10']);
-    expect(s.externalApps.value).toEqual([{ id: 0, name: 'Wireshark', path: 'C:\\Program Files\\Wireshark\\Wireshark.exe', param: 'test $I' }]);
+    expect(s.externalApps.value).toEqual([{ id: 0, name: 'Wireshark', path: 'C:\\Program Files\\Wireshark\\Wireshark.exe', param: 'test $I', startOnAccept: false }]);
     expect(s.fasterDownloads.value).toBe(true);
     expect(s.forceRestart.value).toBe(true);
     expect(s.logFlags.value).toBe('0x856000001');

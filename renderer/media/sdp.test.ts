@@ -2,122 +2,32 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'sdp-transform';
 import { describe, expect, it } from 'vitest';
-import { MediaDescriptionSchema, type Coder } from '../../common/media';
+import type { CoderName } from '../../common/media';
+import { CODERS } from '../../common/codecs';
+import { sdpToChannels } from './channels';
 import {
   candidateAllowed,
   candidateToString,
-  descriptionToSdp,
+  defaultPriority,
+  firstCoder,
   isExcludedAddress,
   mungeCodecs,
   orderCoders,
   parseCandidate,
-  sdpToDescription,
+  usableCoder,
 } from './sdp';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 const audioOffer = fixture('chromium156-audio-offer.sdp');
 const videoOffer = fixture('chromium156-video-offer.sdp');
 
-describe('sdpToDescription (recorded Chromium 156 offers)', () => {
-  it('turns an audio offer into a valid MediaConfig-like description', () => {
-    const d = sdpToDescription(audioOffer, 'audio');
-    expect(MediaDescriptionSchema.parse(d)).toEqual(d);
-    expect(d.ice.usr).toBe('Rtfq');
-    expect(d.ice.pwd).toBe('Y8kGh9jnVZwvhBS/NhYXMhIc');
-    expect(d.ice.setup).toBe('actpass');
-    expect(d.ice.fingerprint.alg).toBe('sha-256');
-    expect(d.ice.fingerprint.hash).toMatch(/^B0:11:04/);
-    expect(d.coders.map((c) => `${c.coder}/${c.pt}/${c.rate}`)).toEqual([
-      'OPUS-WB/111/48000', 'RED/63/48000', 'G722/9/8000', 'G711u/0/8000', 'G711A/8/8000', 'CN/13/8000', 'DTMF/110/48000', 'DTMF/126/8000',
-    ]);
-    expect(d.coders[0]).toMatchObject({ channels: 2, fmtp: 'minptime=10;useinbandfec=1' });
-    expect(d.ice.candidates).toEqual([
-      { foundation: '4025203', component: 1, transport: 'udp', prio: 2122260223, addr: '127.0.0.1', port: 36129, type: 'host' },
-      { foundation: '4271357927', component: 1, transport: 'tcp', prio: 1518280447, addr: '127.0.0.1', port: 9, type: 'host', tcptype: 'active' },
-    ]);
-    expect(d.ssrc).toBe(691364193);
-    expect(d.cname).toBe('cGke6a8eee3MzivJ');
-    expect(d.msid).toMatch(/^17a1fb5b-\S+ c6f8fa42-/);
-  });
-
-  it('keeps all-digit ICE credentials and cname as strings (sdp-transform would make them numbers)', () => {
-    // Chromium picks 4 random ufrag characters: "7560" happened in the two-client e2e test
-    const digits = audioOffer.replace('a=ice-ufrag:Rtfq', 'a=ice-ufrag:7560').replace('a=ice-pwd:Y8kGh9jnVZwvhBS/NhYXMhIc', 'a=ice-pwd:123456789012345678901234').replace('cname:cGke6a8eee3MzivJ', 'cname:1234567890123456');
-    const d = sdpToDescription(digits, 'audio');
-    expect(MediaDescriptionSchema.parse(d)).toEqual(d);
-    expect(d.ice).toMatchObject({ usr: '7560', pwd: '123456789012345678901234' });
-    expect(d.cname).toBe('1234567890123456');
-    expect(sdpToDescription(descriptionToSdp(d), 'audio').ice.usr).toBe('7560');
-  });
-
-  it('keeps VP8, VP9 and their RTX from a video offer, drops AV1 and unknown codecs', () => {
-    const d = sdpToDescription(videoOffer, 'video');
-    const names = new Set(d.coders.map((c) => c.coder));
-    expect([...names].sort()).toEqual(['H264', 'RTX', 'VP8', 'VP9']);
-    expect(d.coders[0]).toMatchObject({ coder: 'VP8', pt: 96, rate: 90000 });
-    expect(d.coders[1]).toMatchObject({ coder: 'RTX', pt: 97, fmtp: 'apt=96' });
-  });
-
-  it('refuses a description for the wrong kind and SDP without ICE or fingerprint', () => {
-    expect(() => sdpToDescription(audioOffer, 'video')).toThrow(/audio, channel is video/);
-    expect(() => sdpToDescription(audioOffer.replace(/a=ice-ufrag.*\r\n/, ''), 'audio')).toThrow(/ICE credentials/);
-    expect(() => sdpToDescription(audioOffer.replace(/a=fingerprint.*\r\n/, ''), 'audio')).toThrow(/fingerprint/);
-    expect(() => sdpToDescription('v=0\r\n', 'audio')).toThrow(/no audio or video/);
-  });
-});
-
-describe('descriptionToSdp', () => {
-  it('round-trips a Chromium offer: description -> SDP -> description is identical', () => {
-    const d = sdpToDescription(audioOffer, 'audio');
-    const sdp = descriptionToSdp(d, { sessionId: '42' });
-    expect(sdpToDescription(sdp, 'audio')).toEqual(d);
-    const v = sdpToDescription(videoOffer, 'video');
-    expect(sdpToDescription(descriptionToSdp(v), 'video')).toEqual(v);
-  });
-
-  it('writes what Chromium needs for a remote description: rtcp-mux, mid, DTLS, ICE, candidates, ptime', () => {
-    const d = sdpToDescription(audioOffer, 'audio');
-    d.coders = orderCoders(d.coders, ['G711A', 'G711u']).map((c) => ({ ...c, ptime: 20 }));
-    d.ice.setup = 'active';
-    const s = parse(descriptionToSdp(d, { mid: '0' }));
-    const m = s.media[0]!;
-    expect(m.protocol).toBe('UDP/TLS/RTP/SAVPF');
-    expect(m.payloads).toBe('8 0 110 126');
-    expect(m.rtcpMux).toBe('rtcp-mux');
-    expect(String(m.mid)).toBe('0');
-    expect(m.setup).toBe('active');
-    expect(m.ptime).toBe(20);
-    expect(m.fmtp).toEqual([]);
-    expect(m.candidates).toHaveLength(2);
-    expect(String(s.groups?.[0]?.mids)).toBe('0');
-  });
-
-  it('writes OPUS-NB as opus limited to 8 kHz and reads it back as OPUS-NB', () => {
-    const d = sdpToDescription(audioOffer, 'audio');
-    d.coders = [{ coder: 'OPUS-NB', pt: 109, rate: 48000 }];
-    const sdp = descriptionToSdp(d);
-    expect(sdp).toContain('a=rtpmap:109 opus/48000/2');
-    expect(sdp).toContain('maxplaybackrate=8000');
-    expect(sdpToDescription(sdp, 'audio').coders[0]!.coder).toBe('OPUS-NB');
-  });
-
-  it('adds RTCP feedback for video coders and refuses duplicate payload types', () => {
-    const v = sdpToDescription(videoOffer, 'video');
-    const sdp = descriptionToSdp(v);
-    expect(sdp).toContain('a=rtcp-fb:96 nack pli');
-    expect(sdp).not.toContain('a=rtcp-fb:97');
-    v.coders.push({ ...v.coders[0]! });
-    expect(() => descriptionToSdp(v)).toThrow(/payload type 96 used twice/);
-  });
-});
-
 describe('codec ordering and munging', () => {
-  const coders: Coder[] = [
-    { coder: 'OPUS-WB', pt: 111, rate: 48000 },
-    { coder: 'G722', pt: 9, rate: 8000 },
-    { coder: 'G711u', pt: 0, rate: 8000 },
-    { coder: 'G711A', pt: 8, rate: 8000 },
-    { coder: 'DTMF', pt: 126, rate: 8000 },
+  const coders: { coder: CoderName; pt: number }[] = [
+    { coder: 'OPUS-WB', pt: 111 },
+    { coder: 'G722', pt: 9 },
+    { coder: 'G711u', pt: 0 },
+    { coder: 'G711A', pt: 8 },
+    { coder: 'DTMF', pt: 126 },
   ];
   it('orders by preference, drops unlisted codecs, keeps DTMF last unless the list names it', () => {
     expect(orderCoders(coders, ['G711A', 'G722']).map((c) => c.coder)).toEqual(['G711A', 'G722', 'DTMF']);
@@ -125,7 +35,7 @@ describe('codec ordering and munging', () => {
     expect(orderCoders(coders, ['OPUS-WB']).map((c) => c.pt)).toEqual([111, 126]);
   });
   it('keeps RTX right after the video codec it repairs and drops orphan RTX', () => {
-    const v = sdpToDescription(videoOffer, 'video').coders;
+    const v = sdpToChannels(videoOffer, 'video').ch!;
     const out = orderCoders(v, ['VP9', 'VP8']);
     expect(out.map((c) => c.coder).slice(0, 2)).toEqual(['VP9', 'RTX']);
     expect(out.filter((c) => c.coder === 'H264')).toEqual([]);
@@ -144,15 +54,42 @@ describe('codec ordering and munging', () => {
   });
 });
 
+describe('coders', () => {
+  it('knows what Chromium can use per kind; appsharing carries video coders', () => {
+    expect(usableCoder('G711A', 'audio')).toBe(true);
+    expect(usableCoder('G729', 'audio')).toBe(false);
+    expect(usableCoder('VP8', 'appsharing')).toBe(true);
+    expect(usableCoder('JRFB', 'appsharing')).toBe(false);
+    expect(usableCoder('VP8', 'audio')).toBe(false);
+    expect(usableCoder('G726', 'audio')).toBe(false);
+    expect(CODERS.G729.staticPt).toBe(18);
+  });
+  it('picks the first real codec (capability mapping: common/codecs.test.ts)', () => {
+    expect(firstCoder([{ coder: 'DTMF' }, { coder: 'G711A' }])).toBe('G711A');
+    expect(firstCoder([{ coder: 'G726' }, { coder: 'CN' }])).toBeUndefined();
+  });
+});
+
 describe('candidates', () => {
-  it('parses and writes trickle candidate strings as RTCIceCandidate carries them', () => {
+  it('parses and writes trickle candidate strings as RTCIceCandidate carries them, as Signal candidates', () => {
     const s = 'candidate:3289912957 1 udp 1845501695 193.84.77.194 60017 typ srflx raddr 192.168.34.75 rport 60017 generation 0 ufrag abcd network-id 3';
-    const c = parseCandidate(s)!;
-    expect(c).toEqual({ foundation: '3289912957', component: 1, transport: 'udp', prio: 1845501695, addr: '193.84.77.194', port: 60017, type: 'srflx', r_addr: '192.168.34.75', r_port: 60017 });
-    expect(parseCandidate(candidateToString(c))).toEqual(c);
-    expect(parseCandidate('a=candidate:1 1 udp 1 ::1 5000 typ host')).toMatchObject({ addr: '::1', port: 5000 });
+    const p = parseCandidate(s)!;
+    expect(p).toEqual({
+      component: 1, transport: 'udp',
+      candidate: { foundation: '3289912957', rtp_prio: 1845501695, addr: '193.84.77.194', rtp: 60017, type: 'srflx', r_addr: '192.168.34.75', r_rtp: 60017 },
+    });
+    expect(parseCandidate(candidateToString(p.candidate))).toEqual(p);
+    expect(parseCandidate('a=candidate:1 1 udp 1 ::1 5000 typ host')?.candidate).toMatchObject({ addr: '::1', rtp: 5000 });
+    expect(parseCandidate('candidate:1 1 tcp 1 1.2.3.4 9 typ host tcptype active')?.transport).toBe('tcp');
     expect(parseCandidate('garbage')).toBeUndefined();
-    expect(parseCandidate('candidate:1 1 sctp 1 1.2.3.4 5 typ host')).toBeUndefined();
+  });
+  it('fills in what a Signal candidate leaves open: type host, RFC 8445 priority, a stable foundation, RTCP port', () => {
+    const line = candidateToString({ addr: '10.0.0.7', rtp: 4000 });
+    const p = parseCandidate(line)!;
+    expect(p.candidate).toMatchObject({ addr: '10.0.0.7', rtp: 4000, type: 'host', rtp_prio: defaultPriority('host', 1) });
+    expect(defaultPriority('host', 1)).toBe(2130706431);
+    expect(candidateToString({ addr: '10.0.0.7', rtp: 4000 })).toBe(line);
+    expect(candidateToString({ addr: '10.0.0.7', rtp: 4000, rtcp: 4001, rtcp_prio: 7, foundation: 'x' }, 2)).toBe('candidate:x 2 udp 7 10.0.0.7 4001 typ host generation 0');
   });
   it('excludes EXCLUDEINTERFACES prefixes on whole groups and exact VPN addresses', () => {
     const prefixes = ['172', '192.168', '10.10', 'fd00:'];
@@ -166,7 +103,7 @@ describe('candidates', () => {
     expect(isExcludedAddress('10.8.0.2', ['10.8.0.2'], prefixes)).toBe(true);
   });
   it('judges srflx/relay candidates by their base address', () => {
-    const srflx = parseCandidate('candidate:1 1 udp 1 203.0.113.9 4000 typ srflx raddr 10.8.0.2 rport 4000')!;
+    const srflx = parseCandidate('candidate:1 1 udp 1 203.0.113.9 4000 typ srflx raddr 10.8.0.2 rport 4000')!.candidate;
     expect(candidateAllowed(srflx, ['10.8.0.2'], [])).toBe(false);
     expect(candidateAllowed(srflx, [], ['192.168'])).toBe(true);
   });

@@ -72,7 +72,8 @@ function boot(): void {
   // requestVideoFrameCallback only fires for frames that are composited (not while the iframe is
   // scrolled out of view or hidden); the decoder's count and the element's size tell the rest.
   const poll = setInterval(() => {
-    if (!pc) return void clearInterval(poll);
+    if (status.state === 'closed' || status.state === 'refused') return void clearInterval(poll);
+    if (!pc) return; // the offer has not come yet
     if (video.videoWidth > 0 && status.quality() > 0) {
       status.width = video.videoWidth;
       status.height = video.videoHeight;

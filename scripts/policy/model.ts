@@ -51,7 +51,7 @@ export function exampleValue<K extends PolicyKey>(key: K, os: TargetOs): Pick<Se
     excludeVpn: true,
     logFlags: '0x856000001',
     logSizeBytes: 20_000_000,
-    externalApps: [{ id: 0, name: 'CRM', path: EXTERNAL_APP_PATH[os], param: '--caller $I' }],
+    externalApps: [{ id: 0, name: 'CRM', path: EXTERNAL_APP_PATH[os], param: '--caller $I', startOnAccept: false }],
     ringInHeadset: true,
     disableOutlookSearch: false,
     videoAutostart: false,

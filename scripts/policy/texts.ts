@@ -26,7 +26,7 @@ const GERMAN: { [K in PolicyKey]: SettingText } = {
   excludeVpn: { title: 'VPN-Schnittstellen für Medien ausschließen', description: 'Audio, Video und Application Sharing nutzen nie PPP- oder Tunnel-Schnittstellen.' },
   logFlags: { title: 'Trace-Flags', description: 'Maske der Trace-Kategorien (hexadezimal), z. B. 0x856000001 bei Problemen mit Anrufen.' },
   logSizeBytes: { title: 'Höchstgröße einer Trace-Datei (Bytes)', description: 'Wie --log-size: Jede Trace-Datei wird bei dieser Größe gewechselt.' },
-  externalApps: { title: 'Externe Anwendungen', description: 'Anwendungen, die bei Anrufen gestartet werden ({id,name,path,param}).' },
+  externalApps: { title: 'Externe Anwendungen', description: 'Anwendungen, die bei Anrufen gestartet werden ({id,name,path,param,startOnAccept}); path: ein Programm oder eine http(s)-URL.' },
   ringInHeadset: { title: 'Im Headset klingeln', description: 'Eingehende Anrufe im Headset statt im Lautsprecher klingeln lassen.' },
   disableOutlookSearch: { title: 'Outlook-Suche abschalten', description: 'Die lokale Kontaktsuche abschalten.' },
   videoAutostart: { title: 'Video automatisch starten', description: 'Telefonie-Apps beginnen Anrufe mit Video.' },

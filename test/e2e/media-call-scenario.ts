@@ -13,11 +13,13 @@
  *    which finds the Media service in the com.innovaphone.launcher model and provides
  *    com.innovaphone.phone as "softphone".
  *
- * A platform-service consumer on A's bus sends StartCall{sip:"bob", video, appsharing}; B's bus
- * consumer sees the alerting call in the softphone's model and sends ConnectCall; the softphones'
- * getStats (Media protocol GetStats) must show audio packets and energy received both ways, video
- * frames decoded both ways and appsharing frames decoded at B; DisconnectCall from A frees every
- * channel in both engines. Then the same call the other way (B calls A, A hangs up... B hangs up).
+ * A platform-service consumer on A's bus sends StartCall{sip:"bob", video, appsharing}; the
+ * softphones signal in PbxSignal through the sim, the media as one Signal `channels` object per
+ * call (setup PROPOSAL, conn SELECT); B's bus consumer sees the alerting call in the softphone's
+ * model and sends ConnectCall; the softphones' getStats (Media protocol GetStats) must show audio
+ * packets and energy received both ways, video frames decoded both ways and appsharing frames
+ * decoded at B; a `channels` REQUEST renegotiates the running call; DisconnectCall from A frees
+ * every channel in both engines. Then the same call the other way (B calls A, A hangs up... B hangs up).
  * Prints `MEDIA_CALL_RESULT {...}`.
  */
 import { Api, isLocalModule } from '../../common/bus';
@@ -35,7 +37,7 @@ const calls = (c: Client): R[] => model(c).calls ?? [];
 const softphone = async (c: Client, expr: string): Promise<any> => (await c.frame()).evaluate(expr);
 
 /** One call from `a` to `b` with the given extra channels; returns what the test asserts on. */
-async function call(a: Client, b: Client, opts: { video: boolean; appsharing: boolean; hangupBy: Client }): Promise<R> {
+async function call(a: Client, b: Client, opts: { video: boolean; appsharing: boolean; hangupBy: Client; renegotiate?: boolean }): Promise<R> {
   const out: R = {};
   const t0 = Date.now();
   a.phone.send({ mt: 'StartCall', sip: b.user, video: opts.video, appsharing: opts.appsharing }, { provider: 'softphone' });
@@ -64,6 +66,13 @@ async function call(a: Client, b: Client, opts: { video: boolean; appsharing: bo
   out.stats = { a: sa, b: sb };
   out.startToFirstAudioMs = firstAudioMs;
   out.enginesDuring = [await a.engine.evaluate('globalThis.mediaEngine.snapshot().channels.length'), await b.engine.evaluate('globalThis.mediaEngine.snapshot().channels.length')];
+  if (opts.renegotiate) {
+    // A asks B for a new offer (Signal `channels` REQUEST → PROPOSAL → SELECT through the sim); media keeps flowing
+    const before = byKind(await softphone(a, 'window.__softphone.getStats()')).audio?.packetsReceived ?? 0;
+    await softphone(a, 'window.__softphone.renegotiate()');
+    await until('audio after renegotiation', async () => (byKind(await softphone(a, 'window.__softphone.getStats()')).audio?.packetsReceived ?? 0) > before + 25, 10_000, 100);
+    out.renegotiated = true;
+  }
   opts.hangupBy.phone.send({ mt: 'DisconnectCall' }, { provider: 'softphone' });
   await until('both sides idle', () => calls(a).length === 0 && calls(b).length === 0);
   await until('every channel freed', async () => {
@@ -83,7 +92,11 @@ async function main(): Promise<void> {
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
   const clients: Client[] = [];
   try {
-    const sim = await startPbxSim({ https: false, softphone: true, autoLogin: false, users: [{ ...USERS[1]!, dn: 'Bob Test', num: '202' }] });
+    const signalLog: string[] = [];
+    const sim = await startPbxSim({
+      https: false, softphone: true, autoLogin: false, users: [{ ...USERS[1]!, dn: 'Bob Test', num: '202' }],
+      log: (l) => { if (l.startsWith('signal: ') && !l.endsWith('registered') && signalLog.length < 50) signalLog.push(l.slice(8)); },
+    });
     cleanups.push(() => sim.close());
     const browser = await launchChromium({ args: [...MEDIA_FLAGS, '--autoplay-policy=no-user-gesture-required'] });
     cleanups.push(() => browser.close());
@@ -109,7 +122,7 @@ async function main(): Promise<void> {
       await until('B ready', () => softphone(b, 'window.__softphone.state === "ready" && ({ user: window.__softphone.user, media: window.__softphone.media })'), 30_000),
     ];
     result.sessions = sim.control.sessions().map((s) => s.user);
-    result.first = await call(a, b, { video: true, appsharing: true, hangupBy: a });
+    result.first = await call(a, b, { video: true, appsharing: true, hangupBy: a, renegotiate: true });
     result.second = await call(b, a, { video: false, appsharing: false, hangupBy: a });
     // many calls (alternating direction, audio only): connect, first packets both ways, hang up;
     // afterwards no channel (RTCPeerConnection) is left in either engine or relay
@@ -136,6 +149,8 @@ async function main(): Promise<void> {
     loop.relays = [(a.services.instances.media as MediaService).relay.sessions(), (b.services.instances.media as MediaService).relay.sessions()];
     result.loop = loop;
     result.signal = sim.signal?.relayed() ?? -1;
+    result.simCalls = sim.signal?.calls() ?? -1;
+    result.signalLog = signalLog;
     result.errors = { a: await softphone(a, 'window.__softphone.errors'), b: await softphone(b, 'window.__softphone.errors') };
     result.warnings = logger.lines.filter((l) => l.level !== 'trace').map((l) => l.message);
   } catch (err) {

@@ -47,6 +47,24 @@ describe('two clients call each other through pbx-sim (unshare -n, loopback only
     expect(c.enginesDuring).toEqual([3, 3]);
   });
 
+  it('the softphones signal in PbxSignal through the sim, media as one Signal channels object per call (PROPOSAL/SELECT/REQUEST)', () => {
+    expect(r.signalLog.slice(0, 11)).toEqual([
+      'atlantis setup PROPOSAL [audio,video,collab] to bob (1 registration(s))',
+      'bob alert',
+      'bob conn SELECT [audio,video,collab]',
+      'atlantis channels REQUEST',
+      'bob channels PROPOSAL [audio,video,collab]',
+      'atlantis channels SELECT [audio,video,collab]',
+      'atlantis rel',
+      'bob setup PROPOSAL [audio] to atlantis (1 registration(s))',
+      'atlantis alert',
+      'atlantis conn SELECT [audio]',
+      'atlantis rel',
+    ]);
+    expect(r.first.renegotiated).toBe(true);
+    expect(r.simCalls).toBe(0);
+  });
+
   it('audio flows both ways: packets and audio energy received on each side', () => {
     for (const call of [r.first, r.second]) {
       for (const side of ['a', 'b']) {

@@ -4,10 +4,11 @@
  * (`MEDIA_RESULT {...}`) with what it observed; the vitest file asserts on it.
  *
  * It starts the real local services server, the media relay, the engine (bundled from
- * renderer/media/engine/main.ts with esbuild now) in Debian Chromium with fake devices, and plays the
- * softphone app: two Media protocol sessions over real WebSockets, AllocChannel -> CreateOffer ->
- * RemoteDescription (PROPOSAL, answered with SELECT) -> trickled candidates -> connected -> RTP
- * (getStats) -> DTMF -> close. Then the Ringer protocol with a custom .mp3 and a built-in tone.
+ * renderer/media/engine/main.ts with esbuild now) in Debian Chromium with fake devices, and plays
+ * the softphone app: two Media protocol sessions over real WebSockets, AllocChannel ->
+ * CreateOffer -> RemoteDescription with Signal `channels` (PROPOSAL, answered with SELECT;
+ * REQUEST, CLOSE) -> connected -> RTP (getStats) -> DTMF -> close. Then the Ringer protocol with
+ * a custom .mp3 and a built-in tone.
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +18,8 @@ import WebSocket from 'ws';
 import { startLocalServicesServer, OriginAllowList } from '../../electron/bus';
 import { bundleEngine, readRtpPcap, startMediaService } from '../../electron/media';
 import { memoryLogger } from '../fixtures/memory-logger';
-import type { MediaDescription } from '../../common/media';
-import { descriptionToSdp, sdpToDescription } from '../../renderer/media/sdp';
+import type { Channels } from '../../common/media';
+import { channelsToSdp, sdpToChannels } from '../../renderer/media/channels';
 import { launchChromium, MEDIA_FLAGS } from './harness/chromium';
 
 const APP_ORIGIN = 'https://pbx.example.com';
@@ -80,8 +81,8 @@ async function quickCall(a: AppClient, b: AppClient, n: number, holdMs = 0): Pro
   await a.request({ mt: 'AllocChannel', channel: ca, kind: 'audio', iceServers: [] }, 'AllocChannelResult', (m) => m.channel === ca);
   await b.request({ mt: 'AllocChannel', channel: cb, kind: 'audio', iceServers: [] }, 'AllocChannelResult', (m) => m.channel === cb);
   const offer = await a.request({ mt: 'CreateOffer', channel: ca }, 'LocalDescription', (m) => m.channel === ca);
-  const answer = await b.request({ mt: 'RemoteDescription', channel: cb, cmd: 'PROPOSAL', media: offer.media }, 'LocalDescription', (m) => m.channel === cb);
-  await a.request({ mt: 'RemoteDescription', channel: ca, cmd: 'SELECT', media: answer.media }, 'RemoteDescriptionResult', (m) => m.channel === ca);
+  const answer = await b.request({ mt: 'RemoteDescription', channel: cb, channels_cmd: 'PROPOSAL', channels: offer.channels }, 'LocalDescription', (m) => m.channel === cb);
+  await a.request({ mt: 'RemoteDescription', channel: ca, channels_cmd: 'SELECT', channels: answer.channels }, 'RemoteDescriptionResult', (m) => m.channel === ca);
   let firstAudioMs = -1;
   for (let i = 0; i < 300 && firstAudioMs < 0; i++) {
     const sa = await a.request({ mt: 'GetStats', channel: ca }, 'Stats', (m) => m.channel === ca);
@@ -109,10 +110,10 @@ async function videoCall(a: AppClient, b: AppClient, kind: 'video' | 'appsharing
   out.allocB = await b.request({ mt: 'AllocChannel', channel: cb, kind, direction: dirB, iceServers: [] }, 'AllocChannelResult', (m) => m.channel === cb);
   if ((out.allocA as Msg).error || (out.allocB as Msg).error) return out;
   const offer = await a.request({ mt: 'CreateOffer', channel: ca }, 'LocalDescription', (m) => m.channel === ca);
-  out.offerCoders = ((offer.media as { coders: { coder: string }[] }).coders).map((c) => c.coder);
-  const answer = await b.request({ mt: 'RemoteDescription', channel: cb, cmd: 'PROPOSAL', media: offer.media }, 'LocalDescription', (m) => m.channel === cb);
-  out.answerDirection = (answer.media as { direction: string }).direction;
-  await a.request({ mt: 'RemoteDescription', channel: ca, cmd: 'SELECT', media: answer.media }, 'RemoteDescriptionResult', (m) => m.channel === ca);
+  out.offerCoders = (offer.channels as Channels).ch!.map((c) => c.coder);
+  const answer = await b.request({ mt: 'RemoteDescription', channel: cb, channels_cmd: 'PROPOSAL', channels: offer.channels }, 'LocalDescription', (m) => m.channel === cb);
+  out.answerDirection = (answer.channels as Channels)[`${kind === 'video' ? 'video' : 'collab'}_direction`] ?? 'sendrecv';
+  await a.request({ mt: 'RemoteDescription', channel: ca, channels_cmd: 'SELECT', channels: answer.channels }, 'RemoteDescriptionResult', (m) => m.channel === ca);
   let sb: Msg = { mt: '' };
   for (let i = 0; i < 100; i++) {
     sb = await b.request({ mt: 'GetStats', channel: cb }, 'Stats', (m) => m.channel === cb);
@@ -137,8 +138,8 @@ async function appsharingFps(a: AppClient, b: AppClient): Promise<{ fps: number;
   await a.request({ mt: 'AllocChannel', channel: ca, kind: 'appsharing', direction: 'sendonly', iceServers: [] }, 'AllocChannelResult', (m) => m.channel === ca);
   await b.request({ mt: 'AllocChannel', channel: cb, kind: 'appsharing', direction: 'recvonly', iceServers: [] }, 'AllocChannelResult', (m) => m.channel === cb);
   const offer = await a.request({ mt: 'CreateOffer', channel: ca }, 'LocalDescription', (m) => m.channel === ca);
-  const answer = await b.request({ mt: 'RemoteDescription', channel: cb, cmd: 'PROPOSAL', media: offer.media }, 'LocalDescription', (m) => m.channel === cb);
-  await a.request({ mt: 'RemoteDescription', channel: ca, cmd: 'SELECT', media: answer.media }, 'RemoteDescriptionResult', (m) => m.channel === ca);
+  const answer = await b.request({ mt: 'RemoteDescription', channel: cb, channels_cmd: 'PROPOSAL', channels: offer.channels }, 'LocalDescription', (m) => m.channel === cb);
+  await a.request({ mt: 'RemoteDescription', channel: ca, channels_cmd: 'SELECT', channels: answer.channels }, 'RemoteDescriptionResult', (m) => m.channel === ca);
   await new Promise((r) => setTimeout(r, 2000));
   const s0 = await b.request({ mt: 'GetStats', channel: cb }, 'Stats', (m) => m.channel === cb);
   const t0 = Date.now();
@@ -271,10 +272,10 @@ async function main(): Promise<void> {
     const rb = await b.request({ mt: 'AllocChannel', channel: 'ch-b', kind: 'audio', dn: 'Bob', iceServers: [] }, 'AllocChannelResult');
     result.alloc = [ra, rb];
     const offer = await a.request({ mt: 'CreateOffer', channel: 'ch-a' }, 'LocalDescription');
-    result.offer = offer.media;
-    const answer = await b.request({ mt: 'RemoteDescription', channel: 'ch-b', cmd: 'PROPOSAL', media: offer.media }, 'LocalDescription');
-    result.answer = answer.media;
-    const sel = await a.request({ mt: 'RemoteDescription', channel: 'ch-a', cmd: 'SELECT', media: answer.media }, 'RemoteDescriptionResult');
+    result.offer = offer.channels;
+    const answer = await b.request({ mt: 'RemoteDescription', channel: 'ch-b', channels_cmd: 'PROPOSAL', channels: offer.channels }, 'LocalDescription');
+    result.answer = answer.channels;
+    const sel = await a.request({ mt: 'RemoteDescription', channel: 'ch-a', channels_cmd: 'SELECT', channels: answer.channels }, 'RemoteDescriptionResult');
     result.selectResult = sel.mt;
     const ca = await a.wait((m) => m.mt === 'ChannelState' && m.state === 'connected', 'a connected');
     const cb = await b.wait((m) => m.mt === 'ChannelState' && m.state === 'connected', 'b connected');
@@ -297,6 +298,13 @@ async function main(): Promise<void> {
     result.dtmf = await a.request({ mt: 'SendDtmf', channel: 'ch-a', digits: '12#' }, 'SendDtmfResult');
     result.mute = await a.request({ mt: 'SetMute', mic: true }, 'SetMuteResult');
     result.unknownChannel = await a.request({ mt: 'GetStats', channel: 'nope' }, 'ChannelError');
+    // channels_cmd REQUEST: the peer asks for a new offer; it is answered and applied on the running call
+    const reoffer = await a.request({ mt: 'RemoteDescription', channel: 'ch-a', channels_cmd: 'REQUEST' }, 'LocalDescription');
+    const reanswer = await b.request({ mt: 'RemoteDescription', channel: 'ch-b', channels_cmd: 'PROPOSAL', channels: reoffer.channels }, 'LocalDescription');
+    const reselect = await a.request({ mt: 'RemoteDescription', channel: 'ch-a', channels_cmd: 'SELECT', channels: reanswer.channels }, 'RemoteDescriptionResult');
+    const before = Number((await b.request({ mt: 'GetStats', channel: 'ch-b' }, 'Stats')).packetsReceived);
+    await new Promise((r) => setTimeout(r, 500));
+    result.renegotiated = { offer: reoffer.channels_cmd, answer: reanswer.channels_cmd, select: reselect.mt, packetsAfter: Number((await b.request({ mt: 'GetStats', channel: 'ch-b' }, 'Stats')).packetsReceived) - before };
 
     // close: A by message, B by dropping its socket
     result.closed = await a.request({ mt: 'CloseChannel', channel: 'ch-a' }, 'ChannelClosed');
@@ -311,7 +319,9 @@ async function main(): Promise<void> {
     await x.request({ mt: 'AllocChannel', channel: 'ch-x', kind: 'audio', iceServers: [] }, 'AllocChannelResult');
     const xo = await x.request({ mt: 'CreateOffer', channel: 'ch-x' }, 'LocalDescription');
     await x.wait((m) => m.mt === 'LocalCandidate' && m.end === true, 'end of candidates');
-    result.excluded = { offerCandidates: (xo.media as { ice: { candidates: unknown[] } }).ice.candidates, trickled: x.inbox.filter((m) => m.mt === 'LocalCandidate') };
+    result.excluded = { offerCandidates: (xo.channels as Channels).audio_ice!.candidate, offerAddrs: (xo.channels as Channels).ch!.map((e) => e.addr ?? null), trickled: x.inbox.filter((m) => m.mt === 'LocalCandidate') };
+    // channels_cmd CLOSE from the peer closes the channel's media
+    result.closeCmd = await x.request({ mt: 'RemoteDescription', channel: 'ch-x', channels_cmd: 'CLOSE' }, 'ChannelClosed');
     x.ws.close();
     relay.setOptions({ excludePrefixes: ['10.99'] });
 
@@ -329,12 +339,10 @@ async function main(): Promise<void> {
       const web = await browser.newPage();
       await web.goto(`http://127.0.0.1:${server.port}/media-engine-page/engine.js`);
       const i = await AppClient.connect(mediaUrl);
-      const trickled: unknown[] = [];
-      i.onMessage = (m) => { if (m.mt === 'LocalCandidate' && m.candidate) trickled.push(m.candidate); };
       await i.request({ mt: 'AllocChannel', channel: 'ia', kind: 'audio', iceServers: [], codecs: ['G711A', 'G711u'] }, 'AllocChannelResult');
       const offer = await i.request({ mt: 'CreateOffer', channel: 'ia' }, 'LocalDescription');
-      await i.wait((m) => m.mt === 'LocalCandidate' && m.end === true, 'end of candidates');
-      const offerSdp = descriptionToSdp({ ...(offer.media as MediaDescription), ice: { ...(offer.media as MediaDescription).ice, candidates: trickled as MediaDescription['ice']['candidates'] } });
+      // the offer's channels carry every candidate (gathering complete), as a PBX expects them
+      const offerSdp = channelsToSdp(offer.channels as Channels, 'audio', { cmd: 'PROPOSAL' });
       const answerSdp = (await web.evaluate(`(async () => {
         const pc = new RTCPeerConnection();
         window.pc = pc;
@@ -345,8 +353,11 @@ async function main(): Promise<void> {
         await new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); pc.onicegatheringstatechange = () => { if (pc.iceGatheringState === 'complete') r(); }; setTimeout(r, 5000); });
         return pc.localDescription.sdp;
       })()`)) as string;
-      const answer = sdpToDescription(answerSdp, 'audio');
-      await i.request({ mt: 'RemoteDescription', channel: 'ia', cmd: 'SELECT', media: answer }, 'RemoteDescriptionResult');
+      // the answer as a PBX would send it: published fields only (none of ours: media, clock, fmtp, direction)
+      const full = sdpToChannels(answerSdp, 'audio');
+      const answer: Channels = { audio_ice: full.audio_ice, audio_rtcp_mux: full.audio_rtcp_mux, ch: full.ch!.map(({ coder, pt, xmit, rate, addr, port }) => ({ coder, pt, xmit, rate, addr, port })) };
+      result.interopAnswer = answer;
+      await i.request({ mt: 'RemoteDescription', channel: 'ia', channels_cmd: 'SELECT', channels: answer }, 'RemoteDescriptionResult');
       await i.wait((m) => m.mt === 'ChannelState' && m.state === 'connected', 'interop connected');
       let ours: Msg = { mt: '' };
       let theirs = 0;
@@ -356,7 +367,7 @@ async function main(): Promise<void> {
         if (Number(ours.bytesReceived) > 0 && theirs > 0) break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      result.interop = { answerCoders: answer.coders.map((c) => c.coder), ours, theirBytesReceived: theirs };
+      result.interop = { answerCoders: answer.ch!.map((c) => c.coder), ours, theirBytesReceived: theirs };
       await i.request({ mt: 'CloseChannel', channel: 'ia' }, 'ChannelClosed');
       i.ws.close();
       await web.close();
@@ -386,8 +397,8 @@ async function main(): Promise<void> {
       await ra.request({ mt: 'AllocChannel', channel: 'ra', kind: 'audio', iceServers: [], codecs: ['G711A'], recording: { url: davUrl, username: 'rec', password: 'secret', name: 'call-42' } }, 'AllocChannelResult');
       await rb.request({ mt: 'AllocChannel', channel: 'rb', kind: 'audio', iceServers: [], codecs: ['G711A'] }, 'AllocChannelResult');
       const o = await ra.request({ mt: 'CreateOffer', channel: 'ra' }, 'LocalDescription');
-      const an = await rb.request({ mt: 'RemoteDescription', channel: 'rb', cmd: 'PROPOSAL', media: o.media }, 'LocalDescription');
-      await ra.request({ mt: 'RemoteDescription', channel: 'ra', cmd: 'SELECT', media: an.media }, 'RemoteDescriptionResult');
+      const an = await rb.request({ mt: 'RemoteDescription', channel: 'rb', channels_cmd: 'PROPOSAL', channels: o.channels }, 'LocalDescription');
+      await ra.request({ mt: 'RemoteDescription', channel: 'ra', channels_cmd: 'SELECT', channels: an.channels }, 'RemoteDescriptionResult');
       await ra.wait((m) => m.mt === 'ChannelState' && m.state === 'connected', 'recorded call connected');
       await new Promise((res) => setTimeout(res, 1500));
       result.recPause = await ra.request({ mt: 'SetRecording', channel: 'ra', on: false }, 'SetRecordingResult');

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MediaDescriptionSchema } from '../../common/media';
+import { ChannelsSchema } from '../../common/media';
 
 const root = resolve(__dirname, '../..');
 type R = Record<string, any>;
@@ -43,16 +43,26 @@ describe('media engine over the Media protocol (unshare -n, loopback only)', () 
     expect(r.devices.some((d: R) => d.kind === 'mic' && /Fake/.test(d.name))).toBe(true);
   });
 
-  it('exchanges MediaConfig-like descriptions with our codec order and only loopback candidates', () => {
-    expect(MediaDescriptionSchema.parse(r.offer)).toBeTruthy();
-    expect(MediaDescriptionSchema.parse(r.answer)).toBeTruthy();
-    expect(r.offer.coders.map((c: R) => c.coder)).toEqual(['G722', 'OPUS-WB', 'G711A', 'DTMF', 'DTMF']);
-    expect(r.offer.ice.setup).toBe('actpass');
-    expect(r.answer.ice.setup).toMatch(/^(active|passive)$/);
-    const all = [...r.candidates.a, ...r.candidates.b].filter((c: unknown) => c !== 'end');
-    expect(all.length).toBeGreaterThan(0);
-    for (const c of all) expect(c.addr).toBe('127.0.0.1');
-    expect(r.candidates.a.at(-1)).toBe('end');
+  it('exchanges Signal channels (audio block, coder names, complete candidate lists) with our codec order and only loopback candidates', () => {
+    expect(ChannelsSchema.parse(r.offer)).toEqual(r.offer);
+    expect(ChannelsSchema.parse(r.answer)).toEqual(r.answer);
+    expect(Object.keys(r.offer).sort()).toEqual(['audio_ice', 'audio_rtcp_mux', 'audio_setup_role', 'ch']);
+    expect(r.offer.ch.map((c: R) => c.coder)).toEqual(['G722', 'OPUS-WB', 'G711A', 'DTMF', 'DTMF']);
+    expect(r.offer.ch[0]).toMatchObject({ coder: 'G722', pt: 9, xmit: 20, rate: 20 });
+    expect(r.offer.audio_setup_role).toBe('actpass');
+    expect(r.answer.audio_setup_role).toMatch(/^(active|passive)$/);
+    expect(r.offer.audio_ice.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    const all = [...r.offer.audio_ice.candidate, ...r.answer.audio_ice.candidate];
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    for (const c of all) expect(c).toMatchObject({ addr: '127.0.0.1', type: 'host', rtp: expect.any(Number) });
+    // gathering was complete before the description went out: only the end of candidates trickles
+    expect(r.candidates.a).toEqual(['end']);
+    expect(r.candidates.b).toEqual(['end']);
+  });
+
+  it('channels_cmd REQUEST renegotiates a running call (new PROPOSAL, SELECT applied, media keeps flowing)', () => {
+    expect(r.renegotiated).toMatchObject({ offer: 'PROPOSAL', answer: 'SELECT', select: 'RemoteDescriptionResult' });
+    expect(r.renegotiated.packetsAfter).toBeGreaterThan(5);
   });
 
   it('connects and RTP flows both ways with audio energy', () => {
@@ -94,7 +104,8 @@ describe('media engine over the Media protocol (unshare -n, loopback only)', () 
     expect(r.appsharing.receiverStats.packetsSent).toBe(0);
   });
 
-  it('interop: a launcher channel completes a call with a plain browser RTCPeerConnection', () => {
+  it('interop: a launcher channel completes a call with a plain browser RTCPeerConnection whose answer carries published fields only', () => {
+    expect(JSON.stringify(r.interopAnswer)).not.toMatch(/"(media|clock|fmtp|audio_direction)"/);
     expect(r.interop.answerCoders[0]).toBe('G711A');
     expect(r.interop.ours.bytesReceived).toBeGreaterThan(0);
     expect(r.interop.theirBytesReceived).toBeGreaterThan(0);
@@ -133,9 +144,11 @@ describe('media engine over the Media protocol (unshare -n, loopback only)', () 
     expect(r.loop.relay.channels).toBe(0);
   });
 
-  it('signals no candidate of an excluded address prefix', () => {
+  it('signals no candidate of an excluded address prefix; channels_cmd CLOSE closes the channel', () => {
     expect(r.excluded.offerCandidates).toEqual([]);
+    expect(new Set(r.excluded.offerAddrs)).toEqual(new Set([null])); // no excluded address as the default address either
     expect(r.excluded.trickled).toEqual([{ mt: 'LocalCandidate', channel: 'ch-x', end: true }]);
+    expect(r.closeCmd).toEqual({ mt: 'ChannelClosed', channel: 'ch-x', reason: 'closed' });
   });
 
   it('headset (WebHID boundary faked in the page): buttons reach the app and the phone API, LEDs follow call state', () => {

@@ -582,7 +582,11 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
   }
 
   const signal: SignalRelay | undefined = opts.softphone
-    ? createSignalRelay({ log, isLoggedIn: (sip) => [...sessions].some((s) => s.info.loggedIn && s.info.user === sip) })
+    ? createSignalRelay({
+        log,
+        isLoggedIn: (sip) => [...sessions].some((s) => s.info.loggedIn && s.info.user === sip),
+        findUser: (ep) => users.find((u) => (ep.sip !== undefined ? u.sip === ep.sip : !!u.num && u.num === ep.num))?.sip,
+      })
     : undefined;
   /** `/sim/signal` (softphone option) on the apps origin; true when handled. */
   const signalUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean => {

@@ -66,8 +66,8 @@ describe('pbx-sim: users, softphone app and /sim/signal', () => {
     await expect(client(`${s.appsOrigin.replace(/^http/, 'ws')}/sim/signal`)).rejects.toThrow(/404/);
   });
 
-  it('relays call messages between registrations of logged-in users only', async () => {
-    const s = await startPbxSim({ https: false, softphone: true, users: [{ sip: 'bob', password: 'b' }] });
+  it('routes PbxSignal calls between registrations of logged-in users as a PBX does, channels unchanged', async () => {
+    const s = await startPbxSim({ https: false, softphone: true, users: [{ sip: 'bob', password: 'b', num: '202' }] });
     sims.push(s);
     const atl = await login(s, 'atlantis', 'pwd');
     atl.c.send({ mt: 'SubscribeApps' });
@@ -79,22 +79,66 @@ describe('pbx-sim: users, softphone app and /sim/signal', () => {
     const url = `${s.appsOrigin.replace(/^http/, 'ws')}/sim/signal`;
     const a = await client(url);
     const b = await client(url);
-    b.send({ mt: 'SimRegister', sip: 'bob' });
-    expect(await b.next('SimRegisterResult')).toMatchObject({ sip: 'bob', error: expect.stringMatching(/not logged in/) });
+    const P = { api: 'PbxSignal' };
+    b.send({ ...P, mt: 'Register', hw: 'bob', src: 'r1' });
+    expect(await b.next('RegisterResult')).toEqual({ ...P, mt: 'RegisterResult', src: 'r1', err: expect.stringMatching(/not logged in/) });
     await login(s, 'bob', 'b');
-    b.send({ mt: 'SimRegister', sip: 'bob' });
-    expect(await b.next('SimRegisterResult')).toEqual({ mt: 'SimRegisterResult', sip: 'bob' });
-    a.send({ mt: 'SimSignal', to: 'bob', call: 'c1', msg: { mt: 'Setup' } });
-    expect(await a.next('Error')).toMatchObject({ errorText: /SimRegister first/ });
-    a.send({ mt: 'SimRegister', sip: 'atlantis' });
-    await a.next('SimRegisterResult');
-    a.send({ mt: 'SimSignal', to: 'bob', call: 'c1', msg: { mt: 'Setup', offers: { audio: {} } } });
-    expect(await b.next('SimSignal')).toEqual({ mt: 'SimSignal', from: 'atlantis', call: 'c1', msg: { mt: 'Setup', offers: { audio: {} } } });
-    a.send({ mt: 'SimSignal', to: 'carol', call: 'c2', msg: { mt: 'Setup' } });
-    expect(await a.next('SimSignalError')).toMatchObject({ to: 'carol', call: 'c2', errorText: 'carol is not registered' });
-    a.send('not json');
-    expect(await a.next('Error')).toMatchObject({ errorText: /invalid signal message/ });
+    b.send({ ...P, mt: 'Register', hw: 'bob', src: 'r2' });
+    expect(await b.next('RegisterResult')).toEqual({ ...P, mt: 'RegisterResult', src: 'r2' });
+    a.send({ ...P, mt: 'Signaling', call: 1, sig: { type: 'setup', cd: { sip: 'bob' } } });
+    expect(await a.next('Error')).toMatchObject({ err: /Register first/ });
+    a.send({ ...P, mt: 'Register', hw: 'atlantis' });
+    await a.next('RegisterResult');
+
+    // setup with a media offer: bob's leg gets its own (negative) call id and the calling party;
+    // channels (with fields the sim does not know) pass unchanged
+    const channels = { audio_ice: { usr: 'abcd', pwd: 'x'.repeat(22), fingerprint: 'ab'.repeat(32), candidate: [{ addr: '127.0.0.1', rtp: 5000 }] }, audio_rtcp_mux: true, ch: [{ coder: 'G711A', pt: 8, extra: 1 }] };
+    a.send({ ...P, mt: 'Signaling', call: 7, sig: { type: 'setup', cd: { num: '202' }, channels_cmd: 'PROPOSAL', channels, fty: [{ type: 'name_identification', name: 'A' }] } });
+    const setup = await b.next('Signaling');
+    expect(setup).toEqual({ ...P, mt: 'Signaling', call: expect.any(Number), sig: { type: 'setup', cg: { sip: 'atlantis' }, cd: { num: '202' }, channels_cmd: 'PROPOSAL', channels, fty: [{ type: 'name_identification', name: 'A' }] } });
+    expect(setup.call).toBeLessThan(0);
+    expect(s.signal?.calls()).toBe(1);
+    const toA = (sig: Record<string, unknown>) => b.send({ ...P, mt: 'Signaling', call: setup.call, sig });
+    toA({ type: 'alert' });
+    expect(await a.next('Signaling')).toEqual({ ...P, mt: 'Signaling', call: 7, sig: { type: 'alert' } });
+    toA({ type: 'conn', channels_cmd: 'SELECT', channels });
+    expect((await a.next('Signaling')).sig).toEqual({ type: 'conn', channels_cmd: 'SELECT', channels });
+    // media renegotiation in the running call, both ways
+    a.send({ ...P, mt: 'Signaling', call: 7, sig: { type: 'channels', channels_cmd: 'REQUEST' } });
+    expect(await b.next('Signaling')).toEqual({ ...P, mt: 'Signaling', call: setup.call, sig: { type: 'channels', channels_cmd: 'REQUEST' } });
+    toA({ type: 'channels', channels_cmd: 'PROPOSAL', channels });
+    expect((await a.next('Signaling')).sig.channels_cmd).toBe('PROPOSAL');
+    // a setup needs a positive id; a message for an unknown call is released
+    b.send({ ...P, mt: 'Signaling', call: -5, sig: { type: 'setup', cd: { sip: 'atlantis' } } });
+    expect(await b.next('Error')).toMatchObject({ err: /positive call id/ });
+    b.send({ ...P, mt: 'Signaling', call: 99, sig: { type: 'alert' } });
+    expect(await b.next('Signaling')).toEqual({ ...P, mt: 'Signaling', call: 99, sig: { type: 'rel', cau: { loc: 'pbx', num: 16 } } });
+    a.send({ ...P, mt: 'Signaling', call: 7, sig: { type: 'rel', cau: { num: 16 } } });
+    expect((await b.next('Signaling')).sig).toEqual({ type: 'rel', cau: { num: 16 } });
+    expect(s.signal?.calls()).toBe(0);
     expect(s.signal?.registrations().map((r) => r.sip).sort()).toEqual(['atlantis', 'bob']);
-    expect(s.signal?.relayed()).toBe(1);
+    expect(s.signal?.relayed()).toBe(6); // setup, alert, conn, REQUEST, PROPOSAL, rel
+  });
+
+  it('releases calls nobody can take with a Q.931 cause and refuses malformed channels', async () => {
+    const s = await startPbxSim({ https: false, softphone: true, users: [{ sip: 'bob', password: 'b' }] });
+    sims.push(s);
+    await login(s, 'atlantis', 'pwd');
+    const url = `${s.appsOrigin.replace(/^http/, 'ws')}/sim/signal`;
+    const a = await client(url);
+    const P = { api: 'PbxSignal' };
+    a.send({ ...P, mt: 'Register', hw: 'atlantis' });
+    await a.next('RegisterResult');
+    a.send({ ...P, mt: 'Signaling', call: 1, sig: { type: 'setup', cd: { sip: 'bob' } } });
+    expect(await a.next('Signaling')).toEqual({ ...P, mt: 'Signaling', call: 1, sig: { type: 'rel', cau: { loc: 'pbx', num: 20 } } });
+    a.send({ ...P, mt: 'Signaling', call: 2, sig: { type: 'setup', cd: { sip: 'carol' } } });
+    expect((await a.next('Signaling')).sig.cau.num).toBe(1);
+    a.send({ ...P, mt: 'Signaling', call: 3, sig: { type: 'setup', cd: { sip: 'bob' }, channels_cmd: 'OFFER' } });
+    expect(await a.next('Error')).toMatchObject({ err: /channels_cmd/ });
+    a.send({ ...P, mt: 'Signaling', call: 3, sig: { type: 'setup', channels_cmd: 'PROPOSAL', channels: { audio_ice: { fingerprint: 'xyz' } } } });
+    expect(await a.next('Error')).toMatchObject({ err: /fingerprint/ });
+    a.send('not json');
+    expect(await a.next('Error')).toMatchObject({ err: /invalid PbxSignal message/ });
+    expect(s.signal?.calls()).toBe(0);
   });
 });

@@ -8,7 +8,8 @@
 import type { AllocChannel, ChannelKind, EngineConfig } from '../../../common/media';
 import { MediaErrorCode } from '../../../common/media';
 import { DEFAULT_CODECS } from '../sdp';
-import { coderOfCap, Negotiation } from './description';
+import { coderOfMime } from '../../../common/codecs';
+import { Negotiation } from './description';
 import { capture, setSink } from './devices';
 import { ChannelRecorder } from './recording';
 import type { Emit, Msg, Reply } from './types';
@@ -69,16 +70,20 @@ export class Channel {
     const recordingWanted = this.kind === 'audio' && !!a.recording;
     this.recorder = new ChannelRecorder(recordingWanted, recordingWanted && a.recording?.on !== false, (m) => this.reply(m), () => this.negotiation.remotePayloadType());
     // Recording needs the encoded frames of every sender and receiver (Encoded Transform).
-    this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', ...(recordingWanted ? { encodedInsertableStreams: true } : {}) } as RTCConfiguration);
+    // iceCandidatePoolSize: gathering starts at AllocChannel, so the description (sent once
+    // gathering is done, ../gather.ts) is ready sooner.
+    this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceCandidatePoolSize: 1, ...(recordingWanted ? { encodedInsertableStreams: true } : {}) } as RTCConfiguration);
     this.negotiation = new Negotiation(
       {
         pc: this.pc,
         kind: this.kind,
         direction: a.direction,
+        hostOnly: a.iceServers.length === 0,
         localStream: () => this.stream,
         config: () => this.engine.config,
         beforeDescription: () => this.recorder.pipeAll(this.pc),
         send: (m) => this.reply(m),
+        close: () => this.close('closed'),
       },
       a.codecs?.length ? a.codecs : DEFAULT_CODECS[a.kind],
     );
@@ -194,7 +199,7 @@ export class Channel {
     codecId ??= inCodecId;
     const codec = codecId ? (r.get(codecId) as { mimeType?: string; sdpFmtpLine?: string } | undefined) : undefined;
     if (codec?.mimeType) {
-      const name = coderOfCap({ mimeType: codec.mimeType, clockRate: 0, sdpFmtpLine: codec.sdpFmtpLine });
+      const name = coderOfMime(codec.mimeType, undefined, codec.sdpFmtpLine);
       if (name) out.coder = name;
     }
     return out;

@@ -1,22 +1,21 @@
 /**
  * Description handling of one media-engine channel (docs/media-protocol.md): everything that
  * turns the channel's RTCPeerConnection offers/answers into the protocol's descriptions and back
- * — CreateOffer, RemoteDescription (PROPOSAL: the peer's offer, answered; SELECT: the peer's
- * answer) and RemoteCandidate requests, LocalCandidate events, the SDP conversion (../sdp.ts),
- * codec preference (setCodecPreferences plus SDP munging) and the candidate exclusions (VPN
- * interfaces, EXCLUDEINTERFACES: never signalled, never accepted). Split out of ./engine.ts and
- * kept in one file so a change of the description shape lands here only.
+ * — CreateOffer, RemoteDescription (channels_cmd PROPOSAL: the peer's offer, answered; SELECT:
+ * the peer's answer; REQUEST: a new offer of ours; CLOSE) and RemoteCandidate requests,
+ * LocalCandidate events. Descriptions are innovaphone's Signal `channels`, converted to/from SDP
+ * (../channels.ts) and sent once ICE gathering is complete (../gather.ts; later candidates
+ * trickle); codec preference (setCodecPreferences plus SDP munging, ../sdp.ts) and the candidate
+ * exclusions (VPN interfaces, EXCLUDEINTERFACES: never signalled, never accepted). Split out of
+ * ./engine.ts and kept in one file so a change of the description shape lands here only.
  */
-import type { AllocChannel, Candidate, ChannelKind, CoderName, EngineConfig, MediaDescription } from '../../../common/media';
-import { MediaErrorCode } from '../../../common/media';
+import type { AllocChannel, ChannelKind, Channels, CoderName, EngineConfig, SignalCandidate } from '../../../common/media';
+import { MEDIA_OF_KIND, MediaErrorCode } from '../../../common/media';
 import { coderOfMime } from '../../../common/codecs';
-import { candidateAllowed, candidateToString, descriptionToSdp, firstCoder, mungeCodecs, orderCoders, parseCandidate, sdpToDescription } from '../sdp';
+import { candidateAllowed, candidateToString, firstCoder, mungeCodecs, orderCoders, parseCandidate } from '../sdp';
+import { channelsToSdp, restrictCandidates, sdpToChannels } from '../channels';
+import { waitForGathering } from '../gather';
 import type { Msg, Reply } from './types';
-
-/** A capability's or stats codec's coder (common/codecs.ts); a clock rate of 0 means unknown. */
-export function coderOfCap(c: { mimeType: string; clockRate: number; sdpFmtpLine?: string }): CoderName | undefined {
-  return coderOfMime(c.mimeType, c.clockRate || undefined, c.sdpFmtpLine);
-}
 
 /** The Media protocol requests ./engine.ts hands to onDescriptionRequest (for an existing channel). */
 export const DESCRIPTION_REQUESTS: ReadonlySet<string> = new Set(['CreateOffer', 'RemoteDescription', 'RemoteCandidate']);
@@ -26,23 +25,29 @@ export async function onDescriptionRequest(n: Negotiation, msg: Msg, reply: Repl
   switch (msg.mt) {
     case 'CreateOffer':
       try {
-        reply({ mt: 'LocalDescription', channel: msg.channel, cmd: 'PROPOSAL', media: await n.createOffer(!!msg.iceRestart) });
+        reply({ mt: 'LocalDescription', channel: msg.channel, channels_cmd: 'PROPOSAL', channels: await n.createOffer(!!msg.iceRestart) });
+        n.openTrickle();
       } catch (err) {
         reply({ mt: 'ChannelError', channel: msg.channel, code: MediaErrorCode.SDP_FAILED, errorText: String(err) });
       }
       return;
-    case 'RemoteDescription':
+    case 'RemoteDescription': {
+      const cmd = msg.channels_cmd as string;
       try {
-        const answer = await n.setRemote(msg.cmd as 'PROPOSAL' | 'SELECT', msg.media as MediaDescription);
-        if (answer) reply({ mt: 'LocalDescription', channel: msg.channel, cmd: 'SELECT', media: answer });
-        else reply({ mt: 'RemoteDescriptionResult', channel: msg.channel });
+        if (cmd === 'CLOSE') return n.close();
+        const local = cmd === 'REQUEST' ? await n.createOffer(false) : cmd === 'PROPOSAL' || cmd === 'SELECT' ? await n.setRemote(cmd, msg.channels as Channels) : null;
+        if (local) {
+          reply({ mt: 'LocalDescription', channel: msg.channel, channels_cmd: cmd === 'REQUEST' ? 'PROPOSAL' : 'SELECT', channels: local });
+          n.openTrickle();
+        } else reply({ mt: 'RemoteDescriptionResult', channel: msg.channel });
       } catch (err) {
         reply({ mt: 'ChannelError', channel: msg.channel, code: MediaErrorCode.SDP_FAILED, errorText: String(err) });
       }
       return;
+    }
     case 'RemoteCandidate':
       try {
-        await n.addRemoteCandidate(msg.candidate as Candidate | undefined, !!msg.end);
+        await n.addRemoteCandidate(msg.candidate as SignalCandidate | undefined, !!msg.end);
       } catch (err) {
         reply({ mt: 'ChannelError', channel: msg.channel, code: MediaErrorCode.BAD_REQUEST, errorText: `candidate refused: ${String(err)}` });
       }
@@ -56,6 +61,8 @@ export interface NegotiationHost {
   readonly kind: ChannelKind;
   /** The direction the app allocated the channel with. */
   readonly direction: AllocChannel['direction'];
+  /** The channel has no STUN/TURN servers: its host candidates are all it will describe. */
+  readonly hostOnly: boolean;
   /** What we send (null: receive only), current after a device change. */
   localStream(): MediaStream | null;
   /** The engine's configuration (address exclusions). */
@@ -64,11 +71,17 @@ export interface NegotiationHost {
   beforeDescription(): void;
   /** An event of this channel (LocalCandidate). */
   send(m: Record<string, unknown>): void;
+  /** The peer closed the channel (channels_cmd CLOSE). */
+  close(): void;
 }
 
 /** Offer/answer and candidates of one channel, in the protocol's description shape. */
 export class Negotiation {
   private pending: RTCIceCandidateInit[] = [];
+  /** Local candidates found before the description that carries them was sent (null: trickle open). */
+  private held: (SignalCandidate | 'end')[] | null = [];
+  /** The candidates of the last description sent (not trickled again). */
+  private described: SignalCandidate[] = [];
   private version = 2;
   private readonly sessionId = String(Math.floor(Math.random() * 1e15));
   private cachedPt: { sdp: string; pt: number | undefined } | null = null;
@@ -83,7 +96,20 @@ export class Negotiation {
     return this.host.kind;
   }
 
-  async createOffer(iceRestart: boolean): Promise<MediaDescription> {
+  /** channels_cmd CLOSE: the channel ends. */
+  close(): void {
+    this.host.close();
+  }
+
+  /** After a LocalDescription went out: later candidates (and the end) trickle as LocalCandidate. */
+  openTrickle(): void {
+    const late = (this.held ?? []).filter((c) => c === 'end' || !this.described.some((d) => d.addr === c.addr && d.rtp === c.rtp));
+    this.held = null;
+    for (const c of late) this.host.send(c === 'end' ? { mt: 'LocalCandidate', end: true } : { mt: 'LocalCandidate', candidate: c });
+  }
+
+  async createOffer(iceRestart: boolean): Promise<Channels> {
+    this.held = [];
     this.addLocal();
     this.host.beforeDescription();
     this.applyCodecPreferences();
@@ -97,21 +123,20 @@ export class Negotiation {
       // Chromium refused the munged SDP: use its own (the preferences above already apply).
       await this.pc.setLocalDescription(offer);
     }
-    return this.describe(this.pc.localDescription?.sdp ?? sdp);
+    return this.describe();
   }
 
   /** PROPOSAL: the peer's offer -> our answer (returned). SELECT: the peer's answer to our offer. */
-  async setRemote(cmd: 'PROPOSAL' | 'SELECT', media: MediaDescription): Promise<MediaDescription | null> {
-    if (media.kind !== this.kind && !(media.kind !== 'audio' && this.kind !== 'audio')) throw new Error(`remote is ${media.kind}, channel is ${this.kind}`);
-    const remoteKind = { ...media, kind: this.kind };
+  async setRemote(cmd: 'PROPOSAL' | 'SELECT', channels: Channels): Promise<Channels | null> {
     const mid = this.pc.getTransceivers()[0]?.mid ?? '0';
-    const sdp = descriptionToSdp(remoteKind, { sessionId: this.sessionId, sessionVersion: this.version++, mid });
+    const sdp = channelsToSdp(channels, this.kind, { cmd, sessionId: this.sessionId, sessionVersion: this.version++, mids: [mid] });
     if (cmd === 'SELECT') {
       await this.pc.setRemoteDescription({ type: 'answer', sdp });
       await this.flushCandidates();
       return null;
     }
     if (this.pc.signalingState === 'have-local-offer') await this.pc.setLocalDescription({ type: 'rollback' });
+    this.held = [];
     const hadLocal = this.pc.getTransceivers().length > 0;
     await this.pc.setRemoteDescription({ type: 'offer', sdp });
     const t = this.pc.getTransceivers()[0];
@@ -127,10 +152,10 @@ export class Negotiation {
     } catch {
       await this.pc.setLocalDescription(answer);
     }
-    return this.describe(this.pc.localDescription?.sdp ?? asdp);
+    return this.describe();
   }
 
-  async addRemoteCandidate(c: Candidate | undefined, end: boolean): Promise<void> {
+  async addRemoteCandidate(c: SignalCandidate | undefined, end: boolean): Promise<void> {
     const mid = this.pc.getTransceivers()[0]?.mid ?? '0';
     const init: RTCIceCandidateInit = c ? { candidate: candidateToString(c), sdpMid: mid, sdpMLineIndex: 0 } : { candidate: '', sdpMid: mid, sdpMLineIndex: 0 };
     if (!c && !end) return;
@@ -144,27 +169,29 @@ export class Negotiation {
   /** A candidate (null/empty: end of candidates) the connection gathered: signalled unless excluded. */
   localCandidate(c: RTCIceCandidate | null): void {
     if (!c || !c.candidate) {
-      this.host.send({ mt: 'LocalCandidate', end: true });
+      if (this.held) this.held.push('end');
+      else this.host.send({ mt: 'LocalCandidate', end: true });
       return;
     }
     const parsed = parseCandidate(c.candidate);
-    if (!parsed || parsed.transport !== 'udp') return;
+    if (!parsed || parsed.transport !== 'udp' || parsed.component !== 1) return;
     const { excludeAddresses, excludePrefixes } = this.host.config();
-    if (!candidateAllowed(parsed, excludeAddresses, excludePrefixes)) return;
-    this.host.send({ mt: 'LocalCandidate', candidate: parsed });
+    if (!candidateAllowed(parsed.candidate, excludeAddresses, excludePrefixes)) return;
+    if (this.held) this.held.push(parsed.candidate);
+    else this.host.send({ mt: 'LocalCandidate', candidate: parsed.candidate });
   }
 
   /** The first codec the peer's current description lists (what the peer asked us to send). */
   remoteCoder(): CoderName | undefined {
     const remote = this.pc.currentRemoteDescription;
-    return remote ? firstCoder(sdpToDescription(remote.sdp, this.kind)) : undefined;
+    return remote ? firstCoder(sdpToChannels(remote.sdp, this.kind).ch ?? []) : undefined;
   }
 
   /** Payload type of the first codec of the peer's description (when recorded frames carry none). */
   remotePayloadType(): number | undefined {
     const sdp = this.pc.currentRemoteDescription?.sdp;
     if (!sdp) return undefined;
-    if (this.cachedPt?.sdp !== sdp) this.cachedPt = { sdp, pt: sdpToDescription(sdp, this.kind).coders[0]?.pt };
+    if (this.cachedPt?.sdp !== sdp) this.cachedPt = { sdp, pt: sdpToChannels(sdp, this.kind).ch?.[0]?.pt };
     return this.cachedPt.pt;
   }
 
@@ -204,7 +231,7 @@ export class Negotiation {
     const caps = RTCRtpReceiver.getCapabilities(this.kind === 'audio' ? 'audio' : 'video');
     if (!t || !caps || typeof t.setCodecPreferences !== 'function') return;
     const wanted = orderCoders(
-      caps.codecs.map((c, i) => ({ coder: coderOfCap(c) ?? 'CN', pt: i, rate: c.clockRate, ...(c.sdpFmtpLine ? { fmtp: c.sdpFmtpLine } : {}), known: !!coderOfCap(c) })).filter((c) => c.known),
+      caps.codecs.map((c, i) => ({ coder: coderOfMime(c.mimeType, c.clockRate, c.sdpFmtpLine) ?? '', pt: i, ...(c.sdpFmtpLine ? { fmtp: c.sdpFmtpLine } : {}) })).filter((c) => c.coder),
       this.preference,
     );
     const codecs = wanted.map((w) => caps.codecs[w.pt]!).filter((c) => !/rtx/i.test(c.mimeType));
@@ -218,11 +245,14 @@ export class Negotiation {
     }
   }
 
-  private describe(sdp: string): MediaDescription {
-    const d = sdpToDescription(sdp, this.kind);
-    d.coders = orderCoders(d.coders, this.preference);
+  /** Our description once ICE gathering is complete (or its time is up): this channel's `channels` block. */
+  private async describe(): Promise<Channels> {
+    await waitForGathering(this.pc, { hostOnly: this.host.hostOnly });
+    const d = sdpToChannels(this.pc.localDescription?.sdp ?? '', this.kind);
+    d.ch = orderCoders(d.ch ?? [], this.preference);
     const { excludeAddresses, excludePrefixes } = this.host.config();
-    d.ice.candidates = d.ice.candidates.filter((c) => c.transport === 'udp' && candidateAllowed(c, excludeAddresses, excludePrefixes));
+    restrictCandidates(d, this.kind, (c) => candidateAllowed(c, excludeAddresses, excludePrefixes));
+    this.described = d[`${MEDIA_OF_KIND[this.kind]}_ice`]?.candidate ?? [];
     return d;
   }
 }

@@ -7,7 +7,8 @@
  * (common/media.ts, docs/media-protocol.md):
  *
  *   one channel = one RTCPeerConnection with one m-section (audio, video or appsharing-as-video);
- *   descriptions are MediaConfig-like objects converted to/from SDP (../sdp.ts);
+ *   descriptions are innovaphone's Signal `channels` (+ channels_cmd), converted to/from SDP
+ *   (../channels.ts), sent once ICE gathering is complete (later candidates trickle);
  *   codec preference: transceiver.setCodecPreferences where possible plus SDP munging;
  *   candidates of excluded addresses (VPN interfaces, EXCLUDEINTERFACES) are never signalled;
  *   devices: enumerate + devicechange; setSinkId / deviceId constraints;

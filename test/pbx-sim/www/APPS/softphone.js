@@ -3,14 +3,19 @@
  * The stand-in softphone of pbx-sim (docs/pbx-sim.md, "Softphone"). Written against lib1.js:
  *  - consumes com.innovaphone.launcher and finds the launcher's Media service in the launcher provider's
  *    model (`launcherServices.media = {url, token}`, docs/media-protocol.md), opens it with
- *    `url?token=…` and speaks the Media protocol (AllocChannel, CreateOffer, RemoteDescription,
- *    RemoteCandidate, GetStats, CloseChannel);
+ *    `url?token=…` and speaks the Media protocol (AllocChannel, CreateOffer, RemoteDescription
+ *    with Signal `channels` + `channels_cmd`, GetStats, CloseChannel);
  *  - consumes com.innovaphone.client for its own user (model.user.sip);
  *  - provides com.innovaphone.phone (provider = app name, "softphone") with StartCall / ConnectCall /
  *    DisconnectCall and a model {registered, calls:[{id, dir, state, sip, kinds}]}; call states are
- *    innovaphone's (Setup, Ringback, Alerting, Connected, Disconnected);
- *  - signals calls to the other user through the sim (`/sim/signal` on its own origin, signal.ts):
- *    Setup{offers} → Alert → Connect{answers} → Disc, and trickled candidates (Cand).
+ *    innovaphone's (Setup, Ringback, Alerting, Connected, Disconnected); a call's id is the Signal
+ *    `confId` of its setup, so both ends name the call alike;
+ *  - signals calls to the other user through the sim in innovaphone's PbxSignal protocol
+ *    (`/sim/signal` on its own origin, signal.ts): Register, then Signaling {call, sig} with Signal
+ *    messages setup (channels_cmd PROPOSAL + channels) → alert → conn (SELECT + channels) → rel,
+ *    and `channels` messages to renegotiate (REQUEST/PROPOSAL/SELECT/CLOSE). The `channels` the
+ *    launcher gives per media channel are merged into one object per call, and the peer's object is
+ *    given whole to each channel (each takes its own media), as with a PBX.
  * Simulator extension: StartCall `video: true` / `appsharing: true` add a video channel (both
  * ways) and an appsharing channel (caller presents: sendonly, callee recvonly) to the call.
  * Remote video: openView(kind) asks the launcher for a viewer of the connected call's video or
@@ -28,7 +33,7 @@
   var appName = start.name || 'softphone';
   var PHONE = 'com.innovaphone.phone';
 
-  /** @typedef {{ id: string, peer: string, dir: 'i'|'o', state: string, accepting?: boolean, kinds: string[], channels: Record<string, string>, ready: Record<string, boolean>, pending: Record<string, any[]>, offers?: Record<string, any>, outq?: Record<string, unknown>[] }} Call */
+  /** @typedef {{ id: string, call: number, peer: string, dir: 'i'|'o', state: string, accepting?: boolean, kinds: string[], channels: Record<string, string>, offer?: any, renegotiated?: (v?: unknown) => void }} Call */
   /** @type {Call[]} */
   var calls = [];
   var sp = {
@@ -49,6 +54,7 @@
     openView: openView,
     createView: createView,
     embedView: embedView,
+    renegotiate: renegotiate,
   };
   Object.defineProperty(window, '__softphone', { value: sp });
 
@@ -149,23 +155,14 @@
   }
   function onMediaEvent(/** @type {any} */ m) {
     if (m.mt === 'LocalCandidate') {
-      var hit = findChannel(m.channel);
-      var cand = { mt: 'Cand', kind: hit && hit.kind, candidate: m.candidate, end: m.end === true };
-      // the caller's candidates wait until the peer knows the call (Setup sent)
-      if (hit && hit.call.outq) hit.call.outq.push(cand);
-      else if (hit) signalSend(hit.call.peer, hit.call.id, cand);
+      // Signal channels carry complete candidate lists (the launcher sends its description once
+      // gathering is done); a PBX has no trickle, so a late candidate is only logged
+      if (m.candidate) log('late candidate of ' + m.channel + ' not signalled');
     } else if (m.mt === 'ChannelState') {
       log('channel ' + m.channel + ' ' + m.state);
     } else if (m.mt === 'ChannelError') {
       fail('channel ' + m.channel + ': ' + m.errorText);
     }
-  }
-  function findChannel(/** @type {string} */ ch) {
-    for (var i = 0; i < calls.length; i++) {
-      var c = /** @type {Call} */ (calls[i]);
-      for (var k in c.channels) if (c.channels[k] === ch) return { call: c, kind: k };
-    }
-    return null;
   }
 
   // The launcher's provider of com.innovaphone.launcher (`@local-<id>`) publishes its services'
@@ -178,13 +175,15 @@
     if (svc && typeof svc.url === 'string' && typeof svc.token === 'string') connectMedia(svc.url, svc.token);
   });
 
-  // ---- signalling through pbx-sim ---------------------------------------------------------------
+  // ---- signalling through pbx-sim (PbxSignal) ---------------------------------------------------
+  var PBXSIGNAL = 'PbxSignal';
   /** @type {WebSocket | null} */
   var signal = null;
   var registered = false;
-  function signalSend(/** @type {string} */ to, /** @type {string} */ call, /** @type {Record<string, unknown>} */ msg) {
-    if (signal && signal.readyState === WebSocket.OPEN) signal.send(JSON.stringify({ mt: 'SimSignal', to: to, call: call, msg: msg }));
-    else fail('signal not connected, ' + msg.mt + ' to ' + to + ' lost');
+  var nextCall = 1;
+  function signalSend(/** @type {Call} */ c, /** @type {Record<string, unknown>} */ sig) {
+    if (signal && signal.readyState === WebSocket.OPEN) signal.send(JSON.stringify({ api: PBXSIGNAL, mt: 'Signaling', call: c.call, sig: sig }));
+    else fail('signal not connected, ' + sig.type + ' to ' + c.peer + ' lost');
   }
   function connectSignal() {
     var ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/sim/signal');
@@ -201,24 +200,22 @@
       /** @type {any} */
       var m;
       try { m = JSON.parse(String(ev.data)); } catch (e) { return; }
-      if (m.mt === 'SimRegisterResult') {
-        if (m.error) { fail('register: ' + m.error); window.setTimeout(register, 1000); return; }
+      if (m.api !== PBXSIGNAL) return;
+      if (m.mt === 'RegisterResult') {
+        if (m.err) { fail('register: ' + m.err); window.setTimeout(register, 1000); return; }
         registered = true;
-        log('registered as ' + m.sip);
+        log('registered as ' + sp.user);
         checkReady();
-      } else if (m.mt === 'SimSignal') {
-        onSignal(m.from, m.call, m.msg).catch(function (/** @type {Error} */ e) { fail(String(m.msg && m.msg.mt) + ' from ' + m.from + ': ' + e.message); });
-      } else if (m.mt === 'SimSignalError') {
-        fail(m.errorText);
-        var c = callById(m.call);
-        if (c) hangup(c, false);
+      } else if (m.mt === 'Signaling' && m.sig) {
+        onSignal(m.call, m.sig).catch(function (/** @type {Error} */ e) { fail(String(m.sig.type) + ' on call ' + m.call + ': ' + e.message); });
       } else if (m.mt === 'Error') {
-        fail('signal: ' + m.errorText);
+        fail('signal: ' + m.err);
       }
     };
   }
   function register() {
-    if (signal && signal.readyState === WebSocket.OPEN && sp.user) signal.send(JSON.stringify({ mt: 'SimRegister', sip: sp.user }));
+    // the sim names the user by the device's hw id
+    if (signal && signal.readyState === WebSocket.OPEN && sp.user) signal.send(JSON.stringify({ api: PBXSIGNAL, mt: 'Register', hw: sp.user }));
   }
   var client = start.consumeApi('com.innovaphone.client');
   client.onupdate.attach(function () {
@@ -240,18 +237,25 @@
   connectSignal();
 
   // ---- calls -------------------------------------------------------------------------------------
+  /** The Signal media of each channel kind (appsharing is the collab media). */
+  var MEDIA = { audio: 'audio', video: 'video', appsharing: 'collab' };
+  var KINDS = ['audio', 'video', 'appsharing'];
   function callById(/** @type {string} */ id) { return calls.filter(function (c) { return c.id === id; })[0]; }
-  function newId() { return appName + '-' + Array.from(crypto.getRandomValues(new Uint8Array(6)), function (b) { return b.toString(16).padStart(2, '0'); }).join(''); }
-  /** Sends the candidates that came before the channel could take them. */
-  function flush(/** @type {Call} */ c, /** @type {string} */ kind) {
-    c.ready[kind] = true;
-    (c.pending[kind] || []).forEach(function (x) { sendCandidate(c, kind, x); });
-    c.pending[kind] = [];
+  function callBySignal(/** @type {number} */ n) { return calls.filter(function (c) { return c.call === n; })[0]; }
+  /** A call's id: a conference id (16 random bytes, hex), sent as the setup's `confId`, so both ends name the call alike. */
+  function newId() { return Array.from(crypto.getRandomValues(new Uint8Array(16)), function (b) { return b.toString(16).padStart(2, '0'); }).join(''); }
+  /** The kinds a Signal `channels` object has media for. */
+  function kindsOf(/** @type {any} */ channels) {
+    return KINDS.filter(function (k) { return channels && channels[/** @type {Record<string, string>} */ (MEDIA)[k] + '_ice']; });
   }
-  function sendCandidate(/** @type {Call} */ c, /** @type {string} */ kind, /** @type {any} */ x) {
-    var ch = c.channels[kind];
-    if (!ch) return;
-    try { mediaSend(x.end ? { mt: 'RemoteCandidate', channel: ch, end: true } : { mt: 'RemoteCandidate', channel: ch, candidate: x.candidate }); } catch (e) { fail(String(e)); }
+  /** One `channels` object for the call from the channels of its media channels. */
+  function merge(/** @type {any[]} */ parts) {
+    /** @type {any} */
+    var out = { ch: [] };
+    parts.forEach(function (p) {
+      Object.keys(p).forEach(function (k) { if (k === 'ch') out.ch = out.ch.concat(p.ch || []); else out[k] = p[k]; });
+    });
+    return out;
   }
   function direction(/** @type {string} */ kind, /** @type {'i'|'o'} */ dir) {
     return kind === 'appsharing' ? (dir === 'o' ? 'sendonly' : 'recvonly') : 'sendrecv';
@@ -261,6 +265,22 @@
     c.channels[kind] = ch;
     return mediaRequest({ mt: 'AllocChannel', channel: ch, kind: kind, iceServers: [], type: 'RemoteRtp', dn: sp.user, direction: direction(kind, c.dir) }, 'AllocChannelResult');
   }
+  /**
+   * Gives the peer's channels_cmd (+ channels, the whole object) to every media channel of the call;
+   * resolves with the merged channels of our answers/offers, or null when there is nothing to send.
+   */
+  async function negotiate(/** @type {Call} */ c, /** @type {string} */ cmd, /** @type {any} */ channels) {
+    /** @type {any[]} */
+    var parts = [];
+    for (var i = 0; i < c.kinds.length; i++) {
+      var ch = c.channels[/** @type {string} */ (c.kinds[i])];
+      var m = { mt: 'RemoteDescription', channel: ch, channels_cmd: cmd, channels: channels };
+      if (cmd === 'CLOSE') await mediaRequest(m, 'ChannelClosed');
+      else if (cmd === 'SELECT' || cmd === 'NONE') await mediaRequest(m, 'RemoteDescriptionResult');
+      else parts.push((await mediaRequest(m, 'LocalDescription')).channels);
+    }
+    return parts.length ? merge(parts) : null;
+  }
 
   async function startCall(/** @type {any} */ msg) {
     var to = String(msg.sip || msg.txt || msg.text || msg.num || '');
@@ -268,21 +288,19 @@
     if (sp.state !== 'ready') throw new Error('softphone not ready (' + sp.state + ')');
     var kinds = ['audio'].concat(msg.video ? ['video'] : [], msg.appsharing ? ['appsharing'] : []);
     /** @type {Call} */
-    var c = { id: newId(), peer: to, dir: 'o', state: 'Setup', kinds: kinds, channels: {}, ready: {}, pending: {}, outq: [] };
+    var c = { id: newId(), call: nextCall++, peer: to, dir: 'o', state: 'Setup', kinds: kinds, channels: {} };
     calls.push(c);
     publish();
-    /** @type {Record<string, any>} */
-    var offers = {};
+    /** @type {any[]} */
+    var offers = [];
     for (var i = 0; i < kinds.length; i++) {
       var kind = /** @type {string} */ (kinds[i]);
       await alloc(c, kind);
-      offers[kind] = (await mediaRequest({ mt: 'CreateOffer', channel: c.channels[kind] }, 'LocalDescription')).media;
+      offers.push((await mediaRequest({ mt: 'CreateOffer', channel: c.channels[kind] }, 'LocalDescription')).channels);
     }
     if (c.state === 'Disconnected') return;
-    signalSend(to, c.id, { mt: 'Setup', kinds: kinds, offers: offers, dn: sp.user });
-    var q = c.outq || [];
-    delete c.outq;
-    q.forEach(function (x) { signalSend(to, c.id, x); });
+    var cd = /^[0-9*#]+$/.test(to) ? { num: to } : { sip: to };
+    signalSend(c, { type: 'setup', cd: cd, confId: c.id, channels_cmd: 'PROPOSAL', channels: merge(offers) });
     log('calling ' + to);
   }
 
@@ -291,21 +309,15 @@
     if (!c) throw new Error('ConnectCall: no alerting call');
     // stays Alerting (innovaphone's call states have nothing in between) until the media is up
     c.accepting = true;
-    /** @type {Record<string, any>} */
-    var answers = {};
-    for (var i = 0; i < c.kinds.length; i++) {
-      var kind = /** @type {string} */ (c.kinds[i]);
-      await alloc(c, kind);
-      answers[kind] = (await mediaRequest({ mt: 'RemoteDescription', channel: c.channels[kind], cmd: 'PROPOSAL', media: (c.offers || {})[kind] }, 'LocalDescription')).media;
-      flush(c, kind);
-    }
-    signalSend(c.peer, c.id, { mt: 'Connect', answers: answers });
+    for (var i = 0; i < c.kinds.length; i++) await alloc(c, /** @type {string} */ (c.kinds[i]));
+    var answer = await negotiate(c, 'PROPOSAL', c.offer);
+    signalSend(c, { type: 'conn', channels_cmd: 'SELECT', channels: answer });
     c.state = 'Connected';
     publish();
   }
 
   function hangup(/** @type {Call} */ c, /** @type {boolean} */ tellPeer) {
-    if (tellPeer) signalSend(c.peer, c.id, { mt: 'Disc' });
+    if (tellPeer) signalSend(c, { type: 'rel', cau: { loc: 'user', num: 16 } });
     c.state = 'Disconnected';
     calls = calls.filter(function (x) { return x !== c; });
     Object.keys(c.channels).forEach(function (k) {
@@ -316,33 +328,46 @@
     publish();
   }
 
-  async function onSignal(/** @type {string} */ from, /** @type {string} */ id, /** @type {any} */ msg) {
-    var c = callById(id);
-    if (msg.mt === 'Setup') {
-      var kinds = Array.isArray(msg.kinds) ? msg.kinds.filter(function (/** @type {unknown} */ k) { return k === 'audio' || k === 'video' || k === 'appsharing'; }) : ['audio'];
-      calls.push({ id: id, peer: from, dir: 'i', state: 'Alerting', kinds: kinds, channels: {}, ready: {}, pending: {}, offers: msg.offers || {} });
-      signalSend(from, id, { mt: 'Alert' });
+  /** Asks the peer for a new offer on the connected call (Signal `channels` REQUEST); resolves when it is applied. */
+  function renegotiate(/** @type {string=} */ callId) {
+    var c = calls.filter(function (x) { return x.state === 'Connected' && (callId === undefined || x.id === callId); })[0];
+    if (!c) return Promise.reject(new Error('no connected call'));
+    var call = c;
+    return new Promise(function (resolve, reject) {
+      var timer = window.setTimeout(function () { delete call.renegotiated; reject(new Error('renegotiation: no new offer from ' + call.peer)); }, 15000);
+      call.renegotiated = function () { window.clearTimeout(timer); resolve(undefined); };
+      signalSend(call, { type: 'channels', channels_cmd: 'REQUEST' });
+    });
+  }
+
+  async function onSignal(/** @type {number} */ n, /** @type {any} */ sig) {
+    var c = callBySignal(n);
+    if (sig.type === 'setup') {
+      var from = (sig.cg && (sig.cg.sip || sig.cg.num)) || '?';
+      var kinds = kindsOf(sig.channels);
+      var confId = typeof sig.confId === 'string' && /^[0-9a-f]{32}$/i.test(sig.confId) ? sig.confId.toLowerCase() : newId();
+      calls.push({ id: confId, call: n, peer: from, dir: 'i', state: 'Alerting', kinds: kinds.length ? kinds : ['audio'], channels: {}, offer: sig.channels });
+      var nc = /** @type {Call} */ (callBySignal(n));
+      signalSend(nc, { type: 'alert' });
       log('call from ' + from);
       publish();
       return;
     }
     if (!c) return;
-    if (msg.mt === 'Alert') {
+    if (sig.type === 'alert') {
       c.state = 'Ringback';
       publish();
-    } else if (msg.mt === 'Connect') {
-      for (var i = 0; i < c.kinds.length; i++) {
-        var kind = /** @type {string} */ (c.kinds[i]);
-        await mediaRequest({ mt: 'RemoteDescription', channel: c.channels[kind], cmd: 'SELECT', media: msg.answers[kind] }, 'RemoteDescriptionResult');
-        flush(c, kind);
-      }
+    } else if (sig.type === 'conn') {
+      await negotiate(c, sig.channels_cmd || 'SELECT', sig.channels);
       c.state = 'Connected';
       publish();
-    } else if (msg.mt === 'Cand') {
-      var x = { candidate: msg.candidate, end: msg.end === true };
-      if (c.ready[msg.kind]) sendCandidate(c, msg.kind, x);
-      else (c.pending[msg.kind] = c.pending[msg.kind] || []).push(x);
-    } else if (msg.mt === 'Disc') {
+    } else if (sig.type === 'channels' && sig.channels_cmd) {
+      var out = await negotiate(c, sig.channels_cmd, sig.channels);
+      // what we send back: our answer to a PROPOSAL, our new offer for a REQUEST
+      if (out) signalSend(c, { type: 'channels', channels_cmd: sig.channels_cmd === 'PROPOSAL' ? 'SELECT' : 'PROPOSAL', channels: out });
+      // our REQUEST is done once the peer's new offer is answered
+      if (sig.channels_cmd === 'PROPOSAL' && c.renegotiated) { c.renegotiated(); delete c.renegotiated; }
+    } else if (sig.type === 'rel' || sig.type === 'disc') {
       hangup(c, false);
     }
   }
