@@ -2,6 +2,8 @@
  * Hot key chords (docs/hotkeys.md): F1–F11, optionally with up to two of alt, ctrl, shift, win.
  * Written by users and PBX admins as "ctrl+F9", "CTRL + ALT + F9", "WIN + F10" or "F8".
  */
+import { english, type Message, type MessageKey, type MessageParams } from './i18n';
+
 export const MODIFIERS = ['alt', 'ctrl', 'shift', 'win'] as const;
 export type Modifier = (typeof MODIFIERS)[number];
 export type FunctionKey = 'F1' | 'F2' | 'F3' | 'F4' | 'F5' | 'F6' | 'F7' | 'F8' | 'F9' | 'F10' | 'F11';
@@ -12,7 +14,13 @@ export interface Chord {
   mods: Modifier[];
 }
 
-export type ChordParseResult = { ok: true; chord: Chord; canonical: string } | { ok: false; error: string };
+/** A refusal: `error` in English (traces), `message` for a page to put in its reader's language. */
+export type ChordParseResult = { ok: true; chord: Chord; canonical: string } | { ok: false; error: string; message: Message };
+
+function refuse(key: MessageKey, params?: MessageParams): ChordParseResult {
+  const message: Message = params ? { key, params } : { key };
+  return { ok: false, error: english.text(message), message };
+}
 
 const MOD_ALIASES: Record<string, Modifier> = {
   alt: 'alt', option: 'alt',
@@ -26,33 +34,33 @@ export function canonicalChord(c: Chord): string {
 }
 
 export function parseChord(input: unknown): ChordParseResult {
-  if (typeof input !== 'string') return { ok: false, error: 'not a text' };
-  if (input.length > 64) return { ok: false, error: 'too long' };
+  if (typeof input !== 'string') return refuse('chord.notText');
+  if (input.length > 64) return refuse('chord.tooLong');
   const parts = input.split('+').map((p) => p.trim());
-  if (parts.length === 0 || parts.every((p) => p === '')) return { ok: false, error: 'empty' };
-  if (parts.some((p) => p === '')) return { ok: false, error: `"${input}" has an empty part` };
+  if (parts.length === 0 || parts.every((p) => p === '')) return refuse('chord.empty');
+  if (parts.some((p) => p === '')) return refuse('chord.emptyPart', { input });
   const mods = new Set<Modifier>();
   let key: FunctionKey | undefined;
   for (const p of parts) {
     const lower = p.toLowerCase();
     const mod = MOD_ALIASES[lower];
     if (mod) {
-      if (mods.has(mod)) return { ok: false, error: `${mod} appears twice` };
+      if (mods.has(mod)) return refuse('chord.twice', { mod });
       mods.add(mod);
       continue;
     }
     const f = /^f(\d{1,2})$/i.exec(p);
     if (f) {
       const n = Number(f[1]);
-      if (n < 1 || n > 11) return { ok: false, error: `${p.toUpperCase()} is not allowed (only F1–F11)` };
-      if (key) return { ok: false, error: 'only one function key per hot key' };
+      if (n < 1 || n > 11) return refuse('chord.keyRange', { key: p.toUpperCase() });
+      if (key) return refuse('chord.oneKey');
       key = `F${n}` as FunctionKey;
       continue;
     }
-    return { ok: false, error: `"${p}" is not allowed (only F1–F11 with alt, ctrl, shift, win)` };
+    return refuse('chord.part', { part: p });
   }
-  if (!key) return { ok: false, error: 'a function key F1–F11 is required' };
-  if (mods.size > 2) return { ok: false, error: 'at most two modifiers' };
+  if (!key) return refuse('chord.keyRequired');
+  if (mods.size > 2) return refuse('chord.twoMods');
   const chord: Chord = { key, mods: MODIFIERS.filter((m) => mods.has(m)) };
   return { ok: true, chord, canonical: canonicalChord(chord) };
 }

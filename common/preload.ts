@@ -21,6 +21,7 @@
 import { z } from 'zod';
 import { AppClientConfigSchema } from './bus';
 import { SETTING_SOURCES } from './settings/resolve';
+import { LANGUAGES } from './i18n';
 import { CONSOLE_LEVELS, CONSOLE_LINE_MAX, PRELOAD_API_VERSION, PRELOAD_CHANNEL_PREFIX, PRELOAD_EVENT_NAMES, PRELOAD_METHOD_NAMES, type SenderKind } from './preload-names';
 
 // Names and channels live in ./preload-names (no zod: the sandboxed preload bundles only those).
@@ -87,6 +88,40 @@ export const UpdateProgressSchema = z.object({
   phase: z.enum(['installing', 'failed']),
   detail: z.string().max(1000).optional(),
 });
+/** The auto update as users see it (electron/update status, common/update-status.ts words). */
+export const UpdateStatusViewSchema = z.object({
+  state: z.enum(['off', 'idle', 'checking', 'downloading', 'ready', 'installing', 'installed', 'refused', 'error']),
+  build: z.string().max(50).optional(),
+  received: z.number().min(0).optional(),
+  total: z.number().min(0).optional(),
+  bytesPerSec: z.number().min(0).optional(),
+  /** Why updates are off (a code of update.reason.* in common/i18n), or the service's text. */
+  reasonCode: z.string().max(50).optional(),
+  /** Refusal reason or error (English, from the service). */
+  detail: z.string().max(1000).optional(),
+});
+/** Settings page "About": versions, the PBX, the update channel and state. */
+export const AboutSchema = z.object({
+  name: z.string().max(100),
+  version: z.string().max(50),
+  build: z.string().max(50),
+  electron: z.string().max(50).optional(),
+  chromium: z.string().max(50).optional(),
+  os: z.string().max(200),
+  /** Origin of the PBX the main window is connected to (null: none yet). */
+  pbx: z.string().max(300).nullable(),
+  updatePolicy: z.string().max(20),
+  /** Where updates come from: the PBX's App Store URL and the build it names. */
+  updateSource: z.object({ url: z.string().max(1000), build: z.string().max(50) }).optional(),
+  update: UpdateStatusViewSchema,
+});
+/** "Collect logs" progress: bytes of trace files read into the zip. */
+export const CollectLogsProgressSchema = z.object({
+  done: z.number().min(0),
+  total: z.number().min(0),
+  files: z.number().int().min(0),
+  filesTotal: z.number().int().min(0),
+});
 /** A proxy asks for credentials (407, or Electron's login event with isProxy). */
 export const ProxyAuthRequestSchema = z.object({
   pending: z.boolean(),
@@ -127,6 +162,8 @@ export const PreloadMethods = {
       version: z.string(),
       build: z.string(),
       platform: z.string(),
+      /** The language of the client's own words (the OS language: common/i18n pickLanguage). */
+      language: z.enum(LANGUAGES),
     }),
   },
   /** The local services configuration (also written to localStorage by the preload). */
@@ -239,6 +276,8 @@ export const PreloadMethods = {
   },
   /** Share nothing (the engine's getDisplayMedia fails cleanly). */
   'displayPicker.cancel': { from: ['launcher'], request: empty, response: ok },
+  /** Settings page: version, build, Electron/Chromium, PBX, update channel and state. */
+  'about.get': { from: ['launcher'], request: empty, response: AboutSchema },
   /**
    * lib1's launcher hooks (renderer/page-hooks.ts): a line of the launcher's console
    * (`console.custom`) of the web client or an app frame, for the trace (Browser Console flag;
@@ -279,6 +318,10 @@ export const PreloadEvents = {
   proxyAuthRequest: { to: ['launcher'], payload: ProxyAuthRequestSchema },
   /** Picker sources changed or the request was withdrawn (picker window). */
   displayPickerChanged: { to: ['launcher'], payload: DisplayPickerStateSchema },
+  /** About changed: update progress (at most about once a second), PBX (settings page). */
+  aboutChanged: { to: ['launcher'], payload: AboutSchema },
+  /** "Collect logs" running: progress to the page that asked. */
+  collectLogsProgress: { to: ['launcher'], payload: CollectLogsProgressSchema },
 } as const satisfies Record<string, { to: readonly SenderKind[]; payload: z.ZodType }>;
 export type PreloadEventName = keyof typeof PreloadEvents;
 export type PreloadEventPayload<E extends PreloadEventName> = z.infer<(typeof PreloadEvents)[E]['payload']>;

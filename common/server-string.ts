@@ -4,9 +4,10 @@
  * web client URL `https://host[:port]/PBX0[-n]/APPCLIENT/appclient.htm[#phys=location]`
  * (docs/settings.md, `server`).
  *
- * Pure code (only the WHATWG URL class): used by the main process and, bundled, by the
+ * Pure code (only the WHATWG URL class and the message catalogue of common/i18n): used by the main process and, bundled, by the
  * launcher's connect form, so both show the same validation messages.
  */
+import { english, type Message, type MessageKey, type MessageParams } from './i18n';
 
 export interface ParsedServer {
   ok: true;
@@ -28,8 +29,10 @@ export interface ParsedServer {
 
 export interface ServerStringError {
   ok: false;
-  /** A sentence for the user. */
+  /** A sentence for the user, in English (traces, the main process). */
   error: string;
+  /** The same as a message, for a page to put in its reader's language (common/i18n). */
+  message: Message;
 }
 
 export type ServerStringResult = ParsedServer | ServerStringError;
@@ -40,8 +43,9 @@ const MODULE_RE = /^PBX0(?:-(\d{1,4}))?$/i;
 const LABEL_RE = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const IPV4_RE = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
-function fail(error: string): ServerStringError {
-  return { ok: false, error };
+function fail(key: MessageKey, params?: MessageParams): ServerStringError {
+  const message: Message = params ? { key, params } : { key };
+  return { ok: false, error: english.text(message), message };
 }
 
 /**
@@ -49,17 +53,17 @@ function fail(error: string): ServerStringError {
  * `host[:port][/PBX0[-n]][#phys=loc]` is refused with a message saying what is wrong.
  */
 export function parseServerString(input: unknown): ServerStringResult {
-  if (typeof input !== 'string') return fail('Enter the server name of your PBX.');
+  if (typeof input !== 'string') return fail('serverString.missing');
   const s = input.trim();
-  if (s === '') return fail('Enter the server name of your PBX, for example pbx.example.com.');
-  if (s.length > MAX_LENGTH) return fail(`The server string is too long (more than ${MAX_LENGTH} characters).`);
-  if (/\s/.test(s)) return fail('The server string must not contain spaces.');
+  if (s === '') return fail('serverString.empty');
+  if (s.length > MAX_LENGTH) return fail('serverString.tooLong', { max: MAX_LENGTH });
+  if (/\s/.test(s)) return fail('serverString.spaces');
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(s)) return fail('The server string contains control characters.');
+  if (/[\u0000-\u001f\u007f]/.test(s)) return fail('serverString.control');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) {
-    return fail('Enter the server without a protocol: write pbx.example.com, not https://pbx.example.com.');
+    return fail('serverString.protocol');
   }
-  if (s.includes('?')) return fail('The server string must not contain a query ("?…").');
+  if (s.includes('?')) return fail('serverString.query');
 
   // Split off the fragment (#phys=loc).
   let rest = s;
@@ -69,9 +73,9 @@ export function parseServerString(input: unknown): ServerStringResult {
     const frag = rest.slice(hashAt + 1);
     rest = rest.slice(0, hashAt);
     const m = /^phys=(.*)$/.exec(frag);
-    if (!m) return fail('Only "#phys=<location>" may follow the server (the softphone\'s physical location).');
+    if (!m) return fail('serverString.fragment');
     if (!PHYS_RE.test(m[1]!)) {
-      return fail('The physical location after "#phys=" must be 1-64 letters, digits, ".", "_" or "-".');
+      return fail('serverString.phys');
     }
     phys = m[1]!;
   }
@@ -90,28 +94,28 @@ export function parseServerString(input: unknown): ServerStringResult {
       if (path !== '') {
         const mm = MODULE_RE.exec(path);
         if (!mm) {
-          return fail(`Only "/PBX0" or "/PBX0-<n>" (DynPBX module) may follow the server, not "/${path}".`);
+          return fail('serverString.module', { path });
         }
         module = mm[1] !== undefined ? `PBX0-${Number(mm[1])}` : 'PBX0';
       }
     }
   } else if (rest.includes('/')) {
-    return fail('Write an IPv6 address with a path in brackets, e.g. [fe80::1]/PBX0-1.');
+    return fail('serverString.ipv6Path');
   }
-  if (authority === '') return fail('The server name is missing before the "/" or "#".');
-  if (authority.includes('@')) return fail('The server string must not contain a user name ("user@…").');
-  if (authority.includes('\\')) return fail('The server string must not contain a backslash.');
+  if (authority === '') return fail('serverString.nameMissingBefore');
+  if (authority.includes('@')) return fail('serverString.user');
+  if (authority.includes('\\')) return fail('serverString.backslash');
 
   // Separate host and port.
   let hostPart: string;
   let portPart: string | undefined;
   if (authority.startsWith('[')) {
     const close = authority.indexOf(']');
-    if (close < 0) return fail('The IPv6 address is missing its closing "]".');
+    if (close < 0) return fail('serverString.ipv6Bracket');
     hostPart = authority.slice(0, close + 1);
     const after = authority.slice(close + 1);
     if (after !== '') {
-      if (!after.startsWith(':')) return fail('Only ":<port>" may follow an IPv6 address in brackets.');
+      if (!after.startsWith(':')) return fail('serverString.ipv6Port');
       portPart = after.slice(1);
     }
   } else if (bareIpv6) {
@@ -128,32 +132,32 @@ export function parseServerString(input: unknown): ServerStringResult {
 
   let port: number | undefined;
   if (portPart !== undefined) {
-    if (!/^\d{1,5}$/.test(portPart)) return fail(`"${portPart}" is not a port number (1-65535).`);
+    if (!/^\d{1,5}$/.test(portPart)) return fail('serverString.port', { port: portPart });
     port = Number(portPart);
-    if (port < 1 || port > 65535) return fail(`Port ${portPart} is out of range (1-65535).`);
+    if (port < 1 || port > 65535) return fail('serverString.portRange', { port: portPart });
   }
-  if (hostPart === '' || hostPart === '[]') return fail('The server name is missing.');
+  if (hostPart === '' || hostPart === '[]') return fail('serverString.nameMissing');
 
-  if (/^[0-9.]+$/.test(hostPart) && !IPV4_RE.test(hostPart)) return fail(`"${hostPart}" is not a valid IPv4 address.`);
+  if (/^[0-9.]+$/.test(hostPart) && !IPV4_RE.test(hostPart)) return fail('serverString.ipv4', { host: hostPart });
 
   // Let the WHATWG URL parser normalise (case, IDN → punycode, IPv4 forms, IPv6 compression).
   let url: URL;
   try {
     url = new URL(`https://${hostPart}/`);
   } catch {
-    return fail(hostPart.startsWith('[') ? `"${hostPart}" is not a valid IPv6 address.` : `"${hostPart}" is not a valid server name.`);
+    return fail(hostPart.startsWith('[') ? 'serverString.ipv6' : 'serverString.name', { host: hostPart });
   }
   const host = url.hostname;
   if (!host.startsWith('[')) {
     if (IPV4_RE.test(host)) {
       // The URL parser accepted it as an IPv4 address; fine.
     } else {
-      if (/^[0-9.]+$/.test(hostPart)) return fail(`"${hostPart}" is not a valid IPv4 address.`);
+      if (/^[0-9.]+$/.test(hostPart)) return fail('serverString.ipv4', { host: hostPart });
       const name = host.endsWith('.') ? host.slice(0, -1) : host;
-      if (name.length > 253) return fail('The server name is too long.');
+      if (name.length > 253) return fail('serverString.nameTooLong');
       const labels = name.split('.');
       if (labels.some((l) => !LABEL_RE.test(l))) {
-        return fail(`"${hostPart}" is not a valid server name (letters, digits, "-" and "." only).`);
+        return fail('serverString.nameChars', { host: hostPart });
       }
     }
   }

@@ -4,9 +4,10 @@
  * (createPlatformServices, electron/windows, electron/security). See docs/security.md for the
  * policy applied here and docs/packaging.md for how this file is bundled (dist/main.cjs).
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { app, BrowserWindow, screen, session } from 'electron';
-import { createTraceFiles, collectLogs } from './log';
+import { createTraceFiles, collectLogs, type CollectLogsProgress } from './log';
 import { createPlatformServices, type PlatformServices } from './services';
 import { SettingsStore, SettingsError } from './settings';
 import type { SettingKey } from '../common/settings/schema';
@@ -44,6 +45,9 @@ import { NodeSpawner } from '../native/spawner';
 import { createDialogHost } from '../native/electron/dialogs';
 import { DisplayPickerModel, installDisplayMediaHandler } from '../native/electron/display-media';
 import { createDisplayPickerUi, createProxyAuth, createUpdateUi } from './windows/dialogs';
+import { createAbout, trayStatusLine, type AboutUpdateSource } from './windows/about';
+import { pickLanguage, translator } from '../common/i18n';
+import { createLanguageSource } from '../native/electron/locale';
 import { productUpdatePorts, readRecordedInstallKind } from './update-setup';
 import { detectDisplaySession } from '../common/session';
 import type { HotkeyService } from './hotkeys/service';
@@ -187,7 +191,10 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   logger = traces.main;
   const settings = await SettingsStore.open({ userData: files.userData, logger, managed: managedReaders() });
   disableHeadsets = settings.get('disableHeadsets') === true;
-  const identity = { name: PRODUCT_NAME, version: app.getVersion(), build: BUILD, platform: process.platform };
+  // The client's own words follow the OS languages (docs/i18n.md).
+  const languages = createLanguageSource(env).preferredLanguages();
+  const words = translator(pickLanguage(languages));
+  const identity = { name: PRODUCT_NAME, version: app.getVersion(), build: BUILD, platform: process.platform, language: words.language };
 
   const ses = session.defaultSession;
   applySessionPolicy(ses, policy);
@@ -236,7 +243,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     onInternalLink: (url) => handleLink(url, 'page'),
     openPopup: (url) => openPopupWindow(url, icon),
   }));
-  const proxyAuth = createProxyAuth({ dialogs, store: credentialStore, logger, productName: PRODUCT_NAME });
+  const proxyAuth = createProxyAuth({ dialogs, store: credentialStore, logger, productName: PRODUCT_NAME, words });
   Object.assign(handlers, proxyAuth.handlers);
   app.on('login', (event, _contents, _details, authInfo, callback) => {
     if (!authInfo.isProxy) return; // a server's own HTTP auth: Chromium's default (cancel)
@@ -248,7 +255,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   });
 
   // Auto update (docs/update.md): install kind, installer, policies; launcher-owned UI.
-  const updateUi = createUpdateUi({ dialogs, notifier, logger, productName: PRODUCT_NAME });
+  const updateUi = createUpdateUi({ dialogs, notifier, logger, productName: PRODUCT_NAME, words });
   Object.assign(handlers, updateUi.handlers);
   const updatePorts = productUpdatePorts(
     {
@@ -330,7 +337,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
 
   // App sharing: the engine's getDisplayMedia() goes through the launcher's picker window.
   const picker = new DisplayPickerModel();
-  const pickerUi = createDisplayPickerUi({ dialogs, model: picker, productName: PRODUCT_NAME });
+  const pickerUi = createDisplayPickerUi({ dialogs, model: picker, productName: PRODUCT_NAME, words });
   Object.assign(handlers, pickerUi.handlers);
   const removeDisplayMedia = installDisplayMediaHandler(ses, { picker, logger, allowOrigin: (o) => engineOrigins.includes(o) });
 
@@ -356,11 +363,12 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
       settingsWindow.focus();
       return;
     }
-    settingsWindow = new BrowserWindow({ width: 720, height: 760, title: `${PRODUCT_NAME} – Advanced settings`, icon, autoHideMenuBar: true, webPreferences: secureWebPreferences(preload) });
+    settingsWindow = new BrowserWindow({ width: 720, height: 760, title: words.t('window.settings', { product: PRODUCT_NAME }), icon, autoHideMenuBar: true, webPreferences: secureWebPreferences(preload) });
     void settingsWindow.loadURL(launcherPageUrl('settings.html'));
   };
-  const collect = async (): Promise<string> => {
+  const collect = async (onProgress?: (p: CollectLogsProgress) => void): Promise<string> => {
     const r = await collectLogs({
+      onProgress,
       logsDir: files.logs,
       outDir: path.join(files.localData, 'collected-logs'),
       settings: settings.view(),
@@ -382,7 +390,25 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     platform: process.platform,
     traceFolder: files.logs,
     isPbxUrl: (u) => classifyOrigin(u, origins) === 'pbx',
-    actions: { quit: () => app.quit(), openSettings: openSettingsWindow, collectLogs: collect },
+    actions: { quit: () => app.quit(), openSettings: openSettingsWindow, collectLogs: (f) => collect(f && ((p) => f(p.total ? p.done / p.total : 1))) },
+    words,
+    productName: PRODUCT_NAME,
+    notify: (title, body) => void notifier.show({ title, body, kind: 'default', persistent: false, urgent: false, buttons: [], silent: false }, { onAction() {}, onClosed() {} }).catch(() => undefined),
+  });
+  // About (settings page) and the tray's status line: versions, PBX, update channel and progress.
+  let pbxNow: string | null = null;
+  const about = createAbout({
+    identity,
+    versions: process.versions,
+    os: `${os.type()} ${os.release()} (${process.arch})`,
+    pbx: () => pbxNow,
+    updatePolicy: () => String(settings.get('updatePolicy')),
+    update: services.instances.update as AboutUpdateSource | undefined,
+  });
+  Object.assign(handlers, about.handlers);
+  about.onChange((a) => {
+    windows.setTrayStatus(trayStatusLine(a, words));
+    if (settingsWindow && !settingsWindow.isDestroyed()) ipc.emit([settingsWindow.webContents], 'aboutChanged', a);
   });
 
   // The settings as the launcher pages see them (settings.get and the settingsChanged event);
@@ -398,7 +424,11 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     saveServer: async (canonical) => {
       if (serverFromCli === undefined) await settings.set('server', canonical);
     },
-    setPbxOrigin: (o) => svc.setPbxOrigin(o),
+    setPbxOrigin: (o) => {
+      svc.setPbxOrigin(o);
+      pbxNow = o ?? null;
+      about.changed();
+    },
     loadMain: (url) => void mainWindow.loadURL(url).catch(() => undefined),
     openSettingsWindow,
     appClientConfig: () => svc.server.config,
@@ -424,6 +454,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     },
     windows,
     collectLogs: collect,
+    emitTo: (id, event, payload) => ipc.emitTo(id, event, payload),
     openTraceFolder: () => electronShell.openPath(files.logs),
     pinCertificate: async (origin, fingerprint256) => {
       const pins = (settings.get('trustedCertificates') ?? []).filter((p) => p.origin !== origin);
@@ -490,6 +521,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     clearTimeout(boundsTimer);
     void (async () => {
       offHotkeys?.();
+      about.dispose();
       removeDisplayMedia();
       pickerUi.dispose();
       ipc.dispose();

@@ -36,5 +36,14 @@ export interface WindowFocus {
   showAndFocus(): void;
 }
 
+/**
+ * The user's preferred languages, best first (BCP 47 tags). The client's own words follow them
+ * (common/i18n pickLanguage: German for de-*), and so do the spell-check dictionaries.
+ * Product: Electron's app.getPreferredSystemLanguages() (native/electron/locale.ts).
+ */
+export interface LanguageSource {
+  preferredLanguages(): readonly string[];
+}
+
 /** A logger that drops everything; for tests that do not look at traces. */
 export const silentLogger: Logger = { trace() {}, warn() {}, error() {}, enabled: () => false };

@@ -9,6 +9,7 @@
  * managed value exists; a user-file value for them is ignored.
  */
 import { SETTINGS, coerceSetting, settingForManagedName, type SettingDescriptor, type SettingKey, type SettingValues } from './schema';
+import { english } from '../i18n';
 
 /** Where a resolved value comes from, lowest layer first. */
 export const SETTING_SOURCES = ['default', 'managed', 'pbx', 'pbx-forced', 'user'] as const;
@@ -154,8 +155,8 @@ export function settingRow(d: SettingDescriptor, state?: SettingState): SettingR
   return {
     key: d.key,
     kind: d.kind,
-    label: d.label,
-    description: d.description,
+    label: english.t(`setting.${d.key}.label`),
+    description: english.t(`setting.${d.key}.description`),
     ...(d.options ? { options: d.options } : {}),
     value: structuredClone(state ? state.value : d.default),
     defaultValue: structuredClone(d.default),

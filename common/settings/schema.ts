@@ -1,7 +1,8 @@
 /**
  * Every setting of the client, declared once: type, default, validation, and where admins can
  * set it (MSI property / registry value, macOS defaults key, Linux JSON key, PBX adminSettings
- * key). docs/settings.md is the human-readable copy of this table.
+ * key). docs/settings.md is the human-readable copy of this table. Names and descriptions are in
+ * the language files (common/i18n/en.json, de.json: `setting.<key>.label` / `.description`).
  */
 import { z } from 'zod';
 import { parseServerString } from '../server-string';
@@ -66,8 +67,6 @@ export type SettingKey = keyof SettingValues;
 export interface SettingDescriptor<K extends SettingKey = SettingKey> {
   key: K;
   kind: SettingKind;
-  label: string;
-  description: string;
   default: SettingValues[K];
   /** For kind 'enum': allowed values. */
   options?: readonly string[];
@@ -136,31 +135,31 @@ function d<K extends SettingKey>(x: SettingDescriptor<K>): SettingDescriptor<K> 
 
 /** The settings, in the order the advanced settings page lists them. */
 export const SETTINGS = [
-  d({ key: 'server', kind: 'server', label: 'Server', description: 'PBX server string: host[:port][/PBX0-n][#phys=location].', default: '', msi: 'SERVER', userEditable: true, visible: true }),
-  d({ key: 'autostart', kind: 'boolean', label: 'Autostart', description: 'Start myApps at login.', default: false, pbxKey: 'autostart', userEditable: true, visible: true }),
-  d({ key: 'appearOfflineAfterMs', kind: 'integer', label: 'Appear offline after (ms)', description: 'Idle time after which presence shows offline; 0 = never.', default: 0, min: 0, max: 24 * 3600_000, pbxKey: 'offline', userEditable: true, visible: true }),
-  d({ key: 'hotkeyDial', kind: 'hotkey', label: 'Hot key: dial selected number', description: 'F1-F11 with up to two of CTRL, ALT, SHIFT, WIN; empty = none.', default: '', pbxKey: 'hotkeyDial', userEditable: true, visible: true }),
-  d({ key: 'hotkeyAccept', kind: 'hotkey', label: 'Hot key: accept call', description: 'F1-F11 with up to two of CTRL, ALT, SHIFT, WIN; empty = none.', default: '', pbxKey: 'hotkeyAccept', userEditable: true, visible: true }),
-  d({ key: 'hotkeyReject', kind: 'hotkey', label: 'Hot key: reject/disconnect call', description: 'F1-F11 with up to two of CTRL, ALT, SHIFT, WIN; empty = none.', default: '', pbxKey: 'hotkeyReject', userEditable: true, visible: true }),
-  d({ key: 'docking', kind: 'enum', label: 'Docking', description: 'Dock the window to the left or right screen edge.', default: 'none', options: ['none', 'left', 'right'], pbxKey: 'docking', userEditable: true, visible: true }),
-  d({ key: 'notifications', kind: 'boolean', label: 'Desktop notifications', description: 'Show native desktop notifications.', default: true, pbxKey: 'notifications', userEditable: true, visible: true }),
-  d({ key: 'showInTaskbar', kind: 'boolean', label: 'Show in taskbar', description: 'Show myApps in the taskbar in addition to the tray icon.', default: true, pbxKey: 'taskbar', userEditable: true, visible: true }),
-  d({ key: 'excludeVpn', kind: 'boolean', label: 'Exclude VPN interfaces for media', description: 'Audio/video/app sharing never use PPP/tunnel interfaces.', default: false, pbxKey: 'vpn', pbxKeyInferred: true, userEditable: true, visible: true }),
-  d({ key: 'logFlags', kind: 'logFlags', label: 'Log flags', description: 'Trace flag mask (hex), e.g. 0x856000001 for call problems.', default: '0x1', pbxKey: 'logFlags', userEditable: true, visible: true }),
-  d({ key: 'logSizeBytes', kind: 'integer', label: 'Maximum trace file size (bytes)', description: 'Like --log-size: each trace file is rotated at this size.', default: 10_000_000, min: 100_000, max: 2_000_000_000, userEditable: true, visible: true }),
-  d({ key: 'externalApps', kind: 'externalApps', label: 'External applications', description: 'Applications started on calls ({id,name,path,param,startOnAccept}); path: a program or an http(s) URL.', default: [], msi: 'EXTERNALAPPS', userEditable: true, visible: true }),
-  d({ key: 'ringInHeadset', kind: 'boolean', label: 'Ring in headset', description: 'Ring incoming calls on the headset instead of the loudspeaker.', default: false, userEditable: true, visible: true }),
-  d({ key: 'disableOutlookSearch', kind: 'boolean', label: 'Disable Outlook search', description: 'Turn off the local contact search provider.', default: false, pbxKey: 'disableOutlookSearch', pbxKeyInferred: true, userEditable: true, visible: true }),
-  d({ key: 'videoAutostart', kind: 'boolean', label: 'Autostart video', description: 'Phone apps start calls with video.', default: false, pbxKey: 'video', userEditable: true, visible: true }),
-  d({ key: 'officePresence', kind: 'boolean', label: 'Office presence', description: 'Map PBX presence to the Office presence state.', default: true, msi: 'OFFICEPRESENCE', userEditable: false, visible: true }),
-  d({ key: 'disableHeadsets', kind: 'boolean', label: 'Disable headset support', description: 'Turn headset (HID) support off.', default: false, msi: 'DISABLEHEADSETS', userEditable: false, visible: true }),
-  d({ key: 'forceRestart', kind: 'boolean', label: 'Force restart on install', description: 'Installer: kill and restart a running client.', default: false, msi: 'FORCERESTART', userEditable: false, visible: false }),
-  d({ key: 'disableLocalhost', kind: 'boolean', label: 'Use 127.0.0.1 instead of localhost', description: 'Address the local services as 127.0.0.1 (our default; DISABLELOCALHOST=0 selects localhost).', default: true, msi: 'DISABLELOCALHOST', userEditable: false, visible: true }),
-  d({ key: 'excludeInterfaces', kind: 'stringList', label: 'Excluded interfaces', description: 'Address prefixes never used for media, e.g. 172,192.168,10.10.', default: [], msi: 'EXCLUDEINTERFACES', userEditable: false, visible: true }),
-  d({ key: 'fasterDownloads', kind: 'boolean', label: 'Faster update downloads', description: 'Do not throttle update downloads.', default: false, msi: 'FASTERDOWNLOADS', userEditable: false, visible: true }),
-  d({ key: 'updatePolicy', kind: 'enum', label: 'Updates', description: 'auto: install updates; notify: ask; off: never.', default: 'auto', options: ['auto', 'notify', 'off'], userEditable: true, visible: true }),
-  d({ key: 'appProxyCacheMb', kind: 'integer', label: 'App proxy cache size (MB)', description: 'Largest size of the offline app cache.', default: 500, min: 10, max: 100_000, userEditable: true, visible: true }),
-  d({ key: 'trustedCertificates', kind: 'certificatePins', label: 'Trusted server certificates', description: 'Certificates the user accepted after seeing their details (per origin).', default: [], userEditable: true, visible: false }),
+  d({ key: 'server', kind: 'server', default: '', msi: 'SERVER', userEditable: true, visible: true }),
+  d({ key: 'autostart', kind: 'boolean', default: false, pbxKey: 'autostart', userEditable: true, visible: true }),
+  d({ key: 'appearOfflineAfterMs', kind: 'integer', default: 0, min: 0, max: 24 * 3600_000, pbxKey: 'offline', userEditable: true, visible: true }),
+  d({ key: 'hotkeyDial', kind: 'hotkey', default: '', pbxKey: 'hotkeyDial', userEditable: true, visible: true }),
+  d({ key: 'hotkeyAccept', kind: 'hotkey', default: '', pbxKey: 'hotkeyAccept', userEditable: true, visible: true }),
+  d({ key: 'hotkeyReject', kind: 'hotkey', default: '', pbxKey: 'hotkeyReject', userEditable: true, visible: true }),
+  d({ key: 'docking', kind: 'enum', default: 'none', options: ['none', 'left', 'right'], pbxKey: 'docking', userEditable: true, visible: true }),
+  d({ key: 'notifications', kind: 'boolean', default: true, pbxKey: 'notifications', userEditable: true, visible: true }),
+  d({ key: 'showInTaskbar', kind: 'boolean', default: true, pbxKey: 'taskbar', userEditable: true, visible: true }),
+  d({ key: 'excludeVpn', kind: 'boolean', default: false, pbxKey: 'vpn', pbxKeyInferred: true, userEditable: true, visible: true }),
+  d({ key: 'logFlags', kind: 'logFlags', default: '0x1', pbxKey: 'logFlags', userEditable: true, visible: true }),
+  d({ key: 'logSizeBytes', kind: 'integer', default: 10_000_000, min: 100_000, max: 2_000_000_000, userEditable: true, visible: true }),
+  d({ key: 'externalApps', kind: 'externalApps', default: [], msi: 'EXTERNALAPPS', userEditable: true, visible: true }),
+  d({ key: 'ringInHeadset', kind: 'boolean', default: false, userEditable: true, visible: true }),
+  d({ key: 'disableOutlookSearch', kind: 'boolean', default: false, pbxKey: 'disableOutlookSearch', pbxKeyInferred: true, userEditable: true, visible: true }),
+  d({ key: 'videoAutostart', kind: 'boolean', default: false, pbxKey: 'video', userEditable: true, visible: true }),
+  d({ key: 'officePresence', kind: 'boolean', default: true, msi: 'OFFICEPRESENCE', userEditable: false, visible: true }),
+  d({ key: 'disableHeadsets', kind: 'boolean', default: false, msi: 'DISABLEHEADSETS', userEditable: false, visible: true }),
+  d({ key: 'forceRestart', kind: 'boolean', default: false, msi: 'FORCERESTART', userEditable: false, visible: false }),
+  d({ key: 'disableLocalhost', kind: 'boolean', default: true, msi: 'DISABLELOCALHOST', userEditable: false, visible: true }),
+  d({ key: 'excludeInterfaces', kind: 'stringList', default: [], msi: 'EXCLUDEINTERFACES', userEditable: false, visible: true }),
+  d({ key: 'fasterDownloads', kind: 'boolean', default: false, msi: 'FASTERDOWNLOADS', userEditable: false, visible: true }),
+  d({ key: 'updatePolicy', kind: 'enum', default: 'auto', options: ['auto', 'notify', 'off'], userEditable: true, visible: true }),
+  d({ key: 'appProxyCacheMb', kind: 'integer', default: 500, min: 10, max: 100_000, userEditable: true, visible: true }),
+  d({ key: 'trustedCertificates', kind: 'certificatePins', default: [], userEditable: true, visible: false }),
 ] as const satisfies readonly SettingDescriptor[];
 
 const byKey = new Map<string, SettingDescriptor>(SETTINGS.map((s) => [s.key, s as SettingDescriptor]));

@@ -31,6 +31,21 @@ export interface CollectLogsOptions {
   now?: () => Date;
   /** Skip files larger than this (bytes); default 512 MB. Skipped files are listed in version.json. */
   maxFileSize?: number;
+  /**
+   * Progress while the zip is written: bytes of trace files read (`done` of `total`) and files
+   * finished; called when a file is done and at most every `progressIntervalMs` in between, and
+   * once with done = total at the end.
+   */
+  onProgress?(p: CollectLogsProgress): void;
+  /** Default 200 ms. */
+  progressIntervalMs?: number;
+}
+
+export interface CollectLogsProgress {
+  done: number;
+  total: number;
+  files: number;
+  filesTotal: number;
 }
 
 export interface CollectLogsResult {
@@ -94,6 +109,29 @@ export async function collectLogs(opts: CollectLogsOptions): Promise<CollectLogs
   const entries: string[] = [];
   const skipped: { file: string; reason: string }[] = [];
   const outDirAbs = path.resolve(opts.outDir);
+  const progress = { done: 0, total: 0, files: 0, filesTotal: 0 };
+  let lastReport = 0;
+  const report = (force: boolean) => {
+    if (!opts.onProgress) return;
+    const now = Date.now();
+    if (!force && now - lastReport < (opts.progressIntervalMs ?? 200)) return;
+    lastReport = now;
+    opts.onProgress({ ...progress });
+  };
+  /** Counts the bytes of one file as the zip reads them. */
+  const counted = (rs: Readable): Readable => {
+    rs.on('data', (c: Buffer) => {
+      progress.done += c.length;
+      report(false);
+    });
+    rs.on('end', () => {
+      progress.files++;
+      report(true);
+    });
+    return rs;
+  };
+  // Sizes first (the progress total is known before the zip reads the first byte), then the entries.
+  const files: { file: string; st: fs.Stats }[] = [];
   for (const file of await listFiles(opts.logsDir)) {
     if (path.resolve(file) === path.resolve(partPath)) continue;
     let st: fs.Stats;
@@ -105,6 +143,11 @@ export async function collectLogs(opts: CollectLogsOptions): Promise<CollectLogs
     }
     if (st.size > maxFileSize) { skipped.push({ file, reason: `larger than ${maxFileSize} bytes` }); continue; }
     if (path.dirname(path.resolve(file)) === outDirAbs && /^myApps-logs-/.test(path.basename(file))) continue;
+    files.push({ file, st });
+    progress.total += st.size;
+    progress.filesTotal++;
+  }
+  for (const { file, st } of files) {
     const rel = path.relative(opts.logsDir, file).split(path.sep).join('/');
     const entry = `traces/${rel}`;
     // Snapshot the size now: a trace file that grows while zipping is cut at this length.
@@ -116,15 +159,18 @@ export async function collectLogs(opts: CollectLogsOptions): Promise<CollectLogs
       try {
         fd = fs.openSync(file, 'r');
       } catch (err) {
+        progress.done += size;
+        progress.files++;
         cb(null, Readable.from([Buffer.from(`[${rel} could not be read: ${(err as Error).message}]\n`)]));
         return;
       }
       if (size === 0) {
         fs.closeSync(fd);
+        progress.files++;
         cb(null, Readable.from([] as Buffer[]));
         return;
       }
-      const rs = fs.createReadStream('', { fd, start: 0, end: size - 1 });
+      const rs = counted(fs.createReadStream('', { fd, start: 0, end: size - 1 }));
       cb(null, text ? rs.pipe(redactStream()) : rs);
     });
     entries.push(entry);
@@ -152,5 +198,8 @@ export async function collectLogs(opts: CollectLogsOptions): Promise<CollectLogs
     zip.outputStream.pipe(out);
   });
   await fs.promises.rename(partPath, zipPath);
+  progress.done = progress.total;
+  progress.files = progress.filesTotal;
+  report(true);
   return { zipPath, entries, skipped };
 }

@@ -12,5 +12,5 @@ export { redact, redactData, registerSecret, isSecretKey } from './redact';
 export { TraceWriter, type TraceWriterOptions } from './writer';
 export { formatTimestamp, fileTimestamp } from './format';
 export { listTraceFiles } from './rotation';
-export { collectLogs, type CollectLogsOptions, type CollectLogsResult } from './collect';
+export { collectLogs, type CollectLogsOptions, type CollectLogsProgress, type CollectLogsResult } from './collect';
 export { linkLogFlagsToSettings, type LogFlagsSettings } from './settings-link';

@@ -209,6 +209,20 @@ print(json.dumps({n: z.read(n).decode() for n in z.namelist()}))
     expect(fs.readdirSync(path.join(dir, 'out'))).toEqual([path.basename(r.zipPath)]);
   });
 
+  it('reports progress: bytes read of all trace files, files done, ending at the total', async () => {
+    const logs = path.join(dir, 'big');
+    fs.mkdirSync(logs, { recursive: true });
+    const sizes = [3_000_000, 1_000_000, 0, 2_500_000];
+    sizes.forEach((n, i) => fs.writeFileSync(path.join(logs, `t${i}.bin`), Buffer.alloc(n, i)));
+    const seen: { done: number; total: number; files: number; filesTotal: number }[] = [];
+    await collectLogs({ logsDir: logs, outDir: path.join(dir, 'out2'), settings: {}, version: {}, onProgress: (p) => seen.push(p), progressIntervalMs: 0 });
+    const total = sizes.reduce((a, b) => a + b, 0);
+    expect(seen.length).toBeGreaterThan(4);
+    expect(seen.every((p) => p.total === total && p.filesTotal === 4 && p.done <= total)).toBe(true);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.done).toBeGreaterThanOrEqual(seen[i - 1]!.done);
+    expect(seen.at(-1)).toEqual({ done: total, total, files: 4, filesTotal: 4 });
+  });
+
   it('works with an empty or missing trace folder', async () => {
     const r = await collectLogs({ logsDir: path.join(dir, 'none'), outDir: dir, settings: {}, version: {} });
     expect(r.entries).toEqual(['settings.json', 'version.json']);

@@ -16,7 +16,7 @@ function make() {
     logger,
     origins: { ...fixedOriginPolicy(PBX), appOrigins: () => ['https://apps.example.com'], engineOrigins: () => ['http://127.0.0.1:4000'] },
     handlers: {
-      getInfo: () => ({ api: 1, name: 'myApps', version: '0.1.0', build: '1', platform: 'linux' }),
+      getInfo: () => ({ api: 1, name: 'myApps', version: '0.1.0', build: '1', platform: 'linux', language: 'en' }),
       'settings.set': (req) => { calls.push(req); return req.key === 'forced' ? { ok: false, error: 'forced by the PBX' } : { ok: true }; },
       setBadge: (req, caller) => { calls.push([req, caller.kind, caller.webContentsId]); return { ok: true }; },
       collectLogs: () => ({ path: 42 as unknown as string }),
@@ -34,7 +34,7 @@ describe('preload dispatcher', () => {
   });
   it('answers trusted senders with validated values', async () => {
     const { d, calls } = make();
-    expect(await d.dispatch('getInfo', top(PBX), 1, undefined)).toEqual({ ok: true, value: { api: 1, name: 'myApps', version: '0.1.0', build: '1', platform: 'linux' } });
+    expect(await d.dispatch('getInfo', top(PBX), 1, undefined)).toEqual({ ok: true, value: { api: 1, name: 'myApps', version: '0.1.0', build: '1', platform: 'linux', language: 'en' } });
     expect(await d.dispatch('getInfo', top(LAUNCHER), 2, {})).toMatchObject({ ok: true });
     expect(await d.dispatch('settings.set', top(LAUNCHER), 2, { key: 'docking', value: 'left' })).toEqual({ ok: true, value: { ok: true } });
     expect(await d.dispatch('settings.set', top(LAUNCHER), 2, { key: 'forced', value: 1 })).toEqual({ ok: true, value: { ok: false, error: 'forced by the PBX' } });

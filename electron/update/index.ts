@@ -12,3 +12,5 @@ export { downloadFile, sha256File, DownloadRefused, type DownloadOptions, type D
 export { TokenBucket, DEFAULT_THROTTLE_BYTES_PER_S, DEFAULT_THROTTLE_BURST, realThrottleClock, type ThrottleClock } from './throttle';
 export { detectInstallKind, updatePolicy, type InstallFacts } from './install-kind';
 export { feedClientModel } from './wiring';
+export { updateStatusView } from './status-view';
+export type { UpdateOffCode } from './install-kind';

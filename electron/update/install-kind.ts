@@ -46,15 +46,18 @@ export interface UpdatePolicyInput {
   adminDisabled?: boolean;
 }
 
-/** Whether auto update may run at all, with the reason when not. */
-export function updatePolicy(p: UpdatePolicyInput): { enabled: true } | { enabled: false; reason: string } {
-  if (p.adminDisabled) return { enabled: false, reason: 'turned off by admin policy' };
-  if (p.terminalServer) return { enabled: false, reason: 'terminal server: update with the standard Windows tools' };
+/** Why updates are off, as a code (the user's words: `update.reason.<code>` in common/i18n). */
+export type UpdateOffCode = 'admin' | 'terminalServer' | 'mas' | 'appx' | 'deb' | 'dev' | 'noPackage' | 'noInstaller' | 'noKey' | 'pbxEmpty';
+
+/** Whether auto update may run at all, with the reason (English, for traces) and its code when not. */
+export function updatePolicy(p: UpdatePolicyInput): { enabled: true } | { enabled: false; reason: string; code: UpdateOffCode } {
+  if (p.adminDisabled) return { enabled: false, code: 'admin', reason: 'turned off by admin policy' };
+  if (p.terminalServer) return { enabled: false, code: 'terminalServer', reason: 'terminal server: update with the standard Windows tools' };
   switch (p.installKind) {
-    case 'mas': return { enabled: false, reason: 'Mac App Store install: updates come from the App Store' };
-    case 'appx': return { enabled: false, reason: 'Windows Store install: updates come from the Store' };
-    case 'deb': return { enabled: false, reason: 'installed by the distribution package manager' };
-    case 'dev': return { enabled: false, reason: 'not a packaged build' };
+    case 'mas': return { enabled: false, code: 'mas', reason: 'Mac App Store install: updates come from the App Store' };
+    case 'appx': return { enabled: false, code: 'appx', reason: 'Windows Store install: updates come from the Store' };
+    case 'deb': return { enabled: false, code: 'deb', reason: 'installed by the distribution package manager' };
+    case 'dev': return { enabled: false, code: 'dev', reason: 'not a packaged build' };
     default: return { enabled: true };
   }
 }

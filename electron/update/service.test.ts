@@ -123,7 +123,7 @@ describe('UpdateService', () => {
   it('empty settings → off; equal build → nothing fetched', async () => {
     const s = service();
     s.onClientModel({ launcherUpdateBuild: '', appStoreUrl: '' }, 'start');
-    expect(s.status).toEqual({ state: 'off', reason: 'PBX update settings empty' });
+    expect(s.status).toEqual({ state: 'off', reason: 'PBX update settings empty', code: 'pbxEmpty' });
     s.onClientModel({ launcherUpdateBuild: '1000', appStoreUrl: store.storeUrl }, 'reconnect');
     await s.idle();
     expect(s.status).toMatchObject({ state: 'idle' });

@@ -18,7 +18,7 @@ import { discardBody, iterateBody } from './body';
 import { verifyEntrySignature, selectUpdate, manifestUrl, MAX_MANIFEST_BYTES, type SignedEntry, type UpdateKey } from './manifest';
 import { PRODUCT_UPDATE_KEYS } from './keys';
 import { packageKindFor } from './ports';
-import { updatePolicy } from './install-kind';
+import { updatePolicy, type UpdateOffCode } from './install-kind';
 import { TokenBucket, DEFAULT_THROTTLE_BYTES_PER_S, DEFAULT_THROTTLE_BURST, type ThrottleClock } from './throttle';
 import type { InstallKind, InstallOutcome, InstallerPort, UpdateClock, UpdateFetch, UpdateUiPort } from './ports';
 
@@ -33,7 +33,7 @@ export interface ClientUpdateModel {
 export type UpdateTrigger = 'start' | 'login' | 'reconnect' | 'model';
 
 export type UpdateStatus =
-  | { state: 'off'; reason: string }
+  | { state: 'off'; reason: string; code: UpdateOffCode }
   | { state: 'idle'; detail: string }
   | { state: 'checking'; build: string }
   | { state: 'downloading'; build: string; received: number; total: number; bytesPerSec: number }
@@ -117,6 +117,11 @@ export class UpdateService {
     return this.statusValue;
   }
 
+  /** Where updates come from now: the PBX's App Store URL and the build it names (none: undefined). */
+  get source(): { url: string; build: string } | undefined {
+    return this.target ? { url: this.target.url, build: this.target.build } : undefined;
+  }
+
   onStatus(fn: (s: UpdateStatus) => void): () => void {
     this.statusListeners.add(fn);
     return () => this.statusListeners.delete(fn);
@@ -129,12 +134,12 @@ export class UpdateService {
     }
   }
 
-  private policy(): { enabled: true } | { enabled: false; reason: string } {
+  private policy(): { enabled: true } | { enabled: false; reason: string; code: UpdateOffCode } {
     const p = updatePolicy({ installKind: this.o.installKind, terminalServer: this.o.terminalServer, adminDisabled: this.o.adminDisabled });
     if (!p.enabled) return p;
-    if (!packageKindFor(this.o.installKind)) return { enabled: false, reason: `no update package for ${this.o.installKind}` };
-    if (!this.o.installer) return { enabled: false, reason: 'no installer for this platform' };
-    if (!this.keys.length) return { enabled: false, reason: 'no update signing key built in' };
+    if (!packageKindFor(this.o.installKind)) return { enabled: false, code: 'noPackage', reason: `no update package for ${this.o.installKind}` };
+    if (!this.o.installer) return { enabled: false, code: 'noInstaller', reason: 'no installer for this platform' };
+    if (!this.keys.length) return { enabled: false, code: 'noKey', reason: 'no update signing key built in' };
     return p;
   }
 
@@ -146,7 +151,7 @@ export class UpdateService {
     const p = this.policy();
     if (!p.enabled) {
       this.o.logger.trace(TRACE, `update: off (${p.reason})`);
-      this.set({ state: 'off', reason: p.reason });
+      this.set({ state: 'off', reason: p.reason, code: p.code });
       return undefined;
     }
     const ready = await this.readReady();
@@ -173,7 +178,7 @@ export class UpdateService {
     if (this.disposed) return;
     const p = this.policy();
     if (!p.enabled) {
-      this.set({ state: 'off', reason: p.reason });
+      this.set({ state: 'off', reason: p.reason, code: p.code });
       return;
     }
     const build = typeof model?.launcherUpdateBuild === 'number' ? String(model.launcherUpdateBuild) : typeof model?.launcherUpdateBuild === 'string' ? model.launcherUpdateBuild.trim() : '';
@@ -181,7 +186,7 @@ export class UpdateService {
     if (!build || !url) {
       this.o.logger.trace(TRACE, `update: off, PBX "Launcher Software Update" settings empty (${trigger})`);
       this.stop();
-      this.set({ state: 'off', reason: 'PBX update settings empty' });
+      this.set({ state: 'off', reason: 'PBX update settings empty', code: 'pbxEmpty' });
       return;
     }
     if (!/^\d{1,12}$/.test(build)) {

@@ -3,6 +3,7 @@
  * recording DialogHost, a real credential store (encrypted file + local key) and the real
  * DisplayPickerModel-shaped state machine; the install-facts helpers.
  */
+import { translator } from '../../common/i18n';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -78,6 +79,16 @@ describe('update UI', () => {
     notifier.fail = true;
     expect(await ui.askInstall({ build: '1' })).toBe('later');
     expect(await createUpdateUi({ dialogs: new Host(), logger: silentLogger, productName: 'x' }).askInstall({ build: '1' })).toBe('later');
+    // in German for a German user
+    const de = new RecNotifier();
+    const deUi = createUpdateUi({ dialogs: new Host(), notifier: de, logger: silentLogger, productName: 'myApps', words: translator('de') });
+    void deUi.askInstall({ build: '137766', label: 'sr3' });
+    await new Promise((r) => setImmediate(r));
+    expect(de.shown[0]!.n).toMatchObject({
+      title: 'myApps-Update bereit',
+      body: 'Build 137766 (sr3) ist heruntergeladen und geprüft. Bei der Installation startet myApps neu.',
+      buttons: [{ action: 'accept', label: 'Jetzt installieren' }, { action: 'reject', label: 'Später' }],
+    });
   });
 
   it('shows install progress in its own window; only that window reads the state', async () => {

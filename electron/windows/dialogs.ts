@@ -6,9 +6,11 @@
  * root gives a DialogHost (BrowserWindow in the product, native/electron/dialogs.ts).
  *
  * Every dialog answers only its own window (webContents id): another launcher page cannot answer
- * a credential prompt or pick a screen.
+ * a credential prompt or pick a screen. Window titles and the notification are in the client's
+ * language (`words`, common/i18n; English when not given); the pages ask for it themselves.
  */
 import type { PreloadResponse } from '../../common/preload';
+import { english, type Translator } from '../../common/i18n';
 import type { PreloadHandlers } from '../security';
 import type { DialogHost, DialogWindow } from './ports';
 import type { Logger } from '../platform';
@@ -27,6 +29,7 @@ export interface UpdateUiOptions {
   logger: Logger;
   /** Product name in texts. */
   productName: string;
+  words?: Translator;
 }
 
 export interface UpdateUi extends UpdateUiPort {
@@ -40,6 +43,8 @@ export interface UpdateUi extends UpdateUiPort {
  * showInstallProgress: a small always-on-top window with a progress bar.
  */
 export function createUpdateUi(o: UpdateUiOptions): UpdateUi {
+  const w = o.words ?? english;
+  const product = o.productName;
   let progress: { win: DialogWindow; state: PreloadResponse<'update.getState'> } | undefined;
   const handlers: PreloadHandlers = {
     'update.getState': (_req, caller) => {
@@ -51,7 +56,6 @@ export function createUpdateUi(o: UpdateUiOptions): UpdateUi {
     handlers,
     async askInstall(info) {
       if (!o.notifier) return 'later';
-      const label = info.label ? ` (${info.label})` : '';
       return new Promise<'now' | 'later'>((resolve) => {
         let settled = false;
         const done = (a: 'now' | 'later') => {
@@ -62,14 +66,14 @@ export function createUpdateUi(o: UpdateUiOptions): UpdateUi {
         o.notifier!
           .show(
             {
-              title: `${o.productName} update ready`,
-              body: `Build ${info.build}${label} is downloaded and verified. Installing restarts ${o.productName}.`,
+              title: w.t('notify.updateTitle', { product }),
+              body: info.label ? w.t('notify.updateBodyLabel', { build: info.build, label: info.label, product }) : w.t('notify.updateBody', { build: info.build, product }),
               kind: 'default',
               persistent: true,
               urgent: false,
               buttons: [
-                { action: 'accept', label: 'Install now' },
-                { action: 'reject', label: 'Later' },
+                { action: 'accept', label: w.t('notify.installNow') },
+                { action: 'reject', label: w.t('notify.later') },
               ],
               silent: true,
             },
@@ -87,7 +91,7 @@ export function createUpdateUi(o: UpdateUiOptions): UpdateUi {
     showInstallProgress(info) {
       progress?.win.close();
       const state: PreloadResponse<'update.getState'> = { build: info.build, fraction: null, phase: 'installing' };
-      const win = o.dialogs.open({ page: 'update.html', title: `${o.productName} – installing update`, width: 440, height: 220, modal: true });
+      const win = o.dialogs.open({ page: 'update.html', title: w.t('window.install', { product }), width: 440, height: 220, modal: true });
       const mine = { win, state };
       progress = mine;
       win.onClosed(() => {
@@ -124,6 +128,7 @@ export interface ProxyAuthOptions {
   store?: CredentialStore;
   logger: Logger;
   productName: string;
+  words?: Translator;
   /** How long the dialog waits for the user before it counts as cancelled [5 min]. */
   timeoutMs?: number;
 }
@@ -187,7 +192,7 @@ export function createProxyAuth(o: ProxyAuthOptions): ProxyAuth {
       win.focus();
       return;
     }
-    const opened = o.dialogs.open({ page: 'proxy-auth.html', title: `${o.productName} – proxy sign-in`, width: 480, height: 460, modal: true });
+    const opened = o.dialogs.open({ page: 'proxy-auth.html', title: (o.words ?? english).t('window.proxyAuth', { product: o.productName }), width: 480, height: 460, modal: true });
     win = opened;
     opened.onClosed(() => {
       if (win !== opened) return;
@@ -287,7 +292,7 @@ export interface PickerModelLike {
 }
 
 /** Opens the picker window while a capture request waits; closing it cancels the request. */
-export function createDisplayPickerUi(o: { dialogs: DialogHost; model: PickerModelLike; productName: string }): { readonly handlers: PreloadHandlers; dispose(): void } {
+export function createDisplayPickerUi(o: { dialogs: DialogHost; model: PickerModelLike; productName: string; words?: Translator }): { readonly handlers: PreloadHandlers; dispose(): void } {
   let win: DialogWindow | undefined;
   const mine = (id: number) => !!win && win.id === id;
   const off = o.model.onChange((s) => {
@@ -297,7 +302,7 @@ export function createDisplayPickerUi(o: { dialogs: DialogHost; model: PickerMod
         win.focus();
         return;
       }
-      const opened = o.dialogs.open({ page: 'display-picker.html', title: `${o.productName} – choose what to share`, width: 760, height: 560, modal: false });
+      const opened = o.dialogs.open({ page: 'display-picker.html', title: (o.words ?? english).t('window.picker', { product: o.productName }), width: 760, height: 560, modal: false });
       win = opened;
       opened.onClosed(() => {
         if (win !== opened) return;

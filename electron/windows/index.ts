@@ -10,3 +10,4 @@ export * from './edge';
 export * from './tray-menu';
 export * from './state';
 export * from './launcher';
+export * from './about';

@@ -10,7 +10,7 @@ function make(over: Partial<LauncherControllerOptions> = {}) {
   const logger = memoryLogger();
   const c = createLauncherController({
     logger,
-    identity: { name: 'myApps', version: '0.1.0', build: 'b', platform: 'linux' },
+    identity: { name: 'myApps', version: '0.1.0', build: 'b', platform: 'linux', language: 'en' },
     parseServer: parseServerString,
     server: () => stored,
     serverLocked: () => false,

@@ -4,7 +4,8 @@
  * functions that load URLs and open windows.
  */
 import type { AppClientConfig } from '../../common/bus';
-import type { PreloadResponse } from '../../common/preload';
+import type { Language } from '../../common/i18n';
+import type { PreloadEventName, PreloadEventPayload, PreloadResponse } from '../../common/preload';
 import type { CertificateInfo, ConnectFailure } from '../../common/connect-failure';
 import type { ParsedServer, ServerStringResult } from '../../common/server-string';
 import { launcherPageUrl, type PreloadHandlers } from '../security';
@@ -30,7 +31,7 @@ export interface LauncherSettings {
 
 export interface LauncherControllerOptions {
   logger: Logger;
-  identity: { name: string; version: string; build: string; platform: string };
+  identity: { name: string; version: string; build: string; platform: string; language: Language };
   parseServer: ServerParser;
   /** The stored server string (user or installer layer). */
   server(): string;
@@ -44,8 +45,11 @@ export interface LauncherControllerOptions {
   appClientConfig(): AppClientConfig | undefined;
   settings?: LauncherSettings;
   windows?: WindowsService;
-  collectLogs?(): Promise<string>;
+  /** Writes the log zip; progress as bytes of trace files read. */
+  collectLogs?(onProgress?: (p: PreloadEventPayload<'collectLogsProgress'>) => void): Promise<string>;
   openTraceFolder?(): Promise<void>;
+  /** Sends an event to one launcher page (the caller of a long call, by webContents id). */
+  emitTo?<E extends PreloadEventName>(webContentsId: number, event: E, payload: PreloadEventPayload<E>): void;
   /** Keep a certificate pin (settings `trustedCertificates`). */
   pinCertificate?(origin: string, fingerprint256: string): Promise<void>;
 }
@@ -142,7 +146,8 @@ export function createLauncherController(o: LauncherControllerOptions): Launcher
   }
   if (o.collectLogs) {
     const c = o.collectLogs;
-    handlers.collectLogs = async () => ({ path: await c() });
+    const emitTo = o.emitTo;
+    handlers.collectLogs = async (_req, caller) => ({ path: await c(emitTo ? (p) => emitTo(caller.webContentsId, 'collectLogsProgress', p) : undefined) });
   }
   if (o.openTraceFolder) {
     const f = o.openTraceFolder;

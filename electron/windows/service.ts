@@ -9,6 +9,7 @@ import { workAreaWithoutOwnStrip } from './edge';
 import type { AppWindowHandle, AutostartPort, DisplayInfo, DockSide, EdgeReservation, EdgeReservationRequest, Rect, ShellPort, TrayPort, WindowHost } from './ports';
 import type { WindowStateStore } from './state';
 import { buildTrayMenu, TrayIds } from './tray-menu';
+import { english, type Translator } from '../../common/i18n';
 
 /** The settings this service reads and the tray changes (user layer). */
 export type WindowSettingKey = 'autostart' | 'showInTaskbar' | 'docking';
@@ -37,9 +38,15 @@ export interface WindowsServiceOptions {
   actions: {
     quit(): void;
     openSettings(): void;
-    /** Writes the log zip and returns its path (revealed in the file manager). */
-    collectLogs?(): Promise<string>;
+    /** Writes the log zip and returns its path (revealed in the file manager); progress 0…1. */
+    collectLogs?(onProgress?: (fraction: number) => void): Promise<string>;
   };
+  /** The client's language for the tray (common/i18n); English when not given. */
+  words?: Translator;
+  /** Tells the user something went wrong outside any window (an OS notification in the product). */
+  notify?(title: string, body: string): void;
+  /** Product name (tray tooltip). */
+  productName?: string;
 }
 
 export interface DetachedApp {
@@ -71,6 +78,8 @@ export interface WindowsService {
   /** Resolves when pending reserve/release calls are done (tests, quit). */
   settled(): Promise<void>;
   refreshTray(): Promise<void>;
+  /** Long work in words (update download progress) for the tray tooltip and menu; undefined: none. */
+  setTrayStatus(text: string | undefined): void;
   /** Handle a tray click by id (also used by tests and the e2e harness). */
   trayClick(id: string): Promise<void>;
   close(): Promise<void>;
@@ -93,6 +102,10 @@ export function createWindowsService(o: WindowsServiceOptions): WindowsService {
   const attachedListeners = new Set<(app: string) => void>();
   const cleanups: (() => void)[] = [];
   let collecting = false;
+  let collectProgress: number | undefined;
+  let trayStatus: string | undefined;
+  const words = o.words ?? english;
+  const product = o.productName ?? 'myApps';
   let lastAutostart: boolean | undefined;
 
   const docking = (): DockSide => asDock(settings.get('docking'));
@@ -231,6 +244,9 @@ export function createWindowsService(o: WindowsServiceOptions): WindowsService {
       showInTaskbarLocked: settings.isForced('showInTaskbar'),
       platform: o.platform,
       collecting,
+      ...(collectProgress !== undefined ? { collectProgress } : {}),
+      ...(trayStatus ? { status: trayStatus } : {}),
+      words,
     });
     tray.setMenu(items, (id) => void trayClick(id));
   }
@@ -258,14 +274,25 @@ export function createWindowsService(o: WindowsServiceOptions): WindowsService {
       case TrayIds.collectLogs: {
         if (!o.actions.collectLogs || collecting) return;
         collecting = true;
+        collectProgress = undefined;
         await refreshTray();
+        let shown = -1;
         try {
-          const zip = await o.actions.collectLogs();
+          const zip = await o.actions.collectLogs((f) => {
+            // the menu shows whole percents: rebuild it only when that number changes
+            const pct = Math.floor(f * 100);
+            if (pct === shown) return;
+            shown = pct;
+            collectProgress = f;
+            void refreshTray();
+          });
           shell?.showItemInFolder(zip);
         } catch (err) {
           logger.error('collect logs failed', { error: String(err) });
+          o.notify?.(words.t('logs.failedTitle'), words.t('logs.failed', { error: String((err as Error)?.message ?? err) }));
         } finally {
           collecting = false;
+          collectProgress = undefined;
           await refreshTray();
         }
         return;
@@ -319,7 +346,7 @@ export function createWindowsService(o: WindowsServiceOptions): WindowsService {
           void refreshTray();
         }),
       );
-      tray?.setToolTip('myApps');
+      tray?.setToolTip(product);
       tray?.onActivate(() => host.showMain());
       if (autostart) lastAutostart = await autostart.isEnabled().catch(() => undefined);
       await applyAutostart();
@@ -382,6 +409,12 @@ export function createWindowsService(o: WindowsServiceOptions): WindowsService {
     dockingStatus: () => ({ ...status }),
     settled: () => queue,
     refreshTray,
+    setTrayStatus(text) {
+      if (text === trayStatus) return;
+      trayStatus = text;
+      tray?.setToolTip(text ? `${product}\n${text}` : product);
+      void refreshTray();
+    },
     trayClick,
     async close() {
       for (const c of cleanups.splice(0)) c();

@@ -1,11 +1,14 @@
 /**
  * The tray menu as a plain model (pure), and the ids its clicks are routed by.
- * Items (docs/windows.md): show, settings, autostart toggle,
- * show-in-taskbar toggle, open trace folder, collect logs, quit.
+ * Items (docs/windows.md): a status line while long work runs (update download, log collection),
+ * show, settings, autostart toggle, show-in-taskbar toggle, open trace folder, collect logs, quit.
+ * Labels are in the client's language (common/i18n).
  */
+import { english, type Translator } from '../../common/i18n';
 import type { TrayMenuItem } from './ports';
 
 export const TrayIds = {
+  status: 'status',
   show: 'show',
   settings: 'settings',
   autostart: 'autostart',
@@ -23,38 +26,34 @@ export interface TrayMenuState {
   showInTaskbarLocked: boolean;
   /** Show-in-taskbar exists on Windows and Linux (macOS has the dock instead). */
   platform: NodeJS.Platform | string;
-  /** A log collection is running (item disabled meanwhile). */
+  /** A log collection is running (item disabled meanwhile); its progress 0…1 when known. */
   collecting?: boolean;
-  /** Labels (translations); English defaults. */
-  labels?: Partial<Record<keyof typeof TrayIds, string>>;
+  collectProgress?: number;
+  /** Long work in words (the update download's progress), shown as a disabled first line. */
+  status?: string;
+  /** The client's language; English when not given. */
+  words?: Translator;
 }
 
-const EN: Record<keyof typeof TrayIds, string> = {
-  show: 'Show myApps',
-  settings: 'Advanced settings…',
-  autostart: 'Start at login',
-  showInTaskbar: 'Show in taskbar',
-  openTraceFolder: 'Open trace folder',
-  collectLogs: 'Collect logs',
-  quit: 'Quit myApps',
-};
-
 export function buildTrayMenu(s: TrayMenuState): TrayMenuItem[] {
-  const l = { ...EN, ...s.labels };
+  const w = s.words ?? english;
   const sep = (n: number): TrayMenuItem => ({ id: `sep-${n}`, label: '', type: 'separator' });
-  const items: TrayMenuItem[] = [
-    { id: TrayIds.show, label: l.show, type: 'normal' },
-    { id: TrayIds.settings, label: l.settings, type: 'normal' },
+  const items: TrayMenuItem[] = [];
+  if (s.status) items.push({ id: TrayIds.status, label: s.status, type: 'normal', enabled: false }, sep(0));
+  items.push(
+    { id: TrayIds.show, label: w.t('tray.show'), type: 'normal' },
+    { id: TrayIds.settings, label: w.t('tray.settings'), type: 'normal' },
     sep(1),
-    { id: TrayIds.autostart, label: l.autostart, type: 'checkbox', checked: s.autostart, enabled: !s.autostartLocked },
-  ];
-  if (s.platform !== 'darwin') items.push({ id: TrayIds.showInTaskbar, label: l.showInTaskbar, type: 'checkbox', checked: s.showInTaskbar, enabled: !s.showInTaskbarLocked });
+    { id: TrayIds.autostart, label: w.t('tray.autostart'), type: 'checkbox', checked: s.autostart, enabled: !s.autostartLocked },
+  );
+  if (s.platform !== 'darwin') items.push({ id: TrayIds.showInTaskbar, label: w.t('tray.showInTaskbar'), type: 'checkbox', checked: s.showInTaskbar, enabled: !s.showInTaskbarLocked });
+  const collectLabel = s.collecting ? w.t('tray.collecting', { percent: s.collectProgress === undefined ? '' : w.percent(s.collectProgress) }).trim() : w.t('tray.collectLogs');
   items.push(
     sep(2),
-    { id: TrayIds.openTraceFolder, label: l.openTraceFolder, type: 'normal' },
-    { id: TrayIds.collectLogs, label: l.collectLogs, type: 'normal', enabled: !s.collecting },
+    { id: TrayIds.openTraceFolder, label: w.t('tray.openTraceFolder'), type: 'normal' },
+    { id: TrayIds.collectLogs, label: collectLabel, type: 'normal', enabled: !s.collecting },
     sep(3),
-    { id: TrayIds.quit, label: l.quit, type: 'normal' },
+    { id: TrayIds.quit, label: w.t('tray.quit'), type: 'normal' },
   );
   return items;
 }

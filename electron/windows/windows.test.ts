@@ -1,3 +1,4 @@
+import { translator } from '../../common/i18n';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -49,6 +50,19 @@ describe('tray menu model', () => {
     const mac = buildTrayMenu({ autostart: false, autostartLocked: true, showInTaskbar: true, showInTaskbarLocked: false, platform: 'darwin', collecting: true });
     expect(mac.some((i) => i.id === 'show-in-taskbar')).toBe(false);
     expect(mac.find((i) => i.id === 'collect-logs')?.enabled).toBe(false);
+  });
+
+  it('speaks the client language, shows long work as a first line and the collection progress', () => {
+    const de = buildTrayMenu({ autostart: true, autostartLocked: false, showInTaskbar: true, showInTaskbarLocked: false, platform: 'linux', words: translator('de'), status: 'Build 2 wird heruntergeladen: 1 MB von 2 MB (50 %)', collecting: true, collectProgress: 0.42 });
+    expect(de[0]).toMatchObject({ id: 'status', label: 'Build 2 wird heruntergeladen: 1 MB von 2 MB (50 %)', enabled: false });
+    expect(de[1]!.type).toBe('separator');
+    expect(de.filter((i) => i.type !== 'separator').map((i) => i.label)).toEqual([
+      'Build 2 wird heruntergeladen: 1 MB von 2 MB (50 %)', 'myApps anzeigen', 'Erweiterte Einstellungen …', 'Bei der Anmeldung starten', 'In der Taskleiste anzeigen',
+      'Trace-Ordner öffnen', 'Logs werden gesammelt … 42\u00a0%', 'myApps beenden',
+    ]);
+    const en = buildTrayMenu({ autostart: true, autostartLocked: false, showInTaskbar: true, showInTaskbarLocked: false, platform: 'linux', collecting: true });
+    expect(en.find((i) => i.id === 'collect-logs')?.label).toBe('Collecting logs…');
+    expect(en.some((i) => i.id === 'status')).toBe(false);
   });
 });
 
@@ -176,6 +190,58 @@ describe('windows service', () => {
     await svc.trayClick(TrayIds.settings);
     await svc.trayClick(TrayIds.quit);
     expect(opened).toEqual(['open:/var/log/myapps', 'reveal:/tmp/logs.zip', 'settings', 'quit']);
+    await svc.close();
+  });
+
+  it('shows the update status in the tray tooltip and menu, the log collection progress, and a failed collection', async () => {
+    const h = fakeHost();
+    const menus: TrayMenuItem[][] = [];
+    const tips: string[] = [];
+    const notes: string[] = [];
+    let progress: ((f: number) => void) | undefined;
+    let finish: (() => void) | undefined;
+    let fail = false;
+    const svc = createWindowsService({
+      host: h.host,
+      tray: { setMenu: (items) => menus.push(items), setToolTip: (t) => tips.push(t), onActivate: () => {}, destroy: () => {} },
+      settings: new FakeSettings(),
+      store: new WindowStateStore(dir, silentLogger),
+      logger: silentLogger,
+      platform: 'linux',
+      traceFolder: '/t',
+      isPbxUrl: () => true,
+      words: translator('de'),
+      notify: (title, body) => notes.push(`${title}|${body}`),
+      actions: {
+        quit: () => {}, openSettings: () => {},
+        collectLogs: (onProgress) => new Promise<string>((resolve, reject) => {
+          progress = onProgress;
+          finish = () => (fail ? reject(new Error('disk full')) : resolve('/tmp/x.zip'));
+        }),
+      },
+    });
+    await svc.start();
+    svc.setTrayStatus('Build 7 wird heruntergeladen');
+    await new Promise((r) => setTimeout(r, 5));
+    expect(tips.at(-1)).toBe('myApps\nBuild 7 wird heruntergeladen');
+    expect(menus.at(-1)![0]).toMatchObject({ id: 'status', label: 'Build 7 wird heruntergeladen' });
+    svc.setTrayStatus(undefined);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(tips.at(-1)).toBe('myApps');
+    expect(menus.at(-1)!.some((i) => i.id === 'status')).toBe(false);
+    const running = svc.trayClick(TrayIds.collectLogs);
+    await new Promise((r) => setTimeout(r, 5));
+    const before = menus.length;
+    progress!(0.5);
+    progress!(0.501); // same whole percent: no new menu
+    await new Promise((r) => setTimeout(r, 5));
+    expect(menus.length).toBe(before + 1);
+    expect(menus.at(-1)!.find((i) => i.id === 'collect-logs')).toMatchObject({ label: 'Logs werden gesammelt … 50\u00a0%', enabled: false });
+    fail = true;
+    finish!();
+    await running;
+    expect(notes).toEqual(['Logs sammeln fehlgeschlagen|Logs sammeln fehlgeschlagen: disk full']);
+    expect(menus.at(-1)!.find((i) => i.id === 'collect-logs')).toMatchObject({ label: 'Logs sammeln', enabled: true });
     await svc.close();
   });
 

@@ -221,7 +221,7 @@ describe('notifier', () => {
 describe('preload IPC wiring', () => {
   it('registers every method, checks senders, answers the sync config to the PBX origin only', async () => {
     const origins = fixedOriginPolicy(PBX);
-    const dispatcher = createPreloadDispatcher({ origins, logger: silentLogger, handlers: { getInfo: () => ({ api: 1, name: 'myApps', version: '1', build: 'b', platform: 'linux' }) } });
+    const dispatcher = createPreloadDispatcher({ origins, logger: silentLogger, handlers: { getInfo: () => ({ api: 1, name: 'myApps', version: '1', build: 'b', platform: 'linux', language: 'en' }) } });
     const config = { version: 1 as const, protocol: 1 as const, bus: 'ws://127.0.0.1:1/bus', http: 'http://127.0.0.1:1', token: 't'.repeat(40), services: ['api' as const], launcher: { name: 'myApps', version: '1', build: 'b', platform: 'linux' } };
     const ipc = registerPreloadIpc({ dispatcher, origins, logger: silentLogger, appClientConfig: () => config });
     const h = electron.ipcMain.handlers;

@@ -3,7 +3,7 @@
  * all going through the Electron-free dispatcher (sender check, zod validation), plus the
  * synchronous config channel the preload reads before the page's scripts run.
  */
-import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { ipcMain, webContents, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { channelOf, PRELOAD_EVENT_CHANNEL, PRELOAD_METHOD_NAMES, PRELOAD_SYNC_CONFIG_CHANNEL, PreloadEvents, type PreloadEventName, type PreloadEventPayload, type SyncConfigReply } from '../../common/preload';
 import type { AppClientConfig } from '../../common/bus';
 import type { Logger } from '../../electron/platform';
@@ -13,6 +13,8 @@ import { originOf } from '../../common/origin';
 export interface PreloadIpc {
   /** Send an event to every trusted page that may receive it. */
   emit<E extends PreloadEventName>(targets: WebContents[], event: E, payload: PreloadEventPayload<E>): void;
+  /** The same to one page by its webContents id (the caller of a long-running method). */
+  emitTo<E extends PreloadEventName>(webContentsId: number, event: E, payload: PreloadEventPayload<E>): void;
   dispose(): void;
 }
 
@@ -52,7 +54,11 @@ export function registerPreloadIpc(o: { dispatcher: PreloadDispatcher; origins: 
     event.returnValue = reply;
   };
   ipcMain.on(PRELOAD_SYNC_CONFIG_CHANNEL, onSync);
-  return {
+  const api: PreloadIpc = {
+    emitTo(id, event, payload) {
+      const wc = webContents.fromId(id);
+      if (wc) api.emit([wc], event, payload);
+    },
     emit(targets, event, payload) {
       const spec = PreloadEvents[event];
       const checked = spec.payload.safeParse(payload);
@@ -71,4 +77,5 @@ export function registerPreloadIpc(o: { dispatcher: PreloadDispatcher; origins: 
       ipcMain.removeListener(PRELOAD_SYNC_CONFIG_CHANNEL, onSync);
     },
   };
+  return api;
 }

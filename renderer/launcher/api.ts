@@ -7,10 +7,11 @@
  * never part of the product's page bundles) is used and a "demo" banner says so. On the launcher
  * scheme a missing preload is an error, never silently faked.
  */
-import { LAUNCHER_SCHEME, PRELOAD_GLOBAL, type MyAppsLauncherApi, type PreloadResponse } from '../../common/preload';
+import { LAUNCHER_SCHEME, PRELOAD_GLOBAL, type MyAppsLauncherApi, type PreloadEventPayload, type PreloadResponse } from '../../common/preload';
 import type { ConnectFailure } from '../../common/connect-failure';
 import { SETTINGS, type SettingDescriptor, type SettingKey } from '../../common/settings/schema';
 import { settingRow, type SettingRow, type SettingState } from '../../common/settings/resolve';
+import { asLanguage, type Language } from '../../common/i18n';
 
 export type { ConnectFailure };
 
@@ -39,10 +40,16 @@ export type UpdateProgressView = PreloadResponse<'update.getState'>;
 export type ProxyAuthRequestView = PreloadResponse<'proxyAuth.getRequest'>;
 /** Screens and windows on offer (display-picker.html). */
 export type PickerStateView = PreloadResponse<'displayPicker.getState'>;
+/** Versions, PBX, update channel and state (settings page, About). */
+export type AboutView = PreloadResponse<'about.get'>;
+/** Collect logs: bytes of trace files read so far. */
+export type CollectProgressView = PreloadEventPayload<'collectLogsProgress'>;
 
 export interface LauncherPagesApi {
   /** True for the in-memory demo API (plain Chromium). */
   readonly demo: boolean;
+  /** The language of the page's words: the client's (OS) language; demo: `?lang=de`. */
+  language(): Promise<Language>;
   getConnectState(): Promise<ConnectPageState>;
   connect(server: string): Promise<Result>;
   retry(): Promise<void>;
@@ -57,8 +64,11 @@ export interface LauncherPagesApi {
   /** Hot-key status; rejects where the launcher has no hot-key service. */
   hotkeyStatus(): Promise<HotkeyStatusView>;
   onHotkeysChanged(cb: (s: HotkeyStatusView) => void): () => void;
-  /** Zip of traces + settings; resolves with its path. */
-  collectLogs(): Promise<string>;
+  /** Zip of traces + settings; resolves with its path. Progress while it runs. */
+  collectLogs(onProgress?: (p: CollectProgressView) => void): Promise<string>;
+  /** About section; rejects where the launcher has none. */
+  about(): Promise<AboutView>;
+  onAboutChanged(cb: (a: AboutView) => void): () => void;
   openTraceFolder(): Promise<void>;
   updateState(): Promise<UpdateProgressView>;
   onUpdateProgress(cb: (s: UpdateProgressView) => void): () => void;
@@ -92,6 +102,7 @@ function fromPreload(p: MyAppsLauncherApi): LauncherPagesApi {
   };
   return {
     demo: false,
+    language: async () => asLanguage((await p.call('getInfo')).language) ?? 'en',
     async getConnectState() {
       const s = (await p.call('getConnectState')) as ConnectPageState;
       return s;
@@ -109,7 +120,16 @@ function fromPreload(p: MyAppsLauncherApi): LauncherPagesApi {
     onSettingsChanged: (cb) => p.on('settingsChanged', () => cb()),
     hotkeyStatus: () => p.call('hotkeys.status'),
     onHotkeysChanged: (cb) => p.on('hotkeysChanged', cb),
-    collectLogs: async () => (await p.call('collectLogs')).path,
+    async collectLogs(onProgress) {
+      const off = onProgress ? p.on('collectLogsProgress', onProgress) : undefined;
+      try {
+        return (await p.call('collectLogs')).path;
+      } finally {
+        off?.();
+      }
+    },
+    about: () => p.call('about.get'),
+    onAboutChanged: (cb) => p.on('aboutChanged', cb),
     openTraceFolder: async () => void (await p.call('openTraceFolder')),
     updateState: () => p.call('update.getState'),
     onUpdateProgress: (cb) => p.on('updateProgress', cb),

@@ -2,11 +2,12 @@
  * The connect form: asks for the server string, validates it as the user types with the same
  * parser the main process uses (common/server-string.ts) and shows the URL it expands to.
  */
+import type { Translator } from '../../common/i18n';
 import { parseServerString } from '../../common/server-string';
 import { getLauncherApi, type LauncherPagesApi } from './api';
-import { demoBanner, fatal, h } from './dom';
+import { demoBanner, fatal, h, pageWords } from './dom';
 
-async function render(root: HTMLElement, api: LauncherPagesApi): Promise<void> {
+async function render(root: HTMLElement, api: LauncherPagesApi, w: Translator): Promise<void> {
   const state = await api.getConnectState();
   const input = h('input', {
     id: 'server', class: 'server', type: 'text', name: 'server', autocomplete: 'url', spellcheck: 'false',
@@ -15,7 +16,7 @@ async function render(root: HTMLElement, api: LauncherPagesApi): Promise<void> {
   input.value = state.server;
   const hint = h('div', { id: 'server-hint', class: 'hint', 'aria-live': 'polite' });
   const serverError = h('div', { id: 'server-error', class: 'msg-error', role: 'alert', hidden: !state.error }, state.error ?? '');
-  const submit = h('button', { id: 'connect', class: 'primary', type: 'submit' }, 'Connect');
+  const submit = h('button', { id: 'connect', class: 'primary', type: 'submit' }, w.t('connect.connect'));
   let touched = state.server !== '' || !!state.error;
 
   const validate = (): boolean => {
@@ -23,12 +24,12 @@ async function render(root: HTMLElement, api: LauncherPagesApi): Promise<void> {
     if (r.ok) {
       input.setAttribute('aria-invalid', 'false');
       hint.className = 'hint';
-      hint.textContent = `Connects to ${r.url}`;
+      hint.textContent = w.t('connect.connectsTo', { url: r.url });
       return true;
     }
     input.setAttribute('aria-invalid', touched ? 'true' : 'false');
     hint.className = touched ? 'hint error' : 'hint';
-    hint.textContent = touched ? r.error : 'Enter the DNS name or IP address of your PBX.';
+    hint.textContent = touched ? w.text(r.message) : w.t('connect.hint');
     return false;
   };
   input.addEventListener('input', () => {
@@ -38,15 +39,15 @@ async function render(root: HTMLElement, api: LauncherPagesApi): Promise<void> {
   });
 
   const form = h('form', { id: 'connect-form', novalidate: true },
-    h('label', { for: 'server' }, 'Server'),
+    h('label', { for: 'server' }, w.t('connect.server')),
     input,
     hint,
     serverError,
-    h('div', { class: 'actions' }, submit, h('button', { id: 'settings', type: 'button' }, 'Advanced settings')),
+    h('div', { class: 'actions' }, submit, h('button', { id: 'settings', type: 'button' }, w.t('connect.advancedSettings'))),
     h('div', { class: 'examples' },
-      'Examples: ', h('code', {}, 'pbx.example.com'), ' · ', h('code', {}, 'pbx.example.com:4444'), ' · ',
+      `${w.t('connect.examples')} `, h('code', {}, 'pbx.example.com'), ' · ', h('code', {}, 'pbx.example.com:4444'), ' · ',
       h('code', {}, 'pbx.example.com/PBX0-1'), ' · ', h('code', {}, 'pbx.example.com#phys=slave')),
-    state.locked ? h('p', { class: 'hint' }, 'The server is preset by your administrator.') : null,
+    state.locked ? h('p', { class: 'hint' }, w.t('connect.locked')) : null,
   );
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -62,8 +63,9 @@ async function render(root: HTMLElement, api: LauncherPagesApi): Promise<void> {
         serverError.textContent = r.error;
         serverError.hidden = false;
       } else {
+        const p = parseServerString(input.value);
         hint.className = 'hint';
-        hint.textContent = `Connecting to ${parseServerString(input.value).ok ? (parseServerString(input.value) as { url: string }).url : input.value} …`;
+        hint.textContent = w.t('connect.connecting', { url: p.ok ? p.url : input.value });
         document.body.dataset.connected = 'true';
       }
     });
@@ -71,10 +73,10 @@ async function render(root: HTMLElement, api: LauncherPagesApi): Promise<void> {
   form.querySelector('#settings')!.addEventListener('click', () => void api.openSettings());
 
   root.replaceChildren(
-    ...(api.demo ? [demoBanner()] : []),
+    ...(api.demo ? [demoBanner(w)] : []),
     h('main', { class: 'card' },
-      h('h1', {}, 'Connect to your PBX'),
-      h('p', { class: 'lead' }, 'myApps needs the address of your innovaphone PBX. Your administrator can tell you.'),
+      h('h1', {}, w.t('connect.heading')),
+      h('p', { class: 'lead' }, w.t('connect.lead')),
       form),
   );
   validate();
@@ -84,7 +86,8 @@ async function render(root: HTMLElement, api: LauncherPagesApi): Promise<void> {
 
 const root = document.getElementById('root')!;
 try {
-  void render(root, getLauncherApi()).catch((err: unknown) => fatal(root, err));
+  const api = getLauncherApi();
+  void pageWords(api, 'connect.docTitle').then((w) => render(root, api, w).catch((err: unknown) => fatal(root, err, w)));
 } catch (err) {
   fatal(root, err);
 }

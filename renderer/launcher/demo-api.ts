@@ -11,7 +11,10 @@
  *   pbx=0  no PBX client settings (nothing forced);
  *   accessibility=1  the dial hot key's last press failed: macOS Accessibility permission missing;
  *   progress=<0..1>  update popup at a fixed fraction (default: counts up);
- *   retry=1  proxy dialog after refused credentials;  empty=1  picker with nothing to share.
+ *   retry=1  proxy dialog after refused credentials;  empty=1  picker with nothing to share;
+ *   lang=de|en  the pages' language (default: the browser's, German for de-*);
+ *   update=off|idle|downloading|ready  the update state in About (default: downloading, counting up);
+ *   pbxurl=<origin>  the connected PBX in About (default https://pbx.example.com).
  */
 import { makeFailure, type FailureKind } from '../../common/connect-failure';
 import { parseServerString } from '../../common/server-string';
@@ -19,7 +22,9 @@ import { resolveSettings, type AdminSettings } from '../../common/settings/resol
 import { coerceSetting, isSettingKey, type SettingKey } from '../../common/settings/schema';
 import { sessionNotice } from '../../common/session';
 import type { ConnectPageState, HotkeyStatusView, LauncherPagesApi, PickerStateView, ProxyAuthRequestView, Result, UpdateProgressView } from './api';
+import type { AboutView, CollectProgressView } from './api';
 import { DEMO_API_GLOBAL, rowsFrom } from './api';
+import { asLanguage, pickLanguage } from '../../common/i18n';
 
 const DEMO_PBX: AdminSettings = {
   hotkeyDial: { value: 'CTRL + F8', force: true },
@@ -37,6 +42,7 @@ export function createDemoApi(params: URLSearchParams): LauncherPagesApi {
     ...demoUpdate(params),
     ...demoProxyAuth(params),
     ...demoPicker(params),
+    ...demoLanguageAndAbout(params),
   };
 }
 
@@ -90,7 +96,7 @@ function demoConnect(params: URLSearchParams): Pick<LauncherPagesApi, 'getConnec
 }
 
 /** Settings page: the real layering over the demo PBX (`pbx=0`: none) and installer values; logs. */
-function demoSettings(params: URLSearchParams): Pick<LauncherPagesApi, 'getSettings' | 'setSetting' | 'resetSetting' | 'onSettingsChanged' | 'collectLogs' | 'openTraceFolder'> {
+function demoSettings(params: URLSearchParams): Pick<LauncherPagesApi, 'getSettings' | 'setSetting' | 'resetSetting' | 'onSettingsChanged' | 'openTraceFolder'> {
   const user: Record<string, unknown> = { docking: 'right', autostart: true, hotkeyDial: 'F9', hotkeyAccept: 'F9' };
   const managed: Partial<Record<SettingKey, unknown>> = { disableLocalhost: true, excludeInterfaces: '172,192.168' };
   const listeners = new Set<() => void>();
@@ -105,9 +111,6 @@ function demoSettings(params: URLSearchParams): Pick<LauncherPagesApi, 'getSetti
     for (const l of listeners) l();
   };
   return {
-    async collectLogs() {
-      return '/home/demo/.local/share/innovaphone/myApps/collected-logs/myApps-logs-demo.zip';
-    },
     async openTraceFolder() {},
     async getSettings() {
       return snapshot();
@@ -269,6 +272,55 @@ function thumb(label: string, hue: number): string {
   g.font = '20px sans-serif';
   g.fillText(label, 210, 110);
   return c.toDataURL('image/png');
+}
+
+/** Language (`lang=`), About with a running update download (`update=`, `pbxurl=`), collect logs with progress. */
+function demoLanguageAndAbout(params: URLSearchParams): Pick<LauncherPagesApi, 'language' | 'about' | 'onAboutChanged' | 'collectLogs'> {
+  const language = asLanguage(params.get('lang')) ?? pickLanguage(navigator.languages ?? [navigator.language]);
+  const total = 94_371_840;
+  const state = params.get('update') ?? 'downloading';
+  const about: AboutView = {
+    name: 'myApps',
+    version: '0.1.0',
+    build: '137700',
+    electron: '45.4.1',
+    chromium: '140.0.7339.249',
+    os: 'Linux 6.12 (x64)',
+    pbx: params.get('pbxurl') ?? 'https://pbx.example.com',
+    updatePolicy: 'auto',
+    ...(state === 'off' ? {} : { updateSource: { url: 'https://store.example.com/', build: '137766' } }),
+    update:
+      state === 'off' ? { state: 'off', reasonCode: 'pbxEmpty' }
+        : state === 'idle' ? { state: 'idle' }
+          : state === 'ready' ? { state: 'ready', build: '137766' }
+            : { state: 'downloading', build: '137766', received: 18_874_368, total, bytesPerSec: 262_144 },
+  };
+  const listeners = new Set<(a: AboutView) => void>();
+  if (about.update.state === 'downloading') {
+    const t = setInterval(() => {
+      const u = about.update;
+      u.received = Math.min(total, (u.received ?? 0) + 262_144);
+      for (const l of listeners) l(structuredClone(about));
+      if (u.received >= total) clearInterval(t);
+    }, 1000);
+  }
+  return {
+    language: async () => language,
+    about: async () => structuredClone(about),
+    onAboutChanged(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    async collectLogs(onProgress?: (p: CollectProgressView) => void) {
+      const all = 48_000_000;
+      for (let done = 0, files = 0; done < all; done += 12_000_000, files += 2) {
+        onProgress?.({ done, total: all, files, filesTotal: 8 });
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      onProgress?.({ done: all, total: all, files: 8, filesTotal: 8 });
+      return '/home/demo/.local/share/innovaphone/myApps/collected-logs/myApps-logs-demo.zip';
+    },
+  };
 }
 
 (globalThis as unknown as Record<string, unknown>)[DEMO_API_GLOBAL] = createDemoApi;

@@ -4,19 +4,20 @@
  * engine asked for getDisplayMedia(); the user picks a screen or window, or cancels (the
  * engine's request then fails cleanly). Closing the window cancels too.
  */
+import type { Translator } from '../../common/i18n';
 import { getLauncherApi, type LauncherPagesApi, type PickerStateView } from './api';
-import { demoBanner, fatal, h } from './dom';
+import { demoBanner, fatal, h, pageWords } from './dom';
 
-function tile(s: PickerStateView['sources'][number], onPick: () => void): HTMLElement {
-  const img = s.thumbnail ? h('img', { src: s.thumbnail, alt: '' }) : h('div', { class: 'no-thumb' }, 'No preview');
+function tile(w: Translator, s: PickerStateView['sources'][number], onPick: () => void): HTMLElement {
+  const img = s.thumbnail ? h('img', { src: s.thumbnail, alt: '' }) : h('div', { class: 'no-thumb' }, w.t('picker.noPreview'));
   const b = h('button', { type: 'button', class: 'source', 'data-id': s.id, 'data-kind': s.kind, title: s.name }, img, h('span', { class: 'name' }, s.name));
   b.addEventListener('click', onPick);
   return b;
 }
 
-function view(root: HTMLElement, api: LauncherPagesApi, st: PickerStateView): void {
+function view(root: HTMLElement, api: LauncherPagesApi, w: Translator, st: PickerStateView): void {
   const err = h('div', { id: 'error', class: 'msg-error', role: 'alert', hidden: true });
-  const cancel = h('button', { id: 'cancel', type: 'button' }, 'Cancel');
+  const cancel = h('button', { id: 'cancel', type: 'button' }, w.t('common.cancel'));
   cancel.addEventListener('click', () => void api.cancelPicker());
   const pick = (id: string) => () =>
     void api.choosePickerSource(id).then((r) => {
@@ -28,18 +29,18 @@ function view(root: HTMLElement, api: LauncherPagesApi, st: PickerStateView): vo
   const screens = st.sources.filter((s) => s.kind === 'screen');
   const windows = st.sources.filter((s) => s.kind === 'window');
   const section = (title: string, id: string, list: PickerStateView['sources']) =>
-    list.length ? h('section', { id }, h('h2', {}, title), h('div', { class: 'sources' }, ...list.map((s) => tile(s, pick(s.id))))) : null;
+    list.length ? h('section', { id }, h('h2', {}, title), h('div', { class: 'sources' }, ...list.map((s) => tile(w, s, pick(s.id))))) : null;
   root.replaceChildren(
-    ...(api.demo ? [demoBanner()] : []),
+    ...(api.demo ? [demoBanner(w)] : []),
     h('main', { class: 'card wide dialog' },
-      h('h1', {}, 'Choose what to share'),
+      h('h1', {}, w.t('picker.heading')),
       !st.open
-        ? h('p', { class: 'lead', id: 'closed' }, 'Nothing is waiting for a choice.')
+        ? h('p', { class: 'lead', id: 'closed' }, w.t('picker.closed'))
         : st.sources.length
-          ? h('p', { class: 'lead' }, 'The other participants see the screen or window you choose until you stop sharing.')
-          : h('p', { class: 'lead', id: 'empty' }, 'There is no screen or window that can be shared.'),
-      st.open ? section('Screens', 'screens', screens) : null,
-      st.open ? section('Windows', 'windows', windows) : null,
+          ? h('p', { class: 'lead' }, w.t('picker.lead'))
+          : h('p', { class: 'lead', id: 'empty' }, w.t('picker.empty')),
+      st.open ? section(w.t('picker.screens'), 'screens', screens) : null,
+      st.open ? section(w.t('picker.windows'), 'windows', windows) : null,
       err,
       h('div', { class: 'actions' }, cancel)),
   );
@@ -50,8 +51,10 @@ function view(root: HTMLElement, api: LauncherPagesApi, st: PickerStateView): vo
 const root = document.getElementById('root')!;
 try {
   const api = getLauncherApi();
-  api.onPickerChanged((s) => view(root, api, s));
-  void api.pickerState().then((s) => view(root, api, s)).catch((err: unknown) => fatal(root, err));
+  void pageWords(api, 'picker.docTitle').then((w) => {
+    api.onPickerChanged((s) => view(root, api, w, s));
+    return api.pickerState().then((s) => view(root, api, w, s)).catch((err: unknown) => fatal(root, err, w));
+  });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') void api.cancelPicker();
   });

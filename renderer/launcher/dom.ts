@@ -1,4 +1,7 @@
 /** Tiny DOM helpers for the launcher pages (text only: never innerHTML with data). */
+import { english, translator, type MessageKey, type Translator } from '../../common/i18n';
+import type { LauncherPagesApi } from './api';
+
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Record<string, string | boolean | undefined> = {},
@@ -14,10 +17,21 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-export function demoBanner(): HTMLElement {
-  return h('div', { class: 'demo-banner', role: 'note' }, 'Demo: running in a plain browser with an in-memory launcher API.');
+/**
+ * The page's words: the language the launcher says (the OS language; the demo API: `?lang=`),
+ * set as the document's language, and the window title in it.
+ */
+export async function pageWords(api: LauncherPagesApi, title: MessageKey): Promise<Translator> {
+  const w = translator(await api.language().catch(() => 'en' as const));
+  document.documentElement.lang = w.language;
+  document.title = w.t(title);
+  return w;
 }
 
-export function fatal(root: HTMLElement, err: unknown): void {
-  root.replaceChildren(h('main', { class: 'card' }, h('h1', {}, 'Launcher error'), h('p', { class: 'error' }, String((err as Error)?.message ?? err))));
+export function demoBanner(w: Translator): HTMLElement {
+  return h('aside', { class: 'demo-banner', 'aria-label': w.t('common.demoLabel') }, w.t('common.demoBanner'));
+}
+
+export function fatal(root: HTMLElement, err: unknown, w: Translator = english): void {
+  root.replaceChildren(h('main', { class: 'card' }, h('h1', {}, w.t('common.launcherError')), h('p', { class: 'error' }, String((err as Error)?.message ?? err))));
 }

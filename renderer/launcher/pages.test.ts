@@ -174,7 +174,7 @@ describe('launcher pages in Chromium', () => {
     expect(await page.textContent('tr[data-key=hotkeyDial] .hotkey-state')).toBe('Active: ctrl+F8');
     expect(await page.textContent('tr[data-key=hotkeyAccept] .hotkey-state')).toBe('Not active: the chord is taken by another program');
     expect(await page.$('tr[data-key=hotkeyReject] .hotkey-state')).toBeNull(); // not configured
-    expect(await page.$('#hotkey-notice')).toBeNull();
+    expect(await page.isHidden('#hotkey-notice')).toBe(true);
     await page.click('#collect-logs');
     await page.waitForFunction(() => /^Saved: .*\.zip$/.test(document.querySelector('#logs-result')?.textContent ?? ''));
     await page.close();
@@ -214,7 +214,7 @@ describe('launcher pages in Chromium', () => {
   it('update popup shows the build and the installer progress', async () => {
     const page = await open('update.html?progress=0.42');
     expect(await page.textContent('#build')).toMatch(/build 137766/);
-    expect(await page.textContent('#percent')).toBe('42 %');
+    expect(await page.textContent('#percent')).toBe('42%');
     expect(await page.evaluate(() => (document.querySelector('#progress') as HTMLProgressElement).value)).toBeCloseTo(0.42);
     await page.setViewportSize({ width: 440, height: 220 });
     await page.screenshot({ path: path.join(shots, 'update-progress.png') });
@@ -263,4 +263,101 @@ describe('launcher pages in Chromium', () => {
     expect(await e.textContent('#empty')).toMatch(/no screen or window/);
     await e.close();
   }, 30_000);
+
+  it('settings page: a change keeps keyboard focus where it was; every control has its own name', async () => {
+    const page = await open('settings.html');
+    const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
+    // a checkbox toggled with the keyboard stays focused after the page redrew its row
+    await page.focus('#setting-showInTaskbar');
+    await page.keyboard.press('Space');
+    await page.waitForSelector('tr[data-key=showInTaskbar][data-source=user]');
+    expect(await focused()).toBe('setting-showInTaskbar');
+    // typing a value and leaving with Tab: the value is saved, the focus is where Tab put it
+    await page.focus('#setting-appearOfflineAfterMs');
+    await page.fill('#setting-appearOfflineAfterMs', '15');
+    await page.keyboard.press('Tab');
+    await page.waitForSelector('tr[data-key=appearOfflineAfterMs][data-source=user]');
+    const afterTab = await focused();
+    expect(afterTab).not.toBe('');
+    expect(await page.evaluate(() => document.activeElement !== document.body)).toBe(true);
+    // a select changed with the keyboard
+    await page.focus('#setting-docking');
+    await page.keyboard.press('ArrowUp');
+    await page.waitForFunction(() => (document.querySelector('#setting-docking') as HTMLSelectElement).value !== 'right');
+    await page.waitForTimeout(100);
+    expect(await focused()).toBe('setting-docking');
+    // Reset: its button goes away with the user's value; the focus moves to the setting's control
+    await page.focus('#reset-docking');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('tr[data-key=docking][data-source=default]');
+    expect(await focused()).toBe('setting-docking');
+    // the Reset buttons name their setting; no two controls share a name
+    const resets = await page.$$eval('button.reset', (bs) => bs.map((b) => b.getAttribute('aria-label')));
+    expect(resets.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(resets).size).toBe(resets.length);
+    expect(resets).toContain('Reset Appear offline after (minutes)');
+    const names = await page.$$eval('input, select, button', (els) =>
+      els.filter((e) => !(e as HTMLInputElement).disabled).map((e) => e.getAttribute('aria-label') ?? (e.id && document.querySelector(`label[for="${e.id}"]`)?.textContent) ?? e.textContent ?? ''));
+    expect(names.filter((n) => !n.trim())).toEqual([]);
+    expect(new Set(names).size).toBe(names.length);
+    await page.close();
+  }, 30_000);
+
+  it('settings page: About with versions, PBX and the update download (received / total, rate, time left); collect logs shows progress', async () => {
+    const page = await open('settings.html');
+    await page.waitForSelector('#about:not([hidden])');
+    expect(await page.textContent('#about-version')).toBe('0.1.0');
+    expect(await page.textContent('#about-electron')).toBe('45.4.1');
+    expect(await page.textContent('#about-pbx')).toBe('https://pbx.example.com');
+    expect(await page.textContent('#about-update-source')).toBe('https://store.example.com/ (Build 137766)');
+    expect(await page.textContent('#about-update')).toMatch(/^Downloading build 137766: 18\.9 MB of 94\.4 MB \(20%\) · 262 kB\/s, 5 min left$/);
+    const before = await page.evaluate(() => (document.querySelector('#update-progress') as HTMLProgressElement).value);
+    await page.waitForFunction((b) => (document.querySelector('#update-progress') as HTMLProgressElement).value > b, before, { timeout: 5000 });
+    await page.locator('#about').screenshot({ path: path.join(shots, 'settings-about.png') });
+    await page.click('#collect-logs');
+    await page.waitForFunction(() => /^Collecting logs: \d+% \(/.test(document.querySelector('#logs-result')?.textContent ?? ''));
+    await page.waitForFunction(() => /^Saved: .*\.zip$/.test(document.querySelector('#logs-result')?.textContent ?? ''));
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('collect-logs');
+    await page.close();
+  }, 30_000);
+
+  it('the pages speak German for a German user (lang=de)', async () => {
+    const s = await open('settings.html?lang=de');
+    expect(await s.evaluate(() => [document.documentElement.lang, document.title])).toEqual(['de', 'myApps: Erweiterte Einstellungen']);
+    expect(await s.textContent('h1')).toBe('Erweiterte Einstellungen');
+    expect(await s.textContent('tr[data-key=docking] label')).toBe('Andocken');
+    expect(await s.textContent('tr[data-key=docking] .badge')).toBe('Ihre Wahl');
+    expect(await s.textContent('tr[data-key=hotkeyDial] .lock')).toBe('Gesperrt: von der PBX erzwungen');
+    expect(await s.$eval('#setting-docking', (e) => Array.from((e as HTMLSelectElement).options).map((o) => o.text))).toEqual(['Nicht angedockt', 'Linker Bildschirmrand', 'Rechter Bildschirmrand']);
+    expect(await s.getAttribute('#reset-docking', 'aria-label')).toBe('Andocken zurücksetzen');
+    expect(await s.textContent('#hint-appearOfflineAfterMs')).toBe('Erscheint nach 5 Minuten ohne Eingabe offline. Wert der PBX: 5 min (offline = 300000 ms).');
+    expect(await s.textContent('#hint-logSizeBytes')).toMatch(/^10\.000\.000 Bytes\./);
+    await s.waitForSelector('#about:not([hidden])');
+    expect(await s.textContent('#about-update')).toMatch(/^Build 137766 wird heruntergeladen: 1[89],\d MB von 94,4 MB \(\d+\s%\) · 262 kB\/s, noch \d+ Min\.$/);
+    await s.screenshot({ path: path.join(shots, 'settings-de.png'), fullPage: true });
+    await s.close();
+    const c = await open('connect.html?lang=de');
+    await c.fill('#server', 'https://pbx.example.com');
+    expect(await c.textContent('#server-hint')).toBe('Geben Sie den Server ohne Protokoll ein: pbx.example.com, nicht https://pbx.example.com.');
+    await c.fill('#server', 'pbx.example.com');
+    expect(await c.textContent('#server-hint')).toBe('Verbindet mit https://pbx.example.com/PBX0/APPCLIENT/appclient.htm');
+    await c.screenshot({ path: path.join(shots, 'connect-de.png') });
+    await c.close();
+    const e = await open('error.html?failure=certificate&lang=de');
+    expect(await e.textContent('#title')).toBe('Zertifikat nicht vertrauenswürdig');
+    expect(await e.textContent('#retry')).toBe('Erneut versuchen');
+    expect(await e.textContent('dl.details')).toMatch(/SHA-256-Fingerabdruck3A:91/);
+    await e.screenshot({ path: path.join(shots, 'error-certificate-de.png') });
+    await e.close();
+    const u = await open('update.html?progress=0.42&lang=de');
+    expect(await u.textContent('#percent')).toBe('42\u00a0%');
+    expect(await u.textContent('h1')).toBe('Update wird installiert');
+    await u.close();
+    const pa = await open('proxy-auth.html?lang=de');
+    expect(await pa.textContent('#proxy')).toBe('Der Proxy proxy.corp.example:3128 („Corporate proxy“) fragt nach Ihrem Benutzernamen und Kennwort.');
+    await pa.close();
+    const dp = await open('display-picker.html?lang=de');
+    expect(await dp.textContent('#screens h2')).toBe('Bildschirme');
+    await dp.close();
+  }, 60_000);
 });

@@ -4,20 +4,21 @@
  * Node-side traffic (update downloads). The credentials are kept encrypted by the OS credential
  * store (safeStorage) and used again without asking until the proxy refuses them.
  */
+import type { Translator } from '../../common/i18n';
 import { getLauncherApi, type LauncherPagesApi, type ProxyAuthRequestView } from './api';
-import { demoBanner, fatal, h } from './dom';
+import { demoBanner, fatal, h, pageWords } from './dom';
 
-function view(root: HTMLElement, api: LauncherPagesApi, req: ProxyAuthRequestView): void {
+function view(root: HTMLElement, api: LauncherPagesApi, w: Translator, req: ProxyAuthRequestView): void {
   if (!req.pending) {
-    root.replaceChildren(...(api.demo ? [demoBanner()] : []), h('main', { class: 'card dialog' }, h('h1', {}, 'Proxy sign-in'), h('p', { class: 'lead', id: 'done' }, 'Nothing is waiting for credentials.')));
+    root.replaceChildren(...(api.demo ? [demoBanner(w)] : []), h('main', { class: 'card dialog' }, h('h1', {}, w.t('proxyAuth.heading')), h('p', { class: 'lead', id: 'done' }, w.t('proxyAuth.nothing'))));
     document.body.dataset.ready = 'true';
     return;
   }
   const user = h('input', { id: 'username', type: 'text', autocomplete: 'username', spellcheck: 'false', autofocus: true, required: true });
   const pass = h('input', { id: 'password', type: 'password', autocomplete: 'current-password' });
   const err = h('div', { id: 'error', class: 'msg-error', role: 'alert', hidden: true });
-  const ok = h('button', { id: 'sign-in', class: 'primary', type: 'submit' }, 'Sign in');
-  const cancel = h('button', { id: 'cancel', type: 'button' }, 'Cancel');
+  const ok = h('button', { id: 'sign-in', class: 'primary', type: 'submit' }, w.t('proxyAuth.signIn'));
+  const cancel = h('button', { id: 'cancel', type: 'button' }, w.t('common.cancel'));
   const busy = (on: boolean) => {
     ok.disabled = on;
     cancel.disabled = on;
@@ -28,13 +29,13 @@ function view(root: HTMLElement, api: LauncherPagesApi, req: ProxyAuthRequestVie
     busy(false);
   };
   const form = h('form', { id: 'proxy-form', novalidate: true },
-    h('label', { for: 'username' }, 'User name'), user,
-    h('label', { for: 'password', class: 'spaced' }, 'Password'), pass,
+    h('label', { for: 'username' }, w.t('proxyAuth.username')), user,
+    h('label', { for: 'password', class: 'spaced' }, w.t('proxyAuth.password')), pass,
     err,
     h('div', { class: 'actions' }, ok, cancel));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    if (!user.value.trim()) return fail('Enter a user name.');
+    if (!user.value.trim()) return fail(w.t('proxyAuth.enterUser'));
     busy(true);
     void api.answerProxyAuth({ username: user.value.trim(), password: pass.value }).then((r) => (r.ok ? undefined : fail(r.error)), (x: unknown) => fail(String(x)));
   });
@@ -42,14 +43,15 @@ function view(root: HTMLElement, api: LauncherPagesApi, req: ProxyAuthRequestVie
     busy(true);
     void api.answerProxyAuth({ cancel: true }).then((r) => (r.ok ? undefined : fail(r.error)), (x: unknown) => fail(String(x)));
   });
+  const proxy = `${req.host}:${req.port}`;
   root.replaceChildren(
-    ...(api.demo ? [demoBanner()] : []),
+    ...(api.demo ? [demoBanner(w)] : []),
     h('main', { class: 'card dialog' },
-      h('h1', {}, 'Proxy sign-in'),
-      h('p', { class: 'lead', id: 'proxy' }, `The proxy ${req.host}:${req.port}${req.realm ? ` (“${req.realm}”)` : ''} asks for your user name and password.`),
-      req.retry ? h('div', { class: 'msg-error', id: 'refused', role: 'alert' }, 'The proxy did not accept the last user name or password. Try again.') : null,
+      h('h1', {}, w.t('proxyAuth.heading')),
+      h('p', { class: 'lead', id: 'proxy' }, req.realm ? w.t('proxyAuth.leadRealm', { proxy, realm: req.realm }) : w.t('proxyAuth.lead', { proxy })),
+      req.retry ? h('div', { class: 'msg-error', id: 'refused', role: 'alert' }, w.t('proxyAuth.refused')) : null,
       form,
-      h('p', { class: 'hint' }, 'myApps keeps these credentials encrypted for this proxy and asks again only when the proxy refuses them.')),
+      h('p', { class: 'hint' }, w.t('proxyAuth.keep'))),
   );
   user.focus();
   document.body.dataset.ready = 'true';
@@ -58,8 +60,10 @@ function view(root: HTMLElement, api: LauncherPagesApi, req: ProxyAuthRequestVie
 const root = document.getElementById('root')!;
 try {
   const api = getLauncherApi();
-  api.onProxyAuthRequest((r) => view(root, api, r));
-  void api.proxyAuthRequest().then((r) => view(root, api, r)).catch((err: unknown) => fatal(root, err));
+  void pageWords(api, 'proxyAuth.docTitle').then((w) => {
+    api.onProxyAuthRequest((r) => view(root, api, w, r));
+    return api.proxyAuthRequest().then((r) => view(root, api, w, r)).catch((err: unknown) => fatal(root, err, w));
+  });
 } catch (err) {
   fatal(root, err);
 }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseChord } from '../../common/chord';
 import { coerceSetting } from '../../common/settings/schema';
+import { translator } from '../../common/i18n';
 import {
   OFFLINE_MAX_MINUTES,
   RECOMMENDED_LOG_FLAGS,
   bytesToMbText,
   describeCacheMb,
+  describeLogSize,
   describeOffline,
   logFlagCategories,
   offlineMinutesText,
@@ -54,7 +56,7 @@ describe('settings page units', () => {
     expect(describeCacheMb(500)).toBe('500 MB of disk for apps kept for offline use; allowed 10 MB – 100 GB.');
     expect(describeCacheMb(2000)).toMatch(/^2,000 MB \(2 GB\)/);
     expect(parseCacheMb('750')).toEqual({ ok: true, value: 750 });
-    expect(parseCacheMb('5')).toMatchObject({ ok: false, error: '5 MB is outside 10–100000 MB' });
+    expect(parseCacheMb('5')).toMatchObject({ ok: false, error: '5 MB is outside 10–100,000 MB.' });
     expect(parseCacheMb('1.5')).toMatchObject({ ok: false, error: /whole number of MB/ });
   });
 
@@ -88,5 +90,18 @@ describe('settings page units', () => {
       const p = parseHotkeyField(good);
       expect(p.ok && parseChord(p.value)).toMatchObject({ ok: true, canonical: (parseChord(good) as { canonical: string }).canonical });
     }
+  });
+
+  it('says all of it in German for a German reader', () => {
+    const de = translator('de');
+    expect(describeOffline(90 * 60_000, de)).toBe('Erscheint nach 1 Stunde 30 Minuten ohne Eingabe offline.');
+    expect(describeOffline(60_000, de)).toBe('Erscheint nach 1 Minute ohne Eingabe offline.');
+    expect(describeOffline(0, de)).toMatch(/^Aus:/);
+    expect(parseOfflineMinutes('-5', de)).toMatchObject({ ok: false, error: 'Minuten können nicht negativ sein (0 = aus).' });
+    expect(parseLogSizeMb('0.01', de)).toMatchObject({ ok: false, error: '0,01 MB liegt außerhalb von 0,1–2.000 MB.' });
+    expect(describeLogSize(10_000_000, de)).toMatch(/^10\.000\.000 Bytes\./);
+    expect(describeCacheMb(2000, de)).toMatch(/^2\.000 MB \(2 GB\) Speicherplatz/);
+    expect(logFlagCategories('0x0', de)).toMatchObject({ ok: true, value: /^Keine Trace-Kategorien/ });
+    expect(parseHotkeyField('ctrl+F12', de)).toEqual({ ok: false, error: 'Kein gültiges Tastenkürzel: F12 ist nicht erlaubt (nur F1–F11).' });
   });
 });

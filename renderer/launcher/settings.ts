@@ -2,12 +2,16 @@
  * Advanced settings: every setting with its value, where the value comes from (default,
  * installer/MDM, PBX, PBX forced, user) and whether it is locked. Locked rows are greyed and their
  * controls disabled. Changes are validated here with the same schema as in the main process and
- * saved immediately; "Reset" removes the user's value.
+ * saved immediately; "Reset" removes the user's value. A change re-draws only the rows whose
+ * state changed, and keyboard focus stays where it was (on the same control, or on the setting's
+ * control when its Reset button went away). Below the tools: About (versions, PBX, updates with
+ * the download's progress).
  */
 import { coerceSetting, isSettingKey } from '../../common/settings/schema';
-import type { SettingSource } from '../../common/settings/resolve';
+import type { Translator } from '../../common/i18n';
 import { getLauncherApi, type HotkeyStatusView, type LauncherPagesApi, type SettingRow } from './api';
-import { demoBanner, fatal, h } from './dom';
+import { demoBanner, fatal, h, pageWords } from './dom';
+import { aboutSection } from './about';
 import {
   OFFLINE_MAX_MINUTES,
   RECOMMENDED_LOG_FLAGS,
@@ -23,21 +27,6 @@ import {
   parseOfflineMinutes,
   type Parsed,
 } from './settings-units';
-
-const SOURCE_LABEL: Record<SettingSource, string> = {
-  default: 'Default',
-  managed: 'Installer / MDM',
-  pbx: 'PBX default',
-  'pbx-forced': 'PBX (forced)',
-  user: 'Your choice',
-};
-
-/** Labels and descriptions in the unit the page edits (the schema speaks of the stored unit). */
-const WORDING: Record<string, { label: string; description: string }> = {
-  appearOfflineAfterMs: { label: 'Appear offline after (minutes)', description: 'Minutes without keyboard or mouse input after which your presence shows offline; 0 = off.' },
-  logSizeBytes: { label: 'Maximum trace file size (MB)', description: 'Like --log-size: each trace file is rotated at this size.' },
-  logFlags: { label: 'Log flags', description: 'Which trace categories are written (hex mask). Support may ask for the mask for call problems.' },
-};
 
 /** What a row's control reports: the value to store, or why the input is refused. */
 type Commit = (parsed: Parsed<unknown>) => void;
@@ -61,7 +50,7 @@ function field(
   err: HTMLElement,
 ): RowUi {
   const id = `setting-${row.key}`;
-  const input = h('input', { id, type: 'text', disabled: row.locked, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': `hint-${row.key}`, ...(opts.attrs ?? {}) });
+  const input = h('input', { id, type: 'text', disabled: row.locked, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': `hint-${row.key} desc-${row.key}`, ...(opts.attrs ?? {}) });
   input.value = opts.text;
   const hint = hintEl(row.key, opts.explain(opts.parse(opts.text), opts.text));
   const check = (): Parsed<unknown> => {
@@ -77,68 +66,73 @@ function field(
   return { control, hint };
 }
 
-function rowUi(row: SettingRow, commit: Commit, err: HTMLElement): RowUi {
+function rowUi(row: SettingRow, w: Translator, commit: Commit, err: HTMLElement): RowUi {
   const id = `setting-${row.key}`;
   const disabled = row.locked;
+  const described = `desc-${row.key}`;
   if (row.key === 'appearOfflineAfterMs') {
     const fromPbx = row.source === 'pbx' || row.source === 'pbx-forced';
-    const pbxNote = fromPbx && typeof row.value === 'number' ? ` PBX value: ${offlineMinutesText(row.value)} min (offline = ${row.value} ms).` : '';
+    const pbxNote = fromPbx && typeof row.value === 'number' ? ` ${w.t('settings.pbxOffline', { minutes: w.number(Number(offlineMinutesText(row.value))), ms: row.value })}` : '';
     return field(row, {
       text: offlineMinutesText(row.value),
-      parse: parseOfflineMinutes,
-      explain: (p) => (p.ok ? describeOffline(p.value) + pbxNote : ''),
-      unit: 'min',
-      attrs: { inputmode: 'numeric', class: 'short', title: `Whole minutes, 0–${OFFLINE_MAX_MINUTES}; 0 = off` },
+      parse: (t) => parseOfflineMinutes(t, w),
+      explain: (p) => (p.ok ? describeOffline(p.value, w) + pbxNote : ''),
+      unit: w.t('units.minuteShort'),
+      attrs: { inputmode: 'numeric', class: 'short', title: w.t('settings.minutesTitle', { max: OFFLINE_MAX_MINUTES }) },
     }, commit, err);
   }
   if (row.key === 'logSizeBytes') {
-    return field(row, { text: bytesToMbText(row.value), parse: parseLogSizeMb, explain: (p) => (p.ok ? describeLogSize(p.value) : ''), unit: 'MB', attrs: { inputmode: 'decimal', class: 'short' } }, commit, err);
+    return field(row, { text: bytesToMbText(row.value), parse: (t) => parseLogSizeMb(t, w), explain: (p) => (p.ok ? describeLogSize(p.value, w) : ''), unit: w.t('units.mb'), attrs: { inputmode: 'decimal', class: 'short' } }, commit, err);
   }
   if (row.key === 'appProxyCacheMb') {
-    return field(row, { text: String(row.value), parse: parseCacheMb, explain: (p) => (p.ok ? describeCacheMb(p.value) : ''), unit: 'MB', attrs: { inputmode: 'numeric', class: 'short' } }, commit, err);
+    return field(row, { text: String(row.value), parse: (t) => parseCacheMb(t, w), explain: (p) => (p.ok ? describeCacheMb(p.value, w) : ''), unit: w.t('units.mb'), attrs: { inputmode: 'numeric', class: 'short' } }, commit, err);
   }
   if (row.kind === 'logFlags') {
-    const ui = field(row, { text: String(row.value), parse: logFlagCategoriesAsValue, explain: (p, t) => (p.ok ? logFlagHint(t) : ''), attrs: { class: 'mono' } }, commit, err);
+    const ui = field(row, { text: String(row.value), parse: logFlagCategoriesAsValue, explain: (p, t) => (p.ok ? logFlagHint(t, w) : ''), attrs: { class: 'mono' } }, commit, err);
     const rec = !row.locked && String(row.value).toLowerCase() !== RECOMMENDED_LOG_FLAGS
-      ? h('button', { type: 'button', id: 'log-flags-recommended', class: 'small', title: 'App, Browser, ICE, TURN, Signaling and Audio traces' }, `Use recommended for call problems (${RECOMMENDED_LOG_FLAGS})`)
+      ? h('button', { type: 'button', id: 'log-flags-recommended', class: 'small', title: w.t('settings.recommendedTitle') }, w.t('settings.recommended', { mask: RECOMMENDED_LOG_FLAGS }))
       : null;
     rec?.addEventListener('click', () => commit({ ok: true, value: RECOMMENDED_LOG_FLAGS }));
     return { ...ui, extra: rec };
   }
   if (row.kind === 'hotkey') {
-    return field(row, { text: String(row.value ?? ''), parse: parseHotkeyField, explain: (p) => (p.ok && p.value === '' ? 'No hot key.' : ''), attrs: { placeholder: 'e.g. CTRL + ALT + F9', class: 'hotkey' } }, commit, err);
+    return field(row, { text: String(row.value ?? ''), parse: (t) => parseHotkeyField(t, w), explain: (p) => (p.ok && p.value === '' ? w.t('settings.noHotkey') : ''), attrs: { placeholder: w.t('settings.hotkeyPlaceholder'), class: 'hotkey' } }, commit, err);
   }
   switch (row.kind) {
     case 'boolean': {
-      const el = h('input', { id, type: 'checkbox', disabled });
+      const el = h('input', { id, type: 'checkbox', disabled, 'aria-describedby': described });
       el.checked = row.value === true;
       el.addEventListener('change', () => commit({ ok: true, value: el.checked }));
       return { control: el };
     }
     case 'enum': {
-      const el = h('select', { id, disabled }, ...(row.options ?? []).map((o) => h('option', { value: o }, o)));
+      const optionText = (o: string) => {
+        const key = `setting.${row.key}.options.${o}`;
+        return w.has(key) ? w.t(key) : o;
+      };
+      const el = h('select', { id, disabled, 'aria-describedby': described }, ...(row.options ?? []).map((o) => h('option', { value: o }, optionText(o))));
       el.value = String(row.value);
       el.addEventListener('change', () => commit({ ok: true, value: el.value }));
       return { control: el };
     }
     case 'integer': {
-      const el = h('input', { id, type: 'number', disabled });
+      const el = h('input', { id, type: 'number', disabled, 'aria-describedby': described });
       el.value = String(row.value);
-      el.addEventListener('change', () => commit(el.value === '' ? { ok: false, error: 'Enter a number.' } : { ok: true, value: Number(el.value) }));
+      el.addEventListener('change', () => commit(el.value === '' ? { ok: false, error: w.t('settings.enterNumber') } : { ok: true, value: Number(el.value) }));
       return { control: el };
     }
     case 'stringList': {
-      const el = h('input', { id, type: 'text', disabled, spellcheck: 'false' });
+      const el = h('input', { id, type: 'text', disabled, spellcheck: 'false', 'aria-describedby': described });
       el.value = Array.isArray(row.value) ? row.value.join(',') : '';
       el.addEventListener('change', () => commit({ ok: true, value: el.value.split(',').map((s) => s.trim()).filter(Boolean) }));
       return { control: el };
     }
     case 'externalApps': {
       const apps = Array.isArray(row.value) ? (row.value as { name: string }[]) : [];
-      return { control: h('span', { id }, apps.length ? apps.map((a) => a.name).join(', ') : 'none') };
+      return { control: h('span', { id }, apps.length ? apps.map((a) => a.name).join(', ') : w.t('settings.none')) };
     }
     default: {
-      const el = h('input', { id, type: 'text', disabled, spellcheck: 'false' });
+      const el = h('input', { id, type: 'text', disabled, spellcheck: 'false', 'aria-describedby': described });
       el.value = typeof row.value === 'string' ? row.value : JSON.stringify(row.value);
       el.addEventListener('change', () => commit({ ok: true, value: el.value }));
       return { control: el };
@@ -151,111 +145,190 @@ function logFlagCategoriesAsValue(text: string): Parsed<unknown> {
   return c.ok ? { ok: true, value: c.value } : { ok: false, error: c.error.replace(/^logFlags: /, '') };
 }
 
-function logFlagHint(text: string): string {
-  const d = logFlagCategories(text);
+function logFlagHint(text: string, w: Translator): string {
+  const d = logFlagCategories(text, w);
   return d.ok ? d.value : '';
 }
 
 const HOTKEY_OF: Record<string, keyof HotkeyStatusView['functions']> = { hotkeyDial: 'dial', hotkeyAccept: 'accept', hotkeyReject: 'reject' };
 
 /** Under a hot-key row: registered with the OS, or why not; and a failure of its last press. */
-function hotkeyState(key: string, status: HotkeyStatusView | undefined): HTMLElement[] {
+function hotkeyState(key: string, status: HotkeyStatusView | undefined, w: Translator): HTMLElement[] {
   const f = HOTKEY_OF[key];
   const st = f && status ? status.functions[f] : undefined;
   if (!st || !st.configured.trim()) return [];
   const out = [
     st.active
-      ? h('div', { class: 'hotkey-state active', 'data-hotkey': f, 'data-active': 'true' }, `Active: ${st.chord ?? st.configured}`)
-      : h('div', { class: 'hotkey-state inactive', 'data-hotkey': f, 'data-active': 'false' }, `Not active: ${st.reason ?? 'not registered'}`),
+      ? h('div', { class: 'hotkey-state active', 'data-hotkey': f, 'data-active': 'true' }, w.t('settings.hotkeyActive', { chord: st.chord ?? st.configured }))
+      : h('div', { class: 'hotkey-state inactive', 'data-hotkey': f, 'data-active': 'false' }, w.t('settings.hotkeyInactive', { reason: st.reason ?? w.t('settings.hotkeyNotRegistered') })),
   ];
   if (st.problem) out.push(h('div', { class: 'hotkey-problem', role: 'alert', 'data-hotkey': f, 'data-kind': st.problemKind }, st.problem));
   return out;
 }
 
-let hotkeys: HotkeyStatusView | undefined;
+/** The page's own words for a setting: the page wording (units the page edits in) or the setting's. */
+function settingWords(key: string, w: Translator): { label: string; description: string } {
+  const pick = (page: string, plain: string) => (w.has(page) ? w.t(page) : w.has(plain) ? w.t(plain) : '');
+  return {
+    label: pick(`setting.${key}.pageLabel`, `setting.${key}.label`) || key,
+    description: pick(`setting.${key}.pageDescription`, `setting.${key}.description`),
+  };
+}
 
-async function render(root: HTMLElement, api: LauncherPagesApi): Promise<void> {
-  const { rows, warnings } = await api.getSettings();
-  hotkeys = await api.hotkeyStatus().catch(() => undefined);
-  const tbody = h('tbody');
-  for (const row of rows) {
-    const err = h('div', { class: 'row-error', role: 'alert' });
-    const commit: Commit = (parsed) => {
-      err.textContent = '';
-      if (!parsed.ok) {
-        err.textContent = parsed.error;
+interface SettingsPage {
+  root: HTMLElement;
+  api: LauncherPagesApi;
+  w: Translator;
+  hotkeys?: HotkeyStatusView;
+  /** What each drawn row shows (value, source, lock, hot-key state): a row is redrawn when it changes. */
+  drawn: Map<string, string>;
+  tbody?: HTMLTableSectionElement;
+  warnings?: HTMLElement;
+  notice?: HTMLElement;
+}
+
+function rowElement(page: SettingsPage, row: SettingRow): HTMLTableRowElement {
+  const { api, w } = page;
+  const err = h('div', { class: 'row-error', role: 'alert' });
+  const commit: Commit = (parsed) => {
+    err.textContent = '';
+    if (!parsed.ok) {
+      err.textContent = parsed.error;
+      return;
+    }
+    let value = parsed.value;
+    if (isSettingKey(row.key)) {
+      const c = coerceSetting(row.key, value);
+      if (!c.ok) {
+        err.textContent = c.error;
         return;
       }
-      let value = parsed.value;
-      if (isSettingKey(row.key)) {
-        const c = coerceSetting(row.key, value);
-        if (!c.ok) {
-          err.textContent = c.error;
-          return;
-        }
-        value = c.value;
-      }
-      void api.setSetting(row.key, value).then((r) => {
-        if (!r.ok) err.textContent = r.error;
-        else void render(root, api);
-      });
-    };
-    const ui = rowUi(row, commit, err);
-    const words = WORDING[row.key];
-    const lockText = row.locked ? (row.lockedBy === 'pbx' ? 'Locked: forced by PBX' : row.source === 'default' ? 'Locked: installer option' : 'Locked: set by installer') : '';
-    const reset = row.source === 'user' && !row.locked ? h('button', { type: 'button', class: 'reset', 'data-key': row.key }, 'Reset') : null;
-    reset?.addEventListener('click', () => void api.resetSetting(row.key).then(() => render(root, api)));
-    tbody.append(
-      h('tr', { class: row.locked ? 'locked' : '', 'data-key': row.key, 'data-source': row.source, 'data-locked': String(row.locked) },
-        h('td', {}, h('label', { for: `setting-${row.key}` }, words?.label ?? row.label), h('div', { class: 'desc' }, words?.description ?? row.description)),
-        h('td', {}, ui.control, ui.hint ?? null, ui.extra ?? null, ...hotkeyState(row.key, hotkeys), err),
-        h('td', {}, h('span', { class: `badge ${row.source}` }, SOURCE_LABEL[row.source])),
-        h('td', {}, lockText ? h('span', { class: 'lock' }, lockText) : reset),
-      ),
+      value = c.value;
+    }
+    void api.setSetting(row.key, value).then((r) => {
+      if (!r.ok) err.textContent = r.error;
+      else void refresh(page);
+    });
+  };
+  const ui = rowUi(row, w, commit, err);
+  const words = settingWords(row.key, w);
+  const lockText = row.locked ? (row.lockedBy === 'pbx' ? w.t('settings.lockedPbx') : row.source === 'default' ? w.t('settings.lockedInstallerOption') : w.t('settings.lockedInstaller')) : '';
+  const reset = row.source === 'user' && !row.locked
+    ? h('button', { type: 'button', class: 'reset', id: `reset-${row.key}`, 'data-key': row.key, 'aria-label': w.t('settings.resetName', { setting: words.label }) }, w.t('settings.reset'))
+    : null;
+  reset?.addEventListener('click', () => void api.resetSetting(row.key).then(() => refresh(page)));
+  return h('tr', { class: row.locked ? 'locked' : '', 'data-key': row.key, 'data-source': row.source, 'data-locked': String(row.locked) },
+    h('td', {}, h('label', { for: `setting-${row.key}` }, words.label), h('div', { class: 'desc', id: `desc-${row.key}` }, words.description)),
+    h('td', {}, ui.control, ui.hint ?? null, ui.extra ?? null, ...hotkeyState(row.key, page.hotkeys, w), err),
+    h('td', {}, h('span', { class: `badge ${row.source}` }, w.t(`source.${row.source}`))),
+    h('td', {}, lockText ? h('span', { class: 'lock' }, lockText) : reset),
+  );
+}
+
+/** Put the focus back after rows were redrawn: the same control, else the setting's own control. */
+function keepFocus(before: Element | null): void {
+  if (!before || before === document.body || document.activeElement === before) return;
+  const id = before.id;
+  const key = (before.closest('tr[data-key]') as HTMLElement | null)?.dataset.key;
+  const again = (id && document.getElementById(id)) || (key && document.getElementById(`setting-${key}`)) || null;
+  if (again instanceof HTMLElement && !(again as HTMLInputElement).disabled) again.focus();
+}
+
+async function refresh(page: SettingsPage): Promise<void> {
+  const { api, w, root } = page;
+  const [{ rows, warnings }, hotkeys] = await Promise.all([api.getSettings(), api.hotkeyStatus().catch(() => undefined)]);
+  page.hotkeys = hotkeys;
+  const focused = document.activeElement;
+  if (!page.tbody) {
+    page.tbody = h('tbody');
+    page.warnings = h('ul', { class: 'warnings', id: 'warnings', hidden: true });
+    page.notice = h('p', { class: 'notice', id: 'hotkey-notice', role: 'note', hidden: true });
+    root.replaceChildren(
+      ...(api.demo ? [demoBanner(w)] : []),
+      h('main', { class: 'card wide' },
+        h('h1', {}, w.t('settings.heading')),
+        h('p', { class: 'lead' }, w.t('settings.lead')),
+        page.warnings,
+        page.notice,
+        tools(api, w),
+        h('table', { class: 'settings', 'aria-label': w.t('settings.settingsTable') },
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, w.t('settings.colSetting')), h('th', { scope: 'col' }, w.t('settings.colValue')), h('th', { scope: 'col' }, w.t('settings.colSource')), h('th', { scope: 'col' }, w.t('settings.colLock')))),
+          page.tbody),
+        aboutSection(api, w)),
     );
   }
-  root.replaceChildren(
-    ...(api.demo ? [demoBanner()] : []),
-    h('main', { class: 'card wide' },
-      h('h1', {}, 'Advanced settings'),
-      h('p', { class: 'lead' }, 'Where each value comes from: default < installer/MDM < PBX < your choice. Values forced by the PBX or set by the installer cannot be changed here. PBX settings apply on new connections.'),
-      warnings.length ? h('ul', { class: 'warnings', id: 'warnings' }, ...warnings.map((w) => h('li', {}, w))) : null,
-      hotkeys?.notice ? h('p', { class: 'notice', id: 'hotkey-notice', role: 'note' }, hotkeys.notice) : null,
-      tools(api),
-      h('table', { class: 'settings' },
-        h('thead', {}, h('tr', {}, h('th', {}, 'Setting'), h('th', {}, 'Value'), h('th', {}, 'Source'), h('th', {}, ''))),
-        tbody)),
-  );
+  page.warnings!.replaceChildren(...warnings.map((x) => h('li', {}, x)));
+  page.warnings!.hidden = warnings.length === 0;
+  page.notice!.textContent = hotkeys?.notice ?? '';
+  page.notice!.hidden = !hotkeys?.notice;
+  const seen = new Set<string>();
+  let prev: Element | null = null;
+  for (const row of rows) {
+    seen.add(row.key);
+    const f = HOTKEY_OF[row.key];
+    const sig = JSON.stringify([row.value, row.source, row.locked, row.lockedBy ?? '', f && hotkeys ? hotkeys.functions[f] : null]);
+    let el = page.tbody.querySelector<HTMLTableRowElement>(`tr[data-key="${CSS.escape(row.key)}"]`);
+    if (!el || page.drawn.get(row.key) !== sig) {
+      const fresh = rowElement(page, row);
+      if (el) el.replaceWith(fresh);
+      else if (prev) prev.after(fresh);
+      else page.tbody.prepend(fresh);
+      el = fresh;
+      page.drawn.set(row.key, sig);
+    }
+    prev = el;
+  }
+  for (const tr of Array.from(page.tbody.querySelectorAll<HTMLElement>('tr[data-key]'))) {
+    if (!seen.has(tr.dataset.key ?? '')) {
+      page.drawn.delete(tr.dataset.key ?? '');
+      tr.remove();
+    }
+  }
+  keepFocus(focused);
   document.body.dataset.ready = 'true';
 }
 
-/** Collect logs (zip of traces + resolved settings) and open the trace folder. */
-function tools(api: LauncherPagesApi): HTMLElement {
+/** Collect logs (zip of traces + settings, with progress) and open the trace folder. */
+function tools(api: LauncherPagesApi, w: Translator): HTMLElement {
   const out = h('span', { id: 'logs-result', class: 'hint', 'aria-live': 'polite' });
-  const collect = h('button', { id: 'collect-logs', type: 'button' }, 'Collect logs');
-  const folder = h('button', { id: 'open-trace-folder', type: 'button' }, 'Open trace folder');
+  const bar = h('progress', { id: 'logs-progress', max: '1', hidden: true, 'aria-label': w.t('logs.collecting') });
+  const collect = h('button', { id: 'collect-logs', type: 'button' }, w.t('logs.collect'));
+  const folder = h('button', { id: 'open-trace-folder', type: 'button' }, w.t('logs.openFolder'));
   collect.addEventListener('click', () => {
     collect.disabled = true;
     out.className = 'hint';
-    out.textContent = 'Collecting…';
-    void api.collectLogs().then(
-      (p) => (out.textContent = `Saved: ${p}`),
+    out.textContent = w.t('logs.collecting');
+    bar.removeAttribute('value');
+    bar.hidden = false;
+    void api.collectLogs((p) => {
+      const fraction = p.total > 0 ? p.done / p.total : 0;
+      bar.value = fraction;
+      out.textContent = w.t('logs.progress', { percent: w.percent(fraction), done: w.bytes(p.done), total: w.bytes(p.total) });
+    }).then(
+      (path) => (out.textContent = w.t('logs.saved', { path })),
       (err: unknown) => {
         out.className = 'hint error';
-        out.textContent = String((err as Error)?.message ?? err);
+        out.textContent = w.t('logs.failed', { error: String((err as Error)?.message ?? err) });
       },
-    ).finally(() => (collect.disabled = false));
+    ).finally(() => {
+      collect.disabled = false;
+      bar.hidden = true;
+      collect.focus();
+    });
   });
   folder.addEventListener('click', () => void api.openTraceFolder().catch(() => undefined));
-  return h('div', { class: 'tools' }, collect, folder, out);
+  return h('div', { class: 'tools' }, collect, folder, bar, out);
 }
 
 const root = document.getElementById('root')!;
 try {
   const api = getLauncherApi();
-  api.onSettingsChanged(() => void render(root, api));
-  api.onHotkeysChanged(() => void render(root, api));
-  void render(root, api).catch((err: unknown) => fatal(root, err));
+  void pageWords(api, 'settings.docTitle').then((w) => {
+    const page: SettingsPage = { root, api, w, drawn: new Map() };
+    api.onSettingsChanged(() => void refresh(page));
+    api.onHotkeysChanged(() => void refresh(page));
+    return refresh(page).catch((err: unknown) => fatal(root, err, w));
+  });
 } catch (err) {
   fatal(root, err);
 }

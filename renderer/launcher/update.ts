@@ -3,19 +3,20 @@
  * update package is handed to the installer, at start ("ready at start") or after "Install now".
  * The main process closes it; the client then quits or restarts.
  */
+import type { Translator } from '../../common/i18n';
 import { getLauncherApi, type LauncherPagesApi, type UpdateProgressView } from './api';
-import { demoBanner, fatal, h } from './dom';
+import { demoBanner, fatal, h, pageWords } from './dom';
 
-function view(root: HTMLElement, api: LauncherPagesApi, s: UpdateProgressView): void {
-  const bar = h('progress', { id: 'progress', max: '1', 'aria-label': 'Installation progress' });
+function view(root: HTMLElement, api: LauncherPagesApi, w: Translator, s: UpdateProgressView): void {
+  const bar = h('progress', { id: 'progress', max: '1', 'aria-label': w.t('install.progress') });
   if (s.fraction !== null) bar.value = s.fraction;
   else bar.removeAttribute('value'); // indeterminate
-  const pct = s.fraction === null ? 'Preparing…' : `${Math.round(s.fraction * 100)} %`;
+  const pct = s.fraction === null ? w.t('install.preparing') : w.percent(s.fraction);
   root.replaceChildren(
-    ...(api.demo ? [demoBanner()] : []),
+    ...(api.demo ? [demoBanner(w)] : []),
     h('main', { class: 'card dialog' },
-      h('h1', {}, s.phase === 'failed' ? 'Update failed' : 'Installing update'),
-      h('p', { class: 'lead', id: 'build' }, `myApps build ${s.build}. myApps restarts when the installation is complete.`),
+      h('h1', {}, s.phase === 'failed' ? w.t('install.failed') : w.t('install.heading')),
+      h('p', { class: 'lead', id: 'build' }, w.t('install.lead', { build: s.build })),
       bar,
       h('div', { class: 'hint', id: 'percent', 'aria-live': 'polite' }, pct),
       s.detail ? h('p', { class: s.phase === 'failed' ? 'msg-error' : 'hint' }, s.detail) : null),
@@ -27,8 +28,10 @@ function view(root: HTMLElement, api: LauncherPagesApi, s: UpdateProgressView): 
 const root = document.getElementById('root')!;
 try {
   const api = getLauncherApi();
-  api.onUpdateProgress((s) => view(root, api, s));
-  void api.updateState().then((s) => view(root, api, s)).catch((err: unknown) => fatal(root, err));
+  void pageWords(api, 'install.docTitle').then((w) => {
+    api.onUpdateProgress((s) => view(root, api, w, s));
+    return api.updateState().then((s) => view(root, api, w, s)).catch((err: unknown) => fatal(root, err, w));
+  });
 } catch (err) {
   fatal(root, err);
 }

@@ -5,6 +5,10 @@
  * there is no preload, so the server adds the demo API (`build.mjs --demo` → demo-api.js, from
  * renderer/launcher/demo-api.ts) to each page before its own script; the page bundles are the
  * product's, which in the product talk to window.myAppsLauncher.
+ *
+ * Accessibility: axe-core (the npm package, injected through the DevTools protocol, which the
+ * page's CSP does not govern) checks every page in English and German; no serious or critical
+ * violation may remain.
  */
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -16,6 +20,7 @@ import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAUNCHER_CSP, resolveLauncherFile } from '../../electron/security';
+import { createRequire } from 'node:module';
 import { launchChromium } from './harness/chromium';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -85,6 +90,26 @@ describe('launcher pages under the launcher CSP', () => {
       await ctx.close();
     });
   }
+  const axeSource = () => fs.readFile(createRequire(__filename).resolve('axe-core/axe.min.js'), 'utf8');
+  for (const lang of ['en', 'de']) {
+    for (const page of ['connect.html', 'error.html?failure=certificate', 'settings.html', 'update.html?progress=0.4', 'proxy-auth.html?retry=1', 'display-picker.html']) {
+      it(`${page} (${lang}): axe-core finds no serious or critical violation`, async () => {
+        const ctx = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+        const p = await ctx.newPage();
+        await p.goto(`${base}/${page}${page.includes('?') ? '&' : '?'}lang=${lang}`, { waitUntil: 'load' });
+        await p.waitForSelector('body[data-ready=true]');
+        expect(await p.evaluate(() => document.documentElement.lang)).toBe(lang);
+        await p.evaluate(await axeSource());
+        const result = (await p.evaluate(() => (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, { resultTypes: ['violations'] }))) as {
+          violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+        };
+        const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        expect(bad).toEqual([]);
+        await ctx.close();
+      }, 60_000);
+    }
+  }
+
   it('refuses what is not a page file', async () => {
     expect((await fetch(`${base}/../../etc/passwd`)).status).toBeGreaterThanOrEqual(400);
     expect((await fetch(`${base}/x.exe`)).status).toBe(403);

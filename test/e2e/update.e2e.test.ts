@@ -118,6 +118,6 @@ describe('auto update: PBX model → bus → store download → verify → AppIm
   it('empty PBX settings turn updates off', async () => {
     stack.sim.control.setModel({ launcherUpdateBuild: '', appStoreUrl: '' });
     await waitForState('off');
-    expect(service().status).toEqual({ state: 'off', reason: 'PBX update settings empty' });
+    expect(service().status).toEqual({ state: 'off', reason: 'PBX update settings empty', code: 'pbxEmpty' });
   });
 });
