@@ -69,6 +69,10 @@ describe('electron/main.ts', () => {
     // lib1 apps find "myApps" in the user agent
     expect(electron.app.userAgentFallback).toMatch(/ Chrome\/[\d.]+ .* myApps\/0\.1\.0$/);
     expect(main.loaded).toEqual(['myapps-launcher://pages/connect.html']);
+    // spell checking in the user's language (the stand-in OS says en-US)
+    expect(main.options.webPreferences.spellcheck).toBe(true);
+    expect((electron.session.defaultSession as FakeSession).spellCheckerLanguages).toEqual(['en-US']);
+    expect((electron.session.defaultSession as FakeSession).spellCheckerEnabled).toBe(true);
     // the user data folder follows the original layout
     expect(electron.app.paths.userData).toBe(path.join(dir, 'appData', 'innovaphone', 'myApps'));
     // every preload method has an IPC channel; permission handlers are installed

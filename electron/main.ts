@@ -48,6 +48,7 @@ import { createDisplayPickerUi, createProxyAuth, createUpdateUi } from './window
 import { createAbout, trayStatusLine, type AboutUpdateSource } from './windows/about';
 import { pickLanguage, translator } from '../common/i18n';
 import { createLanguageSource } from '../native/electron/locale';
+import { installSpellcheck } from '../native/electron/spellcheck';
 import { productUpdatePorts, readRecordedInstallKind } from './update-setup';
 import { detectDisplaySession } from '../common/session';
 import type { HotkeyService } from './hotkeys/service';
@@ -191,7 +192,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   logger = traces.main;
   const settings = await SettingsStore.open({ userData: files.userData, logger, managed: managedReaders() });
   disableHeadsets = settings.get('disableHeadsets') === true;
-  // The client's own words follow the OS languages (docs/i18n.md).
+  // The client's own words and the spell-check dictionaries follow the OS languages (docs/i18n.md).
   const languages = createLanguageSource(env).preferredLanguages();
   const words = translator(pickLanguage(languages));
   const identity = { name: PRODUCT_NAME, version: app.getVersion(), build: BUILD, platform: process.platform, language: words.language };
@@ -199,6 +200,8 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   const ses = session.defaultSession;
   applySessionPolicy(ses, policy);
   handleLauncherScheme(ses, path.join(distDir(), 'renderer'), logger);
+  const spellcheck = installSpellcheck({ session: ses, languages, dictionaryUrl: settings.get('spellcheckDictionaryUrl'), words, logger });
+  app.on('web-contents-created', (_e, contents) => spellcheck.attach(contents));
 
   const preload = path.join(distDir(), 'preload.cjs');
   const icon = path.join(distDir(), 'icons', 'icon.png');

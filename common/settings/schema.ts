@@ -18,7 +18,8 @@ export type SettingKind =
   | 'logFlags'
   | 'stringList'
   | 'externalApps'
-  | 'certificatePins';
+  | 'certificatePins'
+  | 'url';
 
 
 export interface CertificatePin {
@@ -60,6 +61,7 @@ export interface SettingValues {
   updatePolicy: UpdatePolicy;
   appProxyCacheMb: number;
   trustedCertificates: CertificatePin[];
+  spellcheckDictionaryUrl: string;
 }
 
 export type SettingKey = keyof SettingValues;
@@ -159,6 +161,7 @@ export const SETTINGS = [
   d({ key: 'fasterDownloads', kind: 'boolean', default: false, msi: 'FASTERDOWNLOADS', userEditable: false, visible: true }),
   d({ key: 'updatePolicy', kind: 'enum', default: 'auto', options: ['auto', 'notify', 'off'], userEditable: true, visible: true }),
   d({ key: 'appProxyCacheMb', kind: 'integer', default: 500, min: 10, max: 100_000, userEditable: true, visible: true }),
+  d({ key: 'spellcheckDictionaryUrl', kind: 'url', default: '', userEditable: false, visible: true }),
   d({ key: 'trustedCertificates', kind: 'certificatePins', default: [], userEditable: true, visible: false }),
 ] as const satisfies readonly SettingDescriptor[];
 
@@ -190,6 +193,25 @@ for (const s of SETTINGS as readonly SettingDescriptor[]) {
 }
 export function settingForManagedName(name: string): SettingKey | undefined {
   return aliasMap.get(name.toLowerCase());
+}
+
+/**
+ * An admin's http(s) base URL (e.g. a dictionary mirror): no credentials, query or fragment;
+ * stored with a trailing "/" (a file name is appended to it). '' = none.
+ */
+export function httpBaseUrl(raw: string): { ok: true; url: string } | { ok: false; error: string } {
+  const s = raw.trim();
+  if (s === '') return { ok: true, url: '' };
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    return { ok: false, error: `${JSON.stringify(s.slice(0, 200))} is not a URL` };
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return { ok: false, error: 'expected an http(s) URL' };
+  if (u.username || u.password || u.search || u.hash) return { ok: false, error: 'the URL must not carry credentials, a query or a fragment' };
+  const t = u.toString();
+  return { ok: true, url: t.endsWith('/') ? t : `${t}/` };
 }
 
 export type Coerced<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -267,6 +289,11 @@ export function coerceSetting<K extends SettingKey>(key: K, raw: unknown, loose 
       if (v && typeof v === 'object' && !Array.isArray(v) && 'externalApps' in v) v = (v as { externalApps: unknown }).externalApps;
       const r = ExternalAppsSchema.safeParse(v);
       return r.success ? ok(r.data) : bad(`expected [{id,name,path,param,startOnAccept?}]: ${r.error.issues[0]?.message ?? 'invalid'}`);
+    }
+    case 'url': {
+      if (typeof raw !== 'string') return bad(`expected an http(s) URL, got ${JSON.stringify(raw)}`);
+      const u = httpBaseUrl(raw);
+      return u.ok ? ok(u.url) : bad(u.error);
     }
     case 'certificatePins': {
       const r = z.array(CertificatePinSchema).max(100).safeParse(raw);

@@ -27,7 +27,7 @@ export function secureWebPreferences(preload: string | undefined, opts: { subFra
     allowRunningInsecureContent: false,
     webviewTag: false,
     navigateOnDragDrop: false,
-    spellcheck: false,
+    spellcheck: true,
     safeDialogs: true,
     ...(preload ? { preload } : {}),
   } as const;

@@ -189,7 +189,7 @@ describe('launcher pages', () => {
 
 describe('webPreferences', () => {
   it('are locked down', () => {
-    expect(secureWebPreferences('/p.cjs')).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: '/p.cjs', webviewTag: false });
+    expect(secureWebPreferences('/p.cjs')).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: '/p.cjs', webviewTag: false, spellcheck: true });
     expect('preload' in secureWebPreferences(undefined)).toBe(false);
   });
 });

@@ -62,6 +62,7 @@ export function exampleValue<K extends PolicyKey>(key: K, os: TargetOs): Pick<Se
     fasterDownloads: false,
     updatePolicy: 'notify',
     appProxyCacheMb: 1000,
+    spellcheckDictionaryUrl: 'https://intranet.example.com/hunspell/',
   };
   return examples[key];
 }
@@ -97,6 +98,7 @@ function elementOf(dsc: SettingDescriptor): AdmxElement {
     case 'logFlags':
     case 'stringList':
     case 'externalApps':
+    case 'url':
       return 'text';
     case 'certificatePins':
       throw new Error(`${dsc.key}: certificate pins cannot be a policy`);
