@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { parseChord, matchChord, heldModifiers, toAccelerator, type Chord } from './chord';
+import { parseChord, toAccelerator } from './chord';
 
 describe('parseChord', () => {
   const ok: [string, string][] = [
@@ -21,23 +21,7 @@ describe('parseChord', () => {
   }
 });
 
-describe('matchChord', () => {
-  const chords: { id: string; chord: Chord }[] = [
-    { id: 'dial', chord: { key: 'F9', mods: ['ctrl'] } },
-    { id: 'accept', chord: { key: 'F9', mods: [] } },
-    { id: 'reject', chord: { key: 'F10', mods: ['alt', 'shift'] } },
-  ];
-  it('matches exactly', () => {
-    expect(matchChord('F9', ['ctrl'], chords)?.id).toBe('dial');
-    expect(matchChord('F9', [], chords)?.id).toBe('accept');
-    expect(matchChord('F9', ['ctrl', 'shift'], chords)).toBeUndefined();
-    expect(matchChord('F10', ['shift', 'alt'], chords)?.id).toBe('reject');
-    expect(matchChord('A', ['ctrl'], chords)).toBeUndefined();
-  });
-  it('reads modifiers from a key listener down-map, ignoring other keys', () => {
-    expect(heldModifiers({ 'LEFT CTRL': true, 'RIGHT SHIFT': true, A: true, F9: true, 'LEFT ALT': false })).toEqual(['ctrl', 'shift']);
-    expect(heldModifiers({ 'RIGHT META': true })).toEqual(['win']);
-  });
+describe('toAccelerator', () => {
   it('builds Electron accelerators', () => {
     expect(toAccelerator({ key: 'F9', mods: ['alt', 'ctrl'] })).toBe('Alt+Control+F9');
     expect(toAccelerator({ key: 'F1', mods: ['win'] })).toBe('Super+F1');

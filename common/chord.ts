@@ -74,28 +74,3 @@ export function toAccelerator(c: Chord): string {
   const names: Record<Modifier, string> = { alt: 'Alt', ctrl: 'Control', shift: 'Shift', win: 'Super' };
   return [...c.mods.map((m) => names[m]), c.key].join('+');
 }
-
-/**
- * Match one key-down of a global key listener against chords. `held` are the modifier keys held
- * at that moment. Exact match: ctrl+F9 does not fire on ctrl+shift+F9.
- */
-export function matchChord<T extends { chord: Chord }>(key: string, held: readonly Modifier[], chords: readonly T[]): T | undefined {
-  const mods = MODIFIERS.filter((m) => held.includes(m));
-  return chords.find((c) => c.chord.key === key && c.chord.mods.length === mods.length && c.chord.mods.every((m, i) => mods[i] === m));
-}
-
-/**
- * Normalise a node-global-key-listener down-map (names like "LEFT CTRL", "RIGHT META") to our
- * modifiers. Only modifier names are looked at; every other key is ignored.
- */
-export function heldModifiers(down: Record<string, boolean>): Modifier[] {
-  const out = new Set<Modifier>();
-  for (const [name, isDown] of Object.entries(down)) {
-    if (!isDown) continue;
-    if (name === 'LEFT CTRL' || name === 'RIGHT CTRL') out.add('ctrl');
-    else if (name === 'LEFT ALT' || name === 'RIGHT ALT') out.add('alt');
-    else if (name === 'LEFT SHIFT' || name === 'RIGHT SHIFT') out.add('shift');
-    else if (name === 'LEFT META' || name === 'RIGHT META') out.add('win');
-  }
-  return MODIFIERS.filter((m) => out.has(m));
-}

@@ -1,8 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { desktopEntry, desktopExecArg } from './protocol-registrar';
 import { dbusActions, escapeMarkup } from './notifier';
-import { X11KeyListener } from './key-listener';
-import { memoryLogger } from '../../test/fixtures/memory-logger';
+import { X11GrabKeyListener, chordMask, lockVariants, modifierMasks } from './grab-key-listener';
 import { XdgUrlOpener } from './url-opener';
 
 describe('linux protocol registrar', () => {
@@ -25,21 +24,46 @@ describe('linux notifier helpers', () => {
   });
 });
 
-describe('X11 key listener without a display', () => {
-  it('reports the chords as inactive with the key server error instead of failing silently', async () => {
-    const saved = process.env.DISPLAY;
-    process.env.DISPLAY = ':987654';
-    const log = memoryLogger();
-    const kl = new X11KeyListener({ logger: log, settleMs: 1500 });
+describe('X11 grab key listener', () => {
+  it('reads the modifier masks from the server mapping (Alt, Super, NumLock, ScrollLock)', () => {
+    // keycode → keysyms as GetKeyboardMapping gives them (an Xvfb default keymap, abridged)
+    const syms: Record<number, number[]> = { 64: [0xffe9, 0xffe7], 77: [0xff7f], 78: [0xff14], 133: [0xffeb] };
+    const rows = [[50], [66], [37], [64], [77], [78], [133], []]; // Shift Lock Control Mod1..Mod5
+    const m = modifierMasks(rows, (kc) => syms[kc] ?? []);
+    expect(m).toEqual({ alt: 8, win: 64, numLock: 16, scrollLock: 32 });
+    expect(chordMask(['alt', 'ctrl'], m)).toBe(8 | 4);
+    expect(chordMask(['shift', 'win'], m)).toBe(1 | 64);
+    // every combination of CapsLock, NumLock and ScrollLock
+    expect(lockVariants(m).sort((a, b) => a - b)).toEqual([0, 2, 16, 18, 32, 34, 48, 50]);
+    // no NumLock on the keyboard: CapsLock alone
+    expect(lockVariants(modifierMasks([[], [], [], [64], [], [], [], []], (kc) => syms[kc] ?? []))).toEqual([0, 2]);
+  });
+
+  it('reports the chords inactive with the reason when there is no X display', async () => {
+    const kl = new X11GrabKeyListener({ display: ':987' });
     try {
       const st = await kl.setChords([{ id: 'dial', chord: { key: 'F9', mods: ['ctrl'] } }], () => {});
-      expect(st).toEqual([{ id: 'dial', active: false, reason: expect.stringMatching(/X11 key server stopped \(exit code 1.*DISPLAY=:987654/) }]);
-      expect(log.lines.some((l) => l.level === 'error')).toBe(true);
+      expect(st).toEqual([{ id: 'dial', active: false, reason: expect.stringMatching(/cannot connect to the X display :987/) }]);
     } finally {
       kl.close();
-      if (saved === undefined) delete process.env.DISPLAY;
-      else process.env.DISPLAY = saved;
     }
+  });
+
+  it('counts a held chord once: the auto-repeat KeyPress carries the time of the KeyRelease before it', () => {
+    const kl = new X11GrabKeyListener({ display: ':0' });
+    const pressed: string[] = [];
+    const c = { masks: { alt: 8, win: 64, numLock: 16, scrollLock: 0 } };
+    const k = kl as unknown as { grabs: unknown[]; onPress: (id: string) => void; onEvent(c: unknown, e: unknown): void };
+    k.grabs = [{ id: 'accept', keycode: 73, mods: 0, variants: [0] }];
+    k.onPress = (id) => pressed.push(id);
+    k.onEvent(c, { name: 'KeyPress', keycode: 73, buttons: 16 /* NumLock on */, time: 1000 });
+    k.onEvent(c, { name: 'KeyRelease', keycode: 73, time: 1500 });
+    k.onEvent(c, { name: 'KeyPress', keycode: 73, buttons: 0, time: 1500 }); // auto-repeat
+    k.onEvent(c, { name: 'KeyRelease', keycode: 73, time: 1540 });
+    k.onEvent(c, { name: 'KeyPress', keycode: 73, buttons: 2 /* CapsLock */, time: 2000 }); // pressed again
+    k.onEvent(c, { name: 'KeyPress', keycode: 73, buttons: 4 /* Ctrl: another chord */, time: 3000 });
+    expect(pressed).toEqual(['accept', 'accept']);
+    kl.close();
   });
 });
 

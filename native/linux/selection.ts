@@ -1,22 +1,11 @@
-/** Linux selection reader: the X11 PRIMARY selection (what the user highlighted) through xsel. */
-import { notStarted, runProcess } from '../process';
+/** Linux selection reader: the X11 PRIMARY selection (what the user highlighted). */
 import * as x11 from 'x11';
 import type { SelectionReader } from '../../electron/hotkeys/ports';
-
-export class XselSelectionReader implements SelectionReader {
-  constructor(private readonly opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {}
-
-  async readSelection(): Promise<string> {
-    const r = await runProcess('xsel', ['--primary', '--output'], { env: this.opts.env ?? process.env, timeoutMs: this.opts.timeoutMs ?? 1000, maxBytes: 64 * 1024 }).catch(notStarted);
-    if (r.code !== 0) throw new Error(`xsel failed: ${r.killed ?? (r.stderr.trim() || `exit ${r.code}`)}`);
-    return r.stdout;
-  }
-}
 
 /**
  * PRIMARY selection read in-process over one persistent X connection (npm x11): ConvertSelection
  * to UTF8_STRING on a private unmapped window, wait for SelectionNotify, GetProperty(delete).
- * No child process per press (xsel costs a fork+exec each time). Selections that need the INCR
+ * No child process per press (xsel would cost a fork+exec each time; the tests use it as the oracle). Selections that need the INCR
  * protocol (> ~256 KiB) are not supported and read as ''; so is "no owner".
  */
 

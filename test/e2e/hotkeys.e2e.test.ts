@@ -1,23 +1,33 @@
 /**
- * Hot keys end to end (issue 3): a private Xvfb, the real X11 key listener
- * (node-global-key-listener's X11KeyServer), the PRIMARY selection owned by a real X client
- * (xclip) read with xsel, the real service graph and the stand-in phone app in Chromium.
+ * Hot keys end to end (issue 3): a private Xvfb, the product's Linux X11 key listener
+ * (X11GrabKeyListener: XGrabKey over npm x11), the PRIMARY selection owned by a real X client
+ * (xclip) read by the product's in-process X11 selection reader (xsel is only the oracle), the
+ * real service graph and the stand-in phone app in Chromium.
  * `xdotool key ctrl+F9` → PrepareCall {text, txt, adjust:true}; twice quickly → StartCall.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../../common/bus';
 import { memoryLogger } from '../fixtures/memory-logger';
-import { X11KeyListener } from '../../native/linux/key-listener';
-import { XselSelectionReader, X11SelectionReader } from '../../native/linux/selection';
+import { X11GrabKeyListener } from '../../native/linux/grab-key-listener';
+import { X11SelectionReader } from '../../native/linux/selection';
+import { runProcess } from '../../native/process';
 import type { HotkeyService } from '../../electron/hotkeys';
 import { startStack, type Stack } from './harness/stack';
 import { startXvfb, type Xvfb } from './harness/xvfb';
 import * as x11 from 'x11';
 
+/** xsel as the oracle for what the PRIMARY selection holds (the product reads it in-process). */
+async function xselPrimary(display: string): Promise<string> {
+  const r = await runProcess('xsel', ['--primary', '--output'], { env: { ...process.env, DISPLAY: display }, timeoutMs: 2000, maxBytes: 64 * 1024 });
+  if (r.code !== 0) throw new Error(`xsel failed: ${r.stderr}`);
+  return r.stdout;
+}
+
 /**
- * A real X client with a focused window that records its KeyPress keycodes: proves the passive
- * key listener leaves every key (configured chords included) to the focused application.
+ * A real X client with a focused window that records its KeyPress keycodes: proves the grabbing
+ * key listener takes the configured chords away from the focused application and leaves it
+ * every other key.
  */
 function focusedKeyRecorder(display: string): Promise<{ keycodes: number[]; close(): void }> {
   return new Promise((resolve, reject) => {
@@ -55,6 +65,27 @@ function selectText(display: string, text: string): ChildProcess {
   return p;
 }
 
+/** Another X client that grabs a chord first (as a desktop shortcut daemon would). */
+function grabFirst(display: string, keysym: number, modifiers: number): Promise<{ close(): void }> {
+  return new Promise((resolve, reject) => {
+    const client = x11.createClient({ display }, (err, d) => {
+      if (err) return reject(err);
+      const X = d.client as unknown as {
+        GetKeyboardMapping(first: number, n: number, cb: (e: unknown, rows: number[][]) => void): void;
+        GrabKey(w: number, own: number, mods: number, key: number, pm: number, km: number, cb: (e?: Error) => void): void;
+        terminate(): void;
+      };
+      const dd = d as unknown as { min_keycode: number; max_keycode: number };
+      X.GetKeyboardMapping(dd.min_keycode, dd.max_keycode - dd.min_keycode + 1, (e, rows) => {
+        if (e) return reject(e);
+        const keycode = dd.min_keycode + rows.findIndex((r) => r[0] === keysym);
+        X.GrabKey(d.screen[0]!.root, 0, modifiers, keycode, 1, 1, (e2) => (e2 ? reject(e2) : resolve({ close: () => X.terminate() })));
+      });
+    });
+    client.on('error', reject);
+  });
+}
+
 describe('hot keys: xdotool → X11 key listener → stand-in phone app', () => {
   const logger = memoryLogger();
   let xvfb: Xvfb;
@@ -64,16 +95,15 @@ describe('hot keys: xdotool → X11 key listener → stand-in phone app', () => 
 
   beforeAll(async () => {
     xvfb = await startXvfb();
-    // the key server is started by node-global-key-listener with this process's environment
     process.env.DISPLAY = xvfb.display;
     stack = await startStack({
       logger,
       ports: {
-        keyListener: new X11KeyListener({ logger }),
-        selectionReader: new XselSelectionReader({ env: { ...process.env, DISPLAY: xvfb.display } }),
+        keyListener: new X11GrabKeyListener({ display: xvfb.display }),
+        selectionReader: new X11SelectionReader({ display: xvfb.display }),
         displaySession: 'x11',
       },
-      config: { hotkeyDial: 'ctrl+F9', hotkeyAccept: 'F7', hotkeyReject: 'ctrl+alt+F8' },
+      config: { hotkeyDial: 'ctrl+F9', hotkeyAccept: 'F7', hotkeyReject: 'alt+shift+F8' },
     });
     const page = await stack.openWebClient();
     void page;
@@ -94,7 +124,7 @@ describe('hot keys: xdotool → X11 key listener → stand-in phone app', () => 
     const st = (stack.services.instances.hotkeys as HotkeyService).status();
     expect(st.functions.dial).toMatchObject({ chord: 'ctrl+F9', active: true });
     expect(st.functions.accept).toMatchObject({ chord: 'F7', active: true });
-    expect(st.functions.reject).toMatchObject({ chord: 'alt+ctrl+F8', active: true });
+    expect(st.functions.reject).toMatchObject({ chord: 'alt+shift+F8', active: true });
     expect(st.notice).toBeUndefined();
   });
 
@@ -124,7 +154,7 @@ describe('hot keys: xdotool → X11 key listener → stand-in phone app', () => 
     await xdotool(xvfb.display, 'key', 'F9', 'shift+F7', 'ctrl+F8'); // near misses: not configured chords
     await xdotool(xvfb.display, 'key', 'F7');
     await stack.sim.control.waitForReceived((r) => r.msg.mt === 'ConnectCall', 15_000);
-    await xdotool(xvfb.display, 'key', 'ctrl+alt+F8');
+    await xdotool(xvfb.display, 'key', 'alt+shift+F8');
     await stack.sim.control.waitForReceived((r) => r.msg.mt === 'DisconnectCall', 15_000);
     expect(stack.sim.control.received().map((r) => r.msg)).toEqual([{ mt: 'ConnectCall' }, { mt: 'DisconnectCall' }]);
     const traced = JSON.stringify(logger.lines.slice(before));
@@ -133,7 +163,6 @@ describe('hot keys: xdotool → X11 key listener → stand-in phone app', () => 
   });
 
   it('the in-process X11 selection reader and xsel read the same PRIMARY selection', async () => {
-    const env = { ...process.env, DISPLAY: xvfb.display };
     const x = new X11SelectionReader({ display: xvfb.display });
     try {
       owner?.kill();
@@ -142,7 +171,7 @@ describe('hot keys: xdotool → X11 key listener → stand-in phone app', () => 
       owner = selectText(xvfb.display, 'Tel. 0049 (7031) 730 090 – Zentrale');
       await new Promise((r) => setTimeout(r, 200));
       const a = await x.readSelection();
-      const b = await new XselSelectionReader({ env }).readSelection();
+      const b = await xselPrimary(xvfb.display);
       expect(a).toBe('Tel. 0049 (7031) 730 090 – Zentrale');
       expect(b).toBe(a);
       expect(await Promise.all([x.readSelection(), x.readSelection()])).toEqual([a, a]);
@@ -151,17 +180,47 @@ describe('hot keys: xdotool → X11 key listener → stand-in phone app', () => 
     }
   });
 
-  it('keys, configured chords included, still reach the focused application', async () => {
+  it('the chords are swallowed; every other key still reaches the focused application', async () => {
     const rec = await focusedKeyRecorder(xvfb.display);
     try {
       stack.sim.control.clearReceived();
-      await xdotool(xvfb.display, 'key', '--delay', '50', 'a', 'F7');
+      await xdotool(xvfb.display, 'key', '--delay', '50', 'a', 'F7', 'F9', 'shift+F7', 'b');
       await stack.sim.control.waitForReceived((r) => r.msg.mt === 'ConnectCall', 15_000);
-      // F7 (the accept chord) reached the phone app AND the focused window; so did "a"
-      await expect.poll(() => rec.keycodes.length, { timeout: 5000 }).toBe(2);
-      expect(new Set(rec.keycodes).size).toBe(2);
+      // a, F9, shift (+F7) and b reach the focused window; the accept chord F7 went to the phone app only
+      await expect.poll(() => rec.keycodes.length, { timeout: 5000 }).toBe(5);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(rec.keycodes).toHaveLength(5);
+      expect(stack.sim.control.received().map((r) => r.msg)).toEqual([{ mt: 'ConnectCall' }]);
     } finally {
       rec.close();
     }
+  });
+
+  it('a chord works with CapsLock and NumLock on', async () => {
+    for (const lock of ['Caps_Lock', 'Num_Lock']) {
+      await xdotool(xvfb.display, 'key', lock);
+      await new Promise((r) => setTimeout(r, 700)); // outside the double-press window
+      stack.sim.control.clearReceived();
+      await xdotool(xvfb.display, 'key', 'F7');
+      await stack.sim.control.waitForReceived((r) => r.msg.mt === 'ConnectCall', 15_000);
+      await xdotool(xvfb.display, 'key', lock);
+    }
+  });
+
+  it('a chord another X client grabbed first is reported inactive with the reason', async () => {
+    const hotkeys = stack.services.instances.hotkeys as HotkeyService;
+    const other = await grabFirst(xvfb.display, 0xffc2 /* F5 */, 4 /* Control */);
+    try {
+      const st = await hotkeys.configure({ dial: 'ctrl+F9', accept: 'ctrl+F5', reject: 'ctrl+alt+F8' });
+      expect(st.functions.accept).toMatchObject({ chord: 'ctrl+F5', active: false, reason: expect.stringMatching(/used by another program.*grabbed by another client/) });
+      // the X server switches the virtual terminal on Ctrl+Alt+F<n> itself: said, not pretended
+      expect(st.functions.reject).toMatchObject({ chord: 'alt+ctrl+F8', active: false, reason: expect.stringMatching(/switches to virtual terminal 8/) });
+      expect(st.functions.dial.active).toBe(true);
+    } finally {
+      other.close();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const again = await hotkeys.configure({ dial: 'ctrl+F9', accept: 'F7', reject: 'alt+shift+F8' });
+    expect(Object.values(again.functions).every((f) => f.active)).toBe(true);
   });
 });
