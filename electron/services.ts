@@ -164,7 +164,8 @@ export async function createPlatformServices(ports: PlatformPorts, config: Platf
   // = ManagedSettingsReader[] (lowest priority first, e.g. [new LinuxManagedSettingsReader()]).
   // PBX adminSettings come from the com.innovaphone.client model on the bus. instances.settings = SettingsStore.
   // ports.proxyResolver (+ credentialStore, credentialPrompt) adds instances.connector (ProxyConnector)
-  // and instances.proxyFetch (the proxy-aware fetch for update downloads).
+  // and instances.proxyFetch (the proxy-aware fetch for update downloads); ports.caCertificates
+  // (PEM) are trusted beside Node's roots (Linux: the OS bundle, native/linux/ca-bundle.ts).
   {
     const files = ports.files;
     if (!files?.userData) {
@@ -191,7 +192,8 @@ export async function createPlatformServices(ports: PlatformPorts, config: Platf
         logger,
       });
       instances.connector = connector;
-      instances.proxyFetch = createProxyFetch({ connector });
+      const ca = ports.caCertificates as string[] | undefined;
+      instances.proxyFetch = createProxyFetch({ connector, ...(ca?.length ? { ca } : {}) });
     }
   }
 

@@ -8,14 +8,14 @@ import { silentLogger } from '../platform';
 import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { simCertificate, type SimCert } from '../../test/pbx-sim/cert';
 import { EncryptedFileCredentialStore, LocalKeyCipher } from './credentials';
-import { createProxyFetch, httpsGet, NetworkError, ProxyConnector, classifyNodeError } from './net';
+import { authSchemes, createProxyFetch, httpsGet, NetworkError, ProxyConnector, classifyNodeError } from './net';
 import type { UpdateFetch } from '../update/ports';
 import { EnvProxyResolver, StaticProxyResolver, noProxyMatches, parsePacResult, parseProxyUrl } from './proxy';
 import { preflight } from './preflight';
 import type { CredentialPrompt, CredentialRequest, ProxyCredentials } from './ports';
 
 /** A real HTTP CONNECT proxy on loopback, optionally with Basic auth, logging what it does. */
-async function startConnectProxy(opts: { user?: string; pass?: string; refuseWith?: number } = {}) {
+async function startConnectProxy(opts: { user?: string; pass?: string; refuseWith?: number; challenge?: string } = {}) {
   const log: string[] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -34,6 +34,7 @@ async function startConnectProxy(opts: { user?: string; pass?: string; refuseWit
       log.push(`${method} ${authority} auth=${auth ? Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString() : '-'}`);
       if (method !== 'CONNECT') return client.end('HTTP/1.1 405 Method Not Allowed\r\n\r\n');
       if (opts.refuseWith) return client.end(`HTTP/1.1 ${opts.refuseWith} Refused\r\nContent-Length: 0\r\n\r\n`);
+      if (opts.challenge) return client.end(`HTTP/1.1 407 Proxy Authentication Required\r\n${opts.challenge}\r\nContent-Length: 0\r\n\r\n`);
       if (opts.user && auth !== `Basic ${Buffer.from(`${opts.user}:${opts.pass}`).toString('base64')}`) {
         return client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="Test Proxy"\r\nContent-Length: 0\r\n\r\n');
       }
@@ -247,6 +248,22 @@ describe('through an HTTP CONNECT proxy', () => {
     // PAC-style fallback: "PROXY dead; DIRECT" falls back to the direct route.
     const c3 = new ProxyConnector({ resolver: new StaticProxyResolver(parsePacResult('PROXY 127.0.0.1:1; DIRECT')), logger: silentLogger });
     expect(await preflight(url(), { connector: c3, pins: pin() })).toMatchObject({ ok: true, viaProxy: false });
+  });
+
+  it('names NTLM/Negotiate-only proxies clearly instead of asking for a password that cannot work', async () => {
+    const proxy = await startConnectProxy({ challenge: 'Proxy-Authenticate: NTLM\r\nProxy-Authenticate: Negotiate' });
+    closers.push(proxy.close);
+    const prompt = new ScriptedPrompt([{ username: 'a', password: '1' }]);
+    const connector = new ProxyConnector({ resolver: new StaticProxyResolver([{ kind: 'http', host: '127.0.0.1', port: proxy.port }]), prompt, logger: silentLogger });
+    const fetch = createProxyFetch({ connector, ca: cert.cert });
+    const err = await fetch(`https://127.0.0.1:${serverPort}/big`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err).toMatchObject({ kind: 'proxy-auth', details: { status: 407 }, message: expect.stringMatching(/asks for NTLM or Negotiate \(Kerberos\) authentication; .*Basic authentication only/) });
+    expect(prompt.asked).toEqual([]);
+    // offered beside Basic, NTLM does not stop the Basic sign-in
+    expect(authSchemes('NTLM, Basic realm="corp, west", Negotiate')).toEqual(['ntlm', 'basic', 'negotiate']);
+    expect(authSchemes('Digest realm="a", nonce="b", qop="auth"')).toEqual(['digest']);
+    expect(authSchemes(undefined)).toEqual([]);
   });
 
   it('uses credentials given in the proxy URL without asking', async () => {

@@ -163,6 +163,25 @@ export function basicAuthorization(c: ProxyCredentials): string {
   return `Basic ${Buffer.from(`${c.username}:${c.password}`, 'utf8').toString('base64')}`;
 }
 
+/**
+ * The authentication schemes a Proxy-Authenticate header offers, lower case ("basic", "ntlm",
+ * "negotiate", "digest"). Several challenges arrive joined with ", " (sendConnect); a challenge
+ * starts with its scheme name, its parameters (name=value) follow.
+ */
+export function authSchemes(header: string | undefined): string[] {
+  const out = new Set<string>();
+  for (const part of (header ?? '').split(',')) {
+    // a scheme is a token followed by the end of the piece or by its parameters; "realm=…" is a parameter
+    const m = /^\s*([A-Za-z][A-Za-z0-9!#$&'*+.^_`|~-]*)(?:\s*$|\s+(?!=))/.exec(part);
+    if (m) out.add(m[1]!.toLowerCase());
+  }
+  return [...out];
+}
+
+function schemeName(s: string): string {
+  return s === 'ntlm' ? 'NTLM' : s === 'negotiate' ? 'Negotiate (Kerberos)' : s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 function realmOf(header: string | undefined): string | undefined {
   return header ? /realm="([^"]*)"/i.exec(header)?.[1] : undefined;
 }
@@ -235,7 +254,12 @@ export class ProxyConnector {
       if (res.status !== 407) {
         throw new NetworkError('proxy', `The proxy ${proxy} refused the tunnel: ${res.status} ${res.statusText}`.trim(), { status: res.status, proxy });
       }
-      // 407: find credentials.
+      // 407: find credentials. Only Basic is spoken here (docs/update.md: Windows and macOS
+      // download updates through Chromium's network stack, which does NTLM and Negotiate).
+      const offered = authSchemes(res.headers['proxy-authenticate']);
+      if (offered.length && !offered.includes('basic')) {
+        throw new NetworkError('proxy-auth', `The proxy ${proxy} asks for ${offered.map(schemeName).join(' or ')} authentication; myApps can sign in to a proxy here with Basic authentication only. Ask your administrator to allow Basic authentication for this client, or a direct connection to the update store.`, { status: 407, proxy });
+      }
       const failed = creds !== undefined;
       if (failed && this.cache.get(route.host) === creds) this.cache.delete(route.host);
       if (!triedStore && !failed && this.opts.credentials) {
@@ -283,7 +307,10 @@ export interface HttpsGetOptions {
   timeoutMs?: number;
   /** User-pinned certificates (settings `trustedCertificates`). */
   pins?: CertificatePin[];
-  /** Extra trusted CAs (PEM), e.g. for a test PBX; the system store is used otherwise. */
+  /**
+   * Trusted CAs (PEM) in addition to Node's built-in roots: the OS certificate bundle on Linux
+   * (native/linux/ca-bundle.ts), a test server's certificate in the tests.
+   */
   ca?: string | string[];
   /** Largest body kept, bytes (default 1 MiB); the rest is read and dropped. */
   maxBodyBytes?: number;
@@ -323,7 +350,8 @@ async function openTls(u: URL, opts: HttpsGetOptions, signal: AbortSignal): Prom
         host,
         rejectUnauthorized: false, // decided below, so that the details can be shown
         ALPNProtocols: ['http/1.1'],
-        ...(opts.ca ? { ca: opts.ca } : {}),
+        // Node's `ca` replaces its built-in roots: keep them and add ours.
+        ...(opts.ca ? { ca: [...tls.rootCertificates, ...(Array.isArray(opts.ca) ? opts.ca : [opts.ca])] } : {}),
       });
       const onAbort = () => {
         s.destroy();

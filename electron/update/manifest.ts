@@ -5,7 +5,7 @@
  */
 import * as crypto from 'node:crypto';
 import { z } from 'zod';
-import type { PackageKind } from './ports';
+import { updateUrl, type PackageKind } from './ports';
 
 /** Our store id in software.json. */
 export const SOFTWARE_ID = 'myappsdesktop';
@@ -115,16 +115,9 @@ export interface SelectedUpdate {
   url: string;
 }
 
-/** `appStoreUrl` checked (http/https, no credentials) and ending with `/`. */
+/** `appStoreUrl` checked (https only, no credentials: `updateUrl`) and ending with `/`. */
 export function normaliseStoreUrl(appStoreUrl: string): URL {
-  let u: URL;
-  try {
-    u = new URL(appStoreUrl.trim());
-  } catch {
-    throw new Error(`appStoreUrl ${JSON.stringify(appStoreUrl)} is not a URL`);
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(`appStoreUrl ${JSON.stringify(appStoreUrl)}: only http and https are allowed`);
-  if (u.username || u.password) throw new Error('appStoreUrl must not carry credentials');
+  const u = updateUrl(appStoreUrl, 'appStoreUrl');
   u.search = '';
   u.hash = '';
   if (!u.pathname.endsWith('/')) u.pathname += '/';

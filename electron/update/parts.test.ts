@@ -55,8 +55,9 @@ describe('manifest signatures', () => {
 
   it('checks the store URL', () => {
     expect(manifestUrl('https://store.innovaphone.com/release/download')).toBe('https://store.innovaphone.com/release/download/software.json');
-    expect(manifestUrl('http://store.innovaphone.com/release/download/')).toBe('http://store.innovaphone.com/release/download/software.json');
-    expect(() => normaliseStoreUrl('file:///etc/')).toThrow(/only http and https/);
+    // one rule (ports.ts updateUrl): https only, whatever the PBX says
+    expect(() => manifestUrl('http://store.innovaphone.com/release/download/')).toThrow('appStoreUrl "http://store.innovaphone.com/release/download/": only https is allowed');
+    expect(() => normaliseStoreUrl('file:///etc/')).toThrow(/only https/);
     expect(() => normaliseStoreUrl('https://u:p@h/')).toThrow(/credentials/);
     expect(() => normaliseStoreUrl('not a url')).toThrow(/not a URL/);
   });
@@ -97,7 +98,7 @@ describe('downloadFile against a real local store', () => {
   it('downloads with progress', async () => {
     const dest = path.join(dir, 'f.bin');
     const seen: number[] = [];
-    await downloadFile({ fetch, url: url(), dest, size: data.length, onProgress: (p) => seen.push(p.received), progressIntervalMs: 0, clock: fast });
+    await downloadFile({ fetch: store.fetch, url: url(), dest, size: data.length, onProgress: (p) => seen.push(p.received), progressIntervalMs: 0, clock: fast });
     expect(fs.readFileSync(dest).equals(data)).toBe(true);
     expect(seen[seen.length - 1]).toBe(data.length);
     expect(fs.existsSync(`${dest}.part`)).toBe(false);
@@ -107,7 +108,7 @@ describe('downloadFile against a real local store', () => {
     store.faults.push({ type: 'cut', afterBytes: 100_000 }, { type: 'status', code: 500 });
     const dest = path.join(dir, 'f.bin');
     const retries: string[] = [];
-    await downloadFile({ fetch, url: url(), dest, size: data.length, clock: fast, retryDelayMs: 1, onRetry: (_n, r) => retries.push(r) });
+    await downloadFile({ fetch: store.fetch, url: url(), dest, size: data.length, clock: fast, retryDelayMs: 1, onRetry: (_n, r) => retries.push(r) });
     expect(fs.readFileSync(dest).equals(data)).toBe(true);
     expect(retries).toHaveLength(2);
     expect(retries[0]).toMatch(/(connection broke|cut) after/);
@@ -123,7 +124,7 @@ describe('downloadFile against a real local store', () => {
   it('resumes a .part file left by an earlier run', async () => {
     const dest = path.join(dir, 'f.bin');
     fs.writeFileSync(`${dest}.part`, data.subarray(0, 1234));
-    await downloadFile({ fetch, url: url(), dest, size: data.length, clock: fast });
+    await downloadFile({ fetch: store.fetch, url: url(), dest, size: data.length, clock: fast });
     expect(fs.readFileSync(dest).equals(data)).toBe(true);
     expect(store.requests[0]!.range).toBe('bytes=1234-');
   });
@@ -132,29 +133,29 @@ describe('downloadFile against a real local store', () => {
     const dest = path.join(dir, 'f.bin');
     fs.writeFileSync(`${dest}.part`, Buffer.alloc(5000, 1)); // junk prefix: must be overwritten
     store.faults.push({ type: 'ignore-range' });
-    await downloadFile({ fetch, url: url(), dest, size: data.length, clock: fast });
+    await downloadFile({ fetch: store.fetch, url: url(), dest, size: data.length, clock: fast });
     expect(fs.readFileSync(dest).equals(data)).toBe(true);
   });
 
   it('refuses a wrong size at once (no retries)', async () => {
     const dest = path.join(dir, 'f.bin');
-    await expect(downloadFile({ fetch, url: url(), dest, size: data.length + 1, clock: fast })).rejects.toThrow(DownloadRefused);
-    await expect(downloadFile({ fetch, url: url(), dest, size: data.length - 1, clock: fast })).rejects.toThrow(/wrong size/);
+    await expect(downloadFile({ fetch: store.fetch, url: url(), dest, size: data.length + 1, clock: fast })).rejects.toThrow(DownloadRefused);
+    await expect(downloadFile({ fetch: store.fetch, url: url(), dest, size: data.length - 1, clock: fast })).rejects.toThrow(/wrong size/);
     fs.writeFileSync(`${dest}.part`, data.subarray(0, 10));
-    await expect(downloadFile({ fetch, url: url(), dest, size: data.length + 5, clock: fast })).rejects.toThrow(/wrong size: the server has/);
+    await expect(downloadFile({ fetch: store.fetch, url: url(), dest, size: data.length + 5, clock: fast })).rejects.toThrow(/wrong size: the server has/);
   });
 
   it('gives up after the attempts but keeps the .part for the next try', async () => {
     const dest = path.join(dir, 'f.bin');
     for (let i = 0; i < 3; i++) store.faults.push({ type: 'cut', afterBytes: 1000 });
-    await expect(downloadFile({ fetch, url: url(), dest, size: data.length, attempts: 3, retryDelayMs: 1, clock: fast })).rejects.toThrow(/after 3 attempts/);
+    await expect(downloadFile({ fetch: store.fetch, url: url(), dest, size: data.length, attempts: 3, retryDelayMs: 1, clock: fast })).rejects.toThrow(/after 3 attempts/);
     expect(fs.existsSync(`${dest}.part`)).toBe(true);
-    await downloadFile({ fetch, url: url(), dest, size: data.length, clock: fast });
+    await downloadFile({ fetch: store.fetch, url: url(), dest, size: data.length, clock: fast });
     expect(fs.readFileSync(dest).equals(data)).toBe(true);
   });
 
   it('refuses 404', async () => {
-    await expect(downloadFile({ fetch, url: `${store.storeUrl}nope.bin`, dest: path.join(dir, 'x'), size: 3, clock: fast })).rejects.toThrow(/HTTP 404/);
+    await expect(downloadFile({ fetch: store.fetch, url: `${store.storeUrl}nope.bin`, dest: path.join(dir, 'x'), size: 3, clock: fast })).rejects.toThrow(/HTTP 404/);
   });
 
   it('throttles with a real token bucket', async () => {
@@ -162,7 +163,7 @@ describe('downloadFile against a real local store', () => {
     const small = data.subarray(0, 64 * 1024);
     store.setFile('/release/download/s.bin', small);
     const t0 = performance.now();
-    await downloadFile({ fetch, url: `${store.storeUrl}s.bin`, dest, size: small.length, throttle: new TokenBucket(128 * 1024, 16 * 1024) });
+    await downloadFile({ fetch: store.fetch, url: `${store.storeUrl}s.bin`, dest, size: small.length, throttle: new TokenBucket(128 * 1024, 16 * 1024) });
     // 48 KiB beyond the burst at 128 KiB/s takes about 375 ms; only the lower bound is a fact
     expect(performance.now() - t0).toBeGreaterThanOrEqual(300);
     expect(await sha256File(dest)).toBe(createHash('sha256').update(small).digest('hex'));

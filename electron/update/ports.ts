@@ -11,10 +11,30 @@ export interface UpdateResponse {
 }
 
 /**
- * All update HTTP goes through this function: the product passes the proxy-aware fetch of
- * electron/connect (system proxy and proxy auth apply), tests pass the global fetch.
+ * All update HTTP goes through this function (docs/update.md "Fetch"): on Linux the proxy-aware
+ * fetch of electron/connect (createProxyFetch), on Windows and macOS Electron's session fetch
+ * (native/electron/net-fetch.ts). The tests drive createProxyFetch, as the Linux product does.
+ * Every URL it is given or redirected to follows `updateUrl` (https only).
  */
 export type UpdateFetch = (url: string, init: { method?: 'GET'; headers?: Record<string, string>; signal?: AbortSignal; redirect?: 'follow' | 'error' }) => Promise<UpdateResponse>;
+
+/**
+ * The one rule for update URLs: the store URL the PBX names and every URL the update is fetched
+ * from, redirects included, are https (an http store is refused with this message, not tried).
+ * Signatures and hashes are checked anyway; https keeps what the client asks for and which build
+ * it is offered private and unaltered on the way. Returns the parsed URL.
+ */
+export function updateUrl(url: string, what = 'update URL'): URL {
+  let u: URL;
+  try {
+    u = new URL(url.trim());
+  } catch {
+    throw new Error(`${what} ${JSON.stringify(url)} is not a URL`);
+  }
+  if (u.protocol !== 'https:') throw new Error(`${what} ${JSON.stringify(url)}: only https is allowed`);
+  if (u.username || u.password) throw new Error(`${what} must not carry credentials`);
+  return u;
+}
 
 /** How this copy of the client was installed; decides the installer and whether updates apply. */
 export type InstallKind =

@@ -69,7 +69,7 @@ const linuxPkg = (over: Partial<PackageSpec> = {}): PackageSpec => ({ os: 'linux
 
 function service(over: Partial<UpdateServiceOptions> = {}): UpdateService & { statuses: UpdateStatus[] } {
   const s = new UpdateService({
-    logger, fetch, installer, ui, currentBuild: '1000', os: 'linux', arch: 'x64', installKind: 'appimage',
+    logger, fetch: store.fetch, installer, ui, currentBuild: '1000', os: 'linux', arch: 'x64', installKind: 'appimage',
     fasterDownloads: true, downloadDir: path.join(dir, 'updates'), publicKeys: keys, clock, throttleClock: fast, retryDelayMs: 1, ...over,
   }) as UpdateService & { statuses: UpdateStatus[] };
   s.statuses = [];

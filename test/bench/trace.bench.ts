@@ -191,7 +191,7 @@ async function throttleRatio(ctx: BenchContext, dir: string): Promise<void> {
     const data = randomBytes(3 * rate);
     store.setFile('/release/download/t.bin', data);
     const t0 = performance.now();
-    await downloadFile({ fetch, url: `${store.storeUrl}t.bin`, dest: path.join(dir, 't.bin'), size: data.length, throttle: new TokenBucket(rate, 64 * 1024) });
+    await downloadFile({ fetch: store.fetch, url: `${store.storeUrl}t.bin`, dest: path.join(dir, 't.bin'), size: data.length, throttle: new TokenBucket(rate, 64 * 1024) });
     const secs = (performance.now() - t0) / 1000;
     ctx.emit({ name: 'update.throttle_ratio', value: +((data.length / secs) / rate).toFixed(3), unit: 'measured/configured', target: '<= 1.05', configured_bytes_per_s: rate });
   } finally {

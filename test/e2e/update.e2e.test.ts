@@ -2,9 +2,11 @@
  * Auto update end to end (issue 5, docs/update.md): pbx-sim's com.innovaphone.client model
  * (launcherUpdateBuild + appStoreUrl) reaches the update service through the stand-in web client
  * in Chromium and the local services bus (the real createPlatformServices wiring). The package
- * comes from a real local HTTP store (Range, fault injection), is verified and handed to the real
- * Linux AppImage installer, which replaces a runnable "AppImage" on disk. A tampered build pushed
- * later by the PBX is refused, deleted and traced in the update service's own trace file.
+ * comes from a real local HTTPS store (Range, fault injection) through the product's Linux update
+ * fetch (createProxyFetch, built by the wiring from the proxy resolver port and the trusted CAs),
+ * is verified and handed to the real Linux AppImage installer, which replaces a runnable
+ * "AppImage" on disk. A tampered build pushed later by the PBX is refused, deleted and traced in
+ * the update service's own trace file; a store the PBX names with http:// is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
@@ -13,7 +15,8 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { createTraceFiles, listTraceFiles, type TraceFiles } from '../../electron/log';
-import type { UpdateFetch, UpdateService, UpdateStatus, InstallOutcome } from '../../electron/update';
+import type { UpdateService, UpdateStatus, InstallOutcome } from '../../electron/update';
+import { StaticProxyResolver, type ProxyResolver } from '../../electron/connect';
 import { AppImageInstaller } from '../../native/linux/appimage-installer';
 import { startStoreServer, publishBuild, TEST_KEY, type StoreServer } from '../fixtures/update/store-server';
 import { startStack, type Stack } from './harness/stack';
@@ -29,7 +32,7 @@ describe('auto update: PBX model → bus → store download → verify → AppIm
   let target: string;
   const asked: string[] = [];
   const installed: InstallOutcome[] = [];
-  const fetched: string[] = [];
+  const resolved: string[] = [];
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'update-e2e-'));
@@ -41,12 +44,15 @@ describe('auto update: PBX model → bus → store download → verify → AppIm
     // the first download breaks after 64 KiB, then a 500: the service must resume
     store.faults.push({ type: 'cut', afterBytes: 64 * 1024 }, { type: 'status', code: 500 });
     traces = createTraceFiles({ dir: path.join(dir, 'logs'), argv: ['--log-flags=0x1'], flushOnExit: false });
-    const loggingFetch: UpdateFetch = (url, init) => { fetched.push(url); return fetch(url, init); };
+    // The proxy the OS names for each URL (the product asks session.resolveProxy): direct here.
+    const direct = new StaticProxyResolver([{ kind: 'direct' }]);
+    const proxyResolver: ProxyResolver = { resolve: (url) => { resolved.push(url); return direct.resolve(); } };
     stack = await startStack({
       sim: { model: { launcherUpdateBuild: '1001', appStoreUrl: store.storeUrl } },
       ports: {
+        proxyResolver,
+        caCertificates: [store.ca],
         update: {
-          fetch: loggingFetch,
           installer: new AppImageInstaller(target),
           ui: {
             askInstall: async (info: { build: string }) => { asked.push(info.build); return 'now' as const; },
@@ -75,9 +81,10 @@ describe('auto update: PBX model → bus → store download → verify → AppIm
   const service = () => stack.services.instances.update as UpdateService;
   const waitForState = (state: UpdateStatus['state']) => expect.poll(() => service().status.state, { timeout: 60_000, interval: 100 }).toBe(state);
 
-  it('is wired by createPlatformServices', () => {
+  it('is wired by createPlatformServices with the product\'s Linux fetch', () => {
     expect(stack.services.skipped.update).toBeUndefined();
     expect(service()).toBeDefined();
+    expect(stack.services.instances.proxyFetch).toBeTypeOf('function');
   });
 
   it('downloads (resuming after a cut and a 500), verifies and replaces the AppImage', async () => {
@@ -87,7 +94,9 @@ describe('auto update: PBX model → bus → store download → verify → AppIm
     expect(execFileSync(target, { encoding: 'utf8' }).trim()).toBe('myApps build 1001');
     const fileReqs = store.requests.filter((r) => r.path.endsWith('.AppImage'));
     expect(fileReqs.map((r) => r.status)).toEqual([200, 500, 206]);
-    expect(fetched[0]).toBe(`${store.storeUrl}software.json`);
+    // every request went through the proxy-aware fetch (it asks the resolver for each URL)
+    expect(resolved[0]).toBe(`${store.storeUrl}software.json`);
+    expect(resolved.filter((u) => u.endsWith('.AppImage'))).toHaveLength(3);
   });
 
   it('a build equal to the running one does nothing', async () => {
@@ -113,6 +122,13 @@ describe('auto update: PBX model → bus → store download → verify → AppIm
     const text = (await listTraceFiles(path.join(dir, 'logs'), 'myAppsUpdate')).map((f) => fs.readFileSync(f, 'utf8')).join('');
     expect(text).toMatch(/\[WARN\] update: REFUSED build 1002: myApps-1002-x86_64\.AppImage: SHA-256 mismatch/);
     expect(text).toMatch(/\[App\] update: PBX wants build 1001/);
+  });
+
+  it('a plain-http store is refused with the reason, nothing is fetched', async () => {
+    const before = resolved.length;
+    stack.sim.control.setModel({ launcherUpdateBuild: '1003', appStoreUrl: store.storeUrl.replace('https:', 'http:') });
+    await expect.poll(() => JSON.stringify(service().status), { timeout: 30_000 }).toMatch(/only https is allowed/);
+    expect(resolved.length).toBe(before);
   });
 
   it('empty PBX settings turn updates off', async () => {
