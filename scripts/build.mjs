@@ -9,19 +9,28 @@
  *   dist/media-engine.js  renderer/media/engine/main.ts (IIFE) for the media engine host
  *   dist/media-view.js    renderer/media/view.ts (IIFE) for the viewer page apps embed
  *   dist/icons/        build/icons/*.png (window and tray icons)
+ *   dist/THIRD-PARTY-NOTICES.txt  name, version, licence and licence text of every npm package
+ *                      bundled into the files above (from esbuild's metafiles)
  *   --demo only:       dist/renderer/demo-api.js, the launcher pages' demo API for plain Chromium
  *                      (renderer/launcher/demo-api.ts; never referenced by the product's pages)
  *
  * Usage: node scripts/build.mjs [--out <dir>] [--minify] [--sourcemap] [--demo]
  * Exit code 1 with the esbuild messages when anything fails.
  */
-import { build } from 'esbuild';
+import { build as esbuild } from 'esbuild';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The only modules dist/main.cjs requires that it does not carry: Electron itself, and modules
+ * that are loaded in try/catch (or by a development-only path) and are never installed with the
+ * product. scripts/build.test.ts and scripts/packaging.test.ts hold the bundles to this list.
+ */
+export const MAIN_EXTERNALS = ['electron', 'bufferutil', 'utf-8-validate', 'usocket', 'esbuild'];
 
 function parseArgs(argv) {
   const o = { out: path.join(root, 'dist'), minify: false, sourcemap: false, demo: false };
@@ -71,8 +80,23 @@ export async function buildAll(opts) {
   // caught error, but a CSP violation report) unless it is told to run JIT-less before it loads.
   const noEval = { banner: { js: 'globalThis.__zod_globalConfig=Object.assign(globalThis.__zod_globalConfig||{},{jitless:true});' } };
 
-  // Main process: Node (Electron 45 ships Node 22). ws' optional native helpers stay out; the key
-  // listener stays a real package because it spawns the binary next to its own files.
+  // Every npm package bundled into a shipped file, for the notices file (esbuild metafiles).
+  const bundled = new Set();
+  const noteInputs = (r) => {
+    for (const input of Object.keys(r.metafile?.inputs ?? {})) {
+      const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input.split(path.sep).join('/'));
+      if (m) bundled.add(m[1]);
+    }
+    return r;
+  };
+  const build = (o) => esbuild({ ...o, metafile: true }).then(noteInputs);
+
+  // Main process: Node (Electron 45 ships Node 22). The bundle carries every package it uses, so
+  // the packaged app needs no node_modules (docs/packaging.md). Left out, loaded in try/catch only
+  // and absent from the product: ws' optional native helpers (bufferutil, utf-8-validate) and
+  // dbus-next's usocket (abstract D-Bus sockets). esbuild: only the development fallback of
+  // electron/media (engine and viewer built from source) imports it; the product reads the
+  // bundles written below.
   await build({
     ...common,
     entryPoints: [path.join(root, 'electron', 'main.ts')],
@@ -80,9 +104,7 @@ export async function buildAll(opts) {
     platform: 'node',
     format: 'cjs',
     target: 'node22',
-    // esbuild: only the development path of electron/media/engine-bundle.ts imports it; the
-    // product reads dist/media-engine.js (built below) instead.
-    external: ['electron', 'node-global-key-listener', 'bufferutil', 'utf-8-validate', 'dbus-next', 'x11', 'esbuild'],
+    external: [...MAIN_EXTERNALS],
     define: { __MYAPPS_BUILD__: JSON.stringify(build_) },
   });
 
@@ -130,12 +152,30 @@ export async function buildAll(opts) {
     await build({ ...common, ...noEval, entryPoints: [demo], outfile: path.join(out, 'renderer', 'demo-api.js'), platform: 'browser', format: 'iife', target: 'chrome140', minify: true });
   }
 
+  await writeNotices(path.join(out, 'THIRD-PARTY-NOTICES.txt'), [...bundled].sort());
+
   // Icons.
   await fs.mkdir(path.join(out, 'icons'), { recursive: true });
   for (const f of await fs.readdir(path.join(root, 'build', 'icons'))) {
     if (f.endsWith('.png')) await fs.copyFile(path.join(root, 'build', 'icons', f), path.join(out, 'icons', f));
   }
   return { out, build: build_ };
+}
+
+/** The licence notices of the bundled packages (their package.json licence and LICENSE file). */
+async function writeNotices(file, packages) {
+  const parts = ['Third-party software bundled into this application, with its licence.\n'];
+  for (const name of packages) {
+    const dir = path.join(root, 'node_modules', name);
+    const pkg = JSON.parse(await fs.readFile(path.join(dir, 'package.json'), 'utf8'));
+    const licenceFile = (await fs.readdir(dir)).find((f) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(f));
+    const text = licenceFile ? (await fs.readFile(path.join(dir, licenceFile), 'utf8')).trim() : `(no licence file in the package)`;
+    const declared = pkg.license ?? pkg.licenses;
+    const typeOf = (l) => (typeof l === 'string' ? l : l?.type);
+    const licence = (Array.isArray(declared) ? declared.map(typeOf).join(', ') : typeOf(declared)) || 'not stated in package.json; see the text';
+    parts.push(`${'='.repeat(78)}\n${pkg.name} ${pkg.version} (${licence})\n${'-'.repeat(78)}\n${text}\n`);
+  }
+  await fs.writeFile(file, parts.join('\n'));
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);

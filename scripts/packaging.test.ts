@@ -1,14 +1,16 @@
 /**
  * Packaging checks that run offline: build/electron-builder.yml against electron-builder's own
  * validator and its JSON schema (app-builder-lib/scheme.json, ajv), the fuses, the MSI WiX
- * fragment as XML (every public property mapped), the msiProjectCreated merge, the afterPack hook
- * on real files, and a real `electron-builder --linux deb` run with a stand-in Electron binary
- * that carries a fuse wire and a stand-in fpm that records what would go into the deb (the real
- * installer tools need downloads and cannot run here).
+ * fragment as XML (every public property mapped), the msiProjectCreated merge, the link schemes
+ * every installer registers, and a real `electron-builder --linux deb` run (which packs the
+ * `--linux dir` app first) with a stand-in Electron binary that carries a fuse wire and a
+ * stand-in fpm that records what would go into the deb (the real installer tools need downloads
+ * and cannot run here). The asar must hold every module the bundles load at run time and nothing
+ * they never load.
  */
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -67,7 +69,7 @@ describe('electron-builder configuration', () => {
     expect(JSON.stringify(validate.errors)).toContain('categoryy');
   });
 
-  it('sets the fuses, protocols, unpacking and hooks', async () => {
+  it('sets the fuses, protocols and hooks; packs no node_modules', async () => {
     const cfg = await loadConfig();
     expect(cfg.appId).toBe('com.innovaphone.myapps');
     expect(cfg.electronFuses).toMatchObject({
@@ -83,12 +85,31 @@ describe('electron-builder configuration', () => {
     expect(schemes).toEqual(expect.arrayContaining(['tel', 'sip', 'im']));
     // the packages claim exactly the links the client handles (common/links.ts)
     expect([...schemes].sort()).toEqual([...LINK_SCHEMES].sort());
-    expect(cfg.asarUnpack).toContain('node_modules/node-global-key-listener/bin/*');
+    // the bundles carry their dependencies: nothing to unpack, no after-pack fix-ups
+    expect(cfg.asarUnpack).toBeUndefined();
+    expect(cfg.afterPack).toBeUndefined();
+    const pkg = JSON.parse(await fs.readFile(path.join(root, 'package.json'), 'utf8'));
+    expect(pkg.dependencies).toEqual({});
+    expect(cfg.deb.depends).toContain('libsecret-tools');
     expect(cfg.win.target).toEqual(expect.arrayContaining(['msi', 'nsis']));
     expect(cfg.msi.perMachine).toBe(true);
     expect(cfg.mac.target).toEqual(expect.arrayContaining(['pkg', 'dmg']));
     expect(cfg.linux.target).toEqual(expect.arrayContaining(['AppImage', 'deb']));
-    for (const hook of [cfg.afterPack, cfg.msiProjectCreated]) await expect(fs.stat(path.join(root, hook))).resolves.toBeTruthy();
+    await expect(fs.stat(path.join(root, cfg.msiProjectCreated))).resolves.toBeTruthy();
+  });
+
+  it('registers the same link schemes in every installer: deb/AppImage/mac (protocols), MSI and NSIS', async () => {
+    const cfg = await loadConfig();
+    const sorted = (a: Iterable<string>) => [...a].sort();
+    expect(sorted((cfg.protocols as { schemes: string[] }[]).flatMap((p) => p.schemes))).toEqual(sorted(LINK_SCHEMES));
+    const wxs = parseXml(await fs.readFile(path.join(root, 'build', 'msi', 'managed-settings.wxs'), 'utf8'));
+    const values = all(wxs, 'RegistryValue');
+    expect(sorted(values.filter((v) => /\\URLAssociations$/.test(v.getAttribute('Key') ?? '')).map((v) => v.getAttribute('Name')!))).toEqual(sorted(LINK_SCHEMES));
+    expect(sorted(values.map((v) => /^Software\\Classes\\myApps\.([a-z]+)\\shell\\open\\command$/.exec(v.getAttribute('Key') ?? '')?.[1]).filter((x): x is string => !!x))).toEqual(sorted(LINK_SCHEMES));
+    const nsh = await fs.readFile(path.join(root, 'build', 'installer.nsh'), 'utf8');
+    expect(sorted([...nsh.matchAll(/^\s*!insertmacro myAppsUrlProtocol (\S+)$/gm)].map((m) => m[1]!))).toEqual(sorted(LINK_SCHEMES));
+    expect(sorted([...nsh.matchAll(/^\s*!insertmacro myAppsUrlProtocolRemove (\S+)$/gm)].map((m) => m[1]!))).toEqual(sorted(LINK_SCHEMES));
+    expect(nsh).toContain(`'"$INSTDIR\\\${APP_EXECUTABLE_FILENAME}" -- "%1"'`);
   });
 });
 
@@ -143,7 +164,7 @@ describe('MSI fragment (build/msi/managed-settings.wxs)', () => {
     }
     // URL protocols with "--" before the link.
     const commands = values.filter((r) => /shell\\open\\command$/.test(r.getAttribute('Key') ?? ''));
-    expect(commands).toHaveLength(3);
+    expect(commands).toHaveLength(LINK_SCHEMES.length);
     for (const c of commands) expect(c.getAttribute('Value')).toBe('"[APPLICATIONFOLDER]myApps.exe" -- "%1"');
   });
 
@@ -177,23 +198,8 @@ describe('MSI fragment (build/msi/managed-settings.wxs)', () => {
   });
 });
 
-describe('afterPack hook', () => {
-  it('makes the key servers executable and insists on X11KeyServer for Linux', async () => {
-    const afterPack = require_(path.join(root, 'build', 'hooks', 'after-pack.cjs'));
-    const out = await tempDir();
-    const bin = path.join(out, 'resources', 'app.asar.unpacked', 'node_modules', 'node-global-key-listener', 'bin');
-    await fs.mkdir(bin, { recursive: true });
-    await fs.writeFile(path.join(bin, 'X11KeyServer'), 'x', { mode: 0o644 });
-    await afterPack({ appOutDir: out, electronPlatformName: 'linux' });
-    expect((await fs.stat(path.join(bin, 'X11KeyServer'))).mode & 0o777).toBe(0o755);
-    const empty = await tempDir();
-    await expect(afterPack({ appOutDir: empty, electronPlatformName: 'linux' })).rejects.toThrow(/X11KeyServer/);
-    await expect(afterPack({ appOutDir: empty, electronPlatformName: 'win32' })).resolves.toBeUndefined();
-  });
-});
-
 describe('electron-builder --linux deb (stand-in Electron binary and fpm)', () => {
-  it('packs the app: asar, unpacked executable key server, fuses flipped, headset udev rules in the deb', async () => {
+  it('packs the app: the bundles alone in the asar, fuses flipped, libsecret-tools and the headset udev rules in the deb', async () => {
     const work = await tempDir();
     // A stand-in "electron" that carries a fuse wire (sentinel, version 1, 8 fuses) like the real binary.
     const dist = path.join(work, 'electron-dist');
@@ -212,6 +218,7 @@ describe('electron-builder --linux deb (stand-in Electron binary and fpm)', () =
     );
     const run = promisify(execFile);
     await run(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root });
+    const built = (await fs.readdir(path.join(root, 'dist'), { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => `/${path.relative(root, path.join(d.parentPath, d.name)).split(path.sep).join('/')}`);
     const outDir = path.join(work, 'out');
     await run(process.execPath, [require_.resolve('electron-builder/cli.js'), '--config', 'build/electron-builder.yml', '--linux', 'deb', `-c.electronDist=${dist}`, `-c.directories.output=${outDir}`], {
       cwd: root,
@@ -228,14 +235,35 @@ describe('electron-builder --linux deb (stand-in Electron binary and fpm)', () =
     expect(args).toContain('--after-install'); // electron-builder's own script stays (chrome-sandbox, AppArmor)
     expect(await fs.readFile(path.join(outDir, 'myapps-desktop_0.1.0_amd64.deb'), 'utf8')).toBe('stand-in deb');
     const app = path.join(outDir, 'linux-unpacked');
-    const asar = require_('@electron/asar') as { listPackage(p: string): string[] };
+    const asar = require_('@electron/asar') as { listPackage(p: string): string[]; statFile(p: string, f: string): object; extractFile(p: string, f: string): Buffer };
     const listed = asar.listPackage(path.join(app, 'resources', 'app.asar'));
-    expect(listed).toEqual(expect.arrayContaining(['/dist/main.cjs', '/dist/preload.cjs', '/package.json']));
-    // Only the runtime packages that are not bundled (the key listener and its one dependency).
-    const packages = new Set(listed.filter((f) => f.startsWith('/node_modules/')).map((f) => f.split('/')[2]));
-    expect([...packages].sort()).toEqual(['node-global-key-listener', 'sudo-prompt']);
-    const x11 = path.join(app, 'resources', 'app.asar.unpacked', 'node_modules', 'node-global-key-listener', 'bin', 'X11KeyServer');
-    expect((await fs.stat(x11)).mode & 0o111).toBe(0o111);
+    const files = listed.filter((f) => !('files' in asar.statFile(path.join(app, 'resources', 'app.asar'), f.slice(1))));
+    // exactly the build output (no source maps) and package.json: no node_modules, nothing unpacked
+    expect(files.sort()).toEqual([...built.filter((f) => !f.endsWith('.map')), '/package.json'].sort());
+    expect(listed.some((f) => f.startsWith('/node_modules'))).toBe(false);
+    await expect(fs.stat(path.join(app, 'resources', 'app.asar.unpacked'))).rejects.toThrow(/ENOENT/);
+    // Every module the Node-side bundles require at run time is in the asar or is one the build
+    // leaves out on purpose (scripts/build.mjs MAIN_EXTERNALS: electron itself, and modules loaded
+    // only in try/catch or by a development path; test/e2e/packaged-main.e2e.test.ts boots the
+    // bundle without them).
+    const { MAIN_EXTERNALS } = (await import(path.join(root, 'scripts', 'build.mjs'))) as { MAIN_EXTERNALS: string[] };
+    const builtins = new Set(builtinModules);
+    for (const bundle of ['/dist/main.cjs', '/dist/preload.cjs']) {
+      const text = asar.extractFile(path.join(app, 'resources', 'app.asar'), bundle.slice(1)).toString('utf8');
+      const loaded = new Set([...text.matchAll(/\b(?:require|import)\(\s*"([^"]+)"\s*\)/g)].map((m) => m[1]!).filter((m) => !m.startsWith('node:') && !builtins.has(m) && !m.startsWith('.')));
+      for (const m of loaded) expect(MAIN_EXTERNALS, `${bundle} loads ${m}`).toContain(m);
+    }
+    // …and nothing in the asar that the product never loads: main.cjs names every other file of
+    // dist/ it serves or opens (preload, pages, engine and viewer, icons); the notices file is
+    // the bundled packages' licences, shipped for the user to read.
+    const mainText = asar.extractFile(path.join(app, 'resources', 'app.asar'), 'dist/main.cjs').toString('utf8');
+    const topLevel = new Set(files.filter((f) => f.startsWith('/dist/')).map((f) => f.split('/')[2]!));
+    for (const entry of topLevel) {
+      if (entry === 'main.cjs' || entry === 'THIRD-PARTY-NOTICES.txt') continue;
+      expect(mainText, `dist/${entry} is packed but main.cjs never refers to it`).toContain(`"${entry}"`);
+    }
+    // the deb depends on secret-tool (proxy credentials in the Secret Service)
+    expect(args.join(' ')).toMatch(/(^| )(-d|--depends) libsecret-tools( |$)/);
     const { getCurrentFuseWire, FuseV1Options } = require_('@electron/fuses');
     const fuses = await getCurrentFuseWire(path.join(app, 'myapps'));
     const on = 49;

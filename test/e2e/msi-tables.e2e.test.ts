@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS, type SettingDescriptor } from '../../common/settings/schema';
+import { LINK_SCHEMES } from '../../common/links';
 import { msiTable, standInProject, toWixl, wixl, type MsiRow } from './harness/wixl';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -136,13 +137,13 @@ describe('MSI built with wixl from build/msi/managed-settings.wxs', () => {
     }
   });
 
-  it('records the install kind and registers tel:, sip:, im: with "--" before the link', async () => {
+  it('records the install kind and registers every link scheme (LINK_SCHEMES) with "--" before the link', async () => {
     const registry = await table('Registry');
     expect(registry.find((r) => r.Key === `${KEY}\\Install` && r.Name === 'Kind')).toMatchObject({ Root: WIXL_HKMU, Value: '[MYAPPS_INSTALLKIND]' });
     const actions = new Map((await table('CustomAction')).map((a) => [a.Action, a]));
     expect(actions.get('SetMYAPPS_INSTALLKIND_MACHINE')).toMatchObject({ Source: 'MYAPPS_INSTALLKIND', Target: 'msi-per-machine' });
     expect(actions.get('SetMYAPPS_INSTALLKIND_USER')).toMatchObject({ Source: 'MYAPPS_INSTALLKIND', Target: 'msi-per-user' });
-    for (const scheme of ['tel', 'sip', 'im']) {
+    for (const scheme of LINK_SCHEMES) {
       expect(registry.find((r) => r.Key === `Software\\Classes\\myApps.${scheme}\\shell\\open\\command`)).toMatchObject({ Root: WIXL_HKMU, Value: '"[APPLICATIONFOLDER]myApps.exe" -- "%1"' });
       expect(registry.find((r) => r.Key === 'Software\\innovaphone\\myApps\\Capabilities\\URLAssociations' && r.Name === scheme)).toMatchObject({ Value: `myApps.${scheme}` });
     }
