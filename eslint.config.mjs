@@ -25,7 +25,7 @@ const PUBLIC_FACES = [abs('electron/*/index.ts'), abs('electron/*/ports.ts')];
 const SHARED_MAIN = [abs('electron/+(platform).ts'), abs('electron/util/**')];
 
 /** The composition root: the only product files besides the tests that may import across every layer. */
-const COMPOSITION_ROOT = ['electron/main.ts', 'electron/services.ts', 'electron/update-setup.ts'];
+const COMPOSITION_ROOT = ['electron/main.ts', 'electron/services.ts', 'electron/update-setup.ts', 'electron/os-adapters.ts'];
 
 const TESTS = ['**/*.test.ts', 'test/**', 'scripts/**', 'vitest.config.ts', 'eslint.config.mjs'];
 

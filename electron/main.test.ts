@@ -51,11 +51,20 @@ async function start(args: string[]) {
 }
 
 describe('electron/main.ts', () => {
-  it('quits when another instance holds the lock', async () => {
+  it('a second start hands its link to the running instance over the local socket and exits with the outcome', async () => {
+    const app = await start(['--server=pbx.example.com']);
+    const links = app!.services.instances.links as { stats: { queued: number; refused: number } };
+    const windows = FakeBrowserWindow.all.length;
+    // the lock is held: this start finds the running instance's socket and hands over
     electron.app.lock = false;
-    expect(await start([])).toBeUndefined();
-    expect(electron.app.quitCalled).toBe(1);
-    expect(FakeBrowserWindow.all).toHaveLength(0);
+    expect(await bootstrap({ argv: ['/opt/myApps/myapps', '--', 'tel:+49 7031 73009-0', '--inspect'], env })).toBeUndefined();
+    expect(electron.app.exitCode).toBe(0);
+    expect(links.stats.queued).toBe(1); // no phone app yet: queued until the web client connects
+    expect(await bootstrap({ argv: ['/opt/myApps/myapps', 'tel:--inspect'], env })).toBeUndefined();
+    expect(electron.app.exitCode).toBe(1); // refused by the running instance
+    expect(links.stats.refused).toBe(1);
+    expect(FakeBrowserWindow.all).toHaveLength(windows); // no second window
+    electron.app.exitCode = undefined;
   });
 
   it('without a server shows the connect form in a locked-down window', async () => {
@@ -146,13 +155,15 @@ describe('electron/main.ts', () => {
     await vi.waitFor(async () => expect(await fs.readFile(path.join(dir, 'appData', 'innovaphone', 'myApps', 'settings.json'), 'utf8')).toContain('pbx.example.com:4444'));
   });
 
-  it('--server preset loads the web client; links from a second instance are sanitised; policy applies to new webContents', async () => {
+  it('--server preset loads the web client; a second start without a link shows the window; policy applies to new webContents', async () => {
     const app = await start(['--server=pbx.example.com', 'tel:--inspect']);
     const main = app!.mainWindow as unknown as FakeBrowserWindow;
     expect(main.loaded).toEqual(['https://pbx.example.com/PBX0/APPCLIENT/appclient.htm']);
     main.visible = false;
-    electron.app.emit('second-instance', {}, ['/opt/myApps/myapps', '--', 'sip:alice@example.com', '--inspect'], '/');
+    electron.app.lock = false;
+    expect(await bootstrap({ argv: ['/opt/myApps/myapps', '--inspect=9229'], env })).toBeUndefined();
     expect(main.visible).toBe(true);
+    electron.app.exitCode = undefined;
     // a new webContents gets the navigation policy
     const wc = new FakeWebContents();
     wc.url = 'https://pbx.example.com/PBX0/APPCLIENT/appclient.htm';
@@ -238,7 +249,7 @@ describe('electron/main.ts', () => {
     expect(await electron.ipcMain.handlers.get('myapps:proxyAuth.answer')!(from(dialog), { username: 'alice', password: 's3cret' })).toEqual({ ok: true, value: { ok: true } });
     await vi.waitFor(() => expect(answers).toEqual([['alice', 's3cret'], ['alice', 's3cret']]));
     expect(dialog.destroyed).toBe(true);
-    // kept encrypted (safeStorage) for the next run
+    // kept encrypted for the next run (Linux without a Secret Service here: the local-key file)
     const file = await fs.readFile(path.join(dir, 'appData', 'innovaphone', 'myApps', 'proxy-credentials.json'), 'utf8');
     expect(file).not.toContain('s3cret');
   });

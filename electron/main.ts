@@ -29,18 +29,10 @@ import { handleLauncherScheme, registerLauncherScheme } from '../native/electron
 import { createFileLocations, useInnovaphoneUserData } from '../native/electron/file-locations';
 import { createEdgeReservation, electronShell, ElectronTray, ElectronWindowHost } from '../native/electron/windows';
 import { createAutostart } from '../native/electron/autostart';
-import { createIdleClock } from '../native/electron/idle-clock';
-import { createProtocolRegistrar } from '../native/electron/protocol-registrar';
-import { createSelectionReader } from '../native/electron/selection';
-import { createCopySelectionReader, type CopySelectionReaderHandle } from '../native/electron/copy-selection';
-import { createNotifier } from '../native/electron/notifier';
-import { createKeyListener } from '../native/electron/key-listener';
 import { createAttention, createWindowFocus } from '../native/electron/window-focus';
 import { electronMediaEngineHost } from '../native/electron/media-engine';
 import { electronUpstream, installAppProxy } from '../native/electron/appproxy-protocol';
 import { createProxyResolver } from '../native/electron/proxy-resolver';
-import { createSafeStorageCipher, safeStorageAvailable } from '../native/electron/safe-storage';
-import { EncryptedFileCredentialStore, LocalKeyCipher } from './connect/credentials';
 import { NodeSpawner } from '../native/spawner';
 import { createDialogHost } from '../native/electron/dialogs';
 import { DisplayPickerModel, installDisplayMediaHandler } from '../native/electron/display-media';
@@ -50,7 +42,8 @@ import { pickLanguage, translator } from '../common/i18n';
 import { createLanguageSource } from '../native/electron/locale';
 import { installSpellcheck } from '../native/electron/spellcheck';
 import { productUpdatePorts, readRecordedInstallKind } from './update-setup';
-import { detectDisplaySession } from '../common/session';
+import { createOsAdapters } from './os-adapters';
+import { claimOrHandOff, linkHandoffEndpoint } from './links';
 import type { HotkeyService } from './hotkeys/service';
 import { engineScriptFromFile } from './media/engine-bundle';
 import type { PreloadHandlers } from './security/ipc-guard';
@@ -117,10 +110,6 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
   const first = parseLauncherArgv(userArgs(argv, app.isPackaged));
-  if (!app.requestSingleInstanceLock()) {
-    app.quit();
-    return undefined;
-  }
 
   let quitting = false;
   let running: RunningApp | undefined;
@@ -133,11 +122,6 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   };
   app.on('before-quit', () => {
     quitting = true;
-  });
-  app.on('second-instance', (_e, argv) => {
-    const p = parseLauncherArgv(userArgs(argv, app.isPackaged));
-    if (p.link) handleLink(p.link, 'second-instance');
-    else running?.windows.showMain();
   });
   app.on('open-url', (event, url) => {
     event.preventDefault();
@@ -183,6 +167,17 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     }
   });
 
+  // Single instance (docs/links.md): a running client takes this start's link over its own local
+  // socket (electron/links/handoff.ts) and this process exits with the outcome; Electron's lock
+  // only decides who is first.
+  const linkHandoffPath = linkHandoffEndpoint({ platform: process.platform, env, userData: app.getPath('userData'), tmpdir: app.getPath('temp') });
+  const claim = await claimOrHandOff({ path: linkHandoffPath, argv: first.link ? [first.link] : [], requestLock: () => app.requestSingleInstanceLock() });
+  if (!claim.first) {
+    if (claim.error) console.error(`${PRODUCT_NAME}: ${claim.error}`);
+    app.exit(claim.ok ? 0 : 1);
+    return undefined;
+  }
+
   await app.whenReady();
   // lib1 apps know they run in the launcher by "myApps" in navigator.userAgent (docs/security.md).
   app.userAgentFallback = myAppsUserAgent(app.userAgentFallback, app.getVersion());
@@ -214,7 +209,23 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   const ipc = registerPreloadIpc({ dispatcher, origins, logger, appClientConfig: () => services?.server.config });
   let mainWindowRef: BrowserWindow | undefined;
   const dialogs = createDialogHost({ preload, icon, parent: () => mainWindowRef, emit: (t, e, p) => ipc.emit(t, e, p) });
-  const notifier = createNotifier({ icon });
+  // The port implementations of this OS (electron/os-adapters.ts, docs/decisions.md).
+  const osAdapters = await createOsAdapters({
+    platform: process.platform,
+    env,
+    files,
+    logger,
+    session: ses,
+    nativeDir: nativeDir(),
+    productName: PRODUCT_NAME,
+    icon,
+    isPackaged: app.isPackaged,
+    execPath: process.execPath,
+    appPath: argv[1],
+    warmUpCopyHelper: !!String(settings.get('hotkeyDial') ?? '').trim(),
+  });
+  logger.trace('App', 'OS adapters', osAdapters.kinds);
+  const { notifier, credentialStore } = osAdapters;
 
   const mainWindow = new BrowserWindow({
     width: 1024,
@@ -228,13 +239,6 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   });
   mainWindowRef = mainWindow;
 
-  const osCipher = safeStorageAvailable();
-  if (!osCipher) logger.warn('no OS credential store (safeStorage); proxy credentials are kept with a local key file');
-  const credentialStore = new EncryptedFileCredentialStore(
-    path.join(files.userData, 'proxy-credentials.json'),
-    osCipher ? createSafeStorageCipher() : new LocalKeyCipher(path.join(files.localData, 'proxy-credentials.key')),
-    logger,
-  );
   // Proxy authentication: one launcher dialog for the web client's traffic (Chromium's 'login'
   // event) and for Node-side traffic (electron/connect CredentialPrompt); docs/security.md.
   // lib1's launcher hooks of the web client and its apps: console lines into the trace, window.open
@@ -284,23 +288,17 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   );
   logger.trace('App', 'auto update', { installKind: updatePorts.installKind, terminalServer: updatePorts.terminalServer === true, installer: updatePorts.installer?.kind ?? 'none' });
 
-  // Dial selected text: X11 PRIMARY on Linux; copy-then-read (clipboard kept and restored) on
-  // Windows and macOS, whose helper process is started ahead of the first press.
-  const copyReader: CopySelectionReaderHandle | undefined =
-    process.platform === 'win32' || process.platform === 'darwin' ? createCopySelectionReader({ nativeDir: nativeDir(), logger }) : undefined;
-  if (copyReader && String(settings.get('hotkeyDial') ?? '').trim()) void copyReader.warmUp();
-
   services = await createPlatformServices(
     {
       logger,
       traces,
       files,
       settings,
-      idleClock: createIdleClock(),
-      protocolRegistrar: createProtocolRegistrar(),
-      keyListener: createKeyListener(),
-      selectionReader: copyReader ?? createSelectionReader(),
-      displaySession: detectDisplaySession(env, process.platform),
+      idleClock: osAdapters.idleClock,
+      protocolRegistrar: osAdapters.protocolRegistrar,
+      keyListener: osAdapters.keyListener,
+      selectionReader: osAdapters.selectionReader,
+      displaySession: osAdapters.displaySession,
       notifier,
       attention: createAttention(() => mainWindow),
       windowFocus: createWindowFocus(() => mainWindow),
@@ -311,10 +309,12 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
       proxyResolver: createProxyResolver(ses),
       credentialStore,
       credentialPrompt: proxyAuth.prompt,
-      update: { ...updatePorts, logger: traces.helper('myAppsUpdate') },
+      caCertificates: osAdapters.caCertificates,
+      update: { ...updatePorts, ...(osAdapters.updateFetch ? { fetch: osAdapters.updateFetch } : {}), logger: traces.helper('myAppsUpdate') },
     },
     {
       disableLocalhost: settings.get('disableLocalhost') === true,
+      linkHandoffPath,
       launcher: identity,
       // com.innovaphone.launcher model `touch` (docs/local-services.md)
       touch: screen.getAllDisplays().some((d) => d.touchSupport === 'available'),
@@ -530,7 +530,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
       ipc.dispose();
       await windows.close();
       await services.close().catch(() => undefined);
-      copyReader?.close();
+      osAdapters.close();
       await settings.flush().catch(() => undefined);
       await traces.close().catch(() => undefined);
       app.exit(0);

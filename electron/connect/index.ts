@@ -7,6 +7,5 @@ export * from './certificates';
 export * from './net';
 export * from './proxy';
 export * from './credentials';
-export * from './secret-tool';
 export * from './preflight';
 export type * from './ports';

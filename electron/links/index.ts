@@ -1,3 +1,3 @@
 export { LinkService, type LinkServiceOptions, type LinkOutcome } from './service';
-export { startLinkHandoffServer, sendLinkHandoff, type LinkHandoffServer } from './handoff';
+export { startLinkHandoffServer, sendLinkHandoff, claimOrHandOff, linkHandoffEndpoint, type LinkHandoffServer, type HandoffClaim } from './handoff';
 export type * from './ports';

@@ -1,14 +1,12 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, mkdirSync, readFileSync } from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiRouter } from '../bus';
 import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { LinkService } from './service';
-import { startLinkHandoffServer, sendLinkHandoff } from './handoff';
-
-const FORWARDER = path.resolve(__dirname, '../../native/linux/link-forwarder.mjs');
+import { startLinkHandoffServer, sendLinkHandoff, claimOrHandOff, linkHandoffEndpoint, profileInstanceId, parseHandoffRequest } from './handoff';
 
 function phoneProvider(router: ApiRouter, name = 'phone') {
   const got: Record<string, unknown>[] = [];
@@ -75,28 +73,87 @@ describe('LinkService', () => {
     svc.close();
   });
 
-  it('hands links over a local socket, also from the real forwarder script', async () => {
+  it('hands links over a local socket; the running instance validates every request', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'links-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const router = new ApiRouter(memoryLogger());
     const { got } = phoneProvider(router);
-    const svc = new LinkService({ router, logger: memoryLogger() });
+    const shown: string[] = [];
+    const svc = new LinkService({ router, logger: memoryLogger(), window: { showAndFocus: () => shown.push('show') } as never });
     const server = await startLinkHandoffServer({ path: path.join(dir, 'run', 'links.sock'), logger: memoryLogger(), onArgv: (a) => svc.handleArgv(a, 'handoff') });
     cleanups.push(() => server.close());
-    const r = await sendLinkHandoff(server.path, ['tel:200']);
-    expect(r).toMatchObject({ ok: true, outcomes: [{ status: 'sent' }] });
-    const code = await new Promise<number>((resolve) => {
-      execFile(process.execPath, [FORWARDER, server.path, '--', 'sip:bob@example.com'], (err) => resolve(err ? ((err as { code?: number }).code ?? 1) : 0));
+    // private folder and socket
+    expect(statSync(path.join(dir, 'run')).mode & 0o777).toBe(0o700);
+    expect(statSync(server.path).mode & 0o777).toBe(0o600);
+    expect(await sendLinkHandoff(server.path, ['tel:200'])).toMatchObject({ ok: true, outcomes: [{ status: 'sent' }] });
+    expect(await sendLinkHandoff(server.path, ['tel:--inspect'])).toMatchObject({ ok: true, outcomes: [{ status: 'refused' }] });
+    expect(got).toEqual([{ mt: 'StartCall', num: '200', adjust: true }]);
+    // a start without a link shows the window
+    shown.length = 0;
+    expect(await sendLinkHandoff(server.path, [])).toEqual({ ok: true, outcomes: [] });
+    expect(shown).toEqual(['show']);
+    // malformed, too many or too long arguments are refused; the channel keeps working
+    expect(await sendLinkHandoff(server.path, [42 as unknown as string])).toEqual({ ok: false, error: 'malformed' });
+    expect(await sendLinkHandoff(server.path, Array(17).fill('tel:1'))).toEqual({ ok: false, error: 'too many arguments' });
+    expect(await sendLinkHandoff(server.path, [`tel:${'1'.repeat(1100)}`])).toEqual({ ok: false, error: 'argument too long' });
+    const raw = await new Promise<string>((resolve) => {
+      const c = net.connect(server.path);
+      let b = '';
+      c.on('data', (d) => (b += d));
+      c.on('close', () => resolve(b));
+      c.on('error', () => resolve(b));
+      c.write('x'.repeat(20 * 1024));
     });
-    expect(code).toBe(0);
-    expect(got).toEqual([
-      { mt: 'StartCall', num: '200', adjust: true },
-      { mt: 'StartCall', sip: 'bob@example.com', adjust: true },
-    ]);
-    // malformed requests are refused, the channel keeps working
-    expect(await sendLinkHandoff(server.path, [42 as unknown as string])).toMatchObject({ ok: false });
+    expect(raw).toContain('too large');
+    expect(parseHandoffRequest('{"v":2,"argv":[]}')).toEqual({ error: 'malformed' });
     // a second server on the same live socket is refused
     await expect(startLinkHandoffServer({ path: server.path, logger: memoryLogger(), onArgv: () => null })).rejects.toThrow(/another instance/);
     svc.close();
+  });
+
+  it('claimOrHandOff: hands over to a running instance, else takes the lock, else waits for the holder', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'links-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const sock = path.join(dir, 'run', 'links.sock');
+    // nobody listens and the lock is free: first instance
+    let locks = 0;
+    expect(await claimOrHandOff({ path: sock, argv: ['tel:1'], requestLock: () => (locks++, true) })).toEqual({ first: true });
+    expect(locks).toBe(1);
+    // the lock holder is still starting: its socket comes up a moment later
+    const router = new ApiRouter(memoryLogger());
+    const { got } = phoneProvider(router);
+    const svc = new LinkService({ router, logger: memoryLogger() });
+    cleanups.push(() => svc.close());
+    const later = setTimeout(() => void startLinkHandoffServer({ path: sock, logger: memoryLogger(), onArgv: (a) => svc.handleArgv(a, 'handoff') }).then((s) => cleanups.push(() => s.close())), 300);
+    cleanups.push(() => clearTimeout(later));
+    const handed = await claimOrHandOff({ path: sock, argv: ['tel:4711'], requestLock: () => false, retryMs: 50 });
+    expect(handed).toMatchObject({ first: false, ok: true });
+    expect(got).toEqual([{ mt: 'StartCall', num: '4711', adjust: true }]);
+    // a refused link makes the second start fail (exit code 1 in the product)
+    expect(await claimOrHandOff({ path: sock, argv: ['tel:abc'], requestLock: () => true })).toMatchObject({ first: false, ok: false });
+    // the lock is held but nobody ever answers: a clear error after waiting
+    expect(await claimOrHandOff({ path: path.join(dir, 'none.sock'), argv: [], requestLock: () => false, waitMs: 200, retryMs: 50 })).toEqual({ first: false, ok: false, error: expect.stringMatching(/running but did not answer/) });
+  });
+
+  it('listens in a per-user private place, never at a fixed name in shared temp', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'links-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const userData = path.join(dir, 'profile');
+    const linux = linkHandoffEndpoint({ platform: 'linux', env: { XDG_RUNTIME_DIR: '/run/user/1000' }, userData, tmpdir: '/tmp' });
+    expect(linux).toMatch(/^\/run\/user\/1000\/myApps\/links-[0-9a-f]{12}\.sock$/);
+    // another profile (user data folder) gets another socket
+    expect(linkHandoffEndpoint({ platform: 'linux', env: { XDG_RUNTIME_DIR: '/run/user/1000' }, userData: `${userData}2`, tmpdir: '/tmp' })).not.toBe(linux);
+    expect(linkHandoffEndpoint({ platform: 'darwin', env: {}, userData, tmpdir: '/tmp' })).toBe(path.join(userData, 'run', 'links.sock'));
+    // Windows: a pipe named with the random id kept in the profile
+    const pipe = linkHandoffEndpoint({ platform: 'win32', env: {}, userData, tmpdir: 'C:\\Temp' });
+    const id = readFileSync(path.join(userData, 'instance-id'), 'utf8').trim();
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(statSync(path.join(userData, 'instance-id')).mode & 0o777).toBe(0o600);
+    expect(pipe).toBe(`\\\\.\\pipe\\myApps-links-${id}`);
+    expect(profileInstanceId(userData)).toBe(id);
+    // a profile path too long for a Unix socket: the random-named folder in temp
+    const deep = path.join(dir, 'x'.repeat(120));
+    mkdirSync(deep);
+    expect(linkHandoffEndpoint({ platform: 'linux', env: {}, userData: deep, tmpdir: '/tmp' })).toBe(`/tmp/myApps-${profileInstanceId(deep)}/links.sock`);
   });
 });

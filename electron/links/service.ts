@@ -56,9 +56,14 @@ export class LinkService {
     }
   }
 
-  /** Arguments of a process (first start or second instance): every link among them is handled. */
+  /**
+   * Arguments of a process (first start or second instance): every link among them is handled.
+   * A second start without a link asks for the window (the user started the client again).
+   */
   handleArgv(argv: readonly string[], origin = 'argv'): LinkOutcome[] {
-    return linksFromArgv(argv).map((l) => this.handleLink(l, origin));
+    const links = linksFromArgv(argv);
+    if (links.length === 0 && origin === 'handoff') this.opts.window?.showAndFocus();
+    return links.map((l) => this.handleLink(l, origin));
   }
 
   handleLink(link: string, origin = 'link'): LinkOutcome {

@@ -49,7 +49,7 @@ export interface DesktopServiceConfig {
   externalApps?: unknown[];
   /** MSI EXTERNALAPPS JSON, used when externalApps is not set. */
   externalAppsJson?: string;
-  /** Listen for link handoffs on this local socket (Linux .desktop forwarder, e2e). */
+  /** Listen for a second start's arguments on this local socket or pipe (handoff.ts linkHandoffEndpoint). */
   linkHandoffPath?: string;
   /** A touch screen is attached (com.innovaphone.launcher model `touch`). Default false. */
   touch?: boolean;
@@ -90,14 +90,25 @@ export async function wireDesktopServices(router: ApiRouter, logger: Logger, p: 
     const links = new LinkService({ router, logger, window: p.windowFocus });
     const closers: (() => void | Promise<void>)[] = [() => links.close()];
     if (c.linkHandoffPath) {
-      const h = await startLinkHandoffServer({ path: c.linkHandoffPath, logger, onArgv: (argv) => links.handleArgv(argv, 'handoff') });
-      closers.unshift(() => h.close());
+      // A second start hands its link over here (handoff.ts); without the channel the client
+      // still runs, and a second start says that nobody answered.
+      try {
+        const h = await startLinkHandoffServer({ path: c.linkHandoffPath, logger, onArgv: (argv) => links.handleArgv(argv, 'handoff') });
+        closers.unshift(() => h.close());
+      } catch (err) {
+        logger.error('links: the handoff channel for second starts is not available', { path: c.linkHandoffPath, error: err instanceof Error ? err.message : String(err) });
+      }
     }
     if (p.protocolRegistrar) {
-      p.protocolRegistrar.register([...LINK_SCHEMES]).then(
-        (r) => r.failed.forEach((f) => logger.warn(`links: ${f.scheme}: links not registered: ${f.reason}`)),
+      const registering = p.protocolRegistrar.register([...LINK_SCHEMES]).then(
+        (r) => {
+          if (r.registered.length) logger.trace('App', 'links: registered as the handler', { schemes: r.registered.join(',') });
+          r.failed.forEach((f) => logger.warn(`links: ${f.scheme}: links not registered: ${f.reason}`));
+        },
         (err: unknown) => logger.warn('links: protocol registration failed', { error: String(err) }),
       );
+      // at quit, let a registration still running (xdg-mime) finish writing, for at most 5 s
+      closers.push(() => Promise.race([registering, new Promise<void>((r) => setTimeout(r, 5000).unref())]));
     }
     out.push({ name: 'links', instance: links, close: async () => { for (const x of closers) await x(); } });
   }

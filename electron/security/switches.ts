@@ -24,7 +24,9 @@ export function chromiumSwitches(input: SwitchInput): ChromiumSwitch[] {
   ];
   const disable = ['WebRtcHideLocalIpsWithMdns'];
   const enable: string[] = [];
-  // Global hot keys on Wayland go through the desktop portal (node-global-key-listener is X11-only).
+  // Global hot keys in a Wayland session (with or without XWayland: Electron then runs as a
+  // Wayland client) go through globalShortcut and the desktop portal; on X11 the client grabs
+  // them itself (native/linux/grab-key-listener.ts).
   if (isWayland(detectDisplaySession(input.env, input.platform))) enable.push('GlobalShortcutsPortal');
   out.push({
     name: 'disable-features',

@@ -21,6 +21,7 @@ const { applySessionPolicy, applyWebContentsPolicy } = await import('./security'
 const { registerLauncherScheme, serveLauncherFile, handleLauncherScheme } = await import('./launcher-protocol');
 const { createSafeStorageCipher, safeStorageAvailable } = await import('./safe-storage');
 const { createProxyResolver } = await import('./proxy-resolver');
+const { createSessionFetch } = await import('./net-fetch');
 
 const PBX = 'https://pbx.example.com/PBX0/APPCLIENT/appclient.htm';
 let dir: string;
@@ -184,14 +185,34 @@ describe('idle clock, protocol registrar, selection, file locations, safeStorage
     ses.proxyAnswer = 'DIRECT';
     expect(await createProxyResolver(ses as never).resolve('https://pbx.example.com/')).toEqual([{ kind: 'direct' }]);
   });
-  it('safeStorage cipher', async () => {
+  it('safeStorage cipher (the asynchronous calls)', async () => {
     const c = createSafeStorageCipher();
     expect(await c.decrypt(await c.encrypt('secret'))).toBe('secret');
-    expect(safeStorageAvailable('linux')).toBe(true);
-    electron.safeStorage.backend = 'basic_text';
-    expect(safeStorageAvailable('linux')).toBe(false);
-    expect(safeStorageAvailable('win32')).toBe(true);
-    electron.safeStorage.backend = 'gnome_libsecret';
+    expect(await safeStorageAvailable()).toBe(true);
+    electron.safeStorage.available = false;
+    expect(await safeStorageAvailable()).toBe(false);
+    electron.safeStorage.available = true;
+  });
+  it('update fetch through the session: https only, custom handlers bypassed, no cache', async () => {
+    const ses = new FakeSession();
+    const seen: { url: string; init: Record<string, unknown> }[] = [];
+    let finalUrl = '';
+    ses.fetch = async (url: unknown, init?: unknown) => {
+      seen.push({ url: String(url), init: init as Record<string, unknown> });
+      const res = new Response('{"software":[]}', { status: 200, headers: { 'content-length': '15' } });
+      Object.defineProperty(res, 'url', { value: finalUrl || String(url) });
+      return res;
+    };
+    const f = createSessionFetch(ses as never);
+    const ac = new AbortController();
+    const r = await f('https://store.example.com/software.json', { method: 'GET', headers: { Range: 'bytes=5-' }, signal: ac.signal, redirect: 'follow' });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-length')).toBe('15');
+    expect(seen[0]).toEqual({ url: 'https://store.example.com/software.json', init: { method: 'GET', headers: { Range: 'bytes=5-' }, signal: ac.signal, redirect: 'follow', cache: 'no-store', bypassCustomProtocolHandlers: true } });
+    await expect(f('http://store.example.com/software.json', {})).rejects.toThrow(/only https is allowed/);
+    finalUrl = 'http://mirror.example.com/x.msi';
+    await expect(f('https://store.example.com/x.msi', {})).rejects.toThrow(/update redirect "http:\/\/mirror.example.com\/x.msi": only https/);
+    expect(seen).toHaveLength(2);
   });
 });
 

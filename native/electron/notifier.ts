@@ -1,7 +1,9 @@
 /**
- * Notifier with Electron's main-process Notification. Strong references are kept until the
- * notification is clicked, closed or fails, so that click events still arrive (electron#24524).
- * Buttons: macOS and Windows show `actions`; Linux servers show them when they support actions.
+ * Notifier with Electron's main-process Notification: the product's on Windows and macOS, and on
+ * Linux only the named fallback when no notification daemon answers on the session D-Bus
+ * (electron/os-adapters.ts). Strong references are kept until the notification is clicked, closed
+ * or fails, so that click events still arrive (electron#24524). Buttons: macOS and Windows show
+ * `actions`; on Linux Electron (libnotify) sends only a default action, no buttons, no category.
  */
 import { Notification } from 'electron';
 import type { NativeNotification, NotificationEvents, NotificationHandle, Notifier } from '../../electron/notifications/ports';

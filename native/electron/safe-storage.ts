@@ -1,25 +1,25 @@
 /**
  * StringCipher (electron/connect/ports) with Electron safeStorage: DPAPI on Windows, the Keychain
- * on macOS, the Secret Service / kwallet on Linux. Where no OS store is available (Linux without
- * a keyring: backend "basic_text") it reports itself unavailable and the caller falls back.
+ * on macOS (the product's proxy-credential cipher there; Linux keeps its credentials in the
+ * Secret Service through secret-tool, docs/decisions.md). The asynchronous calls: Electron 45
+ * deprecates the synchronous ones, and data written by them still decrypts.
  */
 import { safeStorage } from 'electron';
 import type { StringCipher } from '../../electron/connect/ports';
 
-export function safeStorageAvailable(platform: NodeJS.Platform = process.platform): boolean {
-  if (!safeStorage.isEncryptionAvailable()) return false;
-  if (platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') return false;
-  return true;
+/** Whether the OS store can encrypt (Windows and macOS: after app ready). */
+export function safeStorageAvailable(): Promise<boolean> {
+  return safeStorage.isAsyncEncryptionAvailable().catch(() => false);
 }
 
 export function createSafeStorageCipher(): StringCipher {
   return {
     id: 'electron-safeStorage',
     async encrypt(plain: string): Promise<Buffer> {
-      return safeStorage.encryptString(plain);
+      return safeStorage.encryptStringAsync(plain);
     },
     async decrypt(data: Buffer): Promise<string> {
-      return safeStorage.decryptString(data);
+      return (await safeStorage.decryptStringAsync(data)).result;
     },
   };
 }

@@ -11,6 +11,7 @@ import type { NativeNotification, NotificationEvents, NotificationHandle, Notifi
 
 const NAME = 'org.freedesktop.Notifications';
 const PATH = '/org/freedesktop/Notifications';
+const CONNECT_TIMEOUT_MS = 5000;
 
 export function escapeMarkup(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -71,15 +72,30 @@ export class DbusNotifier implements Notifier {
   }
 
   static async connect(opts: { appName: string; logger: Logger; busAddress?: string }): Promise<DbusNotifier> {
-    const bus = dbus.sessionBus(opts.busAddress ? { busAddress: opts.busAddress } : undefined);
+    let bus: dbus.MessageBus;
     try {
-      const obj = await bus.getProxyObject(NAME, PATH);
+      bus = dbus.sessionBus(opts.busAddress ? { busAddress: opts.busAddress } : undefined);
+    } catch (err) {
+      throw new Error(`no session D-Bus: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
+    }
+    // A connection that fails (no bus at that address, abstract sockets without usocket) is
+    // reported through 'error' only, and the pending calls never settle: race them with it and
+    // with a time limit.
+    let onFailure: (err: unknown) => void = () => {};
+    const failed = new Promise<never>((_, reject) => (onFailure = reject));
+    failed.catch(() => {});
+    bus.on('error', (err: unknown) => onFailure(err));
+    const timer = setTimeout(() => onFailure(new Error(`no answer within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+    try {
+      const obj = await Promise.race([bus.getProxyObject(NAME, PATH), failed]);
       const iface = obj.getInterface(NAME) as NotificationsIface;
-      const caps = await iface.GetCapabilities();
+      const caps = await Promise.race([iface.GetCapabilities(), failed]);
       return new DbusNotifier(bus, iface, caps, opts);
     } catch (err) {
       bus.disconnect();
       throw new Error(`no notification daemon on the session D-Bus: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

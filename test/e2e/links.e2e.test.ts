@@ -1,51 +1,63 @@
 /**
- * tel:/sip:/im: links end to end (issue 3): a .desktop entry in a temporary XDG data folder made
- * the default x-scheme-handler with real xdg-mime; real `xdg-open tel:…` runs the forwarder it
- * names, which hands the link over the local handoff socket to the running services (the same
- * LinkService.handleArgv the product's second-instance path uses); the stand-in phone app in
- * Chromium gets StartCall. A link opened before the web client is connected is queued and
- * delivered exactly once.
+ * tel:/callto:/sip:/im: links end to end (issue 3, issue 10): the product's Linux registration
+ * (LinuxProtocolRegistrar: a .desktop entry in a temporary XDG data folder made the default
+ * x-scheme-handler with real xdg-mime) names the built product as its command; real
+ * `xdg-open tel:…` starts it as a second instance (dist/main.cjs run by test/fixtures/run-bundle.cjs
+ * with the Electron stand-in, the single-instance lock held), which hands the link over the
+ * product's local socket (electron/links/handoff.ts, at the endpoint the product computes) to the
+ * running services and exits with the outcome; the stand-in phone app in Chromium gets StartCall.
+ * A link opened before the web client is connected is queued and delivered exactly once.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../../common/bus';
+import { LINK_SCHEMES } from '../../common/links';
 import { memoryLogger } from '../fixtures/memory-logger';
 import { LinuxProtocolRegistrar, xdgEnv } from '../../native/linux/protocol-registrar';
-import type { LinkService } from '../../electron/links';
+import { linkHandoffEndpoint, type LinkService } from '../../electron/links';
 import { startStack, type Stack } from './harness/stack';
 import { startXvfb, type Xvfb } from './harness/xvfb';
+import { prepareProductApp, type ProductApp } from './harness/product-bundle';
 
-const FORWARDER = path.resolve(__dirname, '../../native/linux/link-forwarder.mjs');
-
-describe('links: xdg-open → .desktop forwarder → handoff socket → stand-in phone app', () => {
+describe('links: xdg-open → the product as second instance → handoff socket → stand-in phone app', () => {
   const logger = memoryLogger();
   let dir: string;
   let xvfb: Xvfb;
   let stack: Stack;
+  let app: ProductApp;
   let registrar: LinuxProtocolRegistrar;
   let env: NodeJS.ProcessEnv;
 
   const xdgOpen = (link: string) =>
     new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile('xdg-open', [link], { env, timeout: 15_000 }, (err, _o, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }));
+      execFile('xdg-open', [link], { env, timeout: 30_000 }, (err, _o, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }));
     });
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'links-e2e-'));
+    app = await prepareProductApp(dir);
     xvfb = await startXvfb(); // xdg-open consults x-scheme-handlers only with a display
-    const sock = path.join(dir, 'run', 'links.sock');
-    registrar = new LinuxProtocolRegistrar({
-      desktopId: 'myapps-e2e-links',
-      exec: [process.execPath, FORWARDER, sock],
-      dataHome: path.join(dir, 'data'),
-      configHome: path.join(dir, 'config'),
-    });
-    env = { ...xdgEnv(path.join(dir, 'data'), path.join(dir, 'config')), DISPLAY: xvfb.display };
-    stack = await startStack({ logger, ports: { protocolRegistrar: registrar }, config: { linkHandoffPath: sock } });
-  });
+    const home = path.join(dir, 'home');
+    const runtime = path.join(dir, 'run');
+    mkdirSync(runtime, { mode: 0o700 });
+    // what the second start needs: its profile (Electron's appData) and the user's runtime folder
+    env = {
+      ...xdgEnv(path.join(dir, 'data'), path.join(dir, 'config')),
+      DISPLAY: xvfb.display,
+      HOME: home,
+      XDG_RUNTIME_DIR: runtime,
+      RUN_BUNDLE_APPDATA: path.join(home, 'appData'),
+      RUN_BUNDLE_TEMP: path.join(home, 'tmp'),
+    };
+    // the running instance listens where the product computes it for this profile
+    const linkHandoffPath = linkHandoffEndpoint({ platform: 'linux', env, userData: path.join(home, 'appData', 'innovaphone', 'myApps'), tmpdir: path.join(home, 'tmp') });
+    // the product's registration: the desktop entry starts the client itself (here: the built bundle)
+    registrar = new LinuxProtocolRegistrar({ desktopId: 'myapps-links', exec: app.command('second'), dataHome: path.join(dir, 'data'), configHome: path.join(dir, 'config') });
+    stack = await startStack({ logger, ports: { protocolRegistrar: registrar }, config: { linkHandoffPath } });
+  }, 300_000);
 
   afterAll(async () => {
     await stack?.close();
@@ -53,12 +65,12 @@ describe('links: xdg-open → .desktop forwarder → handoff socket → stand-in
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('registers a .desktop entry as the default handler of tel, sip, sips and im', async () => {
-    const r = await registrar.register(['tel', 'sip', 'sips', 'im']);
-    expect(r).toEqual({ registered: ['tel', 'sip', 'sips', 'im'], failed: [] });
+  it('registers a .desktop entry as the default handler of every link scheme', async () => {
+    const r = await registrar.register([...LINK_SCHEMES]);
+    expect(r).toEqual({ registered: [...LINK_SCHEMES], failed: [] });
     const entry = readFileSync(registrar.desktopFile, 'utf8');
-    expect(entry).toContain('MimeType=x-scheme-handler/tel;x-scheme-handler/sip;x-scheme-handler/sips;x-scheme-handler/im;');
-    expect(entry).toMatch(/^Exec=.* -- %u$/m);
+    expect(entry).toContain(`MimeType=${LINK_SCHEMES.map((s) => `x-scheme-handler/${s};`).join('')}`);
+    expect(entry).toMatch(/^Exec=.*run-bundle\.cjs .* second -- %u$/m);
   });
 
   it('a link opened before the web client connects is queued, then delivered once', async () => {
@@ -72,6 +84,16 @@ describe('links: xdg-open → .desktop forwarder → handoff socket → stand-in
     expect(links.pending).toBe(0);
     await new Promise((res) => setTimeout(res, 500));
     expect(stack.sim.control.received().filter((x) => x.msg.mt === 'StartCall')).toHaveLength(1);
+  });
+
+  it('callto: is a tel: link: from the OS through the second start to StartCall', async () => {
+    stack.sim.control.clearReceived();
+    expect(await xdgOpen('callto:+49(7031)730090')).toEqual({ code: 0, stderr: '' });
+    const rec = await stack.sim.control.waitForReceived((x) => x.msg.mt === 'StartCall', 15_000);
+    expect(rec).toMatchObject({ app: 'phone', api: Api.phone, msg: { mt: 'StartCall', num: '+497031730090', adjust: true } });
+    expect(await xdgOpen('callto://4711')).toEqual({ code: 0, stderr: '' });
+    const rec2 = await stack.sim.control.waitForReceived((x) => x.msg.mt === 'StartCall' && x.msg.num === '4711', 15_000);
+    expect(rec2.msg).toEqual({ mt: 'StartCall', num: '4711', adjust: true });
   });
 
   it('sip: and im: links reach the phone and chat apps; hostile links are refused', async () => {
@@ -92,4 +114,11 @@ describe('links: xdg-open → .desktop forwarder → handoff socket → stand-in
     const rec = await stack.sim.control.waitForReceived((x) => x.msg.mt === 'StartChat', 15_000);
     expect(rec).toMatchObject({ api: Api.chat, msg: { mt: 'StartChat', sip: 'zkl@innovaphone.com' } });
   });
+
+  it('a second start never becomes a second client: with the running one gone it says so and exits 1', async () => {
+    // the lock is held (stand-in), nobody answers: the product waits for the holder, then gives up
+    const r = await app.run('second', ['--', 'tel:4711'], { ...env, XDG_RUNTIME_DIR: path.join(dir, 'elsewhere') }, 60_000);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/myApps: myApps is running but did not answer on .*links-[0-9a-f]{12}\.sock/);
+  }, 60_000);
 });

@@ -9,14 +9,16 @@
  * Chromium (launchChromium({proxy})), and checks tinyproxy's log for the CONNECTs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../electron/platform';
 import { memoryLogger } from '../fixtures/memory-logger';
-import { EncryptedFileCredentialStore, LocalKeyCipher, ProxyConnector, StaticProxyResolver, EnvProxyResolver, preflight, createLinuxCredentialStore, SecretToolCredentialStore } from '../../electron/connect';
+import { EncryptedFileCredentialStore, LocalKeyCipher, ProxyConnector, StaticProxyResolver, EnvProxyResolver, preflight } from '../../electron/connect';
+import { createLinuxCredentialStore, SecretToolCredentialStore } from '../../native/linux/secret-tool';
+import { startDesktopSession, stopProcess, type DesktopSession } from './harness/desktop';
 import type { CredentialPrompt, CredentialRequest } from '../../electron/connect/ports';
 import { startPbxSim, type PbxSim } from '../pbx-sim';
 import { launchChromium } from './harness/chromium';
@@ -182,82 +184,22 @@ describe('proxy (tinyproxy with BasicAuth, direct route refused)', () => {
 });
 
 /** Processes the Secret Service tests started (stopped in afterAll even when the setup failed). */
-const secretProcs: ChildProcess[] = [];
-
-async function stopProcess(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) return;
-  const exited = new Promise((r) => p.once('exit', r));
-  p.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-  if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-}
-
-/**
- * A private D-Bus session (own config without service directories, so nothing is auto-started)
- * with an unlocked GNOME Keyring: the Secret Service secret-tool talks to.
- */
-async function startSecretService(root: string): Promise<NodeJS.ProcessEnv> {
-  const run = path.join(root, 'run');
-  mkdirSync(run, { mode: 0o700 });
-  const busPath = path.join(root, 'bus');
-  const conf = path.join(root, 'session.conf');
-  writeFileSync(
-    conf,
-    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=${busPath}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
-</busconfig>
-`,
-  );
-  const dbus = spawn('dbus-daemon', [`--config-file=${conf}`, '--nofork', '--print-address=1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  secretProcs.push(dbus);
-  const address = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const t = setTimeout(() => reject(new Error('dbus-daemon did not start')), 10_000);
-    dbus.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) {
-        clearTimeout(t);
-        resolve(out.trim());
-      }
-    });
-    dbus.on('exit', (code) => reject(new Error(`dbus-daemon exited ${code}`)));
-  });
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: root, XDG_RUNTIME_DIR: run, DBUS_SESSION_BUS_ADDRESS: address };
-  const keyring = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], { env, stdio: ['pipe', 'ignore', 'ignore'] });
-  secretProcs.push(keyring);
-  keyring.stdin!.end('test-keyring-password');
-  const probe = new SecretToolCredentialStore({ env, timeoutMs: 3000 });
-  const until = Date.now() + 15_000;
-  // The daemon registers on the bus and creates the "login" collection shortly after
-  // unlocking: wait until a store works.
-  for (;;) {
-    const ok = await probe.set('probe.invalid', { username: 'p', password: 'p' }).then(() => true, () => false);
-    if (ok) break;
-    if (Date.now() > until) throw new Error('the Secret Service did not come up');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await probe.delete('probe.invalid');
-  return env;
-}
-
 describe('proxy credentials in the Secret Service (secret-tool)', () => {
-  let secrets: { env: NodeJS.ProcessEnv } | undefined;
+  let secrets: DesktopSession | undefined;
   let root: string;
+  // the product's fallback when no Secret Service answers (electron/os-adapters.ts)
+  const fileStore = (d: string) => () => new EncryptedFileCredentialStore(path.join(d, 'proxy-credentials.json'), new LocalKeyCipher(path.join(d, 'proxy-credentials.key')), silentLogger);
   beforeAll(async () => {
     root = mkdtempSync(path.join(tmpdir(), 'secret-service-'));
-    secrets = { env: await startSecretService(root) };
+    secrets = await startDesktopSession(root, { x: false, keyring: true });
   });
   afterAll(async () => {
-    for (const p of secretProcs.reverse()) await stopProcess(p);
+    await secrets?.stop();
     rmSync(root, { recursive: true, force: true });
   });
 
   it('stores the credentials asked on 407 in the keyring and uses them on the next start', async () => {
-    const store = await createLinuxCredentialStore(path.join(root, 'data'), silentLogger, { env: secrets!.env });
+    const store = await createLinuxCredentialStore({ logger: silentLogger, env: secrets!.env, fallback: fileStore(path.join(root, 'data')) });
     expect(store.kind).toBe('secret-service');
     const pins = sim.cert ? [{ origin: new URL(webClientUrl).origin, fingerprint256: sim.cert.fingerprint256 }] : [];
     const resolver = new StaticProxyResolver([{ kind: 'http', host: '127.0.0.1', port: tinyPort }]);
@@ -277,7 +219,7 @@ describe('proxy credentials in the Secret Service (secret-tool)', () => {
   });
 
   it('falls back to the encrypted file when no Secret Service answers', async () => {
-    const store = await createLinuxCredentialStore(path.join(root, 'data2'), silentLogger, { env: { PATH: process.env.PATH } });
+    const store = await createLinuxCredentialStore({ logger: silentLogger, env: { PATH: process.env.PATH }, fallback: fileStore(path.join(root, 'data2')) });
     expect(store.kind).toBe('file');
     await store.set('proxy.example', { username: 'u', password: 'p' });
     expect(await store.get('proxy.example')).toEqual({ username: 'u', password: 'p' });

@@ -22,6 +22,7 @@ export const SYSTEM_PACKAGES: { pkg: string; bin: string }[] = [
   { pkg: 'tshark', bin: '/usr/bin/tshark' }, // media e2e: the recorded pcap must read as RTP
   { pkg: 'fonts-liberation', bin: '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf' },
   { pkg: 'dbus-daemon', bin: '/usr/bin/dbus-daemon' },
+  { pkg: 'dbus-bin', bin: '/usr/bin/dbus-send' }, // harness/desktop.ts waits for dunst on the bus
   { pkg: 'libsecret-tools', bin: '/usr/bin/secret-tool' },
   { pkg: 'gnome-keyring', bin: '/usr/bin/gnome-keyring-daemon' },
   { pkg: 'mono-mcs', bin: '/usr/bin/mcs' }, // native/win/send-copy.test.ts compiles the helper's C# (P/Invoke SendInput)

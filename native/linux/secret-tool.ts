@@ -1,16 +1,15 @@
 /**
- * Linux CredentialStore in the desktop's Secret Service (GNOME Keyring, KWallet's secret service)
- * through libsecret's `secret-tool` (execFile with argument arrays, the secret on stdin, never on
- * the command line). Items: attributes `service=myapps-proxy host=<proxy host>`, secret = JSON
- * `{username,password}`. `createCredentialStore` uses it when `secret-tool` works, else the
- * encrypted 0600 file store.
+ * Linux CredentialStore in the desktop's Secret Service (GNOME Keyring, KeePassXC, KWallet 5.97+)
+ * through libsecret's `secret-tool` (an argument array, the secret on stdin, never on the command
+ * line; the deb depends on libsecret-tools). Items: attributes `service=myapps-proxy
+ * host=<proxy host>`, secret = JSON `{username,password}`. `createLinuxCredentialStore` uses it
+ * when `secret-tool` answers, else the fallback it is given (the product: the encrypted 0600 file
+ * store with a local key, electron/os-adapters.ts).
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import * as path from 'node:path';
-import type { Logger } from '../platform';
-import { EncryptedFileCredentialStore, LocalKeyCipher } from './credentials';
-import type { CredentialStore, ProxyCredentials } from './ports';
+import type { Logger } from '../../electron/platform';
+import type { CredentialStore, ProxyCredentials } from '../../electron/connect/ports';
 
 export const SECRET_SERVICE_ATTRIBUTE = 'myapps-proxy';
 const HOST_RE = /^[A-Za-z0-9_][A-Za-z0-9_.:[\]-]{0,252}$/;
@@ -111,21 +110,18 @@ function isExecutable(file: string): boolean {
 }
 
 /**
- * The Linux credential store: the Secret Service via secret-tool when it is installed and
- * answers, else an encrypted 0600 file in `dir` (with a local key file). The Electron product
- * uses EncryptedFileCredentialStore with a safeStorage cipher instead.
+ * The Linux credential store: the Secret Service via secret-tool when it is installed and answers
+ * on the session bus, else `fallback()`.
  */
-export async function createLinuxCredentialStore(dir: string, logger: Logger, opts: SecretToolOptions = {}): Promise<CredentialStore & { kind: 'secret-service' | 'file' }> {
+export async function createLinuxCredentialStore<F extends CredentialStore>(opts: SecretToolOptions & { logger: Logger; fallback: () => F }): Promise<(SecretToolCredentialStore & { kind: 'secret-service' }) | (F & { kind: 'file' })> {
   const env = opts.env ?? process.env;
   if (env.DBUS_SESSION_BUS_ADDRESS && isExecutable(opts.bin ?? '/usr/bin/secret-tool')) {
     const s = new SecretToolCredentialStore({ ...opts, env, timeoutMs: opts.timeoutMs ?? 5000 });
     if (await s.probe()) {
-      logger.trace('App', 'proxy credentials: Secret Service (secret-tool)');
+      opts.logger.trace('App', 'proxy credentials: Secret Service (secret-tool)');
       return Object.assign(s, { kind: 'secret-service' as const });
     }
   }
-  logger.trace('App', 'proxy credentials: encrypted file');
-  const f = new EncryptedFileCredentialStore(path.join(dir, 'proxy-credentials.json'), new LocalKeyCipher(path.join(dir, 'proxy-credentials.key')), logger);
-  return Object.assign(f, { kind: 'file' as const });
+  opts.logger.trace('App', 'proxy credentials: encrypted file (no Secret Service answered)');
+  return Object.assign(opts.fallback(), { kind: 'file' as const });
 }
-

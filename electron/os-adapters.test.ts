@@ -1,0 +1,87 @@
+/**
+ * The per-OS choice of port implementations (electron/os-adapters.ts) with the Electron stand-in.
+ * The Linux X11 choice runs for real in test/e2e/packaged-main.e2e.test.ts (the built bundle on a
+ * private desktop session); here: which adapter each OS and session gets, and the named fallbacks.
+ */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { memoryLogger } from '../test/fixtures/memory-logger';
+import { FakeSession } from '../test/fixtures/fake-electron';
+
+vi.mock('electron', async () => (await import('../test/fixtures/fake-electron')).electron);
+const { createOsAdapters } = await import('./os-adapters');
+
+let dir: string;
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'os-adapters-'));
+});
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+function options(platform: NodeJS.Platform, env: NodeJS.ProcessEnv) {
+  const logger = memoryLogger();
+  return {
+    logger,
+    o: {
+      platform,
+      env: { HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config'), ...env },
+      files: { userData: path.join(dir, 'userData'), localData: path.join(dir, 'local'), logs: path.join(dir, 'logs'), temp: path.join(dir, 'tmp') },
+      logger,
+      session: new FakeSession() as never,
+      nativeDir: path.join(dir, 'native'),
+      productName: 'myApps',
+      isPackaged: true,
+      execPath: '/opt/myApps/myapps',
+      warmUpCopyHelper: false,
+    },
+  };
+}
+
+describe('createOsAdapters', () => {
+  it('Windows and macOS: Electron\'s adapters, the session fetch for updates, safeStorage for proxy logins', async () => {
+    for (const platform of ['win32', 'darwin'] as const) {
+      const { o } = options(platform, {});
+      const a = await createOsAdapters(o);
+      expect(a.kinds).toEqual({
+        session: 'other',
+        keyListener: 'electron-globalShortcut',
+        selectionReader: 'copy-then-read',
+        notifier: 'electron',
+        idleClock: 'powerMonitor',
+        proxyLogins: 'encrypted-file+safeStorage',
+        updateFetch: 'session-fetch',
+        protocolRegistrar: 'electron',
+      });
+      expect(a.updateFetch).toBeTypeOf('function');
+      expect(a.caCertificates).toEqual([]);
+      await a.credentialStore.set('proxy.corp', { username: 'u', password: 'p' });
+      expect(await fs.readFile(path.join(o.files.userData, 'proxy-credentials.json'), 'utf8')).toContain('electron-safeStorage');
+      a.close();
+    }
+  });
+
+  it('Linux X11: the X11 adapters, xdg-mime registration and proxyFetch with the OS CA bundle', async () => {
+    const { o } = options('linux', { DISPLAY: ':987', XDG_SESSION_TYPE: 'x11' });
+    const a = await createOsAdapters(o);
+    expect(a.kinds).toMatchObject({ session: 'x11', keyListener: 'x11-grabkey', selectionReader: 'x11-primary', idleClock: 'x11-screensaver+powerMonitor', protocolRegistrar: 'xdg-mime' });
+    expect(a.updateFetch).toBeUndefined(); // the wiring's proxyFetch
+    expect(a.kinds.updateFetch).toMatch(/^proxyFetch/);
+    if (a.kinds.updateFetch === 'proxyFetch') expect(a.caCertificates[0]).toContain('-----BEGIN CERTIFICATE-----');
+    // no X server at :987: the key listener says so per chord instead of failing
+    expect(await a.keyListener.setChords([{ id: 'dial', chord: { key: 'F9', mods: ['ctrl'] } }], () => {})).toEqual([{ id: 'dial', active: false, reason: expect.stringMatching(/cannot connect to the X display :987/) }]);
+    a.close();
+  });
+
+  it('Linux without a notification daemon: Electron notifications as the named fallback; no Secret Service: the encrypted file', async () => {
+    const { o, logger } = options('linux', { WAYLAND_DISPLAY: 'wayland-0', XDG_SESSION_TYPE: 'wayland', DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(dir, 'no-bus')}` });
+    const a = await createOsAdapters(o);
+    expect(a.kinds).toMatchObject({ session: 'wayland', keyListener: 'electron-globalShortcut', selectionReader: 'electron-clipboard', notifier: 'electron-fallback', idleClock: 'powerMonitor', proxyLogins: 'encrypted-file' });
+    expect(logger.lines.find((l) => l.level === 'warn' && /no notification daemon answered/.test(l.message))).toBeDefined();
+    await a.credentialStore.set('proxy.corp', { username: 'u', password: 'p' });
+    expect(await fs.readFile(path.join(o.files.userData, 'proxy-credentials.json'), 'utf8')).toContain('aes-256-gcm-local');
+    a.close();
+  });
+});
