@@ -49,6 +49,8 @@ describe('links: xdg-open → the product as second instance → handoff socket 
       DISPLAY: xvfb.display,
       HOME: home,
       XDG_RUNTIME_DIR: runtime,
+      // no session bus: else xdg-open's desktop detection (dbus-send) autolaunches one through X11
+      DBUS_SESSION_BUS_ADDRESS: 'disabled:',
       RUN_BUNDLE_APPDATA: path.join(home, 'appData'),
       RUN_BUNDLE_TEMP: path.join(home, 'tmp'),
     };
