@@ -1,6 +1,6 @@
 /**
  * The link service: takes tel:/sip:/im: links from the first start's argv, from a second instance
- * (single-instance handoff), from macOS open-url, or from the Linux forwarder, parses them and
+ * (the handoff of handoff.ts), from macOS open-url, parses them and
  * sends StartCall / StartChat to the phone / chat app. A link that arrives before a provider is
  * connected is queued and delivered exactly once when one appears.
  */

@@ -1,8 +1,10 @@
 /**
  * Linux protocol registrar: writes a .desktop entry with MimeType=x-scheme-handler/<scheme> into
  * an XDG data folder and makes it the default handler with `xdg-mime default` (real xdg-utils).
- * The product on Linux points Exec at the client itself (`myapps -- %u`); the e2e tests point it
- * at link-forwarder.mjs in a temporary XDG_DATA_HOME / XDG_CONFIG_HOME.
+ * The product on Linux (electron/os-adapters.ts) points Exec at the client itself (the AppImage or
+ * the executable, then `-- %u`), which as a second start hands the link to the running client;
+ * the e2e tests point it at the built product run with the Electron stand-in, in a temporary
+ * XDG_DATA_HOME / XDG_CONFIG_HOME.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
