@@ -12,8 +12,8 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 const abs = (p) => path.join(root, p);
 const dirs = (p) => readdirSync(abs(p), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
 
-/** Platform services: every folder of electron/ except the shared library folder util/. */
-const SERVICES = dirs('electron').filter((d) => d !== 'util');
+/** Platform services: every folder of electron/ except the shared library folder util/ and the wiring. */
+const SERVICES = dirs('electron').filter((d) => d !== 'util' && d !== 'wiring');
 /** OS implementations: native/<os>/ (native/electron/ holds the Electron adapters, handled apart). */
 const OSES = dirs('native').filter((d) => d !== 'electron' && d !== 'fixtures');
 
@@ -24,8 +24,8 @@ const PUBLIC_FACES = [abs('electron/*/index.ts'), abs('electron/*/ports.ts')];
 /** What every part of the main process may use: the shared ports and the util/ library. */
 const SHARED_MAIN = [abs('electron/+(platform).ts'), abs('electron/util/**')];
 
-/** The composition root: the only product files besides the tests that may import across every layer. */
-const COMPOSITION_ROOT = ['electron/main.ts', 'electron/services.ts', 'electron/update-setup.ts', 'electron/os-adapters.ts'];
+/** The composition root: main.ts, the per-OS adapter choice and the one wiring beside it, the only product files besides the tests that may import across every layer. */
+const COMPOSITION_ROOT = ['electron/main.ts', 'electron/os-adapters.ts', 'electron/wiring/**'];
 
 const TESTS = ['**/*.test.ts', 'test/**', 'scripts/**', 'vitest.config.ts', 'eslint.config.mjs'];
 
@@ -64,8 +64,8 @@ const zones = [
     },
     {
       target: abs(`electron/${svc}/**`),
-      from: abs('electron/!(platform).ts'),
-      message: 'Services never import the composition root.',
+      from: [abs('electron/!(platform).ts'), abs('electron/wiring/**')],
+      message: 'Services never import the composition root (main.ts, electron/wiring/).',
     },
   ]),
   ...OSES.flatMap((os) => [

@@ -1,59 +1,57 @@
 /**
- * The composition root of the Electron product. It only glues: Electron adapters
- * (native/electron/*) are built here and handed to the Electron-free services
- * (createPlatformServices, electron/windows, electron/security). See docs/security.md for the
- * policy applied here and docs/packaging.md for how this file is bundled (dist/main.cjs).
+ * The composition root of the Electron product: lifecycle only. It builds the Electron adapters
+ * (native/electron/*) and hands them to the one wiring (electron/wiring: the service graph, the
+ * settings reactions, certificate decisions, link routing, the preload handler table); here are
+ * the app's events, the windows and the order things start and stop. See docs/security.md for
+ * the policy applied here and docs/packaging.md for how this file is bundled (dist/main.cjs).
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { app, BrowserWindow, screen, session } from 'electron';
-import { createTraceFiles, collectLogs, type CollectLogsProgress } from './log';
-import { createPlatformServices, type PlatformServices } from './services';
-import { SettingsStore, SettingsError } from './settings';
-import type { SettingKey } from '../common/settings/schema';
+import { createTraceFiles } from './log';
+import { SettingsStore } from './settings';
 import type { ManagedSettingsReader } from './settings/ports';
 import type { CertificatePin } from '../common/settings/schema';
+import type { Logger } from './platform';
 import { parseServerString } from '../common/server-string';
-import { certificateDecision } from './connect';
-import { failureFromChromiumError, makeFailure } from '../common/connect-failure';
-import {
-  classifyOrigin, createPageHookHandlers, createPreloadDispatcher, decideCertificateError, launcherPageUrl, parseLauncherArgv, secureWebPreferences, userArgs,
-  type OriginPolicy,
-} from './security';
+import { failureFromChromiumError } from '../common/connect-failure';
+import { classifyOrigin, createPageHookHandlers, parseLauncherArgv, secureWebPreferences, userArgs, type OriginPolicy, type ParsedArgv } from './security';
 import { myAppsUserAgent } from '../common/preload-names';
-import { createLauncherController, createWindowsService, WindowStateStore, type LauncherController, type WindowSettings, type WindowsService } from './windows';
+import { createLauncherController, createWindowsService, WindowStateStore, type LauncherController, type WindowsService } from './windows';
+import { createPlatformServices, type PlatformServices } from './wiring';
+import { createCertificatePolicy } from './wiring/certificates';
+import { createLinkRouter, type LinkRouter } from './wiring/link-routing';
+import { createHandlerTable, wirePreloadEvents } from './wiring/preload';
+import { launcherSettingsOf, logCollector, pinCertificateIn, windowSettingsOf } from './wiring/windows';
+import { productUpdatePorts, readRecordedInstallKind } from './wiring/update-product';
 import { applySessionPolicy, applyWebContentsPolicy, openExternalWith, openPopupWindow, type PolicyDeps } from '../native/electron/security';
 import { electronUrlOpener } from '../native/electron/url-opener';
 import { registerPreloadIpc } from '../native/electron/ipc';
 import { handleLauncherScheme, registerLauncherScheme } from '../native/electron/launcher-protocol';
 import { createFileLocations, useInnovaphoneUserData } from '../native/electron/file-locations';
-import { createEdgeReservation, electronShell, ElectronTray, ElectronWindowHost } from '../native/electron/windows';
+import { createEdgeReservation, electronShell, ElectronTray, ElectronWindowHost, settingsWindowOpener } from '../native/electron/windows';
 import { createAutostart } from '../native/electron/autostart';
 import { createAttention, createWindowFocus } from '../native/electron/window-focus';
 import { electronMediaEngineHost } from '../native/electron/media-engine';
 import { electronUpstream, installAppProxy } from '../native/electron/appproxy-protocol';
 import { createProxyResolver } from '../native/electron/proxy-resolver';
+import { createAppFrameSource, type ElectronAppFrames } from '../native/electron/app-frames';
+import { createOsAdapters } from './os-adapters';
+import { claimOrHandOff, linkHandoffEndpoint } from './links';
 import { NodeSpawner } from '../native/spawner';
 import { createDialogHost } from '../native/electron/dialogs';
 import { DisplayPickerModel, installDisplayMediaHandler } from '../native/electron/display-media';
 import { createDisplayPickerUi, createProxyAuth, createUpdateUi } from './windows/dialogs';
-import { createAbout, trayStatusLine, type AboutUpdateSource } from './windows/about';
+import { createAbout, trayStatusLine } from './windows/about';
 import { pickLanguage, translator } from '../common/i18n';
 import { createLanguageSource } from '../native/electron/locale';
 import { installSpellcheck } from '../native/electron/spellcheck';
-import { productUpdatePorts, readRecordedInstallKind } from './update-setup';
-import { createOsAdapters } from './os-adapters';
-import { claimOrHandOff, linkHandoffEndpoint } from './links';
-import type { HotkeyService } from './hotkeys/service';
 import { engineScriptFromFile } from './media/engine-bundle';
-import type { PreloadHandlers } from './security/ipc-guard';
 import { LinuxManagedSettingsReader } from '../native/linux/managed';
 import { MacManagedSettingsReader } from '../native/mac/managed';
 import { WindowsManagedSettingsReader } from '../native/win/managed';
 import { chromiumSwitches } from './security/switches';
-import { settingsSnapshot } from './settings/snapshot';
 import { originOf } from '../common/origin';
-import { normaliseFingerprint } from '../common/fingerprint';
 
 export const APP_ID = 'com.innovaphone.myapps';
 export const PRODUCT_NAME = 'myApps';
@@ -96,162 +94,212 @@ export interface BootstrapOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** What the steps of bootstrap share; filled as they run. */
+interface Life {
+  env: NodeJS.ProcessEnv;
+  argv: readonly string[];
+  first: ParsedArgv;
+  links: LinkRouter;
+  quitting: boolean;
+  running?: RunningApp;
+  logger: Logger;
+  origins: OriginPolicy;
+  engineOrigins: string[];
+  services?: PlatformServices;
+  disableHeadsets: boolean;
+  policy: PolicyDeps;
+  appFrames: ElectronAppFrames;
+  /** The local socket (pipe) a second start hands its link over (electron/links/handoff.ts). */
+  linkHandoffPath: string;
+}
+
+type Base = Awaited<ReturnType<typeof openBase>>;
+type Ui = Awaited<ReturnType<typeof createMainWindowAndDialogs>>;
+type Started = Awaited<ReturnType<typeof startServices>>;
+type Shell = ReturnType<typeof createWindowsAndController>;
+
 export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp | undefined> {
   const env = opts.env ?? process.env;
   const argv = opts.argv ?? process.argv;
+  prepareApp(env);
+  const first = parseLauncherArgv(userArgs(argv, app.isPackaged));
+  const life = listenBeforeReady(env, argv, first);
+  if (!(await claimFirstInstance(life))) return undefined;
+  await app.whenReady();
+  const base = await openBase(life);
+  const ui = await createMainWindowAndDialogs(life, base);
+  const started = await startServices(life, base, ui);
+  const shell = createWindowsAndController(life, base, ui, started.services);
+  const unbindMain = bindMainWindow(life, ui.mainWindow, shell.windows, shell.controller);
+  bindQuit(life, base, ui, started, { ...shell, unbindMain });
+  const running: RunningApp = { services: started.services, picker: started.picker, windows: shell.windows, controller: shell.controller, mainWindow: ui.mainWindow, settingsPins: () => base.settings.get('trustedCertificates') };
+  life.running = running;
+  await shell.windows.start();
+  shell.controller.start();
+  for (const l of first.ignored) life.logger.trace('App', 'command-line argument ignored', { arg: l.arg, reason: l.reason });
+  life.links.start({ links: started.services.instances.links, showMain: () => shell.windows.showMain() });
+  return running;
+}
+
+/** Before app.ready: the launcher scheme, the user data folder, Chromium switches, the Windows app id. */
+function prepareApp(env: NodeJS.ProcessEnv): void {
   registerLauncherScheme();
   useInnovaphoneUserData();
-  // Before app.ready: loopback peer connections for the media viewer, Wayland shortcut portal
-  // (electron/security/switches.ts, docs/security.md).
+  // loopback peer connections for the media viewer, Wayland shortcut portal (electron/security/switches.ts, docs/security.md)
   for (const sw of chromiumSwitches({ platform: process.platform, env })) {
     if (sw.value === undefined) app.commandLine.appendSwitch(sw.name);
     else app.commandLine.appendSwitch(sw.name, sw.value);
   }
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+}
 
-  const first = parseLauncherArgv(userArgs(argv, app.isPackaged));
-
-  let quitting = false;
-  let running: RunningApp | undefined;
-  const pendingLinks: string[] = first.link ? [first.link] : [];
-  const handleLink = (link: string, origin: string): void => {
-    const links = running?.services.instances.links as { handleLink(l: string, o?: string): unknown } | undefined;
-    if (links) links.handleLink(link, origin);
-    else if (running) running.windows.showMain();
-    else pendingLinks.push(link);
-  };
-  app.on('before-quit', () => {
-    quitting = true;
-  });
-  app.on('open-url', (event, url) => {
-    event.preventDefault();
-    const p = parseLauncherArgv([url]);
-    if (p.link) handleLink(p.link, 'open-url');
-  });
-
-  let engineOrigins: string[] = [];
-  let services: PlatformServices | undefined;
+/** The app's events that may come before the window exists: links, quit, new webContents, certificates, frames. */
+function listenBeforeReady(env: NodeJS.ProcessEnv, argv: readonly string[], first: ParsedArgv): Life {
+  const links = createLinkRouter({ first: first.link });
+  // (the closures below read `life` once the app runs)
   const origins: OriginPolicy = {
-    pbxOrigin: () => running?.controller.pbxOrigin() ?? null,
-    engineOrigins: () => engineOrigins,
+    pbxOrigin: () => life.running?.controller.pbxOrigin() ?? null,
+    engineOrigins: () => life.engineOrigins,
     // App Platforms on the bus allow-list (the PBX is classified separately).
-    appOrigins: () => services?.origins.list() ?? [],
+    appOrigins: () => life.services?.origins.list() ?? [],
   };
-  let logger: PolicyDeps['logger'] = { trace() {}, warn: (m, d) => console.warn(m, d ?? ''), error: (m, d) => console.error(m, d ?? '') };
-  let disableHeadsets = false;
   const policy: PolicyDeps = {
     origins,
     get logger() {
-      return logger;
+      return life.logger;
     },
-    disableHeadsets: () => disableHeadsets,
-    onInternalLink: (url) => handleLink(url, 'page'),
+    disableHeadsets: () => life.disableHeadsets,
+    onInternalLink: (url) => links.handle(url, 'page'),
   };
-  app.on('web-contents-created', (_e, contents) => applyWebContentsPolicy(contents, policy));
+  const life: Life = {
+    env,
+    argv,
+    first,
+    links,
+    quitting: false,
+    logger: { trace() {}, warn: (m, d) => console.warn(m, d ?? ''), error: (m, d) => console.error(m, d ?? '') },
+    origins,
+    engineOrigins: [],
+    disableHeadsets: false,
+    policy,
+    // the frames of every window, for the apps' origins on the bus allow-list (electron/bus/app-origins.ts)
+    appFrames: createAppFrameSource(app),
+    linkHandoffPath: linkHandoffEndpoint({ platform: process.platform, env, userData: app.getPath('userData'), tmpdir: app.getPath('temp') }),
+  };
+  app.on('before-quit', () => {
+    life.quitting = true;
+  });
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    links.openUrl(url);
+  });
+  app.on('web-contents-created', (_e, contents) => applyWebContentsPolicy(contents, life.policy));
+  const certificates = createCertificatePolicy({
+    cliPins: first.options.trustCertificates ?? [],
+    pins: () => life.running?.settingsPins() ?? [],
+    logger: () => life.logger,
+    onRefused: (failure) => life.running?.controller.loadFailed(failure),
+  });
   app.on('certificate-error', (event, contents, url, error, certificate, callback, isMainFrame) => {
-    // Pins: --trust-certificate (demo/tests) and certificates the user accepted for this origin (settings).
-    const origin = originOf(url) ?? '';
-    const fingerprint256 = normaliseFingerprint(certificate.fingerprint) ?? certificate.fingerprint;
-    const cliPins = (first.options.trustCertificates ?? []).map((p) => normaliseFingerprint(p) ?? p);
-    const decision = decideCertificateError(url, fingerprint256, cliPins);
-    const pinned = running ? certificateDecision({ origin, certificate: { fingerprint256 } }, running.settingsPins()) === 'allow' : false;
-    if (decision.allow || pinned) {
+    const mainWindowPage = isMainFrame && !!life.running && contents === life.running.mainWindow.webContents;
+    if (certificates.decide({ url, error, certificate, mainWindowPage })) {
       event.preventDefault();
       callback(true);
-      return;
-    }
-    callback(false);
-    logger.warn('certificate refused', { url: url.slice(0, 200), error, reason: decision.reason });
-    if (isMainFrame && running && contents === running.mainWindow.webContents) {
-      running.controller.loadFailed(makeFailure('certificate', url, { code: error, certificate: { fingerprint256, subject: certificate.subjectName, issuer: certificate.issuerName, validFrom: certificate.validStart, validTo: certificate.validExpiry } as never }));
-    }
+    } else callback(false);
   });
+  return life;
+}
 
-  // Single instance (docs/links.md): a running client takes this start's link over its own local
-  // socket (electron/links/handoff.ts) and this process exits with the outcome; Electron's lock
-  // only decides who is first.
-  const linkHandoffPath = linkHandoffEndpoint({ platform: process.platform, env, userData: app.getPath('userData'), tmpdir: app.getPath('temp') });
-  const claim = await claimOrHandOff({ path: linkHandoffPath, argv: first.link ? [first.link] : [], requestLock: () => app.requestSingleInstanceLock() });
-  if (!claim.first) {
-    if (claim.error) console.error(`${PRODUCT_NAME}: ${claim.error}`);
-    app.exit(claim.ok ? 0 : 1);
-    return undefined;
-  }
+/**
+ * Single instance (docs/links.md): a running client takes this start's link over its own local
+ * socket (electron/links/handoff.ts) and this process exits with the outcome; Electron's lock
+ * only decides who is first.
+ */
+async function claimFirstInstance(life: Life): Promise<boolean> {
+  const claim = await claimOrHandOff({ path: life.linkHandoffPath, argv: life.first.link ? [life.first.link] : [], requestLock: () => app.requestSingleInstanceLock() });
+  if (claim.first) return true;
+  if (claim.error) console.error(`${PRODUCT_NAME}: ${claim.error}`);
+  life.appFrames.close();
+  app.exit(claim.ok ? 0 : 1);
+  return false;
+}
 
-  await app.whenReady();
+/** After app.ready: user agent, files, traces, settings, the session's policy and the launcher pages. */
+async function openBase(life: Life) {
   // lib1 apps know they run in the launcher by "myApps" in navigator.userAgent (docs/security.md).
   app.userAgentFallback = myAppsUserAgent(app.userAgentFallback, app.getVersion());
-
-  const files = createFileLocations(process.platform, env);
-  const traces = createTraceFiles({ dir: files.logs, argv });
-  logger = traces.main;
-  const settings = await SettingsStore.open({ userData: files.userData, logger, managed: managedReaders() });
-  disableHeadsets = settings.get('disableHeadsets') === true;
+  const files = createFileLocations(process.platform, life.env);
+  const traces = createTraceFiles({ dir: files.logs, argv: life.argv });
+  life.logger = traces.main;
+  const settings = await SettingsStore.open({ userData: files.userData, logger: life.logger, managed: managedReaders() });
+  life.disableHeadsets = settings.get('disableHeadsets') === true;
   // The client's own words and the spell-check dictionaries follow the OS languages (docs/i18n.md).
-  const languages = createLanguageSource(env).preferredLanguages();
+  const languages = createLanguageSource(life.env).preferredLanguages();
   const words = translator(pickLanguage(languages));
-  const identity = { name: PRODUCT_NAME, version: app.getVersion(), build: BUILD, platform: process.platform, language: words.language };
-
   const ses = session.defaultSession;
-  applySessionPolicy(ses, policy);
-  handleLauncherScheme(ses, path.join(distDir(), 'renderer'), logger);
-  const spellcheck = installSpellcheck({ session: ses, languages, dictionaryUrl: settings.get('spellcheckDictionaryUrl'), words, logger });
+  applySessionPolicy(ses, life.policy);
+  handleLauncherScheme(ses, path.join(distDir(), 'renderer'), life.logger);
+  const spellcheck = installSpellcheck({ session: ses, languages, dictionaryUrl: settings.get('spellcheckDictionaryUrl'), words, logger: life.logger });
   app.on('web-contents-created', (_e, contents) => spellcheck.attach(contents));
+  return {
+    files,
+    traces,
+    settings,
+    words,
+    identity: { name: PRODUCT_NAME, version: app.getVersion(), build: BUILD, platform: process.platform, language: words.language },
+    ses,
+    preload: path.join(distDir(), 'preload.cjs'),
+    icon: path.join(distDir(), 'icons', 'icon.png'),
+  };
+}
 
-  const preload = path.join(distDir(), 'preload.cjs');
-  const icon = path.join(distDir(), 'icons', 'icon.png');
-
-  // The preload contract is served from here on: the handler table is filled as the pieces come
-  // up (the dispatcher looks handlers up per call). Dialogs (update progress at start, proxy
-  // credentials) may be needed while the services start.
-  const handlers: PreloadHandlers = {};
-  const dispatcher = createPreloadDispatcher({ handlers, origins, logger });
-  const ipc = registerPreloadIpc({ dispatcher, origins, logger, appClientConfig: () => services?.server.config });
+/**
+ * The preload contract is served from here on (the handler table is filled as the pieces come
+ * up); the dialogs (update progress at start, proxy credentials) may be needed while the
+ * services start; then the main window, the credential store and proxy sign-in.
+ */
+async function createMainWindowAndDialogs(life: Life, base: Base) {
+  const { logger } = life;
+  const table = createHandlerTable({ origins: life.origins, logger });
+  const ipc = registerPreloadIpc({ dispatcher: table.dispatcher, origins: life.origins, logger, appClientConfig: () => life.services?.server.config });
   let mainWindowRef: BrowserWindow | undefined;
-  const dialogs = createDialogHost({ preload, icon, parent: () => mainWindowRef, emit: (t, e, p) => ipc.emit(t, e, p) });
+  const dialogs = createDialogHost({ preload: base.preload, icon: base.icon, parent: () => mainWindowRef, emit: (t, e, p) => ipc.emit(t, e, p) });
   // The port implementations of this OS (electron/os-adapters.ts, docs/decisions.md).
   const osAdapters = await createOsAdapters({
     platform: process.platform,
-    env,
-    files,
+    env: life.env,
+    files: base.files,
     logger,
-    session: ses,
+    session: base.ses,
     nativeDir: nativeDir(),
     productName: PRODUCT_NAME,
-    icon,
+    icon: base.icon,
     isPackaged: app.isPackaged,
     execPath: process.execPath,
-    appPath: argv[1],
-    warmUpCopyHelper: !!String(settings.get('hotkeyDial') ?? '').trim(),
+    appPath: life.argv[1],
+    warmUpCopyHelper: !!base.settings.get('hotkeyDial').trim(),
   });
   logger.trace('App', 'OS adapters', osAdapters.kinds);
   const { notifier, credentialStore } = osAdapters;
-
   const mainWindow = new BrowserWindow({
     width: 1024,
     height: 720,
     show: false,
     title: PRODUCT_NAME,
-    icon,
+    icon: base.icon,
     autoHideMenuBar: true,
     // subFrames: the web client's app frames get lib1's launcher hooks (renderer/page-hooks.ts)
-    webPreferences: secureWebPreferences(preload, { subFrames: true }),
+    webPreferences: secureWebPreferences(base.preload, { subFrames: true }),
   });
   mainWindowRef = mainWindow;
 
-  // Proxy authentication: one launcher dialog for the web client's traffic (Chromium's 'login'
-  // event) and for Node-side traffic (electron/connect CredentialPrompt); docs/security.md.
   // lib1's launcher hooks of the web client and its apps: console lines into the trace, window.open
   // through the window policy (electron/security/page-hooks.ts).
-  Object.assign(handlers, createPageHookHandlers({
-    logger,
-    origins,
-    openExternal: openExternalWith(logger),
-    onInternalLink: (url) => handleLink(url, 'page'),
-    openPopup: (url) => openPopupWindow(url, icon),
-  }));
-  const proxyAuth = createProxyAuth({ dialogs, store: credentialStore, logger, productName: PRODUCT_NAME, words });
-  Object.assign(handlers, proxyAuth.handlers);
+  table.add(createPageHookHandlers({ logger, origins: life.origins, openExternal: openExternalWith(logger), onInternalLink: (url) => life.links.handle(url, 'page'), openPopup: (url) => openPopupWindow(url, base.icon) }));
+  // Proxy authentication: one launcher dialog for the web client's traffic (Chromium's 'login'
+  // event) and for Node-side traffic (electron/connect CredentialPrompt); docs/security.md.
+  const proxyAuth = createProxyAuth({ dialogs, store: credentialStore, logger, productName: PRODUCT_NAME, words: base.words });
+  table.add(proxyAuth.handlers);
   app.on('login', (event, _contents, _details, authInfo, callback) => {
     if (!authInfo.isProxy) return; // a server's own HTTP auth: Chromium's default (cancel)
     event.preventDefault();
@@ -260,15 +308,21 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
       () => callback(),
     );
   });
+  return { table, ipc, dialogs, notifier, mainWindow, proxyAuth, credentialStore, osAdapters };
+}
 
+/** The update ports, the selection reader, the service graph, the app proxy and the screen picker. */
+async function startServices(life: Life, base: Base, ui: Ui) {
+  const { logger } = life;
+  const { settings, files, traces } = base;
   // Auto update (docs/update.md): install kind, installer, policies; launcher-owned UI.
-  const updateUi = createUpdateUi({ dialogs, notifier, logger, productName: PRODUCT_NAME, words });
-  Object.assign(handlers, updateUi.handlers);
+  const updateUi = createUpdateUi({ dialogs: ui.dialogs, notifier: ui.notifier, logger, productName: PRODUCT_NAME, words: base.words });
+  ui.table.add(updateUi.handlers);
   const updatePorts = productUpdatePorts(
     {
       platform: process.platform,
       arch: process.arch,
-      env,
+      env: life.env,
       execPath: process.execPath,
       isPackaged: app.isPackaged,
       windowsStore: process.windowsStore === true,
@@ -288,203 +342,156 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   );
   logger.trace('App', 'auto update', { installKind: updatePorts.installKind, terminalServer: updatePorts.terminalServer === true, installer: updatePorts.installer?.kind ?? 'none' });
 
-  services = await createPlatformServices(
+  const mainWindow = ui.mainWindow;
+  const services = await createPlatformServices(
     {
       logger,
       traces,
       files,
       settings,
-      idleClock: osAdapters.idleClock,
-      protocolRegistrar: osAdapters.protocolRegistrar,
-      keyListener: osAdapters.keyListener,
-      selectionReader: osAdapters.selectionReader,
-      displaySession: osAdapters.displaySession,
-      notifier,
+      idleClock: ui.osAdapters.idleClock,
+      protocolRegistrar: ui.osAdapters.protocolRegistrar,
+      keyListener: ui.osAdapters.keyListener,
+      selectionReader: ui.osAdapters.selectionReader,
+      displaySession: ui.osAdapters.displaySession,
+      notifier: ui.notifier,
       attention: createAttention(() => mainWindow),
       windowFocus: createWindowFocus(() => mainWindow),
       spawner: new NodeSpawner(),
       urlOpener: electronUrlOpener,
-      mediaEngineHost: electronMediaEngineHost({ logger, session: ses }),
-      appProxyUpstream: electronUpstream(ses),
-      proxyResolver: createProxyResolver(ses),
-      credentialStore,
-      credentialPrompt: proxyAuth.prompt,
-      caCertificates: osAdapters.caCertificates,
-      update: { ...updatePorts, ...(osAdapters.updateFetch ? { fetch: osAdapters.updateFetch } : {}), logger: traces.helper('myAppsUpdate') },
+      mediaEngineHost: electronMediaEngineHost({ logger, session: base.ses }),
+      appProxyUpstream: electronUpstream(base.ses),
+      proxyResolver: createProxyResolver(base.ses),
+      credentialStore: ui.credentialStore,
+      credentialPrompt: ui.proxyAuth.prompt,
+      caCertificates: ui.osAdapters.caCertificates,
+      update: { ...updatePorts, ...(ui.osAdapters.updateFetch ? { fetch: ui.osAdapters.updateFetch } : {}), logger: traces.helper('myAppsUpdate') },
+      appFrames: life.appFrames,
     },
     {
-      disableLocalhost: settings.get('disableLocalhost') === true,
-      linkHandoffPath,
-      launcher: identity,
+      linkHandoffPath: life.linkHandoffPath,
+      launcher: base.identity,
       // com.innovaphone.launcher model `touch` (docs/local-services.md)
       touch: screen.getAllDisplays().some((d) => d.touchSupport === 'available'),
       phonebook: { nativeDir: nativeDir() },
-      media: {
-        engineScript: engineScriptFromFile(path.join(distDir(), 'media-engine.js')),
-        excludeVpn: settings.get('excludeVpn') === true,
-        excludeInterfaces: (settings.get('excludeInterfaces') ?? []).join(','),
-        ringInHeadset: settings.get('ringInHeadset') === true,
-        disableHeadsets,
-      },
-      // applies at start (the app proxy has no live resize); docs/appproxy.md
-      appProxy: { maxBytes: Number(settings.get('appProxyCacheMb') ?? 500) * 1024 * 1024 },
+      media: { engineScript: engineScriptFromFile(path.join(distDir(), 'media-engine.js')) },
     },
   );
-  const svc = services;
+  life.services = services;
   for (const [name, why] of Object.entries(services.skipped)) logger.trace('App', 'service not started', { name, why });
   // The media engine page lives on the local services server (both host spellings).
   const engineOrigin = originOf(services.server.config.http);
-  engineOrigins = engineOrigin ? [engineOrigin, engineOrigin.replace('//localhost:', '//127.0.0.1:')] : [];
-  const appProxy = services.instances.appProxy as Parameters<typeof installAppProxy>[1] | undefined;
-  if (appProxy) installAppProxy(ses, appProxy, logger);
+  life.engineOrigins = engineOrigin ? [engineOrigin, engineOrigin.replace('//localhost:', '//127.0.0.1:')] : [];
+  if (services.instances.appProxy) installAppProxy(base.ses, services.instances.appProxy, logger);
 
   // App sharing: the engine's getDisplayMedia() goes through the launcher's picker window.
   const picker = new DisplayPickerModel();
-  const pickerUi = createDisplayPickerUi({ dialogs, model: picker, productName: PRODUCT_NAME, words });
-  Object.assign(handlers, pickerUi.handlers);
-  const removeDisplayMedia = installDisplayMediaHandler(ses, { picker, logger, allowOrigin: (o) => engineOrigins.includes(o) });
+  const pickerUi = createDisplayPickerUi({ dialogs: ui.dialogs, model: picker, productName: PRODUCT_NAME, words: base.words });
+  ui.table.add(pickerUi.handlers);
+  const removeDisplayMedia = installDisplayMediaHandler(base.ses, { picker, logger, allowOrigin: (o) => life.engineOrigins.includes(o) });
+  return { services, picker, pickerUi, removeDisplayMedia };
+}
 
-  const host = new ElectronWindowHost({ main: mainWindow, isQuitting: () => quitting, icon, preload });
-  const windowSettings: WindowSettings = {
-    get: (k) => settings.get(k),
-    isForced: (k) => settings.resolve(k).source === 'pbx-forced',
-    set: async (k, v) => {
-      await settings.set(k, v);
-    },
-    onChange: (cb) => settings.onChange(() => cb()),
-  };
+/** The windows service (tray, docking, detached apps), the settings window and the launcher controller. */
+function createWindowsAndController(life: Life, base: Base, ui: Ui, services: PlatformServices) {
+  const { logger } = life;
+  const { settings, files, traces, words } = base;
+  const mainWindow = ui.mainWindow;
   let tray: ElectronTray | undefined;
   try {
     tray = new ElectronTray(path.join(distDir(), 'icons', 'tray.png'));
   } catch (err) {
     logger.warn('no tray icon on this desktop', { error: String(err) });
   }
-  let settingsWindow: BrowserWindow | undefined;
-  const openSettingsWindow = (): void => {
-    if (settingsWindow && !settingsWindow.isDestroyed()) {
-      settingsWindow.show();
-      settingsWindow.focus();
-      return;
-    }
-    settingsWindow = new BrowserWindow({ width: 720, height: 760, title: words.t('window.settings', { product: PRODUCT_NAME }), icon, autoHideMenuBar: true, webPreferences: secureWebPreferences(preload) });
-    void settingsWindow.loadURL(launcherPageUrl('settings.html'));
-  };
-  const collect = async (onProgress?: (p: CollectLogsProgress) => void): Promise<string> => {
-    const r = await collectLogs({
-      onProgress,
-      logsDir: files.logs,
-      outDir: path.join(files.localData, 'collected-logs'),
-      settings: settings.view(),
-      version: { app: app.getVersion(), build: BUILD, ...process.versions, platform: process.platform, arch: process.arch },
-      flush: () => traces.flush(),
-    });
-    return r.zipPath;
-  };
+  const settingsWindow = settingsWindowOpener({ title: words.t('window.settings', { product: PRODUCT_NAME }), icon: base.icon, preload: base.preload });
+  const openSettingsWindow = settingsWindow.open;
+  const collect = logCollector({ files, settings, traces, version: { app: app.getVersion(), build: BUILD, ...process.versions, platform: process.platform, arch: process.arch } });
   const windows = createWindowsService({
-    host,
+    host: new ElectronWindowHost({ main: mainWindow, isQuitting: () => life.quitting, icon: base.icon, preload: base.preload }),
     tray,
-    autostart: createAutostart({ appId: APP_ID, name: PRODUCT_NAME, icon, env }),
+    autostart: createAutostart({ appId: APP_ID, name: PRODUCT_NAME, icon: base.icon, env: life.env }),
     shell: electronShell,
     // Docking reserves its strip: Windows AppBar, X11 strut (not Wayland, not macOS).
-    edgeReservation: createEdgeReservation({ platform: process.platform, nativeDir: nativeDir(), env }),
-    settings: windowSettings,
+    edgeReservation: createEdgeReservation({ platform: process.platform, nativeDir: nativeDir(), env: life.env }),
+    settings: windowSettingsOf(settings),
     store: new WindowStateStore(files.userData, logger),
     logger,
     platform: process.platform,
     traceFolder: files.logs,
-    isPbxUrl: (u) => classifyOrigin(u, origins) === 'pbx',
+    isPbxUrl: (u) => classifyOrigin(u, life.origins) === 'pbx',
     actions: { quit: () => app.quit(), openSettings: openSettingsWindow, collectLogs: (f) => collect(f && ((p) => f(p.total ? p.done / p.total : 1))) },
     words,
     productName: PRODUCT_NAME,
-    notify: (title, body) => void notifier.show({ title, body, kind: 'default', persistent: false, urgent: false, buttons: [], silent: false }, { onAction() {}, onClosed() {} }).catch(() => undefined),
+    notify: (title, body) => void ui.notifier.show({ title, body, kind: 'default', persistent: false, urgent: false, buttons: [], silent: false }, { onAction() {}, onClosed() {} }).catch(() => undefined),
   });
   // About (settings page) and the tray's status line: versions, PBX, update channel and progress.
   let pbxNow: string | null = null;
   const about = createAbout({
-    identity,
+    identity: base.identity,
     versions: process.versions,
     os: `${os.type()} ${os.release()} (${process.arch})`,
     pbx: () => pbxNow,
     updatePolicy: () => String(settings.get('updatePolicy')),
-    update: services.instances.update as AboutUpdateSource | undefined,
+    update: services.instances.update,
   });
-  Object.assign(handlers, about.handlers);
+  ui.table.add(about.handlers);
   about.onChange((a) => {
     windows.setTrayStatus(trayStatusLine(a, words));
-    if (settingsWindow && !settingsWindow.isDestroyed()) ipc.emit([settingsWindow.webContents], 'aboutChanged', a);
+    ui.ipc.emit(settingsWindow.webContents(), 'aboutChanged', a);
   });
 
-  // The settings as the launcher pages see them (settings.get and the settingsChanged event);
-  // electron/settings/snapshot.ts keeps the certificate pins out of the pages.
-  const settingsRows = () => settingsSnapshot(settings).settings.map((r) => ({ ...r, value: r.value as never }));
-  const serverFromCli = first.options.server ?? (env.MYAPPS_SERVER || undefined);
+  const serverFromCli = life.first.options.server ?? (life.env.MYAPPS_SERVER || undefined);
   const controller = createLauncherController({
     logger,
-    identity,
+    identity: base.identity,
     parseServer: parseServerString,
-    server: () => serverFromCli ?? String(settings.get('server') ?? ''),
+    server: () => serverFromCli ?? settings.get('server'),
     serverLocked: () => serverFromCli !== undefined || settings.resolve('server').source === 'managed',
     saveServer: async (canonical) => {
       if (serverFromCli === undefined) await settings.set('server', canonical);
     },
     setPbxOrigin: (o) => {
-      svc.setPbxOrigin(o);
+      services.setPbxOrigin(o);
       pbxNow = o ?? null;
       about.changed();
     },
     loadMain: (url) => void mainWindow.loadURL(url).catch(() => undefined),
     openSettingsWindow,
-    appClientConfig: () => svc.server.config,
-    settings: {
-      snapshot: settingsRows,
-      warnings: () => [...settings.warnings],
-      set: async (key, value) => {
-        try {
-          await settings.set(key as SettingKey, value);
-          return { ok: true };
-        } catch (err) {
-          return { ok: false, error: err instanceof SettingsError ? err.message : String(err) };
-        }
-      },
-      reset: async (key) => {
-        try {
-          await settings.reset(key as SettingKey);
-          return { ok: true };
-        } catch (err) {
-          return { ok: false, error: String((err as Error).message ?? err) };
-        }
-      },
-    },
+    appClientConfig: () => services.server.config,
+    settings: launcherSettingsOf(settings),
     windows,
     collectLogs: collect,
-    emitTo: (id, event, payload) => ipc.emitTo(id, event, payload),
+    emitTo: (id, event, payload) => ui.ipc.emitTo(id, event, payload),
     openTraceFolder: () => electronShell.openPath(files.logs),
-    pinCertificate: async (origin, fingerprint256) => {
-      const pins = (settings.get('trustedCertificates') ?? []).filter((p) => p.origin !== origin);
-      await settings.set('trustedCertificates', [...pins, { origin, fingerprint256, addedAt: new Date().toISOString() }]);
+    pinCertificate: pinCertificateIn(settings),
+  });
+  ui.table.add(controller.handlers);
+
+  // The pages' events (settingsChanged, appAttached, hotkeysChanged) and the settings reactions
+  // that need the windows: docking, taskbar, autostart, the headset permission, the pages.
+  const events = wirePreloadEvents({
+    sink: {
+      main: (event, payload) => ui.ipc.emit([mainWindow.webContents], event, payload),
+      settings: (event, payload) => ui.ipc.emit(settingsWindow.webContents(), event, payload),
     },
+    table: ui.table,
+    settings,
+    windows,
+    hotkeys: services.instances.hotkeys,
+    logger,
   });
-
-  Object.assign(handlers, controller.handlers);
-  // Settings page: hot-key registration per chord (and the Wayland note), live.
-  const hotkeys = services.instances.hotkeys as Pick<HotkeyService, 'status' | 'onStatus'> | undefined;
-  let offHotkeys: (() => void) | undefined;
-  if (hotkeys) {
-    handlers['hotkeys.status'] = () => hotkeys.status();
-    offHotkeys = hotkeys.onStatus((st) => {
-      if (settingsWindow && !settingsWindow.isDestroyed()) ipc.emit([settingsWindow.webContents], 'hotkeysChanged', st);
-    });
-  }
-  windows.onAppAttached((appId) => ipc.emit([mainWindow.webContents], 'appAttached', { app: appId }));
-  settings.onChange(() => {
-    disableHeadsets = settings.get('disableHeadsets') === true;
-    const snapshot = { settings: settingsRows() };
-    const targets = [mainWindow.webContents, ...(settingsWindow && !settingsWindow.isDestroyed() ? [settingsWindow.webContents] : [])];
-    ipc.emit(targets, 'settingsChanged', snapshot);
+  services.instances.reactions?.attach({
+    windows,
+    headsets: { setDisabled: (off) => void (life.disableHeadsets = off) },
+    pages: events,
   });
+  return { windows, controller, events, tray, about };
+}
 
+/** The main window: close into the tray, remembered bounds, load failures, first show, detached apps back. */
+function bindMainWindow(life: Life, mainWindow: BrowserWindow, windows: WindowsService, controller: LauncherController): () => void {
   mainWindow.on('close', (event) => {
-    if (windows.closeAction(quitting) === 'hide') {
+    if (windows.closeAction(life.quitting) === 'hide') {
       event.preventDefault();
       mainWindow.hide();
       return;
@@ -503,46 +510,44 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
     if (isMainFrame && code !== -3 && !url.startsWith('myapps-launcher:')) controller.loadFailed(failureFromChromiumError(code, description, url));
   });
   mainWindow.once('ready-to-show', () => {
-    if (!first.options.hidden) mainWindow.show();
+    if (!life.first.options.hidden) mainWindow.show();
   });
   // Detached app windows of the last session come back once the web client (PBX origin) is up.
   let restored = false;
   mainWindow.webContents.on('did-finish-load', () => {
-    if (restored || classifyOrigin(mainWindow.webContents.getURL(), origins) !== 'pbx') return;
+    if (restored || classifyOrigin(mainWindow.webContents.getURL(), life.origins) !== 'pbx') return;
     restored = true;
     windows.restoreDetached();
   });
+  return () => clearTimeout(boundsTimer);
+}
 
+/** Quit: without a tray the last window quits; on will-quit everything closes in order, then exit. */
+function bindQuit(life: Life, base: Base, ui: Ui, started: Started, shell: Shell & { unbindMain(): void }): void {
   app.on('window-all-closed', () => {
-    if (!tray) app.quit();
+    if (!shell.tray) app.quit();
   });
-  app.on('activate', () => windows.showMain());
+  app.on('activate', () => shell.windows.showMain());
   app.on('will-quit', (event) => {
-    if (!running) return;
-    running = undefined;
+    if (!life.running) return;
+    life.running = undefined;
     event.preventDefault();
-    clearTimeout(boundsTimer);
+    shell.unbindMain();
     void (async () => {
-      offHotkeys?.();
-      about.dispose();
-      removeDisplayMedia();
-      pickerUi.dispose();
-      ipc.dispose();
-      await windows.close();
-      await services.close().catch(() => undefined);
-      osAdapters.close();
-      await settings.flush().catch(() => undefined);
-      await traces.close().catch(() => undefined);
+      shell.events.close();
+      shell.about.dispose();
+      started.removeDisplayMedia();
+      started.pickerUi.dispose();
+      ui.ipc.dispose();
+      await shell.windows.close();
+      await started.services.close().catch(() => undefined);
+      life.appFrames.close();
+      ui.osAdapters.close();
+      await base.settings.flush().catch(() => undefined);
+      await base.traces.close().catch(() => undefined);
       app.exit(0);
     })();
   });
-
-  running = { services, picker, windows, controller, mainWindow, settingsPins: () => settings.get('trustedCertificates') ?? [] };
-  await windows.start();
-  controller.start();
-  for (const l of first.ignored) logger.trace('App', 'command-line argument ignored', { arg: l.arg, reason: l.reason });
-  for (const link of pendingLinks.splice(0)) handleLink(link, 'argv');
-  return running;
 }
 
 // Started by Electron (dist/main.cjs); a unit test imports bootstrap() with a mocked 'electron'.

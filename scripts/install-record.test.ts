@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
-import { INSTALL_RECORD_KEYS } from '../electron/update-setup';
+import { INSTALL_RECORD_KEYS } from '../electron/wiring/update-product';
 
 const require_ = createRequire(import.meta.url);
 const yaml = require_('js-yaml') as { load(s: string): unknown };

@@ -6,3 +6,5 @@ export type { LocalServicesServer, LocalServicesOptions, LauncherIdentity, HttpR
 export { ApiRouter, RouterError } from './router';
 export type { ConsumedApi, LocalModule, ProvidedApi, ProviderHandler, ProviderRequest, ReplyTo, RequestOptions, Endpoint } from './router';
 export { OriginAllowList } from './origins';
+export { trackAppOrigins, MAX_APP_ORIGINS, MAX_FRAMES, type AppOrigins } from './app-origins';
+export type * from './ports';

@@ -4,7 +4,7 @@
  *   const traces = createTraceFiles({ dir: files.logs, argv: process.argv, settingsMask });
  *   const logger = traces.main;                         // Logger port for every service
  *   const hook = traces.helper('myAppsHookController'); // a helper's own file
- *   settings.on('change', (s) => traces.setSettingsMask(s.logFlags));  // live
+ *   // live changes of the logFlags / logSizeBytes settings: electron/wiring/reactions.ts
  *   await collectLogs({ logsDir: files.logs, outDir, settings, version, flush: traces.flush });
  */
 export { createTraceFiles, type TraceFiles, type TraceFilesOptions, type HelperTraceName } from './trace-files';
@@ -13,4 +13,3 @@ export { TraceWriter, type TraceWriterOptions } from './writer';
 export { formatTimestamp, fileTimestamp } from './format';
 export { listTraceFiles } from './rotation';
 export { collectLogs, type CollectLogsOptions, type CollectLogsProgress, type CollectLogsResult } from './collect';
-export { linkLogFlagsToSettings, type LogFlagsSettings } from './settings-link';

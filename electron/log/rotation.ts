@@ -24,6 +24,11 @@ export class RotatingFile {
 
   constructor(private readonly opts: RotatingFileOptions) {}
 
+  /** A new size cap; the file being written is rotated once it reaches it. */
+  setMaxFileSize(bytes: number): void {
+    this.opts.maxFileSize = bytes;
+  }
+
   /** The file currently written, once the first line went out. */
   get current(): string | undefined {
     return this.file;

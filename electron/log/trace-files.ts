@@ -13,7 +13,7 @@ export interface TraceFilesOptions extends Omit<TraceWriterOptions, 'baseName' |
   argv?: readonly string[];
   /** Mask from settings (user field or PBX `logFlags`, resolved with force by the settings service). */
   settingsMask?: bigint;
-  /** Size cap per file when the command line has no `--log-size`. */
+  /** Size cap per file when the command line has no `--log-size` (the logSizeBytes setting). */
   maxFileSize?: number;
 }
 
@@ -24,6 +24,8 @@ export interface TraceFiles {
   helper(baseName: HelperTraceName): TraceWriter;
   /** A new settings mask (settings change event); applied live to every file. */
   setSettingsMask(mask: bigint | undefined): void;
+  /** A new size cap from settings (logSizeBytes); `--log-size` wins. Applied live to every file. */
+  setSettingsMaxFileSize(bytes: number | undefined): void;
   /** The mask in effect and where it came from. */
   readonly mask: { mask: bigint; source: 'command-line' | 'settings' | 'default' };
   readonly args: LogArgs;
@@ -35,7 +37,7 @@ export function createTraceFiles(opts: TraceFilesOptions): TraceFiles {
   const args = parseLogArgs(opts.argv ?? []);
   let settingsMask = opts.settingsMask;
   let mask = effectiveLogFlags({ commandLine: args.logFlags, settings: settingsMask });
-  const maxFileSize = args.logSize ?? opts.maxFileSize;
+  let maxFileSize = args.logSize ?? opts.maxFileSize;
   const writers = new Map<string, TraceWriter>();
   const make = (baseName: string): TraceWriter => {
     let w = writers.get(baseName);
@@ -60,6 +62,12 @@ export function createTraceFiles(opts: TraceFilesOptions): TraceFiles {
       mask = next;
       for (const w of writers.values()) w.setMask(mask.mask);
       main.info(`Log flags changed: ${describeLogFlags(mask.mask).text} (from ${mask.source})`);
+    },
+    setSettingsMaxFileSize(bytes) {
+      if (args.logSize !== undefined || bytes === undefined || bytes === maxFileSize) return;
+      maxFileSize = bytes;
+      for (const w of writers.values()) w.setMaxFileSize(bytes);
+      main.info(`Trace file size cap changed: ${main.maxFileSize} bytes (from settings)`);
     },
     async flush() {
       await Promise.all([...writers.values()].map((w) => w.flush()));

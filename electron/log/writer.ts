@@ -53,7 +53,7 @@ const LEVEL_TAG = { warn: 'WARN', error: 'ERROR' } as const;
 export class TraceWriter implements Logger {
   readonly dir: string;
   readonly baseName: string;
-  readonly maxFileSize: number;
+  private maxSize: number;
   readonly maxFiles: number;
   private readonly now: () => Date;
   private readonly filter: CategoryFilter;
@@ -74,19 +74,30 @@ export class TraceWriter implements Logger {
     this.dir = opts.dir;
     this.baseName = opts.baseName ?? 'myApps';
     if (!/^[A-Za-z0-9_-]+$/.test(this.baseName)) throw new Error(`Invalid trace file base name ${JSON.stringify(this.baseName)}`);
-    this.maxFileSize = Math.max(4096, opts.maxFileSize ?? DEFAULT_LOG_SIZE);
+    this.maxSize = Math.max(4096, opts.maxFileSize ?? DEFAULT_LOG_SIZE);
     this.maxFiles = Math.max(1, opts.maxFiles ?? 10);
     this.queue = new LineQueue(opts.maxBufferedBytes ?? 16 * 1024 * 1024);
     this.flushDelayMs = Math.max(0, opts.flushDelayMs ?? 25);
     this.now = opts.now ?? (() => new Date());
     const custom = opts.now;
     this.stamp = new LineStamp(custom ? () => custom().getTime() : Date.now);
-    this.files = new RotatingFile({ dir: this.dir, baseName: this.baseName, maxFileSize: this.maxFileSize, maxFiles: this.maxFiles, now: this.now });
+    this.files = new RotatingFile({ dir: this.dir, baseName: this.baseName, maxFileSize: this.maxSize, maxFiles: this.maxFiles, now: this.now });
     this.filter = new CategoryFilter(opts.mask ?? 0n);
     if (opts.flushOnExit !== false) {
       this.exitHook = () => this.flushSync();
       process.on('exit', this.exitHook);
     }
+  }
+
+  /** Each file's size cap (`--log-size`, the logSizeBytes setting). */
+  get maxFileSize(): number {
+    return this.maxSize;
+  }
+
+  /** Change the size cap (at least 4096 bytes); the current file rotates once it reaches it. */
+  setMaxFileSize(bytes: number): void {
+    this.maxSize = Math.max(4096, bytes);
+    this.files.setMaxFileSize(this.maxSize);
   }
 
   /** Change the mask; takes effect for the next line. */

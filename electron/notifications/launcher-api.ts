@@ -26,6 +26,8 @@ export interface LauncherModel {
   locked?: boolean;
   /** The "Desktop notifications" setting. */
   notifications?: boolean;
+  /** The "Autostart video" setting as resolved here (user value, else the PBX's `video`). */
+  videoAutostart?: boolean;
 }
 
 /** Display name of the launcher module (the providers' title). */

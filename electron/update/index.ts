@@ -11,6 +11,5 @@ export { PRODUCT_UPDATE_KEYS } from './keys';
 export { downloadFile, sha256File, DownloadRefused, type DownloadOptions, type DownloadProgress } from './download';
 export { TokenBucket, DEFAULT_THROTTLE_BYTES_PER_S, DEFAULT_THROTTLE_BURST, realThrottleClock, type ThrottleClock } from './throttle';
 export { detectInstallKind, updatePolicy, type InstallFacts } from './install-kind';
-export { feedClientModel } from './wiring';
 export { updateStatusView } from './status-view';
 export type { UpdateOffCode } from './install-kind';

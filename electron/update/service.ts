@@ -173,6 +173,24 @@ export class UpdateService {
     return this.install(ready, true);
   }
 
+  /**
+   * The update policy changed (setting `updatePolicy` 'off', `FASTERDOWNLOADS`). Turning updates
+   * off stops a running check or download now; the throttle applies from the next download;
+   * turned on again, updates resume with the next client model (the wiring hands the last one in
+   * again right away, electron/wiring/update.ts).
+   */
+  setPolicy(p: { adminDisabled?: boolean; fasterDownloads?: boolean }): void {
+    if (p.fasterDownloads !== undefined) this.o.fasterDownloads = p.fasterDownloads;
+    if (p.adminDisabled === undefined || p.adminDisabled === (this.o.adminDisabled === true)) return;
+    this.o.adminDisabled = p.adminDisabled;
+    this.o.logger.trace(TRACE, `update: ${p.adminDisabled ? 'turned off' : 'turned on'} by the update policy setting`);
+    const now = this.policy();
+    if (!now.enabled) {
+      this.stop();
+      this.set({ state: 'off', reason: now.reason, code: now.code });
+    }
+  }
+
   /** The `com.innovaphone.client` model arrived or changed (start, login, reconnect). */
   onClientModel(model: ClientUpdateModel | undefined, trigger: UpdateTrigger = 'model'): void {
     if (this.disposed) return;

@@ -9,7 +9,9 @@ import {
   buildTrayMenu, createWindowsService, dockedBounds, EdgeReservationError, isVisible, placeWindow, TrayIds,
   WindowStateStore, workAreaWithoutOwnStrip,
   type AppWindowHandle, type EdgeReservation, type EdgeReservationRequest, type DisplayInfo, type Rect, type TrayMenuItem, type WindowHost, type WindowSettingKey, type WindowSettings,
+  type WindowsService,
 } from './index';
+import { applyReactions } from '../wiring/reactions';
 
 const D1: DisplayInfo = { id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1040 } };
 const D2: DisplayInfo = { id: 2, bounds: { x: 1920, y: 0, width: 1280, height: 1024 }, workArea: { x: 1920, y: 30, width: 1280, height: 994 } };
@@ -88,11 +90,14 @@ describe('window state store', () => {
 class FakeSettings implements WindowSettings {
   values: Record<string, unknown> = { autostart: false, showInTaskbar: true, docking: 'none' };
   forced = new Set<string>();
-  listeners = new Set<() => void>();
+  /** The service a change drives, through the product's reaction table (electron/wiring/reactions.ts). */
+  svc?: WindowsService;
   get(k: WindowSettingKey) { return this.values[k]; }
   isForced(k: WindowSettingKey) { return this.forced.has(k); }
-  async set(k: WindowSettingKey, v: boolean | string) { this.values[k] = v; for (const l of this.listeners) l(); }
-  onChange(cb: () => void) { this.listeners.add(cb); return () => this.listeners.delete(cb); }
+  async set(k: WindowSettingKey, v: boolean | string) {
+    this.values[k] = v;
+    if (this.svc) applyReactions([k], { windows: this.svc }, { get: (key: string) => this.values[key] } as never, silentLogger);
+  }
 }
 
 function fakeHost() {
@@ -153,6 +158,7 @@ describe('windows service', () => {
       isPbxUrl: (u) => u.startsWith('https://pbx.example.com/'),
       actions,
     });
+    settings.svc = svc;
     await svc.start();
     return { svc, h, settings, menus, click: (id: string) => click?.(id), autostartCalls, opened };
   }
@@ -311,6 +317,7 @@ describe('docking edge reservation', () => {
       host: h.host, settings, store: new WindowStateStore(dir, silentLogger), logger: log, platform: 'linux', traceFolder: '/t',
       isPbxUrl: () => true, actions: { quit: () => {}, openSettings: () => {} }, edgeReservation: res,
     });
+    settings.svc = svc;
     await svc.start();
     return { svc, h, settings, log };
   }

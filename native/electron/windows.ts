@@ -1,9 +1,9 @@
 /**
  * WindowHost, TrayPort and ShellPort with Electron (BrowserWindow, screen, Tray, Menu, shell).
  */
-import { app, BrowserWindow, Menu, nativeImage, screen, shell, Tray, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, Menu, nativeImage, screen, shell, Tray, type MenuItemConstructorOptions, type WebContents } from 'electron';
 import type { AppWindowHandle, DisplayInfo, EdgeReservation, NativeWindow, Rect, ShellPort, TrayMenuItem, TrayPort, WindowHost } from '../../electron/windows/ports';
-import { secureWebPreferences } from '../../electron/security';
+import { launcherPageUrl, secureWebPreferences } from '../../electron/security';
 import { X11EdgeReservation } from '../linux/edge-reservation';
 import { WindowsAppBarReservation } from '../win/appbar';
 
@@ -204,3 +204,20 @@ export const electronShell: ShellPort = {
     shell.showItemInFolder(p);
   },
 };
+
+/** The advanced settings window (a launcher page): one at a time, brought to the front when open. */
+export function settingsWindowOpener(o: { title: string; icon?: string; preload: string }): { open(): void; webContents(): WebContents[] } {
+  let win: BrowserWindow | undefined;
+  return {
+    open() {
+      if (win && !win.isDestroyed()) {
+        win.show();
+        win.focus();
+        return;
+      }
+      win = new BrowserWindow({ width: 720, height: 760, title: o.title, icon: o.icon, autoHideMenuBar: true, webPreferences: secureWebPreferences(o.preload) });
+      void win.loadURL(launcherPageUrl('settings.html'));
+    },
+    webContents: () => (win && !win.isDestroyed() ? [win.webContents] : []),
+  };
+}

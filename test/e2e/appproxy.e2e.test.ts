@@ -24,7 +24,7 @@ import { BASE_FLAGS, CHROMIUM_PATH } from './harness/chromium';
 import { injectAppClientConfig } from './harness/stack';
 import { Api } from '../../common/bus';
 import { memoryLogger } from '../fixtures/memory-logger';
-import { createPlatformServices, type PlatformServices } from '../../electron/services';
+import { createPlatformServices, type PlatformServices } from '../../electron/wiring';
 import type { AppProxy } from '../../electron/appproxy';
 import { createNodeUpstream } from '../fixtures/appproxy/node-upstream';
 import { startPbxSim, type PbxSim } from '../pbx-sim';

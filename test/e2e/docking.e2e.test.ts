@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { X11EdgeReservation } from '../../native/linux/edge-reservation';
 import { silentLogger } from '../../electron/platform';
 import { createWindowsService, EdgeReservationError, WindowStateStore, type DisplayInfo, type Rect, type WindowHost, type WindowSettings } from '../../electron/windows';
+import { applyReactions } from '../../electron/wiring/reactions';
 import { startXvfb, type Xvfb } from './harness/xvfb';
 
 let xvfb: Xvfb;
@@ -180,11 +181,10 @@ describe('X11 edge reservation under a window manager (Openbox)', () => {
       nativeMain: () => ({ handle: handleOf(wid), toScreen: (r) => ({ ...r }) }),
     };
     const values: Record<string, unknown> = { docking: 'none', autostart: false, showInTaskbar: true };
-    const listeners = new Set<() => void>();
+    // a change drives the service through the product's reaction table (electron/wiring/reactions.ts)
     const settings: WindowSettings = {
       get: (k) => values[k], isForced: () => false,
-      set: async (k, v) => { values[k] = v; listeners.forEach((l) => l()); },
-      onChange: (cb) => { listeners.add(cb); return () => listeners.delete(cb); },
+      set: async (k, v) => { values[k] = v; applyReactions([k], { windows: svc }, { get: (key: string) => values[key] } as never, silentLogger); },
     };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docking-svc-'));
     const r = new X11EdgeReservation({ display: xvfb.display, env: { DISPLAY: xvfb.display } });

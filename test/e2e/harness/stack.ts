@@ -10,7 +10,7 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { APPCLIENT_CONFIG_KEY, Api, isWebClientProvider, type AppClientConfig } from '../../../common/bus';
 import { pageHookRequest } from '../../../common/preload-names';
-import { createPlatformServices, type PlatformConfig, type PlatformPorts, type PlatformServices } from '../../../electron/services';
+import { createPlatformServices, type PlatformConfig, type PlatformPorts, type PlatformServices } from '../../../electron/wiring';
 import { createPageHookHandlers, createPreloadDispatcher, type OriginPolicy } from '../../../electron/security';
 import { originOf } from '../../../common/origin';
 import { silentLogger, type Logger } from '../../../electron/platform';
@@ -18,6 +18,7 @@ import { installLauncherHooks } from '../../../renderer/page-hooks';
 import { startPbxSim, type PbxSim, type PbxSimOptions } from '../../pbx-sim';
 import { launchChromium, launcherUserAgent, type ChromiumOptions } from './chromium';
 import { startXvfb, type Xvfb } from './xvfb';
+import { chromiumAppFrames, type ChromiumAppFrames } from './app-frames';
 
 export interface StackOptions {
   /** PBX simulator options (default: HTTPS, separate apps origin). */
@@ -76,13 +77,17 @@ export interface OpenedWindow {
 
 /**
  * The init script standing in for the preload's hook installation: in the web client's top frame
- * (PBX origin) and its app frames (the origins main's sync reply gives hooks to), the same
- * installLauncherHooks, bridged to the `__myAppsHook` binding.
+ * (PBX origin) and its app frames — frames of the PBX origin, and the frames whose parent is the
+ * web client's top frame, which is the rule that puts an app's origin on the allow-list main's
+ * sync reply consults (electron/bus/app-origins.ts) — the same installLauncherHooks, bridged to
+ * the `__myAppsHook` binding. The engine and viewer pages (local services origins) get none.
  */
-function hookInitScript(install: (bridge: (kind: string, a: string, b?: string) => void) => boolean, arg: { pbx: string; frames: string[] }): void {
-  const w = globalThis as unknown as { top: unknown; location: { origin: string }; __myAppsHook?: (kind: string, a: string, b?: string) => unknown };
+function hookInitScript(install: (bridge: (kind: string, a: string, b?: string) => void) => boolean, arg: { pbx: string; engine: string[] }): void {
+  const w = globalThis as unknown as { top: unknown; parent: unknown; location: { origin: string; ancestorOrigins?: { length: number; [i: number]: string } }; __myAppsHook?: (kind: string, a: string, b?: string) => unknown };
   const top = w.top === globalThis;
-  if (top ? w.location.origin !== arg.pbx : !arg.frames.includes(w.location.origin)) return;
+  const ancestors = w.location.ancestorOrigins;
+  const appFrame = w.parent === w.top && !!ancestors && ancestors.length === 1 && ancestors[0] === arg.pbx;
+  if (top ? w.location.origin !== arg.pbx : arg.engine.includes(w.location.origin) || (w.location.origin !== arg.pbx && !appFrame)) return;
   const call = w.__myAppsHook;
   if (call) install(function (kind, a, b) { void call(kind, a, b); });
 }
@@ -95,7 +100,7 @@ function hookInitScript(install: (bridge: (kind: string, a: string, b?: string) 
  */
 export async function newClientContext(
   browser: Browser,
-  o: { services: PlatformServices; pbxOrigin: string; logger?: Logger; options?: BrowserContextOptions },
+  o: { services: PlatformServices; pbxOrigin: string; logger?: Logger; options?: BrowserContextOptions; /** The appFrames port given to the services: it follows this context's frames. */ appFrames?: ChromiumAppFrames },
 ): Promise<{ context: BrowserContext; opened: OpenedWindow[] }> {
   const { services } = o;
   const logger = o.logger ?? services.logger ?? silentLogger;
@@ -123,8 +128,8 @@ export async function newClientContext(
     if (id === undefined) ids.set(source.page, (id = nextId++));
     return dispatcher.dispatch(r.method, { url: source.frame.url(), top: !source.frame.parentFrame() }, id, r.req);
   });
-  const frames = [o.pbxOrigin, ...services.origins.list()].filter((x) => !engineOrigins.includes(x));
-  await context.addInitScript({ content: `(${hookInitScript.toString()})(${installLauncherHooks.toString()}, ${JSON.stringify({ pbx: o.pbxOrigin, frames })});` });
+  await context.addInitScript({ content: `(${hookInitScript.toString()})(${installLauncherHooks.toString()}, ${JSON.stringify({ pbx: o.pbxOrigin, engine: engineOrigins })});` });
+  o.appFrames?.watch(context);
   return { context, opened };
 }
 
@@ -173,11 +178,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   try {
     const sim = await startPbxSim({ https: true, ...opts.sim });
     cleanups.push(() => sim.close());
-    // The apps origin is an App Platform whose apps the web client loads: on the allow-list.
-    const appOrigins = [...((opts.config?.appOrigins as string[] | undefined) ?? []), ...(sim.appsOrigin !== sim.origin ? [sim.appsOrigin] : [])];
+    // The apps origin (an App Platform) reaches the bus allow-list as the product's does: from the
+    // web client's app frames (electron/bus/app-origins.ts), here the frames of Chromium.
+    const appFrames = chromiumAppFrames();
     const services = await createPlatformServices(
-      { ...(opts.logger ? { logger: opts.logger } : {}), ...opts.ports },
-      { launcher: { name: 'myApps', version: '0.1.0', build: 'e2e', platform: 'linux' }, ...opts.config, appOrigins, pbxOrigin: sim.origin },
+      { ...(opts.logger ? { logger: opts.logger } : {}), appFrames, ...opts.ports },
+      { launcher: { name: 'myApps', version: '0.1.0', build: 'e2e', platform: 'linux' }, ...opts.config, pbxOrigin: sim.origin },
     );
     cleanups.push(() => services.close());
     let xvfb: Xvfb | undefined;
@@ -198,6 +204,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       pbxOrigin: sim.origin,
       logger: opts.logger,
       options: { ignoreHTTPSErrors: sim.origin.startsWith('https:'), viewport: { width: 1280, height: 800 } },
+      appFrames,
     });
     const config = services.server.config;
     return {

@@ -7,12 +7,12 @@
  */
 import type { Browser, Frame, Page } from 'playwright-core';
 import { Api } from '../../../common/bus';
-import { createPlatformServices, type PlatformServices } from '../../../electron/services';
+import { createPlatformServices, type PlatformServices } from '../../../electron/wiring';
 import type { MemoryLogger } from '../../fixtures/memory-logger';
-import type { MediaService } from '../../../electron/media';
 import type { Notifier } from '../../../electron/notifications';
 import type { PbxSim } from '../../pbx-sim';
 import { newClientContext } from './stack';
+import { chromiumAppFrames } from './app-frames';
 
 export const USERS = [
   { sip: 'atlantis', password: 'pwd' },
@@ -49,10 +49,12 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
 
 export async function startClient(sim: PbxSim, browser: Browser, user: { sip: string; password: string }, logger: MemoryLogger): Promise<Client> {
   let engine: Page | undefined;
+  const appFrames = chromiumAppFrames();
   const services = await createPlatformServices(
     {
       logger,
       notifier,
+      appFrames,
       mediaEngineHost: {
         async open(url: string) {
           const p = await browser.newPage();
@@ -62,10 +64,10 @@ export async function startClient(sim: PbxSim, browser: Browser, user: { sip: st
         },
       },
     },
-    { launcher: { name: 'myApps', version: '0.1.0', build: 'e2e', platform: 'linux' }, pbxOrigin: sim.origin, appOrigins: [sim.appsOrigin], media: {} },
+    { launcher: { name: 'myApps', version: '0.1.0', build: 'e2e', platform: 'linux' }, pbxOrigin: sim.origin, media: {} },
   );
-  await (services.instances.media as MediaService).relay.waitForEngine(15_000);
-  const { context } = await newClientContext(browser, { services, pbxOrigin: sim.origin, logger, options: { viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true } });
+  await services.instances.media!.relay.waitForEngine(15_000);
+  const { context } = await newClientContext(browser, { services, pbxOrigin: sim.origin, logger, options: { viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true }, appFrames });
   const web = await context.newPage();
   await web.goto(sim.url);
   await web.locator('#login-user').fill(user.sip);

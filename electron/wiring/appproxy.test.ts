@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createPlatformServices, type PlatformServices } from '../services';
-import type { AppProxy, UpstreamFetch } from './index';
+import { createPlatformServices, type PlatformServices } from './index';
+import type { UpstreamFetch } from '../appproxy';
 import { TestOrigin } from '../../test/fixtures/appproxy/origin';
 
 let services: PlatformServices | undefined;
@@ -29,7 +29,7 @@ describe('createPlatformServices wiring of the app proxy', () => {
       const upstream: UpstreamFetch = (r, i) => fetch(r, i);
       const files = { userData: path.join(tmp, 'user'), localData: path.join(tmp, 'local'), logs: path.join(tmp, 'logs'), temp: path.join(tmp, 'temp') };
       services = await createPlatformServices({ files, appProxyUpstream: upstream }, { appProxy: { maxBytes: 1234567 } });
-      const proxy = services.instances.appProxy as AppProxy;
+      const proxy = services.instances.appProxy!;
       expect(proxy.settings.maxBytes).toBe(1234567);
       expect(await (await proxy.handle(new Request(`${origin.origin}/PBX0/APPS/a/a.js`))).text()).toBe('a');
       await proxy.idle();

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiRouter } from '../bus';
 import { silentLogger } from '../platform';
-import { SettingsStore, type SettingChange } from './store';
-import { feedAdminSettings } from './wiring';
+import { SettingsStore, type SettingChange } from '../settings';
+import { feedAdminSettings } from './settings';
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));

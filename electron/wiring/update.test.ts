@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ApiRouter } from '../bus';
 import { silentLogger } from '../platform';
-import { feedClientModel } from './wiring';
+import { feedClientModel } from './update';
 import { Api } from '../../common/bus';
-import type { UpdateService, ClientUpdateModel, UpdateTrigger } from './service';
+import type { ClientUpdateModel, UpdateTrigger } from '../update';
 
 describe('feedClientModel', () => {
   it('passes the web client @client-<id> model with login / model / reconnect triggers', async () => {
     const router = new ApiRouter(silentLogger);
     const calls: [ClientUpdateModel | undefined, UpdateTrigger | undefined][] = [];
-    const fake = { onClientModel: (m: ClientUpdateModel | undefined, t?: UpdateTrigger) => calls.push([m, t]) } as unknown as UpdateService;
+    const fake = { onClientModel: (m: ClientUpdateModel | undefined, t?: UpdateTrigger) => void calls.push([m, t]) };
     const stop = feedClientModel(router, fake);
     expect(calls).toEqual([]);
     const tick = () => new Promise((r) => setTimeout(r, 10));
@@ -29,7 +29,7 @@ describe('feedClientModel', () => {
     await tick();
     expect(calls.length).toBe(n + 1);
     expect(calls.at(-1)).toEqual([expect.objectContaining({ launcherUpdateBuild: '1003' }), 'reconnect']);
-    stop();
+    stop.stop();
     p.setModel({ launcherUpdateBuild: '1004' });
     await tick();
     expect(calls.length).toBe(n + 1);

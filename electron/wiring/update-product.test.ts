@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectTerminalServer, INSTALL_RECORD_KEYS, installerFor, productUpdatePorts, readRecordedInstallKind } from './update-setup';
-import { CommandInstaller } from '../native/installers';
-import { AppImageInstaller } from '../native/linux/appimage-installer';
+import { detectTerminalServer, INSTALL_RECORD_KEYS, installerFor, productUpdatePorts, readRecordedInstallKind } from './update-product';
+import { CommandInstaller } from '../../native/installers';
+import { AppImageInstaller } from '../../native/linux/appimage-installer';
 
 describe('update setup (install kind, installer, terminal server)', () => {
   it('reads what the Windows installer recorded, HKCU first', async () => {

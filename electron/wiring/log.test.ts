@@ -4,14 +4,22 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { SettingsStore } from '../settings';
-import { createTraceFiles, linkLogFlagsToSettings, listTraceFiles } from './index';
+import { createTraceFiles, listTraceFiles, type TraceFiles } from '../log';
+import type { Logger } from '../platform';
 import { CALL_PROBLEM_FLAGS } from '../../common/log-categories';
+import { applyReactions, wireSettingsReactions } from './reactions';
+
+/** What createPlatformServices does for the trace files: the settings now, then the reaction table. */
+function linkLogFlagsToSettings(traces: TraceFiles, store: SettingsStore, logger: Logger): () => void {
+  applyReactions(['logFlags', 'logSizeBytes'], { traces }, store, logger);
+  return wireSettingsReactions(store, { traces }, logger).close;
+}
 
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'log-link-')); });
 afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
 
-describe('log flags follow the settings store live', () => {
+describe('log flags and trace file size follow the settings store live', () => {
   it('user field, PBX forced value, and the command line winning', async () => {
     const logger = memoryLogger();
     const store = await SettingsStore.open({ userData: path.join(dir, 'user'), logger, managed: [] });
@@ -36,6 +44,28 @@ describe('log flags follow the settings store live', () => {
     const t2 = createTraceFiles({ dir: path.join(dir, 'logs2'), argv: ['--log-flags=0x0'], flushOnExit: false });
     linkLogFlagsToSettings(t2, store, logger)();
     expect(t2.mask).toEqual({ mask: 0n, source: 'command-line' });
+    await t2.close();
+    await store.flush();
+  });
+
+  it('the trace file size cap follows logSizeBytes; --log-size wins', async () => {
+    const logger = memoryLogger();
+    const store = await SettingsStore.open({ userData: path.join(dir, 'user'), logger, managed: [] });
+    const traces = createTraceFiles({ dir: path.join(dir, 'logs'), flushOnExit: false });
+    const stop = linkLogFlagsToSettings(traces, store, logger);
+    expect(traces.main.maxFileSize).toBe(10_000_000); // the setting's default
+    await store.set('logSizeBytes', 100_000);
+    expect(traces.main.maxFileSize).toBe(100_000);
+    expect(traces.helper('myAppsUpdate').maxFileSize).toBe(100_000);
+    // the files really rotate at the new size
+    for (let i = 0; i < 300; i++) traces.main.warn(`line ${i} ${'x'.repeat(500)}`);
+    await traces.flush();
+    expect((await listTraceFiles(path.join(dir, 'logs'), 'myApps')).length).toBeGreaterThan(1);
+    stop();
+    await traces.close();
+    const t2 = createTraceFiles({ dir: path.join(dir, 'logs2'), argv: ['--log-size=200000'], flushOnExit: false });
+    linkLogFlagsToSettings(t2, store, logger)();
+    expect(t2.main.maxFileSize).toBe(200_000);
     await t2.close();
     await store.flush();
   });

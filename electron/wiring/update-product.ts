@@ -5,11 +5,11 @@
  * docs/update.md "Wiring in the product".
  */
 import * as path from 'node:path';
-import { parseRegQuery, regQuery } from '../native/win/managed';
-import { runProcess, type ProcessRunner } from '../native/process';
-import { detectInstallKind, type InstallFacts, type InstallKind, type InstallerPort, type UpdateServiceOptions, type UpdateUiPort } from './update';
-import { CommandInstaller, nodeCommandRunner } from '../native/installers';
-import { AppImageInstaller } from '../native/linux/appimage-installer';
+import { parseRegQuery, regQuery } from '../../native/win/managed';
+import { runProcess, type ProcessRunner } from '../../native/process';
+import { detectInstallKind, type InstallFacts, type InstallKind, type InstallerPort, type UpdateServiceOptions, type UpdateUiPort } from '../update';
+import { CommandInstaller, nodeCommandRunner } from '../../native/installers';
+import { AppImageInstaller } from '../../native/linux/appimage-installer';
 
 /**
  * Where the Windows installers record how they installed (build/installer.nsh for NSIS,
@@ -32,7 +32,8 @@ export async function readRecordedInstallKind(platform: NodeJS.Platform, run: Pr
     const r = await regQuery(key, ['/v', 'Kind'], run);
     if (r.code !== 0) continue;
     const v = parseRegQuery(r.stdout).values.find((x) => x.name === 'Kind');
-    if (typeof v?.value === 'string' && (RECORDABLE as readonly string[]).includes(v.value.trim())) return v.value.trim() as InstallKind;
+    const kind = typeof v?.value === 'string' ? RECORDABLE.find((k) => k === String(v.value).trim()) : undefined;
+    if (kind) return kind;
   }
   return undefined;
 }
