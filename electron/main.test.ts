@@ -53,7 +53,7 @@ async function start(args: string[]) {
 describe('electron/main.ts', () => {
   it('a second start hands its link to the running instance over the local socket and exits with the outcome', async () => {
     const app = await start(['--server=pbx.example.com']);
-    const links = app!.services.instances.links as { stats: { queued: number; refused: number } };
+    const links = app!.services.instances.links!;
     const windows = FakeBrowserWindow.all.length;
     // the lock is held: this start finds the running instance's socket and hands over
     electron.app.lock = false;
@@ -90,6 +90,8 @@ describe('electron/main.ts', () => {
     // the services main wires are running (skipped lists only those without product ports)
     const skipped = Object.keys(app!.services.skipped);
     for (const s of ['hotkeys', 'activity', 'notifications', 'externalApps', 'media', 'settings', 'connector', 'logFlags', 'appProxy']) expect(skipped).not.toContain(s);
+    // the product passes every port: nothing is skipped
+    expect(app!.services.skipped).toEqual({});
     expect(app!.services.instances.settings).toBeDefined();
     // the media engine page (local services server) gets media permission, nothing else
     const ses = electron.session.defaultSession as FakeSession;
@@ -210,7 +212,7 @@ describe('electron/main.ts', () => {
     const skipped = app!.services.skipped;
     for (const s of ['update', 'phonebook', 'media', 'appProxy', 'hotkeys']) expect(skipped, s).not.toHaveProperty(s);
     // Linux without $APPIMAGE: a distribution package, updated by the package manager
-    const update = app!.services.instances.update as { status: { state: string; detail?: string; reason?: string } };
+    const update = app!.services.instances.update!;
     expect(update.status.state).toBe('off');
     expect(JSON.stringify(update.status)).toMatch(/package manager|signing key/);
     // hot-key status for the settings page (no DISPLAY in this environment: the note says so)
@@ -221,6 +223,53 @@ describe('electron/main.ts', () => {
     expect(st.value.notice).toMatch(/No display found/);
     // the web client may not read it
     expect(await electron.ipcMain.handlers.get('myapps:hotkeys.status')!({ senderFrame: { url: 'https://pbx.example.com/x' }, sender: main.webContents }, undefined)).toMatchObject({ ok: false });
+  });
+
+  it("the web client's app frames put their origin on the bus allow-list while they are there", async () => {
+    const app = await start(['--server=pbx.example.com']);
+    const main = app!.mainWindow as unknown as FakeBrowserWindow;
+    const APPS = 'https://apps.example.com:4444';
+    const services = app!.services;
+    expect(services.skipped.appOrigins).toBeUndefined();
+    expect(services.origins.has(APPS)).toBe(false);
+    main.webContents.url = 'https://pbx.example.com/PBX0/APPCLIENT/appclient.htm';
+    const frame = main.webContents.loadSubframe(`${APPS}/PBX0/APPS/softphone.htm`);
+    expect(services.origins.has(APPS)).toBe(true);
+    // the app frame's preload gets lib1's hooks (the `app` sender kind), not the bus config
+    const ev: { senderFrame: { url: string; parent: object }; returnValue?: any } = { senderFrame: { url: `${APPS}/PBX0/APPS/softphone.htm`, parent: {} } };
+    electron.ipcMain.emit('myapps:appclient-config-sync', ev);
+    expect(ev.returnValue).toEqual({ origin: APPS, hooks: true });
+    // the app reaches the Media and Ringer services of the launcher model
+    const { port, token } = services.server;
+    const open = (p: string) => new Promise<string>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}${p}?token=${token}`, { headers: { Origin: APPS } });
+      ws.on('open', () => { resolve('open'); ws.close(); });
+      ws.on('unexpected-response', (_req, res) => resolve(`http ${res.statusCode}`));
+      ws.on('error', () => resolve('error'));
+    });
+    expect(await open('/media')).toBe('open');
+    expect(await open('/ringer')).toBe('open');
+    // what an app embeds is not an app
+    main.webContents.loadSubframe('https://ads.example.net/x.htm', frame);
+    expect(services.origins.has('https://ads.example.net')).toBe(false);
+    // the web client drops the app: its origin goes
+    main.webContents.removeSubframe(frame);
+    main.webContents.emit('did-navigate', {}, main.webContents.url);
+    expect(services.origins.has(APPS)).toBe(false);
+    expect(await open('/media')).toBe('http 403');
+  });
+
+  it('settings reactions that need the windows: DISABLEHEADSETS denies the headset permission, the pages get the new settings', async () => {
+    const app = await start(['--server=pbx.example.com']);
+    const main = app!.mainWindow as unknown as FakeBrowserWindow;
+    main.webContents.url = 'https://pbx.example.com/PBX0/APPCLIENT/appclient.htm';
+    const ses = electron.session.defaultSession as FakeSession;
+    const ask = (perm: string) => { let g: boolean | undefined; ses.permissionRequest!(main.webContents, perm, (x: boolean) => (g = x), { requestingUrl: main.webContents.url }); return g; };
+    expect(ask('hid')).toBe(true);
+    app!.services.instances.settings!.setManaged({ DISABLEHEADSETS: 1 });
+    expect(ask('hid')).toBe(false);
+    const last = main.webContents.sent.filter((m) => (m.payload as { event?: string }).event === 'settingsChanged').at(-1);
+    expect((last?.payload as { payload: { settings: { key: string; value: unknown }[] } }).payload.settings.find((r) => r.key === 'disableHeadsets')?.value).toBe(true);
   });
 
   it('proxy authentication: Chromium\'s login event opens the credentials dialog once; the answer goes back and is stored', async () => {

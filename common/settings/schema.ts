@@ -79,8 +79,6 @@ export interface SettingDescriptor<K extends SettingKey = SettingKey> {
   msi?: string;
   /** PBX Client Settings key in the com.innovaphone.client model's adminSettings. */
   pbxKey?: string;
-  /** True when the PBX key name is our guess (not in the public documentation). */
-  pbxKeyInferred?: boolean;
   /** False: set only by defaults/managed/PBX (the user cannot change it in the UI). */
   userEditable: boolean;
   /** Shown on the advanced settings page. */
@@ -146,12 +144,12 @@ export const SETTINGS = [
   d({ key: 'docking', kind: 'enum', default: 'none', options: ['none', 'left', 'right'], pbxKey: 'docking', userEditable: true, visible: true }),
   d({ key: 'notifications', kind: 'boolean', default: true, pbxKey: 'notifications', userEditable: true, visible: true }),
   d({ key: 'showInTaskbar', kind: 'boolean', default: true, pbxKey: 'taskbar', userEditable: true, visible: true }),
-  d({ key: 'excludeVpn', kind: 'boolean', default: false, pbxKey: 'vpn', pbxKeyInferred: true, userEditable: true, visible: true }),
+  d({ key: 'excludeVpn', kind: 'boolean', default: false, pbxKey: 'noVpnAddresses', userEditable: true, visible: true }),
   d({ key: 'logFlags', kind: 'logFlags', default: '0x1', pbxKey: 'logFlags', userEditable: true, visible: true }),
   d({ key: 'logSizeBytes', kind: 'integer', default: 10_000_000, min: 100_000, max: 2_000_000_000, userEditable: true, visible: true }),
   d({ key: 'externalApps', kind: 'externalApps', default: [], msi: 'EXTERNALAPPS', userEditable: true, visible: true }),
   d({ key: 'ringInHeadset', kind: 'boolean', default: false, userEditable: true, visible: true }),
-  d({ key: 'disableOutlookSearch', kind: 'boolean', default: false, pbxKey: 'disableOutlookSearch', pbxKeyInferred: true, userEditable: true, visible: true }),
+  d({ key: 'disableOutlookSearch', kind: 'boolean', default: false, pbxKey: 'disableOutlookSearch', userEditable: true, visible: true }),
   d({ key: 'videoAutostart', kind: 'boolean', default: false, pbxKey: 'video', userEditable: true, visible: true }),
   d({ key: 'officePresence', kind: 'boolean', default: true, msi: 'OFFICEPRESENCE', userEditable: false, visible: true }),
   d({ key: 'disableHeadsets', kind: 'boolean', default: false, msi: 'DISABLEHEADSETS', userEditable: false, visible: true }),

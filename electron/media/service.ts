@@ -1,5 +1,5 @@
 /**
- * Wires the media service into the platform service graph (called from electron/services.ts):
+ * Wires the media service into the platform service graph (called from electron/wiring/media.ts):
  * the relay on the local services server, the engine opened through the MediaEngineHost port,
  * headset keys -> com.innovaphone.phone (ConnectCall / DisconnectCall), and phone call state ->
  * headset LEDs.
@@ -10,7 +10,7 @@ import type { FileLocations, Logger } from '../platform';
 import { callsFromProviders, hookKeyToPhoneRequest, ledStateFromCalls, type PhoneCall } from './headset';
 import { parseExcludeInterfaces } from './interfaces';
 import type { MediaEngineHost } from './ports';
-import { startMediaRelay, type MediaRelay, type MediaServerHost } from './relay';
+import { startMediaRelay, type MediaRelay, type MediaRelayOptions, type MediaServerHost } from './relay';
 import { bundleEngine } from './engine-bundle';
 import { RecordingStore } from './recording';
 
@@ -24,6 +24,8 @@ export interface MediaServiceConfig {
   ringInHeadset?: boolean;
   /** DISABLEHEADSETS. */
   disableHeadsets?: boolean;
+  /** The machine's interfaces (default os.networkInterfaces; tests pass their own VPN). */
+  networkInterfaces?: MediaRelayOptions['networkInterfaces'];
 }
 
 export interface MediaService {
@@ -51,6 +53,7 @@ export async function startMediaService(
     excludePrefixes: parseExcludeInterfaces(config.excludeInterfaces),
     ringInHeadset: config.ringInHeadset ?? false,
     disableHeadsets: config.disableHeadsets ?? false,
+    ...(config.networkInterfaces ? { networkInterfaces: config.networkInterfaces } : {}),
     // a (re)started engine gets the LED state of the current calls
     onEngineConnected: () => {
       if (ledMsg) relay.toEngine('media', ledMsg);

@@ -1,6 +1,6 @@
 /**
  * How this copy of the client was installed and whether auto update may replace it: pure rules
- * over the facts the composition root gathers (electron/update-setup.ts). The installers per kind
+ * over the facts the composition root gathers (electron/wiring/update-product.ts). The installers per kind
  * are port implementations in native/ (native/installers.ts, native/linux/appimage-installer.ts).
  */
 import type { InstallKind } from './ports';

@@ -16,7 +16,9 @@ export interface LauncherPart {
 
 export function wireLauncher(w: Wiring): LauncherPart {
   const { ports, config, logger } = w;
-  const launcher = new LauncherApi(w.router, logger, { popupWindows: true, touch: config.touch === true, videoAutostart: w.setting('videoAutostart', config.videoAutostart) === true });
+  // "Autostart video" when a setting or the configuration says it (without either: not in the model)
+  const video = w.setting('videoAutostart', config.videoAutostart);
+  const launcher = new LauncherApi(w.router, logger, { popupWindows: true, touch: config.touch === true, ...(video !== undefined ? { videoAutostart: video } : {}) });
   w.onClose(() => launcher.close());
   const out: LauncherPart = { launcher };
 

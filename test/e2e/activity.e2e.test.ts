@@ -12,8 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { memoryLogger } from '../fixtures/memory-logger';
 import { X11IdleClock } from '../../native/linux/idle-clock';
-import type { ActivityService } from '../../electron/activity';
-import type { LauncherApi } from '../../electron/notifications';
 import type { SessionInfo } from '../../test/pbx-sim/protocol';
 import { startStack, type Stack } from './harness/stack';
 import { startXvfb, type Xvfb } from './harness/xvfb';
@@ -54,7 +52,7 @@ describe('activity: X11 idle time → SetUserActivity → pbx-sim presence', () 
   });
 
   it('presence turns closed after the idle time and open again on input, one message each', async () => {
-    const launcher = stack.services.instances.launcher as LauncherApi;
+    const launcher = stack.services.instances.launcher!;
     await expect.poll(imStatus, { timeout: 20_000, interval: 200 }).toBe('closed');
     expect(session().inactive).toBe(true);
     // the path: the launcher model said so, the web client read it and told the PBX
@@ -70,7 +68,7 @@ describe('activity: X11 idle time → SetUserActivity → pbx-sim presence', () 
     expect(count()).toBe(2);
     expect(launcher.model().userActivity).toEqual({ inactive: false });
     expect(await webClientActivity()).toEqual({ inactive: false, sent: false, messages: 2 });
-    const svc = stack.services.instances.activity as ActivityService;
+    const svc = stack.services.instances.activity!;
     expect(svc.stats).toEqual({ publishedInactive: 1, publishedActive: 1 });
   });
 });

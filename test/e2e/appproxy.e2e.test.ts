@@ -64,7 +64,7 @@ async function startClient(origin: string, url: string): Promise<Client> {
     { logger: log, files, appProxyUpstream: upstream },
     { launcher: { name: 'myApps', version: '0.1.0', build: 'e2e', platform: 'linux' }, pbxOrigin: origin, appProxy: { connectTimeoutMs: 2000 } },
   );
-  const proxy = services.instances.appProxy as AppProxy | undefined;
+  const proxy = services.instances.appProxy;
   if (!proxy) throw new Error(`app proxy not wired: ${String(services.skipped.appProxy)}`);
   const context = await chromium.launchPersistentContext(path.join(files.userData, 'chromium'), {
     executablePath: CHROMIUM_PATH, headless: true, args: BASE_FLAGS.filter((f) => f !== '--headless'), ignoreHTTPSErrors: true,

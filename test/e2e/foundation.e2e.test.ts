@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { Api } from '../../common/bus';
 import { memoryLogger } from '../fixtures/memory-logger';
-import type { LauncherApi } from '../../electron/notifications';
 import { startStack, webClientProvider, type Stack } from './harness/stack';
 
 /** What a page gets when it tries to open a WebSocket: 'open' or 'failed (code)'. */
@@ -108,7 +107,7 @@ describe('foundation: pbx-sim, local services bus and the hosted web client in C
   });
 
   it('reads the user activity from the launcher model and sends SetUserActivity to the PBX, which answers with UpdateOwnPresence', async () => {
-    const launcher = stack.services.instances.launcher as LauncherApi;
+    const launcher = stack.services.instances.launcher!;
     const imStatus = () =>
       page.evaluate(() => {
         const s = (globalThis as unknown as { __appclient: { state: { presence: { contact: string; status: string }[] } } }).__appclient.state;

@@ -12,7 +12,6 @@ import { memoryLogger } from '../fixtures/memory-logger';
 import { X11GrabKeyListener } from '../../native/linux/grab-key-listener';
 import { X11SelectionReader } from '../../native/linux/selection';
 import { runProcess } from '../../native/process';
-import type { HotkeyService } from '../../electron/hotkeys';
 import { startStack, type Stack } from './harness/stack';
 import { startXvfb, type Xvfb } from './harness/xvfb';
 import * as x11 from 'x11';
@@ -121,7 +120,7 @@ describe('hot keys: xdotool → X11 key listener → stand-in phone app', () => 
   });
 
   it('registers the configured chords on X11', () => {
-    const st = (stack.services.instances.hotkeys as HotkeyService).status();
+    const st = stack.services.instances.hotkeys!.status();
     expect(st.functions.dial).toMatchObject({ chord: 'ctrl+F9', active: true });
     expect(st.functions.accept).toMatchObject({ chord: 'F7', active: true });
     expect(st.functions.reject).toMatchObject({ chord: 'alt+shift+F8', active: true });
@@ -208,7 +207,7 @@ describe('hot keys: xdotool → X11 key listener → stand-in phone app', () => 
   });
 
   it('a chord another X client grabbed first is reported inactive with the reason', async () => {
-    const hotkeys = stack.services.instances.hotkeys as HotkeyService;
+    const hotkeys = stack.services.instances.hotkeys!;
     const other = await grabFirst(xvfb.display, 0xffc2 /* F5 */, 4 /* Control */);
     try {
       const st = await hotkeys.configure({ dial: 'ctrl+F9', accept: 'ctrl+F5', reject: 'ctrl+alt+F8' });

@@ -17,7 +17,7 @@ import { Api } from '../../common/bus';
 import { LINK_SCHEMES } from '../../common/links';
 import { memoryLogger } from '../fixtures/memory-logger';
 import { LinuxProtocolRegistrar, xdgEnv } from '../../native/linux/protocol-registrar';
-import { linkHandoffEndpoint, type LinkService } from '../../electron/links';
+import { linkHandoffEndpoint } from '../../electron/links';
 import { startStack, type Stack } from './harness/stack';
 import { startXvfb, type Xvfb } from './harness/xvfb';
 import { prepareProductApp, type ProductApp } from './harness/product-bundle';
@@ -76,7 +76,7 @@ describe('links: xdg-open → the product as second instance → handoff socket 
   });
 
   it('a link opened before the web client connects is queued, then delivered once', async () => {
-    const links = stack.services.instances.links as LinkService;
+    const links = stack.services.instances.links!;
     const r = await xdgOpen('tel:+49%207031%2073009-0');
     expect(r).toEqual({ code: 0, stderr: '' });
     expect(links.pending).toBe(1);
@@ -106,7 +106,7 @@ describe('links: xdg-open → the product as second instance → handoff socket 
     const before = stack.sim.control.received().length;
     expect(before).toBe(1);
     expect(stack.sim.control.received()[0]).toMatchObject({ app: 'phone', msg: { mt: 'StartCall', sip: 'zkl@innovaphone.com', adjust: true } });
-    const links = stack.services.instances.links as LinkService;
+    const links = stack.services.instances.links!;
     expect(links.stats.refused).toBeGreaterThanOrEqual(1);
     // im: goes to the chat app (the stand-in web client loads it next to the phone app)
     const chat = stack.services.router.consume(Api.chat);

@@ -24,7 +24,6 @@
  */
 import { Api, isLocalModule } from '../../common/bus';
 import { memoryLogger } from '../fixtures/memory-logger';
-import type { MediaService } from '../../electron/media';
 import { startPbxSim } from '../pbx-sim';
 import { launchChromium, MEDIA_FLAGS } from './harness/chromium';
 import { startClient, until, USERS, type Client } from './harness/two-clients';
@@ -78,8 +77,8 @@ async function call(a: Client, b: Client, opts: { video: boolean; appsharing: bo
   await until('every channel freed', async () => {
     const sa2 = (await a.engine.evaluate('globalThis.mediaEngine.snapshot()')) as R;
     const sb2 = (await b.engine.evaluate('globalThis.mediaEngine.snapshot()')) as R;
-    const ra = (a.services.instances.media as MediaService).relay.sessions();
-    const rb = (b.services.instances.media as MediaService).relay.sessions();
+    const ra = a.services.instances.media!.relay.sessions();
+    const rb = b.services.instances.media!.relay.sessions();
     out.after = { engines: [sa2.channels, sb2.channels], relays: [ra, rb] };
     return sa2.channels.length === 0 && sb2.channels.length === 0 && ra.channels === 0 && rb.channels === 0;
   }, 10_000, 200);
@@ -146,7 +145,7 @@ async function main(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 500));
     loop.engines = [await a.engine.evaluate('globalThis.mediaEngine.snapshot().channels'), await b.engine.evaluate('globalThis.mediaEngine.snapshot().channels')];
-    loop.relays = [(a.services.instances.media as MediaService).relay.sessions(), (b.services.instances.media as MediaService).relay.sessions()];
+    loop.relays = [a.services.instances.media!.relay.sessions(), b.services.instances.media!.relay.sessions()];
     result.loop = loop;
     result.signal = sim.signal?.relayed() ?? -1;
     result.simCalls = sim.signal?.calls() ?? -1;

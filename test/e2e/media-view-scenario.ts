@@ -15,7 +15,6 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { simCertificate } from '../pbx-sim/cert';
 import { memoryLogger } from '../fixtures/memory-logger';
-import type { MediaService } from '../../electron/media';
 import { startPbxSim } from '../pbx-sim';
 import { launchChromium, MEDIA_FLAGS } from './harness/chromium';
 import { startClient, until, USERS, type Client } from './harness/two-clients';
@@ -31,7 +30,7 @@ const VIEW_FLAGS = ['--disable-features=WebRtcHideLocalIpsWithMdns'];
 
 const calls = (c: Client): R[] => ((c.phone.providers() as R).softphone?.model ?? {}).calls ?? [];
 const softphone = async (c: Client, expr: string): Promise<any> => (await c.frame()).evaluate(expr);
-const relayOf = (c: Client) => (c.services.instances.media as MediaService).relay;
+const relayOf = (c: Client) => c.services.instances.media!.relay;
 const VIEW_STATUS = 'window.__view ? (async () => ({ state: window.__view.state, kind: window.__view.kind, frames: window.__view.frames, width: window.__view.width, height: window.__view.height, reason: window.__view.reason, quality: window.__view.quality(), pair: await window.__view.pair(), href: location.href })) () : null';
 /** The status of the viewer iframe `name` inside `page` (searched through every frame). */
 const viewStatus = async (page: Page, name: string): Promise<R | null> => {

@@ -17,7 +17,6 @@ import type { Frame } from 'playwright-core';
 import { Api } from '../../common/bus';
 import { memoryLogger } from '../fixtures/memory-logger';
 import { DbusNotifier } from '../../native/linux/notifier';
-import type { NotificationService } from '../../electron/notifications';
 import { startStack, type Stack } from './harness/stack';
 import { startXvfb, type Xvfb } from './harness/xvfb';
 
@@ -102,7 +101,7 @@ describe('notifications: launcher API → D-Bus → dunst → click → app', ()
     await add({ mt: 'AddLocalNotification', type: 'ChatMessage', title: 'Bob', text: 'Lunch <b>now</b>?', replyTitle: 'Reply' }, 'chat-1');
     await expect.poll(() => dunstctl('count', 'displayed'), { timeout: 10_000 }).toBe('1');
     // the app is a consumer of its own on the relay: its src is the notification id, unchanged
-    const svc = stack.services.instances.notifications as NotificationService;
+    const svc = stack.services.instances.notifications!;
     expect(svc.visible()).toEqual([{ src: 'chat-1', kind: 'chat', persistent: false }]);
     await dunstctl('action', '0');
     await expect.poll(clicks, { timeout: 10_000 }).toEqual([{ src: 'chat-1', msg: { mt: 'LocalNotificationClicked', action: '' } }]);
@@ -112,7 +111,7 @@ describe('notifications: launcher API → D-Bus → dunst → click → app', ()
   });
 
   it('an incoming call stays until handled; its accept button reaches the app', async () => {
-    const svc = stack.services.instances.notifications as NotificationService;
+    const svc = stack.services.instances.notifications!;
     await add({ mt: 'AddLocalNotification', type: 'PhoneCall', title: 'Alice', text: 'calling', acceptTitle: 'Connect', rejectTitle: 'Reject' }, 'call-1');
     await expect.poll(() => dunstctl('count', 'displayed'), { timeout: 10_000 }).toBe('1');
     expect(svc.visible()).toEqual([{ src: 'call-1', kind: 'call', persistent: true }]);
@@ -125,7 +124,7 @@ describe('notifications: launcher API → D-Bus → dunst → click → app', ()
   });
 
   it('RemoveLocalNotification from the app (same src, through lib1) closes it; the setting off shows nothing', async () => {
-    const svc = stack.services.instances.notifications as NotificationService;
+    const svc = stack.services.instances.notifications!;
     await add({ mt: 'AddLocalNotification', type: 'PhoneCall', title: 'Carol', acceptTitle: 'Connect', rejectTitle: 'Reject' }, 'call-2');
     await expect.poll(() => dunstctl('count', 'displayed'), { timeout: 10_000 }).toBe('1');
     expect(svc.visible()).toEqual([{ src: 'call-2', kind: 'call', persistent: true }]);

@@ -13,7 +13,6 @@ import WebSocket from 'ws';
 import type { Frame, Page } from 'playwright-core';
 import { Api } from '../../common/bus';
 import { memoryLogger } from '../fixtures/memory-logger';
-import type { PhonebookService } from '../../electron/phonebook';
 import { startStack, type Stack } from './harness/stack';
 import { generatedDialString, generatedName, writeGeneratedVCards } from '../fixtures/vcards/generate';
 
@@ -66,14 +65,14 @@ describe('local phone book over the bus', () => {
   let stack: Stack;
   let page: Page;
   let phone: Frame;
-  const pbName = (): string => (stack.services.instances.phonebook as PhonebookService).phonebook.providerName;
+  const pbName = (): string => stack.services.instances.phonebook!.phonebook.providerName;
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'phonebook-e2e-'));
     for (const f of await fs.readdir(FIX)) if (f.endsWith('.vcf')) await fs.copyFile(path.join(FIX, f), path.join(dir, f));
     await writeGeneratedVCards(path.join(dir, 'generated'), 10_000, 1000);
     stack = await startStack({ logger, config: { phonebook: { vcardFolder: dir, evolution: false, maxResults: 50 } } });
-    const pb = stack.services.instances.phonebook as PhonebookService;
+    const pb = stack.services.instances.phonebook!;
     await pb.phonebook.ready();
     expect(pb.phonebook.size).toBe(10_000 + 12);
     page = await stack.openWebClient();

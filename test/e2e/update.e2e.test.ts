@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { createTraceFiles, listTraceFiles, type TraceFiles } from '../../electron/log';
-import type { UpdateService, UpdateStatus, InstallOutcome } from '../../electron/update';
+import type { UpdateStatus, InstallOutcome } from '../../electron/update';
 import { StaticProxyResolver, type ProxyResolver } from '../../electron/connect';
 import { AppImageInstaller } from '../../native/linux/appimage-installer';
 import { startStoreServer, publishBuild, TEST_KEY, type StoreServer } from '../fixtures/update/store-server';
@@ -78,7 +78,7 @@ describe('auto update: PBX model → bus → store download → verify → AppIm
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const service = () => stack.services.instances.update as UpdateService;
+  const service = () => stack.services.instances.update!;
   const waitForState = (state: UpdateStatus['state']) => expect.poll(() => service().status.state, { timeout: 60_000, interval: 100 }).toBe(state);
 
   it('is wired by createPlatformServices with the product\'s Linux fetch', () => {
