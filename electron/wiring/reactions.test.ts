@@ -254,7 +254,7 @@ describe('the settings reaction table', () => {
     });
     const update = s.instances.update!;
     await settings.set('updatePolicy', 'off');
-    expect(update.status).toEqual({ state: 'off', reason: 'turned off by admin policy' });
+    expect(update.status).toEqual({ state: 'off', code: 'admin', reason: 'turned off by admin policy' });
     const web = s.router.provide(Api.client, '@client-1', () => {}, { model: { launcherUpdateBuild: '1001', appStoreUrl: storeUrl } });
     cleanups.push(() => web.close());
     await new Promise((r) => setTimeout(r, 30));
