@@ -8,3 +8,4 @@ export type { ConsumedApi, LocalModule, ProvidedApi, ProviderHandler, ProviderRe
 export { OriginAllowList } from './origins';
 export { trackAppOrigins, MAX_APP_ORIGINS, MAX_FRAMES, type AppOrigins } from './app-origins';
 export type * from './ports';
+export { AppFrameEvents } from './ports';

@@ -30,3 +30,33 @@ export interface AppFrameSource {
   /** A frame is gone (removed from its page, its window closed or navigated away). */
   onGone(cb: (id: string) => void): () => void;
 }
+
+/** The listener bookkeeping every AppFrameSource shares: an implementation reports through navigated / gone. */
+export class AppFrameEvents implements AppFrameSource {
+  private readonly navigation = new Set<(n: FrameNavigation) => void>();
+  private readonly goneListeners = new Set<(id: string) => void>();
+
+  onNavigation(cb: (n: FrameNavigation) => void): () => void {
+    this.navigation.add(cb);
+    return () => this.navigation.delete(cb);
+  }
+
+  onGone(cb: (id: string) => void): () => void {
+    this.goneListeners.add(cb);
+    return () => this.goneListeners.delete(cb);
+  }
+
+  navigated(n: FrameNavigation): void {
+    for (const cb of this.navigation) cb(n);
+  }
+
+  gone(id: string): void {
+    for (const cb of this.goneListeners) cb(id);
+  }
+
+  /** Forget every listener (the source closes). */
+  clear(): void {
+    this.navigation.clear();
+    this.goneListeners.clear();
+  }
+}

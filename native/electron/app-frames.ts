@@ -11,7 +11,7 @@
  */
 import { webFrameMain, type App, type WebContents, type WebFrameMain } from 'electron';
 import { originOf } from '../../common/origin';
-import type { AppFrameSource, FrameNavigation } from '../../electron/bus';
+import { AppFrameEvents, type AppFrameSource, type FrameNavigation } from '../../electron/bus';
 
 export const SWEEP_MS = 30_000;
 
@@ -22,14 +22,12 @@ export interface ElectronAppFrames extends AppFrameSource {
 const idOf = (contents: Pick<WebContents, 'id'>, frame: Pick<WebFrameMain, 'frameTreeNodeId'>): string => `${contents.id}:${frame.frameTreeNodeId}`;
 
 export function createAppFrameSource(app: Pick<App, 'on' | 'removeListener'>, opts: { sweepMs?: number } = {}): ElectronAppFrames {
-  const navigation = new Set<(n: FrameNavigation) => void>();
-  const goneListeners = new Set<(id: string) => void>();
+  const events = new AppFrameEvents();
   /** frame id -> its window */
   const tracked = new Map<string, WebContents>();
 
   const gone = (id: string): void => {
-    if (!tracked.delete(id)) return;
-    for (const cb of goneListeners) cb(id);
+    if (tracked.delete(id)) events.gone(id);
   };
 
   /** Frames of this window that are no longer in its frame tree are gone. */
@@ -48,7 +46,7 @@ export function createAppFrameSource(app: Pick<App, 'on' | 'removeListener'>, op
     const parent = frame.parent;
     const n: FrameNavigation = { id: idOf(contents, frame), url, parent: parent ? { origin: originOf(parent.url) ?? '', top: parent.parent === null } : null };
     tracked.set(n.id, contents);
-    for (const cb of navigation) cb(n);
+    events.navigated(n);
   };
 
   const attach = (contents: WebContents): void => {
@@ -70,19 +68,12 @@ export function createAppFrameSource(app: Pick<App, 'on' | 'removeListener'>, op
   timer.unref?.();
 
   return {
-    onNavigation(cb) {
-      navigation.add(cb);
-      return () => navigation.delete(cb);
-    },
-    onGone(cb) {
-      goneListeners.add(cb);
-      return () => goneListeners.delete(cb);
-    },
+    onNavigation: (cb) => events.onNavigation(cb),
+    onGone: (cb) => events.onGone(cb),
     close() {
       clearInterval(timer);
       app.removeListener('web-contents-created', onCreated);
-      navigation.clear();
-      goneListeners.clear();
+      events.clear();
       tracked.clear();
     },
   };

@@ -8,7 +8,7 @@
  */
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { originOf } from '../../../common/origin';
-import type { AppFrameSource, FrameNavigation } from '../../../electron/bus';
+import { AppFrameEvents, type AppFrameSource, type FrameNavigation } from '../../../electron/bus';
 
 export interface ChromiumAppFrames extends AppFrameSource {
   /** Follow the frames of this browser context (its pages now and later). */
@@ -16,8 +16,7 @@ export interface ChromiumAppFrames extends AppFrameSource {
 }
 
 export function chromiumAppFrames(): ChromiumAppFrames {
-  const navigation = new Set<(n: FrameNavigation) => void>();
-  const goneListeners = new Set<(id: string) => void>();
+  const events = new AppFrameEvents();
   const ids = new WeakMap<Frame, string>();
   let next = 1;
   const idOf = (f: Frame): string => {
@@ -29,11 +28,11 @@ export function chromiumAppFrames(): ChromiumAppFrames {
     if (!url || url === 'about:blank') return;
     const parent = frame.parentFrame();
     const n: FrameNavigation = { id: idOf(frame), url, parent: parent ? { origin: originOf(parent.url()) ?? '', top: parent.parentFrame() === null } : null };
-    for (const cb of navigation) cb(n);
+    events.navigated(n);
   };
   const gone = (frame: Frame): void => {
     const id = ids.get(frame);
-    if (id) for (const cb of goneListeners) cb(id);
+    if (id) events.gone(id);
   };
   const watchPage = (page: Page): void => {
     const seen = new Set<Frame>();
@@ -51,14 +50,8 @@ export function chromiumAppFrames(): ChromiumAppFrames {
     });
   };
   return {
-    onNavigation(cb) {
-      navigation.add(cb);
-      return () => navigation.delete(cb);
-    },
-    onGone(cb) {
-      goneListeners.add(cb);
-      return () => goneListeners.delete(cb);
-    },
+    onNavigation: (cb) => events.onNavigation(cb),
+    onGone: (cb) => events.onGone(cb),
     watch(context) {
       context.pages().forEach(watchPage);
       context.on('page', watchPage);
