@@ -116,7 +116,7 @@ interface Life {
 type Base = Awaited<ReturnType<typeof openBase>>;
 type Ui = Awaited<ReturnType<typeof createMainWindowAndDialogs>>;
 type Started = Awaited<ReturnType<typeof startServices>>;
-type Shell = ReturnType<typeof createWindowsAndController>;
+type Shell = ReturnType<typeof createWindows> & ReturnType<typeof createController>;
 
 export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp | undefined> {
   const env = opts.env ?? process.env;
@@ -129,7 +129,8 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   const base = await openBase(life);
   const ui = await createMainWindowAndDialogs(life, base);
   const started = await startServices(life, base, ui);
-  const shell = createWindowsAndController(life, base, ui, started.services);
+  const windowsPart = createWindows(life, base, ui);
+  const shell = { ...windowsPart, ...createController(life, base, ui, started.services, windowsPart) };
   const unbindMain = bindMainWindow(life, ui.mainWindow, shell.windows, shell.controller);
   bindQuit(life, base, ui, started, { ...shell, unbindMain });
   const running: RunningApp = { services: started.services, picker: started.picker, windows: shell.windows, controller: shell.controller, mainWindow: ui.mainWindow, settingsPins: () => base.settings.get('trustedCertificates') };
@@ -393,10 +394,10 @@ async function startServices(life: Life, base: Base, ui: Ui) {
 }
 
 /** The windows service (tray, docking, detached apps), the settings window and the launcher controller. */
-function createWindowsAndController(life: Life, base: Base, ui: Ui, services: PlatformServices) {
+/** The windows service (tray, docking, detached apps) and the settings window. */
+function createWindows(life: Life, base: Base, ui: Ui) {
   const { logger } = life;
   const { settings, files, traces, words } = base;
-  const mainWindow = ui.mainWindow;
   let tray: ElectronTray | undefined;
   try {
     tray = new ElectronTray(path.join(distDir(), 'icons', 'tray.png'));
@@ -407,7 +408,7 @@ function createWindowsAndController(life: Life, base: Base, ui: Ui, services: Pl
   const openSettingsWindow = settingsWindow.open;
   const collect = logCollector({ files, settings, traces, version: { app: app.getVersion(), build: BUILD, ...process.versions, platform: process.platform, arch: process.arch } });
   const windows = createWindowsService({
-    host: new ElectronWindowHost({ main: mainWindow, isQuitting: () => life.quitting, icon: base.icon, preload: base.preload }),
+    host: new ElectronWindowHost({ main: ui.mainWindow, isQuitting: () => life.quitting, icon: base.icon, preload: base.preload }),
     tray,
     autostart: createAutostart({ appId: APP_ID, name: PRODUCT_NAME, icon: base.icon, env: life.env }),
     shell: electronShell,
@@ -424,6 +425,18 @@ function createWindowsAndController(life: Life, base: Base, ui: Ui, services: Pl
     productName: PRODUCT_NAME,
     notify: (title, body) => void ui.notifier.show({ title, body, kind: 'default', persistent: false, urgent: false, buttons: [], silent: false }, { onAction() {}, onClosed() {} }).catch(() => undefined),
   });
+  return { windows, tray, settingsWindow, collect };
+}
+
+/**
+ * The launcher controller (connect form, web client, error page), About, the pages' events, and
+ * the settings reactions that need the windows.
+ */
+function createController(life: Life, base: Base, ui: Ui, services: PlatformServices, w: ReturnType<typeof createWindows>) {
+  const { logger } = life;
+  const { settings, files, words } = base;
+  const { windows, settingsWindow, collect } = w;
+  const mainWindow = ui.mainWindow;
   // About (settings page) and the tray's status line: versions, PBX, update channel and progress.
   let pbxNow: string | null = null;
   const about = createAbout({
@@ -456,7 +469,7 @@ function createWindowsAndController(life: Life, base: Base, ui: Ui, services: Pl
       about.changed();
     },
     loadMain: (url) => void mainWindow.loadURL(url).catch(() => undefined),
-    openSettingsWindow,
+    openSettingsWindow: settingsWindow.open,
     appClientConfig: () => services.server.config,
     settings: launcherSettingsOf(settings),
     windows,
@@ -485,7 +498,7 @@ function createWindowsAndController(life: Life, base: Base, ui: Ui, services: Pl
     headsets: { setDisabled: (off) => void (life.disableHeadsets = off) },
     pages: events,
   });
-  return { windows, controller, events, tray, about };
+  return { controller, events, about };
 }
 
 /** The main window: close into the tray, remembered bounds, load failures, first show, detached apps back. */
