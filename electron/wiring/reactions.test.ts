@@ -233,12 +233,12 @@ describe('the settings reaction table', () => {
     cleanups.push(() => store.close());
     const pkg = Buffer.alloc(64 * 1024, 7);
     publishBuild(store, '1001', [{ os: 'linux', arch: 'x64', kind: 'appimage', name: 'myApps-1001-x86_64.AppImage', data: pkg }]);
-    // the store is https in the product; this stand-in maps https://store.example to the local one
-    const storeUrl = 'https://store.example/release/download/';
+    // the store is https, as the product requires; the product's fetch trusts the store's certificate
+    const storeUrl = store.storeUrl;
     const fetched: string[] = [];
     const fetchFn: UpdateFetch = (url, init) => {
       fetched.push(url);
-      return fetch(url.replace('https://store.example', `http://127.0.0.1:${store.port}`), init);
+      return store.fetch(url, init);
     };
     const installer: InstallerPort = { kind: 'appimage', install: async () => ({ next: 'quit', detail: 'test' }) };
     const updateLog = memoryLogger();
