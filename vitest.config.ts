@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['electron/**/*.test.ts', 'common/**/*.test.ts', 'renderer/**/*.test.ts', 'native/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/pbx-sim/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['electron/**/*.test.ts', 'common/**/*.test.ts', 'renderer/**/*.test.ts', 'native/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/pbx-sim/**/*.test.ts', 'scripts/**/*.test.ts', 'test/security/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
         },

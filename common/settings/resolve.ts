@@ -8,7 +8,7 @@
  * Settings the user cannot edit (installer-only: DISABLELOCALHOST, …) are locked whenever a
  * managed value exists; a user-file value for them is ignored.
  */
-import { SETTINGS, coerceSetting, settingForManagedName, type SettingDescriptor, type SettingKey, type SettingValues } from './schema';
+import { SETTINGS, coerceSetting, settingForManagedName, shown, type SettingDescriptor, type SettingKey, type SettingValues } from './schema';
 import { english } from '../i18n';
 
 /** Where a resolved value comes from, lowest layer first. */
@@ -54,17 +54,22 @@ export interface Resolution {
   warnings: string[];
 }
 
+/** Unknown managed names warned about one by one; the rest are counted in one warning. */
+const MAX_UNKNOWN_NAME_WARNINGS = 10;
+
 /** Map raw managed names (SERVER, server, logFlags, …) to setting keys; unknown names are warned about. */
 export function managedByKey(raw: Record<string, unknown>, warnings: string[], origin = 'managed settings'): Partial<Record<SettingKey, unknown>> {
   const out: Partial<Record<SettingKey, unknown>> = {};
+  let unknown = 0;
   for (const [name, value] of Object.entries(raw)) {
     const key = settingForManagedName(name);
     if (!key) {
-      warnings.push(`${origin}: unknown setting "${name}" ignored`);
+      if (++unknown <= MAX_UNKNOWN_NAME_WARNINGS) warnings.push(`${origin}: unknown setting ${shown(name)} ignored`);
       continue;
     }
     out[key] = value;
   }
+  if (unknown > MAX_UNKNOWN_NAME_WARNINGS) warnings.push(`${origin}: ${unknown - MAX_UNKNOWN_NAME_WARNINGS} more unknown settings ignored`);
   return out;
 }
 

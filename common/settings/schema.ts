@@ -85,6 +85,24 @@ export interface SettingDescriptor<K extends SettingKey = SettingKey> {
   visible: boolean;
 }
 
+/** Longest piece of a refused value quoted in a warning (values may be huge: issue 12, redact-redos). */
+export const MAX_SHOWN_VALUE = 80;
+
+/**
+ * A refused value as warnings quote it: JSON, cut to MAX_SHOWN_VALUE characters with the length
+ * said. A warning never carries a whole value (a 400 KB admin setting would otherwise be copied
+ * into every warning and trace line).
+ */
+export function shown(raw: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(raw) ?? String(raw);
+  } catch {
+    text = `[${typeof raw}]`;
+  }
+  return text.length <= MAX_SHOWN_VALUE ? text : `${text.slice(0, MAX_SHOWN_VALUE)}… (${text.length} characters)`;
+}
+
 const HOTKEY_KEYS = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11'] as const;
 const MODIFIER_ORDER = ['CTRL', 'ALT', 'SHIFT', 'WIN'] as const;
 
@@ -96,17 +114,17 @@ export function normaliseHotkey(raw: string): { ok: true; value: string } | { ok
   const s = raw.trim();
   if (s === '') return { ok: true, value: '' };
   const parts = s.split('+').map((p) => p.trim().toUpperCase());
-  if (parts.some((p) => p === '')) return { ok: false, error: `"${raw}" is not a hot key (empty part around "+").` };
+  if (parts.some((p) => p === '')) return { ok: false, error: `${shown(raw)} is not a hot key (empty part around "+").` };
   const key = parts.pop()!;
   if (!(HOTKEY_KEYS as readonly string[]).includes(key)) {
-    return { ok: false, error: `"${raw}": the key must be one of F1-F11.` };
+    return { ok: false, error: `${shown(raw)}: the key must be one of F1-F11.` };
   }
   const mods = parts.map((p) => (p === 'CONTROL' ? 'CTRL' : p === 'OPTION' ? 'ALT' : p === 'META' || p === 'SUPER' || p === 'CMD' ? 'WIN' : p));
   for (const m of mods) {
-    if (!(MODIFIER_ORDER as readonly string[]).includes(m)) return { ok: false, error: `"${raw}": unknown modifier "${m}" (use CTRL, ALT, SHIFT, WIN).` };
+    if (!(MODIFIER_ORDER as readonly string[]).includes(m)) return { ok: false, error: `${shown(raw)}: unknown modifier ${shown(m)} (use CTRL, ALT, SHIFT, WIN).` };
   }
-  if (new Set(mods).size !== mods.length) return { ok: false, error: `"${raw}": a modifier is repeated.` };
-  if (mods.length > 2) return { ok: false, error: `"${raw}": at most two modifiers.` };
+  if (new Set(mods).size !== mods.length) return { ok: false, error: `${shown(raw)}: a modifier is repeated.` };
+  if (mods.length > 2) return { ok: false, error: `${shown(raw)}: at most two modifiers.` };
   const ordered = MODIFIER_ORDER.filter((m) => mods.includes(m));
   return { ok: true, value: [...ordered, key].join(' + ') };
 }
@@ -117,8 +135,8 @@ export function normaliseLogFlags(raw: unknown): { ok: true; value: string } | {
   if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0) n = BigInt(raw);
   else if (typeof raw === 'bigint' && raw >= 0n) n = raw;
   else if (typeof raw === 'string' && /^\s*(0x)?[0-9a-f]{1,16}\s*$/i.test(raw)) n = BigInt(`0x${raw.trim().replace(/^0x/i, '')}`);
-  else return { ok: false, error: `log flags must be a hex string like 0x856000001, got ${JSON.stringify(raw)}` };
-  if (n >= 1n << 36n) return { ok: false, error: `log flags ${JSON.stringify(raw)} have bits above 35` };
+  else return { ok: false, error: `log flags must be a hex string like 0x856000001, got ${shown(raw)}` };
+  if (n >= 1n << 36n) return { ok: false, error: `log flags ${shown(raw)} have bits above 35` };
   return { ok: true, value: `0x${n.toString(16)}` };
 }
 
@@ -233,33 +251,33 @@ export function coerceSetting<K extends SettingKey>(key: K, raw: unknown, loose 
           if (['false', '0', 'no', 'off', '0x0', '0x00000000'].includes(s)) return ok(false);
         }
       }
-      return bad(`expected true or false, got ${JSON.stringify(raw)}`);
+      return bad(`expected true or false, got ${shown(raw)}`);
     }
     case 'integer': {
       let n: number | undefined;
       if (typeof raw === 'number') n = raw;
       else if (loose && typeof raw === 'string' && /^\s*(0x[0-9a-f]+|\d+)\s*$/i.test(raw)) n = Number(raw.trim());
-      if (n === undefined || !Number.isSafeInteger(n)) return bad(`expected a whole number, got ${JSON.stringify(raw)}`);
+      if (n === undefined || !Number.isSafeInteger(n)) return bad(`expected a whole number, got ${shown(raw)}`);
       if ((dsc.min !== undefined && n < dsc.min) || (dsc.max !== undefined && n > dsc.max)) return bad(`${n} is outside ${dsc.min}..${dsc.max}`);
       return ok(n);
     }
     case 'string':
-      return typeof raw === 'string' ? ok(raw) : bad(`expected text, got ${JSON.stringify(raw)}`);
+      return typeof raw === 'string' ? ok(raw) : bad(`expected text, got ${shown(raw)}`);
     case 'enum': {
       let v = raw;
       // PBX docking is a number (INFERRED: 0 none, 1 left, 2 right).
       if (loose && key === 'docking' && typeof raw === 'number') v = ['none', 'left', 'right'][raw];
       if (loose && typeof v === 'string') v = v.trim().toLowerCase();
-      return typeof v === 'string' && dsc.options!.includes(v) ? ok(v) : bad(`expected one of ${dsc.options!.join(', ')}, got ${JSON.stringify(raw)}`);
+      return typeof v === 'string' && dsc.options!.includes(v) ? ok(v) : bad(`expected one of ${dsc.options!.join(', ')}, got ${shown(raw)}`);
     }
     case 'server': {
-      if (typeof raw !== 'string') return bad(`expected a server string, got ${JSON.stringify(raw)}`);
+      if (typeof raw !== 'string') return bad(`expected a server string, got ${shown(raw)}`);
       if (raw.trim() === '') return ok('');
       const p = parseServerString(raw);
       return p.ok ? ok(p.canonical) : bad(p.error);
     }
     case 'hotkey': {
-      if (typeof raw !== 'string') return bad(`expected a hot key like "CTRL + ALT + F9", got ${JSON.stringify(raw)}`);
+      if (typeof raw !== 'string') return bad(`expected a hot key like "CTRL + ALT + F9", got ${shown(raw)}`);
       const h = normaliseHotkey(raw);
       return h.ok ? ok(h.value) : bad(h.error);
     }
@@ -271,7 +289,7 @@ export function coerceSetting<K extends SettingKey>(key: K, raw: unknown, loose 
       let list: unknown = raw;
       if (loose && typeof raw === 'string') list = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
       if (!Array.isArray(list) || list.some((x) => typeof x !== 'string' || !/^[0-9a-f.:]{1,64}$/i.test(x))) {
-        return bad(`expected address prefixes like "172,192.168,10.10", got ${JSON.stringify(raw)}`);
+        return bad(`expected address prefixes like "172,192.168,10.10", got ${shown(raw)}`);
       }
       return ok(list);
     }
@@ -289,7 +307,7 @@ export function coerceSetting<K extends SettingKey>(key: K, raw: unknown, loose 
       return r.success ? ok(r.data) : bad(`expected [{id,name,path,param,startOnAccept?}]: ${r.error.issues[0]?.message ?? 'invalid'}`);
     }
     case 'url': {
-      if (typeof raw !== 'string') return bad(`expected an http(s) URL, got ${JSON.stringify(raw)}`);
+      if (typeof raw !== 'string') return bad(`expected an http(s) URL, got ${shown(raw)}`);
       const u = httpBaseUrl(raw);
       return u.ok ? ok(u.url) : bad(u.error);
     }

@@ -5,7 +5,7 @@
  * JSON.stringify, redaction is skipped when no piece of a line may hold a secret, the timestamp
  * is formatted once per second. Split out of ./writer.ts, which queues and writes the lines.
  */
-import { redact, redactLiterals, mayHoldSecret } from './redact';
+import { redact, redactLiterals, mayHoldSecret, cutForTrace } from './redact';
 
 function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
@@ -50,16 +50,18 @@ export class LineStamp {
 /**
  * `<message> <data>` of a line, redacted: the whole text goes through redact() unless no piece
  * of it may hold a secret (message, and with flat data each key and string value; see
- * mayHoldSecret). Line breaks in the message are indented. May throw (a message whose String()
+ * mayHoldSecret). Text beyond MAX_TRACE_TEXT is cut before redaction (cutForTrace). Line breaks
+ * in the message are indented. May throw (a message whose String()
  * throws): the caller drops the line.
  */
 export function formatBody(message: string, data: Record<string, unknown> | undefined): string {
   let msg = typeof message === 'string' ? message : String(message);
   if (msg.includes('\n')) msg = msg.replace(/\r?\n/g, '\n    ');
   const flat = data ? formatFlat(data) : '';
-  if (flat === undefined) return redact(msg + formatData(data));
-  if ((data && flatRisky) || messageMayHoldSecret(msg)) return redact(msg + flat);
-  return redactLiterals(msg + flat);
+  // cut before redaction (MAX_TRACE_TEXT): a 400 KB value is never redacted or written whole
+  if (flat === undefined) return redact(cutForTrace(msg + formatData(data)));
+  if ((data && flatRisky) || messageMayHoldSecret(msg)) return redact(cutForTrace(msg + flat));
+  return cutForTrace(redactLiterals(msg + flat));
 }
 
 /** Data as compact JSON that never throws (BigInt as hex, cycles cut, errors as name+message). */

@@ -9,9 +9,11 @@ import type { Logger } from '../platform';
 import { setAside, writeFileAtomic } from '../util/atomic';
 import type { ManagedSettingsReader } from './ports';
 import { managedByKey, resolveSettings, settingRow, type AdminSettings, type ResolvedSetting, type Resolution, type SettingRow } from '../../common/settings/resolve';
-import { SETTINGS, coerceSetting, descriptor, isSettingKey, type SettingDescriptor, type SettingKey, type SettingValues } from '../../common/settings/schema';
+import { SETTINGS, coerceSetting, descriptor, isSettingKey, shown, type SettingDescriptor, type SettingKey, type SettingValues } from '../../common/settings/schema';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
+/** Warnings kept in `SettingsStore.warnings` (issue 12, redact-redos). */
+export const MAX_KEPT_WARNINGS = 100;
 const FILE_VERSION = 1;
 
 export interface SettingChange<K extends SettingKey = SettingKey> {
@@ -46,8 +48,13 @@ export class SettingsStore {
   private resolution: Resolution;
   private listeners = new Set<(changes: SettingChange[]) => void>();
   private writeChain: Promise<void> = Promise.resolve();
-  /** Warnings from loading (corrupt file, bad managed values); shown to the user and logged. */
+  /**
+   * Warnings from loading (corrupt file, bad managed values); shown to the user and logged. At
+   * most MAX_KEPT_WARNINGS are kept (a PBX sending a new bad value with every model update must
+   * not grow it without end); the rest are counted in `warningsDropped` and logged once.
+   */
   readonly warnings: string[] = [];
+  warningsDropped = 0;
 
   private constructor(
     readonly file: string,
@@ -79,6 +86,10 @@ export class SettingsStore {
   }
 
   private warn(message: string): void {
+    if (this.warnings.length >= MAX_KEPT_WARNINGS) {
+      if (this.warningsDropped++ === 0) this.logger.warn(`settings: more than ${MAX_KEPT_WARNINGS} warnings; further ones are counted, not kept or logged`);
+      return;
+    }
     this.warnings.push(message);
     this.logger.warn(`settings: ${message}`);
   }
@@ -170,7 +181,7 @@ export class SettingsStore {
   setAdminSettings(admin: unknown): void {
     if (admin === undefined || admin === null) admin = {};
     if (typeof admin !== 'object' || Array.isArray(admin)) {
-      this.warn(`PBX adminSettings ignored: not an object (${JSON.stringify(admin)})`);
+      this.warn(`PBX adminSettings ignored: not an object (${shown(admin)})`);
       return;
     }
     this.pbx = structuredClone(admin) as AdminSettings;
