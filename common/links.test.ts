@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { parseLink, linksFromArgv, linkProblem, MAX_LINK_LENGTH } from './links';
+import { parseLink, linkProblem, MAX_LINK_LENGTH } from './links';
 import { decideExternalLink } from '../electron/security/links';
 import { parseLauncherArgv } from '../electron/security/argv';
 
@@ -54,7 +54,7 @@ describe('one rule for every place a link arrives', () => {
       const problem = linkProblem(link);
       expect(problem, link).toBeDefined();
       expect(parseLink(link)).toEqual({ ok: false, error: problem });
-      expect(parseLauncherArgv([link]).ignored).toEqual([{ arg: link.slice(0, 80), reason: `link ${problem}` }]);
+      expect(parseLauncherArgv([link]).ignored).toEqual([{ arg: `${link.slice(0, link.indexOf(':'))}:… (${link.length} characters)`, reason: `link ${problem}` }]);
       expect(decideExternalLink(link)).toEqual({ action: 'deny', reason: `link ${problem}` });
     }
     const longest = `tel:${'1'.repeat(MAX_LINK_LENGTH - 4)}`;
@@ -64,9 +64,9 @@ describe('one rule for every place a link arrives', () => {
   });
 });
 
-describe('linksFromArgv', () => {
-  it('takes only link arguments, never switches', () => {
-    expect(linksFromArgv(['/usr/bin/myapps', '--no-sandbox', '--', 'tel:123', '--inspect', 'sip:a@b', 'foo'])).toEqual(['tel:123', 'sip:a@b']);
+describe('parseLauncherArgv (the one command-line parser) for links', () => {
+  it('takes the first link argument, never switches', () => {
+    expect(parseLauncherArgv(['/usr/bin/myapps', '--no-sandbox', '--', 'tel:123', '--inspect', 'sip:a@b', 'foo'])).toMatchObject({ link: 'tel:123', options: {} });
   });
 });
 

@@ -120,17 +120,3 @@ function parseAddress(rest: string): { ok: true; value: string } | { ok: false; 
   if (value.length > MAX_LINK_LENGTH) return { ok: false, error: 'address too long' };
   return { ok: true, value };
 }
-
-/**
- * The links found in a process's argument vector (first start or second-instance handoff).
- * Only arguments that ARE links (start with a link scheme) are considered; switches and anything
- * else are ignored and never interpreted. Returns the raw strings; parse each with parseLink.
- */
-export function linksFromArgv(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const a of argv) {
-    if (typeof a !== 'string') continue;
-    if (hasLinkScheme(a)) out.push(a);
-  }
-  return out;
-}

@@ -42,8 +42,9 @@ export function parseLogFlags(input: string | number | bigint): bigint {
     const bad = /[^0-9a-f]/i.exec(s)?.[0] ?? '?';
     throw new LogFlagsError(input, `${JSON.stringify(bad)} is not a hexadecimal digit`);
   }
-  const stripped = s.replace(/^0+/, '');
-  if (stripped.length > 16) throw new LogFlagsError(input, 'more than 64 bits');
+  // docs/log-flags.md: more than 16 hex digits are refused, leading zeros included (the PBX's
+  // form is exactly 16); the same limit as the settings field and the command line.
+  if (s.length > 16) throw new LogFlagsError(input, `${s.length} hex digits (at most 16)`);
   return BigInt(`0x${s}`);
 }
 
@@ -121,44 +122,7 @@ export function effectiveLogFlags(sources: { commandLine?: bigint; settings?: bi
   return { mask: 0n, source: 'default' };
 }
 
-/** Default size cap per trace file (`--log-size`): 10 MB. */
+/** Default size cap per trace file (`--log-size`, read by electron/security/argv.ts): 10 MB. */
 export const DEFAULT_LOG_SIZE = 10 * 1024 * 1024;
 /** Smallest accepted `--log-size`: 64 KiB (smaller caps would rotate on every few lines). */
 export const MIN_LOG_SIZE = 64 * 1024;
-
-export interface LogArgs {
-  logFlags?: bigint;
-  logSize?: number;
-  /** Problems with the arguments, in words; the bad argument is ignored, the default applies. */
-  errors: string[];
-}
-
-/** Read `--log-flags=<hex>` and `--log-size=<bytes>` from a command line (`process.argv`). */
-export function parseLogArgs(argv: readonly string[]): LogArgs {
-  const out: LogArgs = { errors: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    let name: string | undefined;
-    let value: string | undefined;
-    const m = /^--(log-flags|log-size)(?:=(.*))?$/s.exec(a);
-    if (!m) continue;
-    name = m[1];
-    value = m[2];
-    if (value === undefined) {
-      const next = argv[i + 1];
-      if (next !== undefined && !next.startsWith('--')) { value = next; i++; }
-    }
-    if (value === undefined) { out.errors.push(`--${name} needs a value`); continue; }
-    if (name === 'log-flags') {
-      const r = tryParseLogFlags(value);
-      if (r.ok) out.logFlags = r.mask; else out.errors.push(`--log-flags: ${r.error}`);
-    } else {
-      const v = value.trim();
-      if (!/^\d{1,15}$/.test(v)) { out.errors.push(`--log-size: ${JSON.stringify(value)} is not a number of bytes`); continue; }
-      const n = Number(v);
-      if (n < MIN_LOG_SIZE) { out.errors.push(`--log-size: ${n} is below the minimum of ${MIN_LOG_SIZE} bytes`); continue; }
-      out.logSize = n;
-    }
-  }
-  return out;
-}

@@ -137,7 +137,10 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApp
   life.running = running;
   await shell.windows.start();
   shell.controller.start();
-  for (const l of first.ignored) life.logger.trace('App', 'command-line argument ignored', { arg: l.arg, reason: l.reason });
+  for (const l of first.ignored) {
+    if (l.ours) life.logger.warn(`Command line: ${l.reason}; ignored`);
+    else life.logger.trace('App', 'command-line argument ignored', { arg: l.arg, reason: l.reason });
+  }
   life.links.start({ links: started.services.instances.links, showMain: () => shell.windows.showMain() });
   return running;
 }
@@ -230,7 +233,8 @@ async function openBase(life: Life) {
   // lib1 apps know they run in the launcher by "myApps" in navigator.userAgent (docs/security.md).
   app.userAgentFallback = myAppsUserAgent(app.userAgentFallback, app.getVersion());
   const files = createFileLocations(process.platform, life.env);
-  const traces = createTraceFiles({ dir: files.logs, argv: life.argv });
+  // the one command-line parser (electron/security/argv.ts) also decides --log-flags/--log-size
+  const traces = createTraceFiles({ dir: files.logs, commandLine: life.first.options });
   life.logger = traces.main;
   const settings = await SettingsStore.open({ userData: files.userData, logger: life.logger, managed: managedReaders() });
   life.disableHeadsets = settings.get('disableHeadsets') === true;

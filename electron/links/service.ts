@@ -7,7 +7,8 @@
 import type { ApiRouter, ConsumedApi, LocalModule } from '../bus';
 import { Api } from '../../common/bus';
 import type { Logger, WindowFocus } from '../platform';
-import { linksFromArgv, parseLink, type LinkRequest } from '../../common/links';
+import { parseLink, type LinkRequest } from '../../common/links';
+import { parseLauncherArgv } from '../security';
 
 export interface LinkServiceOptions {
   router: ApiRouter;
@@ -57,13 +58,18 @@ export class LinkService {
   }
 
   /**
-   * Arguments of a process (first start or second instance): every link among them is handled.
-   * A second start without a link asks for the window (the user started the client again).
+   * Arguments of a process (second instance, handoff): read by the one command-line parser
+   * (electron/security/argv.ts), so the link is the one the first start would take. A second
+   * start without a link asks for the window (the user started the client again).
    */
   handleArgv(argv: readonly string[], origin = 'argv'): LinkOutcome[] {
-    const links = linksFromArgv(argv);
-    if (links.length === 0 && origin === 'handoff') this.opts.window?.showAndFocus();
-    return links.map((l) => this.handleLink(l, origin));
+    const p = parseLauncherArgv(argv);
+    const link = p.link ?? p.refusedLink?.link;
+    if (link === undefined) {
+      if (origin === 'handoff') this.opts.window?.showAndFocus();
+      return [];
+    }
+    return [this.handleLink(link, origin)];
   }
 
   handleLink(link: string, origin = 'link'): LinkOutcome {

@@ -2,19 +2,29 @@
  * The trace files of the client: the main file, the helpers' own files, one log-flag mask for
  * all of them (command line, else settings), live mask changes (docs/log-flags.md).
  */
-import { effectiveLogFlags, parseLogArgs, describeLogFlags, type LogArgs } from '../../common/log-flags';
+import { effectiveLogFlags, describeLogFlags } from '../../common/log-flags';
 import { TraceWriter, type TraceWriterOptions } from './writer';
 
 /** Named helper files of docs/log-flags.md (plus the update service, which traces separately). */
 export type HelperTraceName = 'myAppsHookController' | 'myAppsOutlookSearch' | 'myAppsUpdate' | (string & {});
 
 export interface TraceFilesOptions extends Omit<TraceWriterOptions, 'baseName' | 'mask' | 'maxFileSize'> {
-  /** Command line (`process.argv`): `--log-flags=` and `--log-size=` are read from it. */
-  argv?: readonly string[];
+  /**
+   * What the command line says (`--log-flags`, `--log-size`), as the one command-line parser read
+   * it (electron/security/argv.ts `parseLauncherArgv(...).options`): options after `--` or after a
+   * link are not options, here as everywhere.
+   */
+  commandLine?: CommandLineLogOptions;
   /** Mask from settings (user field or PBX `logFlags`, resolved with force by the settings service). */
   settingsMask?: bigint;
   /** Size cap per file when the command line has no `--log-size` (the logSizeBytes setting). */
   maxFileSize?: number;
+}
+
+/** The trace options of the command line (a subset of electron/security's LauncherOptions). */
+export interface CommandLineLogOptions {
+  logFlags?: bigint;
+  logSize?: number;
 }
 
 export interface TraceFiles {
@@ -28,13 +38,13 @@ export interface TraceFiles {
   setSettingsMaxFileSize(bytes: number | undefined): void;
   /** The mask in effect and where it came from. */
   readonly mask: { mask: bigint; source: 'command-line' | 'settings' | 'default' };
-  readonly args: LogArgs;
+  readonly commandLine: CommandLineLogOptions;
   flush(): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createTraceFiles(opts: TraceFilesOptions): TraceFiles {
-  const args = parseLogArgs(opts.argv ?? []);
+  const args: CommandLineLogOptions = { logFlags: opts.commandLine?.logFlags, logSize: opts.commandLine?.logSize };
   let settingsMask = opts.settingsMask;
   let mask = effectiveLogFlags({ commandLine: args.logFlags, settings: settingsMask });
   let maxFileSize = args.logSize ?? opts.maxFileSize;
@@ -48,13 +58,12 @@ export function createTraceFiles(opts: TraceFilesOptions): TraceFiles {
     return w;
   };
   const main = make('myApps');
-  for (const e of args.errors) main.warn(`Command line: ${e}`);
   main.info(`Log flags ${describeLogFlags(mask.mask).text} (from ${mask.source}); file size cap ${main.maxFileSize} bytes`);
   return {
     main,
     helper: make,
     get mask() { return mask; },
-    args,
+    commandLine: args,
     setSettingsMask(m) {
       settingsMask = m;
       const next = effectiveLogFlags({ commandLine: args.logFlags, settings: settingsMask });

@@ -154,7 +154,7 @@ describe('TraceWriter', () => {
 
 describe('createTraceFiles', () => {
   it('applies --log-flags/--log-size, live settings masks and helper files', async () => {
-    const t = createTraceFiles({ dir, argv: ['x', '--log-size=65536'], settingsMask: 0n, flushOnExit: false });
+    const t = createTraceFiles({ dir, commandLine: { logSize: 65536 }, settingsMask: 0n, flushOnExit: false });
     expect(t.main.maxFileSize).toBe(65536);
     const hook = t.helper('myAppsHookController');
     const search = t.helper('myAppsOutlookSearch');
@@ -168,7 +168,7 @@ describe('createTraceFiles', () => {
     expect(readAll(await listTraceFiles(dir, 'myAppsHookController'))).toContain('hook on');
     expect(readAll(await listTraceFiles(dir, 'myAppsOutlookSearch'))).toContain('search on');
 
-    const t2 = createTraceFiles({ dir: path.join(dir, 'b'), argv: ['--log-flags=0x1'], settingsMask: 0n, flushOnExit: false });
+    const t2 = createTraceFiles({ dir: path.join(dir, 'b'), commandLine: { logFlags: 0x1n }, settingsMask: 0n, flushOnExit: false });
     t2.setSettingsMask(0n);
     t2.main.trace('App', 'command line wins');
     await t2.close();

@@ -148,7 +148,7 @@ describe('argv', () => {
   });
   it('parses our options strictly', () => {
     expect(parseLauncherArgv(['--server=pbx.example.com:4444/PBX0-1#phys=master', '--log-size=1048576', '--log-flags=0x856000001', '--hidden']).options)
-      .toEqual({ server: 'pbx.example.com:4444/PBX0-1#phys=master', logSize: 1048576, logFlags: '0x856000001', hidden: true });
+      .toEqual({ server: 'pbx.example.com:4444/PBX0-1#phys=master', logSize: 1048576, logFlags: 0x856000001n, hidden: true });
     const bad = parseLauncherArgv(['--server=a b', '--server=$(reboot)', '--log-size=12', '--log-size=-1', '--log-flags=zz', '--hidden=1', '-x']);
     expect(bad.options).toEqual({});
     expect(bad.ignored).toHaveLength(7);
@@ -157,6 +157,20 @@ describe('argv', () => {
     expect(parseLauncherArgv(['--trust-certificate=anything']).options.trustCertificates).toBeUndefined();
     const hex = Array(32).fill('AB').join(':');
     expect(parseLauncherArgv([`--trust-certificate=${hex}`]).options.trustCertificates).toEqual([hex]);
+  });
+  it('reads --log-flags and --log-size, also with the value as the next argument', () => {
+    expect(parseLauncherArgv(['--log-flags=0x856000001', '--log-size=100000000']).options).toEqual({ logFlags: 0x856000001n, logSize: 100000000 });
+    expect(parseLauncherArgv(['--log-flags', 'd6800001', '--log-size', '65536']).options).toEqual({ logFlags: 0xd6800001n, logSize: 65536 });
+    // the next argument is a value only when it is neither an option nor a link
+    expect(parseLauncherArgv(['--log-flags', 'tel:1'])).toMatchObject({ options: {}, link: 'tel:1' });
+    const r = parseLauncherArgv(['--log-flags=xyz', '--log-size=big', '--log-size=10', '--log-flags']);
+    expect(r.options).toEqual({});
+    expect(r.ignored).toEqual([
+      { arg: '--log-flags=xyz', reason: expect.stringMatching(/^--log-flags: Invalid log flags "xyz"/), ours: true },
+      { arg: '--log-size=big', reason: '--log-size: "big" is not a number of bytes', ours: true },
+      { arg: '--log-size=10', reason: expect.stringMatching(/--log-size: 10 is below the minimum/), ours: true },
+      { arg: '--log-flags', reason: '--log-flags needs a value', ours: true },
+    ]);
   });
   it('refuses links with control characters or too long', () => {
     expect(parseLauncherArgv(['tel:1\n--x']).link).toBeUndefined();

@@ -8,6 +8,7 @@ import { createTraceFiles, listTraceFiles, type TraceFiles } from '../log';
 import type { Logger } from '../platform';
 import { CALL_PROBLEM_FLAGS } from '../../common/log-categories';
 import { applyReactions, wireSettingsReactions } from './reactions';
+import { parseLauncherArgv } from '../security/argv';
 
 /** What createPlatformServices does for the trace files: the settings now, then the reaction table. */
 function linkLogFlagsToSettings(traces: TraceFiles, store: SettingsStore, logger: Logger): () => void {
@@ -41,7 +42,7 @@ describe('log flags and trace file size follow the settings store live', () => {
     expect(text).toContain('[Browser] browser after PBX force');
     expect(text).toContain('[INFO] Log flags changed: 0xd6800001 = App, Media, ICE, TURN, Audio, Browser, AppProxy (from settings)');
 
-    const t2 = createTraceFiles({ dir: path.join(dir, 'logs2'), argv: ['--log-flags=0x0'], flushOnExit: false });
+    const t2 = createTraceFiles({ dir: path.join(dir, 'logs2'), commandLine: { logFlags: 0n }, flushOnExit: false });
     linkLogFlagsToSettings(t2, store, logger)();
     expect(t2.mask).toEqual({ mask: 0n, source: 'command-line' });
     await t2.close();
@@ -63,7 +64,7 @@ describe('log flags and trace file size follow the settings store live', () => {
     expect((await listTraceFiles(path.join(dir, 'logs'), 'myApps')).length).toBeGreaterThan(1);
     stop();
     await traces.close();
-    const t2 = createTraceFiles({ dir: path.join(dir, 'logs2'), argv: ['--log-size=200000'], flushOnExit: false });
+    const t2 = createTraceFiles({ dir: path.join(dir, 'logs2'), commandLine: parseLauncherArgv(['--log-size=200000']).options, flushOnExit: false });
     linkLogFlagsToSettings(t2, store, logger)();
     expect(t2.main.maxFileSize).toBe(200_000);
     await t2.close();

@@ -43,7 +43,7 @@ describe('auto update: PBX model → bus → store download → verify → AppIm
     publishBuild(store, '1001', [{ os: 'linux', arch: 'x64', kind: 'appimage', name: 'myApps-1001-x86_64.AppImage', data: script('1001') }]);
     // the first download breaks after 64 KiB, then a 500: the service must resume
     store.faults.push({ type: 'cut', afterBytes: 64 * 1024 }, { type: 'status', code: 500 });
-    traces = createTraceFiles({ dir: path.join(dir, 'logs'), argv: ['--log-flags=0x1'], flushOnExit: false });
+    traces = createTraceFiles({ dir: path.join(dir, 'logs'), commandLine: { logFlags: 0x1n }, flushOnExit: false });
     // The proxy the OS names for each URL (the product asks session.resolveProxy): direct here.
     const direct = new StaticProxyResolver([{ kind: 'direct' }]);
     const proxyResolver: ProxyResolver = { resolve: (url) => { resolved.push(url); return direct.resolve(); } };
