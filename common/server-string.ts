@@ -42,6 +42,29 @@ const PHYS_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MODULE_RE = /^PBX0(?:-(\d{1,4}))?$/i;
 const LABEL_RE = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const IPV4_RE = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+/** Plain dotted decimal: four numbers 0-255, no leading zeros (what the user means is what is dialled). */
+const PLAIN_IPV4_RE = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+/** URL schemes people type in front of the server ("https:pbx.example.com"). */
+const SCHEME_PREFIX_RE = /^(?:https?|wss?|ftp|file|sips?|tel|callto|mailto|myapps-launcher):/i;
+
+/**
+ * Why `text` (a host made of digits, dots and maybe hex) is not a plain dotted-decimal IPv4
+ * address. The WHATWG URL parser accepts octal (`010.0.0.5` is 8.0.0.5), hexadecimal
+ * (`0x7f.1`), fewer parts (`127.1`) and single numbers (`3232235521`), each meaning another
+ * address than it seems to (issue 12, server-string-forms); only the plain form is accepted.
+ */
+function ipv4Problem(text: string, readAs: string | undefined): ServerStringError {
+  const parts = text.replace(/\.$/, '').split('.');
+  // the URL parser refuses it (a part above 255, an empty part): no address it would mean
+  if (!readAs) return fail('serverString.ipv4Plain.range', { host: text });
+  const params = { host: text, readAs };
+  if (parts.some((p) => /^0x/i.test(p))) return fail('serverString.ipv4Plain.hex', params);
+  if (parts.some((p) => /^0\d/.test(p))) return fail('serverString.ipv4Plain.octal', params);
+  if (text.endsWith('.')) return fail('serverString.ipv4Plain.dot', params);
+  if (parts.length === 1) return fail('serverString.ipv4Plain.single', params);
+  if (parts.length !== 4) return fail('serverString.ipv4Plain.parts', { ...params, count: parts.length });
+  return fail('serverString.ipv4Plain.form', params);
+}
 
 function fail(key: MessageKey, params?: MessageParams): ServerStringError {
   const message: Message = params ? { key, params } : { key };
@@ -62,6 +85,10 @@ export function parseServerString(input: unknown): ServerStringResult {
   if (/[\u0000-\u001f\u007f]/.test(s)) return fail('serverString.control');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) {
     return fail('serverString.protocol');
+  }
+  if (SCHEME_PREFIX_RE.test(s)) {
+    const name = s.replace(SCHEME_PREFIX_RE, '').replace(/^\/+/, '');
+    return fail('serverString.protocolPrefix', { name: name || 'pbx.example.com', input: s });
   }
   if (s.includes('?')) return fail('serverString.query');
 
@@ -84,7 +111,14 @@ export function parseServerString(input: unknown): ServerStringResult {
   let authority = rest;
   let module = 'PBX0';
   // A bare IPv6 literal has several colons and no brackets; it cannot carry a port or a path.
-  const bareIpv6 = !rest.startsWith('[') && (rest.match(/:/g)?.length ?? 0) >= 2;
+  // Its first group is empty or 1-4 hex digits; anything else with two colons is a name with
+  // more than one ":<port>" (host:4444:5555), which is said as such.
+  const colons = rest.match(/:/g)?.length ?? 0;
+  const firstGroup = rest.split(':', 1)[0]!;
+  if (!rest.startsWith('[') && colons >= 2 && firstGroup !== '' && !/^[0-9a-f]{1,4}$/i.test(firstGroup)) {
+    return fail('serverString.twoPorts', { host: rest.split('/', 1)[0]! });
+  }
+  const bareIpv6 = !rest.startsWith('[') && colons >= 2;
   if (!bareIpv6) {
     const slashAt = rest.indexOf('/');
     if (slashAt >= 0) {
@@ -138,7 +172,13 @@ export function parseServerString(input: unknown): ServerStringResult {
   }
   if (hostPart === '' || hostPart === '[]') return fail('serverString.nameMissing');
 
-  if (/^[0-9.]+$/.test(hostPart) && !IPV4_RE.test(hostPart)) return fail('serverString.ipv4', { host: hostPart });
+  // Digits and dots, or a hex number (0x…): an IPv4 address, accepted only in plain dotted decimal.
+  const ipv4Like = /^[0-9a-fx.]+$/i.test(hostPart) && (/^[0-9.]+$/.test(hostPart) || /(?:^|\.)0x/i.test(hostPart));
+  if (ipv4Like && !PLAIN_IPV4_RE.test(hostPart)) {
+    let readAs: string | undefined;
+    try { readAs = new URL(`https://${hostPart}/`).hostname; } catch { /* not an address at all */ }
+    return ipv4Problem(hostPart, readAs);
+  }
 
   // Let the WHATWG URL parser normalise (case, IDN → punycode, IPv4 forms, IPv6 compression).
   let url: URL;
@@ -150,7 +190,9 @@ export function parseServerString(input: unknown): ServerStringResult {
   const host = url.hostname;
   if (!host.startsWith('[')) {
     if (IPV4_RE.test(host)) {
-      // The URL parser accepted it as an IPv4 address; fine.
+      // The URL parser read it as an IPv4 address: only the plain form the user typed is accepted
+      // (any other spelling, e.g. "1.0x2.3.4", would mean another address than it seems to).
+      if (host !== hostPart.toLowerCase()) return ipv4Problem(hostPart, host);
     } else {
       if (/^[0-9.]+$/.test(hostPart)) return fail('serverString.ipv4', { host: hostPart });
       const name = host.endsWith('.') ? host.slice(0, -1) : host;
