@@ -6,7 +6,9 @@
  * and the OS registration. Pure and total: any string in, either a bus request out or a refusal
  * with a reason. Nothing a link contains can ever become a command-line switch: results never
  * start with '-', and control characters, quotes, white space (after removing tel: visual
- * separators) and over-long input are refused.
+ * separators) and over-long input are refused. A password in a SIP/IM address
+ * (`sip:alice:secret@host`) is dropped; links are traced by scheme and length only
+ * (`linkForTrace`).
  */
 import { Api } from './bus';
 
@@ -50,6 +52,15 @@ function safeDecode(s: string): string | undefined {
 export function linkScheme(s: string): LinkScheme | undefined {
   const m = SCHEME_PREFIX.exec(s);
   return m ? (m[1]!.toLowerCase() as LinkScheme) : undefined;
+}
+
+/**
+ * How a link (or anything that may be one) appears in a trace: our links by scheme and length only
+ * (they may carry a password or a number the user dialled), anything else cut at `max`.
+ */
+export function linkForTrace(s: string, max = 200): string {
+  const scheme = linkScheme(s);
+  return scheme ? `${scheme}:… (${s.length} characters)` : s.slice(0, max);
 }
 
 /** True when a string looks like one of our link schemes (case-insensitive), whatever follows. */
@@ -109,6 +120,9 @@ function parseAddress(rest: string): { ok: true; value: string } | { ok: false; 
   const host = at >= 0 ? s.slice(at + 1) : s;
   // user-params (sip:+1555;isub=1@host) are not part of the address the phone app wants
   user = user.split(';', 1)[0]!;
+  // sip:alice:secret@host (RFC 3261 userinfo = user [":" password]): the password is dropped
+  // here, before anything else sees the address, and never forwarded (issue 12, sip-password)
+  user = user.split(':', 1)[0]!;
   const decUser = safeDecode(user);
   const decHost = safeDecode(host);
   if (decUser === undefined || decHost === undefined) return { ok: false, error: 'bad percent-encoding' };

@@ -11,7 +11,7 @@
  * `--log-size` also take their value as the next argument (`--log-flags 0x856000001`,
  * docs/log-flags.md) when that argument is neither a link nor an option.
  */
-import { hasLinkScheme, linkProblem, linkScheme, LINK_REFUSED_CHARS } from '../../common/links';
+import { hasLinkScheme, linkForTrace, linkProblem, LINK_REFUSED_CHARS } from '../../common/links';
 import { MIN_LOG_SIZE, tryParseLogFlags } from '../../common/log-flags';
 
 export interface LauncherOptions {
@@ -47,8 +47,7 @@ const VALUE_MAY_FOLLOW = new Set(['--log-flags', '--log-size']);
 
 /** How an argument is shown in traces: a link by scheme and length, anything else cut at 80 characters. */
 export function argForTrace(arg: string): string {
-  const scheme = linkScheme(arg);
-  return scheme ? `${scheme}:… (${arg.length} characters)` : arg.slice(0, 80);
+  return linkForTrace(arg, 80);
 }
 
 /**

@@ -6,6 +6,7 @@
 import { decideExternalLink } from './links';
 import { classifyOrigin, type OriginPolicy } from './origins';
 import { webOrigin } from '../../common/origin';
+import { linkForTrace } from '../../common/links';
 
 export type NavigationDecision =
   | { action: 'allow' }
@@ -73,7 +74,7 @@ export function routeDecision(decision: NavigationDecision | WindowOpenDecision,
   if (decision.action === 'external') r.openExternal(decision.url);
   else if (decision.action === 'internal') r.onInternalLink(decision.url);
   else if (decision.action === 'popup') r.openPopup?.(decision.url);
-  else if (decision.action === 'deny') r.logger.warn(`${what} refused`, { url: url.slice(0, 200), reason: decision.reason });
+  else if (decision.action === 'deny') r.logger.warn(`${what} refused`, { url: linkForTrace(url), reason: decision.reason });
 }
 
 /** Certificate errors are refused, except a fingerprint pinned on the command line (demo/test). */
