@@ -116,6 +116,54 @@ function storedHeaders(h: Headers): [string, string][] {
   return out;
 }
 
+type BoundedRead =
+  | { complete: true; body: Buffer }
+  | { complete: false; head: (Uint8Array | undefined)[]; reader: ReadableStreamDefaultReader<Uint8Array> };
+
+/**
+ * Reads a body, counting: the whole body when it ends within `max` bytes, else the chunks read
+ * so far (at most `max` bytes plus one chunk) and the reader, still open, for the rest.
+ */
+async function readBounded(body: ReadableStream<Uint8Array> | null, max: number): Promise<BoundedRead> {
+  if (!body) return { complete: true, body: Buffer.alloc(0) };
+  const reader = body.getReader();
+  const head: Uint8Array[] = [];
+  let n = 0;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return { complete: true, body: Buffer.concat(head, n) };
+      head.push(value);
+      n += value.byteLength;
+      if (n > max) return { complete: false, head, reader };
+    }
+  } catch (err) {
+    reader.releaseLock();
+    throw err;
+  }
+}
+
+/** The chunks already read, then the rest of the reader, pulled as the client reads (each chunk freed once handed on). */
+function passThrough(head: (Uint8Array | undefined)[], reader: ReadableStreamDefaultReader<Uint8Array>): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (i < head.length) {
+        controller.enqueue(head[i]!);
+        head[i++] = undefined;
+        return;
+      }
+      const { value, done } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      head.length = 0;
+      return reader.cancel(reason);
+    },
+  });
+}
+
 export function createAppProxy(opts: AppProxyOptions): AppProxy {
   const p = new CachingProxy(opts);
   return {
@@ -267,26 +315,35 @@ class CachingProxy {
     return serveEntry(q.req, updated, 'revalidated');
   }
 
-  /** A cacheable 200: read, stored in the background (served from memory meanwhile) and served. */
+  /**
+   * A cacheable 200: read, stored in the background (served from memory meanwhile) and served.
+   * The body is counted while it is read: past `maxEntryBytes` (a chunked body has no
+   * Content-Length to refuse it by) reading stops, and what was read plus the rest stream
+   * through to the client unstored, at the client's pace (issue 12, appproxy-unbounded-body).
+   */
   private async storeAndServe(q: Ask, res: Response, done: () => void): Promise<Response> {
     const { key } = q;
-    let body: Buffer;
+    let read: BoundedRead;
     try {
-      body = Buffer.from(await res.arrayBuffer());
+      read = await readBounded(res.body, this.settings.maxEntryBytes);
     } catch (err) {
-      return this.offline(q, `body failed: ${String(err)}`, 0, 'the origin broke off the transfer');
-    } finally {
       done();
+      return this.offline(q, `body failed: ${String(err)}`, 0, 'the origin broke off the transfer');
     }
+    done();
+    if (!read.complete) {
+      if (q.entry) this.background(this.store.delete(key));
+      this.trace('nostore', q.url, res.status, q.t0, { reason: 'too-big' });
+      return new Response(passThrough(read.head, read.reader), { status: res.status, statusText: res.statusText, headers: res.headers });
+    }
+    const body = read.body;
     const meta: EntryMeta = {
       v: 1, url: key, status: 200, headers: storedHeaders(res.headers), storedAt: Date.now(),
       bodyLength: body.length, freshMs: freshnessMs(res.headers, Date.now()),
     };
-    if (body.length <= this.settings.maxEntryBytes) {
-      const stored: StoredEntry = { meta, body, validatedAt: Date.now() };
-      this.writing.set(key, stored);
-      this.background(this.store.put(meta, body).finally(() => { if (this.writing.get(key) === stored) this.writing.delete(key); }));
-    }
+    const stored: StoredEntry = { meta, body, validatedAt: Date.now() };
+    this.writing.set(key, stored);
+    this.background(this.store.put(meta, body).finally(() => { if (this.writing.get(key) === stored) this.writing.delete(key); }));
     const outcome: Outcome = q.entry ? 'updated' : 'miss';
     this.trace(outcome, q.url, 200, q.t0);
     return serveEntry(q.req, { meta, body, validatedAt: Date.now() }, outcome);
