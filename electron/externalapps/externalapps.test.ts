@@ -58,9 +58,11 @@ describe('buildArgs', () => {
     expect(() => buildArgs('$n', { num: '--inspect=0' }, DE)).toThrow(/option/);
     expect(() => buildArgs('call "$d"', { dn: '-e' }, DE)).toThrow(/option/);
     expect(buildArgs('--name=$d -x $u', { dn: '-e', uri: 'a-b' }, DE)).toEqual(['--name=-e', '-x', 'a-b']);
-    expect(() => buildArgs('$d', { dn: '/c calc' }, DE, 'win32')).toThrow(/option/);
-    expect(buildArgs('/name:$d', { dn: '/x' }, DE, 'win32')).toEqual(['/name:/x']);
-    expect(buildArgs('$u', { uri: '/home/x' }, DE, 'linux')).toEqual(['/home/x']);
+    expect(() => buildArgs('$d', { dn: '/c calc' }, DE)).toThrow(/option/);
+    expect(buildArgs('/name:$d', { dn: '/x' }, DE)).toEqual(['/name:/x']);
+    expect(() => buildArgs('$u', { uri: '/home/x' }, DE)).toThrow(/option/);
+    for (const dn of ['–Command', '—x', '@file', '+x', '\u2010y', '\u2212']) if (/^[-/@+\p{Pd}]/u.test(dn)) expect(() => buildArgs('$d', { dn }, DE), dn).toThrow(/option/);
+    expect(buildArgs('$I', { num: '007031730090' }, DE)).toEqual(['+497031730090']);
   });
 });
 
@@ -150,14 +152,19 @@ describe('ExternalAppsService (real processes)', () => {
         { id: 2, name: 'Missing', path: path.join(dir, 'nope'), param: '$n' },
       ],
     });
+    const hostile = 'Bob"; rm -rf ~; " $(touch pwned) `id`';
+    // the calls the phone app knows (its model): apps start only for these, with these data
+    router.provide('com.innovaphone.phone', 'phone', () => {}, { model: { registered: true, calls: [
+      { id: 1, guid: 'abc123', dir: 'i', num: '007031730090', sip: 'bob@example.com', dn: hostile, state: 'Alerting' },
+      { id: 2, guid: 'def456', dir: 'o', num: '1', state: 'Dialing' },
+    ] } });
     const c = router.consume('com.innovaphone.externalapps');
     const list = await c.request({ mt: 'GetExternalApps' });
     const listed = [{ id: 1, name: 'Recorder', startOnAccept: false }, { id: 2, name: 'Missing', startOnAccept: false }];
     expect(list[0]).toEqual({ mt: 'GetExternalAppsResult', apps: listed });
     expect(c.providers()[svc.providerName]?.model).toEqual({ apps: listed });
 
-    const hostile = 'Bob"; rm -rf ~; " $(touch pwned) `id`';
-    const res = await c.request({ mt: 'StartExternalApp', id: 1, call: { num: '007031730090', dn: hostile, sip: 'bob@example.com', guid: 'abc123' } });
+    const res = await c.request({ mt: 'StartExternalApp', id: 1, call: { guid: 'abc123', dn: 'not the name the request chooses' } });
     expect(res[0]).toEqual({ mt: 'StartExternalAppResult', started: [1], failed: [], skipped: [] });
     for (let i = 0; i < 100 && !existsSync(out); i++) await new Promise((r) => setTimeout(r, 20));
     for (let i = 0; i < 50 && readFileSync(out, 'utf8') === ''; i++) await new Promise((r) => setTimeout(r, 20));

@@ -4,7 +4,10 @@
  *   {mt:"StartExternalApp", id?, event?:"ring"|"accept", call:{num,dn,sip|uri,guid|conf}}
  *                                       → {mt:"StartExternalAppResult", started:[id], failed:[{id,error}], skipped:[{id,reason}]}
  * Without id every configured app is considered. An app starts on the event it is configured for
- * ("Start with call acceptance": accept, else ring), once per call (conference id). A program's
+ * ("Start with call acceptance": accept, else ring), once per call (conference id), and only for a
+ * call the phone model knows (a `com.innovaphone.phone` provider's `calls[]`, matched by `guid`,
+ * else by number or SIP address): the call data passed on is the model's, not the request's
+ * (issue 12, externalapps-options). A program's
  * parameters are split into arguments first and then $-substituted (substitute.ts), and the
  * spawner takes an argument array, never a shell line; a URL is built with percent-encoded values
  * and opened in the default browser through the openExternal allow-list.
@@ -40,6 +43,33 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
+/** A call of a phone provider's model (protocols.md §2.8: id, guid, dir, num, sip, dn, state). */
+interface PhoneCall {
+  guid?: string;
+  num?: string;
+  sip?: string;
+  dn?: string;
+  state?: string;
+}
+
+/** The call of the phone model a request names, or why there is none. */
+export function findKnownCall(providers: Record<string, { model?: Record<string, unknown> }>, asked: CallData): { call: CallData } | { error: string } {
+  const calls: PhoneCall[] = [];
+  for (const p of Object.values(providers)) {
+    const list = p?.model?.calls;
+    if (!Array.isArray(list)) continue;
+    for (const c of list.slice(0, 100)) if (c && typeof c === 'object') calls.push(c as PhoneCall);
+  }
+  if (!calls.length) return { error: 'the phone has no calls' };
+  const live = calls.filter((c) => str(c.state) !== 'Disconnected');
+  let found: PhoneCall | undefined;
+  if (asked.conf) found = live.find((c) => str(c.guid) === asked.conf);
+  else if (asked.num) found = live.find((c) => str(c.num) === asked.num);
+  else if (asked.uri) found = live.find((c) => str(c.sip) === asked.uri);
+  if (!found) return { error: `no such call in the phone model (${asked.conf ? 'guid' : asked.num ? 'number' : asked.uri ? 'SIP address' : 'no guid, number or address given'})` };
+  return { call: { num: str(found.num) ?? '', dn: str(found.dn) ?? '', uri: str(found.sip) ?? '', conf: str(found.guid) ?? '' } };
+}
+
 export function callDataFrom(msg: Record<string, unknown>): CallData {
   const c = (msg.call && typeof msg.call === 'object' ? msg.call : msg) as Record<string, unknown>;
   return {
@@ -55,6 +85,8 @@ export class ExternalAppsService {
   private readonly module: LocalModule;
   private readonly provider: ProvidedApi;
   private readonly client?: ConsumedApi;
+  /** The phone apps' models: their calls are the only calls apps start for. */
+  private readonly phone: ConsumedApi;
   private clientPrefixes: DialPrefixes = {};
   /** `<conf>\0<app id>` of apps already started for a call. */
   private readonly startedFor = new Set<string>();
@@ -63,6 +95,7 @@ export class ExternalAppsService {
     this.setApps(opts.apps ?? []);
     this.module = opts.router.localModule(EXTERNALAPPS_DN);
     this.provider = this.module.provide(Api.externalApps, (req, api) => this.onRequest(req, api), { model: this.model() });
+    this.phone = this.module.consume(Api.phone);
     if (!opts.prefixes) {
       this.client = this.module.consume(Api.client);
       const read = (p: Record<string, { model?: Record<string, unknown> }>): void => {
@@ -122,7 +155,14 @@ export class ExternalAppsService {
         api.send(req, { mt: 'StartExternalAppResult', started: [], failed: [{ id: id ?? null, error }], skipped: [] }, error);
         return;
       }
-      const r = await this.start(targets, callDataFrom(req.msg), event);
+      const known = findKnownCall(this.phone.providers(), callDataFrom(req.msg));
+      if ('error' in known) {
+        const error = `not started: ${known.error}`;
+        this.opts.logger.warn(`externalapps: StartExternalApp refused: ${known.error}`);
+        api.send(req, { mt: 'StartExternalAppResult', started: [], failed: targets.map((a) => ({ id: a.id, error })), skipped: [] }, error);
+        return;
+      }
+      const r = await this.start(targets, known.call, event);
       const errorText = r.failed.length ? r.failed.map((f) => f.error).join('; ') : undefined;
       api.send(req, { mt: 'StartExternalAppResult', ...r }, errorText);
       return;

@@ -165,16 +165,39 @@ export function buildUrl(template: string, call: CallData, prefixes: DialPrefixe
 }
 
 /**
- * The argument array for one start: split the template, then substitute each argument. Call data
- * comes from bus messages, so it must never turn an argument into an option: an argument whose
- * template does not start with `-` but whose value does (`$n` = `--inspect`) is refused.
+ * First characters that make an argument an option or an indirection for some program: `-`
+ * (POSIX), `/` (Windows), `@` (`@file` response files: javac, gcc, many .NET and Windows tools),
+ * `+` (vim `+cmd`, `set +x`) and every Unicode dash (`\p{Pd}`: PowerShell reads `–Command` and
+ * `—x` as parameters).
  */
-export function buildArgs(template: string, call: CallData, prefixes: DialPrefixes, platform: NodeJS.Platform = process.platform): string[] {
+const OPTION_LEAD = /^[-/@+\p{Pd}]/u;
+/** An international number (`$I`, or `$n` as received): `+` and digits only, never an option. */
+const INTERNATIONAL_NUMBER = /^\+[0-9]{1,32}$/;
+
+/**
+ * Why a substituted argument must not be passed, or undefined. An argument may begin with one of
+ * OPTION_LEAD only when the administrator wrote that character in the template (`--name=$d`,
+ * `/name:$d`); when it comes from call data (`$d` = `–Command`) it is refused. An argument that
+ * is exactly an international number (`+497031730090`) is data (issue 12, externalapps-options).
+ */
+export function optionProblem(template: string, value: string): string | undefined {
+  if (!OPTION_LEAD.test(value)) return undefined;
+  if (template[0] === value[0] && !template.startsWith('$')) return undefined;
+  if (INTERNATIONAL_NUMBER.test(value)) return undefined;
+  return `call data would become an option (argument starting with ${JSON.stringify(value[0])})`;
+}
+
+/**
+ * The argument array for one start: split the template, then substitute each argument. Call data
+ * comes from the phone model, so it must never turn an argument into an option: an argument whose
+ * first character comes from a value and is one of `-` `/` `@` `+` or a Unicode dash is refused
+ * (optionProblem).
+ */
+export function buildArgs(template: string, call: CallData, prefixes: DialPrefixes): string[] {
   return splitTemplate(template).map((a) => {
     const v = substituteArg(a, call, prefixes);
-    if (v.startsWith('-') && !a.startsWith('-')) throw new Error(`call data would become an option (argument starting with "-")`);
-    // Many Windows programs read '/x' as an option too.
-    if (platform === 'win32' && v.startsWith('/') && !a.startsWith('/')) throw new Error(`call data would become an option (argument starting with "/")`);
+    const problem = optionProblem(a, v);
+    if (problem) throw new Error(problem);
     return v;
   });
 }

@@ -21,7 +21,7 @@ import { LinuxProtocolRegistrar, xdgEnv } from '../../native/linux/protocol-regi
 import { startStack, webClientProvider, type Stack } from './harness/stack';
 import { startXvfb, type Xvfb } from './harness/xvfb';
 
-type Win = { __start: any; __results?: unknown[] };
+type Win = { __start: any; __results?: unknown[]; __setCalls(calls: unknown[]): void };
 
 describe('external apps: phone app → com.innovaphone.externalapps → real process', () => {
   const logger = memoryLogger();
@@ -78,6 +78,8 @@ describe('external apps: phone app → com.innovaphone.externalapps → real pro
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The stand-in phone app publishes these calls in its model (apps start only for known calls). */
+  const setCalls = (calls: Record<string, unknown>[]) => frame.evaluate((c) => { (globalThis as unknown as Win).__setCalls(c); }, calls);
   const request = (msg: Record<string, unknown>) =>
     frame.evaluate((m) => { (globalThis as unknown as Win).__start.consumeApi('com.innovaphone.externalapps').send(m, undefined, 'x'); }, msg);
   const results = () => frame.evaluate(() => (globalThis as unknown as Win).__results);
@@ -89,6 +91,7 @@ describe('external apps: phone app → com.innovaphone.externalapps → real pro
 
   it('starts the app with the exact substituted argv; hostile names stay one argument', async () => {
     const hostile = 'Bob"; rm -rf ~; " $(touch pwned) `touch pwned2`';
+    await setCalls([{ id: 1, guid: 'fff79c5bd2115d0109f400903341035b', dir: 'i', num: '07031730090', sip: 'bob@sim.example.com', dn: hostile, state: 'Alerting' }]);
     await request({ mt: 'StartExternalApp', id: 0, event: 'ring', call: { num: '07031730090', dn: hostile, sip: 'bob@sim.example.com', guid: 'fff79c5bd2115d0109f400903341035b' } });
     await expect.poll(async () => (await results())!.length, { timeout: 10_000 }).toBe(2);
     expect((await results())![1]).toEqual({ msg: { mt: 'StartExternalAppResult', started: [0], failed: [], skipped: [] } });
@@ -101,6 +104,7 @@ describe('external apps: phone app → com.innovaphone.externalapps → real pro
   });
 
   it('a missing executable gives the app a clear error', async () => {
+    await setCalls([{ id: 2, guid: 'bbb79c5bd2115d0109f400903341035b', dir: 'o', num: '201', state: 'Dialing' }]);
     await request({ mt: 'StartExternalApp', id: 1, call: { num: '201' } });
     await expect.poll(async () => (await results())!.length, { timeout: 10_000 }).toBe(3);
     expect((await results())![2]).toEqual({
@@ -112,6 +116,7 @@ describe('external apps: phone app → com.innovaphone.externalapps → real pro
 
   it('"Start with call acceptance": the URL app waits for accept, then opens in the default browser with percent-encoded values, once per call', async () => {
     const call = { num: '07031730090', dn: 'Bob "B" & Co/../admin?x=1', sip: 'bob@sim.example.com', guid: 'aaa79c5bd2115d0109f400903341035b' };
+    await setCalls([{ id: 3, ...call, dir: 'i', state: 'Connected' }]);
     await request({ mt: 'StartExternalApp', id: 2, event: 'ring', call });
     await expect.poll(async () => (await results())!.length, { timeout: 10_000 }).toBe(4);
     expect((await results())![3]).toEqual({ msg: { mt: 'StartExternalAppResult', started: [], failed: [], skipped: [{ id: 2, reason: 'starts when the call is accepted' }] } });

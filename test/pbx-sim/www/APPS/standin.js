@@ -42,6 +42,13 @@
 
     var provider = start.provideApi(API);
     if (kind === 'phone') provider.update({ registered: true, calls: [] });
+    // Test hook: publish calls in the phone model (e.g. for com.innovaphone.externalapps, which
+    // starts apps only for calls the phone model knows).
+    if (kind === 'phone') {
+      Object.defineProperty(window, '__setCalls', {
+        value: function (/** @type {any[]} */ calls) { provider.update({ registered: true, calls: calls }); },
+      });
+    }
 
     provider.onconsumerclosed.attach(function (/** @type {any} */ _sender, /** @type {any} */ obj) {
       consumerClosed.push(obj.consumer);
