@@ -27,8 +27,6 @@ export interface FileLocations {
   localData: string;
   /** Trace files folder. */
   logs: string;
-  /** Temporary files (downloads in progress). */
-  temp: string;
 }
 
 /** Shows, restores and focuses the main window (after a link or a notification click). */

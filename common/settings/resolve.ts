@@ -84,7 +84,11 @@ export function resolveOne<K extends SettingKey>(dsc: SettingDescriptor<K>, laye
   let locked = false;
   let lockedBy: 'pbx' | 'installer' | undefined;
 
-  if (Object.hasOwn(layers.managed, key)) {
+  if (Object.hasOwn(layers.managed, key) && dsc.managed === false) {
+    // e.g. certificate pins: the user's own decision after seeing the certificate; an admin
+    // deploys a CA to the OS trust store instead (docs/settings.md, docs/admin.md §7)
+    warnings.push(`managed setting ignored: ${key} cannot be set by managed settings`);
+  } else if (Object.hasOwn(layers.managed, key)) {
     const c = coerceSetting(key, layers.managed[key], true);
     if (c.ok) {
       value = c.value;

@@ -59,6 +59,7 @@ export interface SettingValues {
   excludeInterfaces: string[];
   fasterDownloads: boolean;
   updatePolicy: UpdatePolicy;
+  allowUpdateDowngrade: boolean;
   appProxyCacheMb: number;
   trustedCertificates: CertificatePin[];
   spellcheckDictionaryUrl: string;
@@ -83,6 +84,11 @@ export interface SettingDescriptor<K extends SettingKey = SettingKey> {
   userEditable: boolean;
   /** Shown on the advanced settings page. */
   visible: boolean;
+  /**
+   * False: managed sources (installer, MDM, /etc files) cannot set it; a managed value is ignored
+   * with a warning. Only `trustedCertificates` (docs/settings.md "Certificates").
+   */
+  managed?: false;
 }
 
 /** Longest piece of a refused value quoted in a warning (values may be huge: issue 12, redact-redos). */
@@ -176,9 +182,10 @@ export const SETTINGS = [
   d({ key: 'excludeInterfaces', kind: 'stringList', default: [], msi: 'EXCLUDEINTERFACES', userEditable: false, visible: true }),
   d({ key: 'fasterDownloads', kind: 'boolean', default: false, msi: 'FASTERDOWNLOADS', userEditable: false, visible: true }),
   d({ key: 'updatePolicy', kind: 'enum', default: 'auto', options: ['auto', 'notify', 'off'], userEditable: true, visible: true }),
+  d({ key: 'allowUpdateDowngrade', kind: 'boolean', default: false, userEditable: false, visible: true }),
   d({ key: 'appProxyCacheMb', kind: 'integer', default: 500, min: 10, max: 100_000, userEditable: true, visible: true }),
   d({ key: 'spellcheckDictionaryUrl', kind: 'url', default: '', userEditable: false, visible: true }),
-  d({ key: 'trustedCertificates', kind: 'certificatePins', default: [], userEditable: true, visible: false }),
+  d({ key: 'trustedCertificates', kind: 'certificatePins', default: [], userEditable: true, visible: false, managed: false }),
 ] as const satisfies readonly SettingDescriptor[];
 
 const byKey = new Map<string, SettingDescriptor>(SETTINGS.map((s) => [s.key, s as SettingDescriptor]));

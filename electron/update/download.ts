@@ -10,6 +10,7 @@ import type { UpdateFetch, UpdateResponse } from './ports';
 import type { TokenBucket, ThrottleClock } from './throttle';
 import { realThrottleClock } from './throttle';
 import { discardBody, iterateBody } from './body';
+import { O_NOFOLLOW } from '../util/private-dir';
 
 export interface DownloadProgress {
   received: number;
@@ -138,7 +139,9 @@ export async function downloadFile(opts: DownloadOptions): Promise<void> {
         throw new DownloadRefused(`wrong size: the server sends ${len} bytes, the manifest says ${opts.size}`);
       }
     }
-    const fh = await fs.promises.open(part, offset ? 'r+' : 'w', 0o600);
+    // never through a symbolic link planted at the .part name (the folder is private anyway)
+    const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | (offset ? 0 : fs.constants.O_TRUNC) | O_NOFOLLOW;
+    const fh = await fs.promises.open(part, flags, 0o600);
     let pos = offset;
     try {
       try {

@@ -92,10 +92,11 @@ export interface InstallerPort {
 /** The update UI (renderer/launcher-owned windows and OS notifications). */
 export interface UpdateUiPort {
   /**
-   * Update ready while running: "install now / later". Resolves with the user's answer; a
+   * Update ready while running: "install now / later". Only what the signature covers is passed
+   * (the build number; the manifest's `label` is not signed and never shown). Resolves with the user's answer; a
    * dismissed or unanswered notification must resolve 'later' (the service asks again in 1 h).
    */
-  askInstall(info: { build: string; label?: string }): Promise<'now' | 'later'>;
+  askInstall(info: { build: string }): Promise<'now' | 'later'>;
   /** Installing (at start or after "now"): a progress popup. */
   showInstallProgress(info: { build: string }): { update(fraction: number | undefined): void; close(): void };
 }

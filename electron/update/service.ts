@@ -8,11 +8,20 @@
  * verify size + SHA-256 + signature, record it as ready, then ask "install now / later" (again
  * after one hour). An update found ready at start is installed right away with a progress popup.
  * Every refusal deletes the file and is traced (warn: always written).
+ *
+ * Issue 12: packages live in a per-user private folder (`ensurePrivateDir`: 0700, ours, no
+ * symbolic link; refused otherwise, nothing touched); the folder is emptied file by file, never
+ * recursively; what the installer gets is a private copy made while hashing (`copyVerified`). A
+ * build lower than the running one is refused unless the administrator allows downgrades
+ * (`allowDowngrade`, managed setting `allowUpdateDowngrade`); the user is shown only what the
+ * signature covers (the build number), never the manifest's unsigned `label`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../platform';
 import { writeFileAtomic, setAside } from '../util/atomic';
+import { ensurePrivateDir } from '../util/private-dir';
+import { copyVerified } from './verified-copy';
 import { downloadFile, sha256File, DownloadRefused } from './download';
 import { discardBody, iterateBody } from './body';
 import { verifyEntrySignature, selectUpdate, manifestUrl, MAX_MANIFEST_BYTES, type SignedEntry, type UpdateKey } from './manifest';
@@ -60,8 +69,16 @@ export interface UpdateServiceOptions {
   fasterDownloads?: boolean;
   /** Throttled rate in bytes/s (default 256 KiB/s). */
   throttleBytesPerSec?: number;
-  /** Where packages are downloaded (temp/updates). */
+  /**
+   * Where packages are downloaded: a per-user private folder (`<localData>/updates`), checked by
+   * ensurePrivateDir before every use. Never a fixed name in a shared temp folder.
+   */
   downloadDir: string;
+  /**
+   * Administrator policy (managed setting `allowUpdateDowngrade`): install a build lower than the
+   * running one when the PBX names it. Default false: lower builds are refused.
+   */
+  allowDowngrade?: boolean;
   /** Default: the keys built into the product (electron/update/keys.ts). */
   publicKeys?: readonly UpdateKey[];
   clock?: UpdateClock;
@@ -77,7 +94,6 @@ export interface UpdateServiceOptions {
 
 interface ReadyRecord {
   build: string;
-  label?: string;
   file: string;
   entry: SignedEntry;
   keyId: string;
@@ -134,6 +150,28 @@ export class UpdateService {
     }
   }
 
+  /** The private download folder, checked (PrivateDirError when another user could control it). */
+  private folder(): Promise<string> {
+    return ensurePrivateDir(this.o.downloadDir);
+  }
+
+  /** The folder, or undefined after a warning and an error status (nothing in it is touched). */
+  private async checkedFolder(build?: string): Promise<string | undefined> {
+    try {
+      return await this.folder();
+    } catch (err) {
+      const msg = `update folder refused: ${(err as Error).message}`;
+      this.o.logger.warn(`update: ${msg}`);
+      this.set({ state: 'error', ...(build ? { build } : {}), error: msg });
+      return undefined;
+    }
+  }
+
+  /** True when `build` is lower than the running build (both plain numbers). */
+  private lower(build: string): boolean {
+    return /^\d+$/.test(build) && /^\d+$/.test(this.o.currentBuild) && Number(build) < Number(this.o.currentBuild);
+  }
+
   private policy(): { enabled: true } | { enabled: false; reason: string; code: UpdateOffCode } {
     const p = updatePolicy({ installKind: this.o.installKind, terminalServer: this.o.terminalServer, adminDisabled: this.o.adminDisabled });
     if (!p.enabled) return p;
@@ -154,6 +192,7 @@ export class UpdateService {
       this.set({ state: 'off', reason: p.reason, code: p.code });
       return undefined;
     }
+    if (!(await this.checkedFolder())) return undefined;
     const ready = await this.readReady();
     if (!ready) return undefined;
     if (ready.build === this.o.currentBuild) {
@@ -161,10 +200,9 @@ export class UpdateService {
       await this.cleanDownloads();
       return undefined;
     }
-    if (/^\d+$/.test(ready.build) && /^\d+$/.test(this.o.currentBuild) && Number(ready.build) < Number(this.o.currentBuild)) {
+    if (this.lower(ready.build) && !this.o.allowDowngrade) {
       // A package downloaded earlier is older than what runs now (e.g. a newer build was installed
-      // by hand meanwhile): never downgrade silently at start. If the PBX still names the older
-      // build, it is fetched again and offered while running.
+      // by hand meanwhile): never downgrade at start unless the administrator allows downgrades.
       this.o.logger.warn(`update: ready build ${ready.build} is older than the running ${this.o.currentBuild}; discarded at start`);
       await this.cleanDownloads();
       return undefined;
@@ -219,6 +257,15 @@ export class UpdateService {
       void this.cleanDownloads();
       return;
     }
+    if (this.lower(build) && !this.o.allowDowngrade) {
+      // The PBX (or whoever feeds the client model) names an older build: a signed old build may
+      // have known holes, so it is not installed unless the administrator allows downgrades.
+      const reason = `build ${build} is lower than the running ${this.o.currentBuild}; downgrades are not allowed (managed setting allowUpdateDowngrade)`;
+      if (this.statusValue.state !== 'refused' || this.statusValue.build !== build) this.o.logger.warn(`update: REFUSED ${reason}`);
+      this.stop();
+      this.set({ state: 'refused', build, reason });
+      return;
+    }
     const same = this.target && this.target.build === build && this.target.url === url;
     const failed = this.statusValue.state === 'error' || this.statusValue.state === 'refused';
     // Already on it (or ready and asking). A failed check is retried on start/login/reconnect,
@@ -260,10 +307,11 @@ export class UpdateService {
         await this.refuse(build, `manifest entry for ${sel.entry.name}: ${sig.reason}`, file);
         return;
       }
-      const record: ReadyRecord = { build, label: sel.label, file: sel.entry.name, entry: sel.entry, keyId: sel.keyId, signature: sel.signature };
+      // the label of the manifest (`sr3`) is not covered by the signature: not kept, never shown
+      const record: ReadyRecord = { build, file: sel.entry.name, entry: sel.entry, keyId: sel.keyId, signature: sel.signature };
+      if (!(await this.checkedFolder(build))) return;
       const existing = await this.readReady();
       if (!(existing && existing.build === build && existing.entry.sha256 === sel.entry.sha256)) {
-        await fs.promises.mkdir(this.o.downloadDir, { recursive: true });
         await this.removeOtherPackages(sel.entry.name);
         const throttle = this.o.fasterDownloads ? undefined : new TokenBucket(this.o.throttleBytesPerSec ?? DEFAULT_THROTTLE_BYTES_PER_S, DEFAULT_THROTTLE_BURST, this.o.throttleClock);
         this.o.logger.trace(TRACE, `update: downloading ${sel.url} (${sel.entry.size} bytes, ${throttle ? `throttled to ${throttle.rate} B/s` : 'full speed (FASTERDOWNLOADS)'})`);
@@ -323,11 +371,18 @@ export class UpdateService {
     }
   }
 
-  /** Size + SHA-256 of the file and the signature over its entry, with the built-in keys. */
-  private async verifyFile(file: string, r: ReadyRecord): Promise<{ ok: true } | { ok: false; reason: string }> {
+  /** The signature over the record's entry (built-in keys) and the record matching it. */
+  private verifyRecord(r: ReadyRecord): { ok: true } | { ok: false; reason: string } {
     const sig = verifyEntrySignature(r.entry, r.keyId, r.signature, this.keys);
     if (!sig.ok) return sig;
     if (r.entry.build !== r.build || r.entry.name !== r.file) return { ok: false, reason: 'record does not match its signed entry' };
+    return { ok: true };
+  }
+
+  /** Size + SHA-256 of the file and the signature over its entry, with the built-in keys. */
+  private async verifyFile(file: string, r: ReadyRecord): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const sig = this.verifyRecord(r);
+    if (!sig.ok) return sig;
     let size: number;
     try {
       size = (await fs.promises.stat(file)).size;
@@ -356,7 +411,8 @@ export class UpdateService {
     this.asking = true;
     let answer: 'now' | 'later';
     try {
-      answer = await this.o.ui.askInstall({ build: r.build, label: r.label });
+      // only what the signature covers is shown: the build number
+      answer = await this.o.ui.askInstall({ build: r.build });
     } catch (err) {
       this.o.logger.warn('update: could not ask the user', { err });
       answer = 'later';
@@ -375,20 +431,32 @@ export class UpdateService {
     }, this.o.askAgainMs ?? ASK_AGAIN_MS);
   }
 
-  /** Verify once more (the file sat on disk) and hand over to the installer port. */
+  /**
+   * Verify once more and hand over to the installer port: the signature over the entry, then a
+   * private copy of the package made through one open descriptor while it is hashed
+   * (copyVerified); the installer gets that copy, whose bytes are the verified bytes.
+   */
   private async install(r: ReadyRecord, atStart: boolean): Promise<InstallOutcome | undefined> {
     if (this.installing) return undefined;
-    const file = path.join(this.o.downloadDir, r.file);
-    const v = await this.verifyFile(file, r);
-    if (!v.ok) {
-      await this.refuse(r.build, `${r.file} before install: ${v.reason}`, file);
+    const dir = await this.checkedFolder(r.build);
+    if (!dir) return undefined;
+    const file = path.join(dir, r.file);
+    const sig = this.verifyRecord(r);
+    if (!sig.ok) {
+      await this.refuse(r.build, `${r.file} before install: ${sig.reason}`, file);
       return undefined;
     }
     this.installing = true;
+    const copy = await copyVerified(file, dir, r.entry);
+    if (!copy.ok) {
+      this.installing = false;
+      await this.refuse(r.build, `${r.file} before install: ${copy.reason}`, file);
+      return undefined;
+    }
     this.set({ state: 'installing', build: r.build });
     const popup = this.o.ui.showInstallProgress({ build: r.build });
     try {
-      const outcome = await this.o.installer!.install({ file, build: r.build, kind: r.entry.kind, onProgress: (f) => popup.update(f) });
+      const outcome = await this.o.installer!.install({ file: copy.file, build: r.build, kind: r.entry.kind, onProgress: (f) => popup.update(f) });
       this.o.logger.trace(TRACE, `update: build ${r.build} handed to the installer${atStart ? ' at start' : ''}: ${outcome.detail}`);
       this.set({ state: 'installed', build: r.build, outcome });
       this.o.onInstalled?.(outcome);
@@ -397,6 +465,7 @@ export class UpdateService {
       const msg = err instanceof Error ? err.message : String(err);
       this.o.logger.error(`update: installing build ${r.build} failed: ${msg}`);
       this.set({ state: 'error', build: r.build, error: msg });
+      await fs.promises.rm(copy.file, { force: true });
       return undefined;
     } finally {
       popup.close();
@@ -423,17 +492,28 @@ export class UpdateService {
     }
   }
 
+  /**
+   * Empties the private folder except `keep` (and its .part): regular files only, one by one,
+   * never recursively and never through a symbolic link (a link is removed itself, its target
+   * never touched; a folder is left alone with a warning).
+   */
   private async removeOtherPackages(keep: string): Promise<void> {
-    let names: string[] = [];
-    try { names = await fs.promises.readdir(this.o.downloadDir); } catch { return; }
-    for (const n of names) {
+    let entries: fs.Dirent[] = [];
+    try { entries = await fs.promises.readdir(this.o.downloadDir, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      const n = e.name;
       if (n === keep || n === `${keep}.part` || n.startsWith('ready.json')) continue;
-      await fs.promises.rm(path.join(this.o.downloadDir, n), { force: true, recursive: true }).catch(() => {});
+      if (e.isDirectory()) {
+        this.o.logger.warn(`update: ${JSON.stringify(n.slice(0, 80))} in the update folder is a folder; left alone`);
+        continue;
+      }
+      await fs.promises.unlink(path.join(this.o.downloadDir, n)).catch(() => {});
     }
     await fs.promises.rm(this.readyFile, { force: true });
   }
 
   private async cleanDownloads(): Promise<void> {
+    if (!(await this.checkedFolder())) return;
     await this.removeOtherPackages('\0');
   }
 

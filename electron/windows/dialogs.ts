@@ -67,7 +67,8 @@ export function createUpdateUi(o: UpdateUiOptions): UpdateUi {
           .show(
             {
               title: w.t('notify.updateTitle', { product }),
-              body: info.label ? w.t('notify.updateBodyLabel', { build: info.build, label: info.label, product }) : w.t('notify.updateBody', { build: info.build, product }),
+              // only the signed build number (the manifest's label is not signed)
+              body: w.t('notify.updateBody', { build: info.build, product }),
               kind: 'default',
               persistent: true,
               urgent: false,

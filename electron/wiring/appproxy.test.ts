@@ -27,7 +27,7 @@ describe('createPlatformServices wiring of the app proxy', () => {
     await origin.start();
     try {
       const upstream: UpstreamFetch = (r, i) => fetch(r, i);
-      const files = { userData: path.join(tmp, 'user'), localData: path.join(tmp, 'local'), logs: path.join(tmp, 'logs'), temp: path.join(tmp, 'temp') };
+      const files = { userData: path.join(tmp, 'user'), localData: path.join(tmp, 'local'), logs: path.join(tmp, 'logs') };
       services = await createPlatformServices({ files, appProxyUpstream: upstream }, { appProxy: { maxBytes: 1234567 } });
       const proxy = services.instances.appProxy!;
       expect(proxy.settings.maxBytes).toBe(1234567);

@@ -30,9 +30,9 @@ describe('update setup (install kind, installer, terminal server)', () => {
 
   it('chooses the installer by install kind and fills the update ports', () => {
     const ui = { askInstall: async () => 'later' as const, showInstallProgress: () => ({ update() {}, close() {} }) };
-    const base = { arch: 'x64', execPath: '/x', isPackaged: true, build: '137000', tempDir: '/tmp/m', fasterDownloads: false, policy: 'auto' };
+    const base = { arch: 'x64', execPath: '/x', isPackaged: true, build: '137000', localData: '/home/u/.local/share/innovaphone/myApps', fasterDownloads: false, policy: 'auto' };
     const linux = productUpdatePorts({ ...base, platform: 'linux', env: { APPIMAGE: '/home/u/myApps.AppImage' } }, ui, undefined);
-    expect(linux).toMatchObject({ installKind: 'appimage', os: 'linux', arch: 'x64', currentBuild: '137000', downloadDir: path.join('/tmp/m', 'updates'), terminalServer: false, adminDisabled: false, fasterDownloads: false });
+    expect(linux).toMatchObject({ installKind: 'appimage', os: 'linux', arch: 'x64', currentBuild: '137000', downloadDir: path.join('/home/u/.local/share/innovaphone/myApps', 'updates'), terminalServer: false, adminDisabled: false, fasterDownloads: false });
     expect(linux.installer).toBeInstanceOf(AppImageInstaller);
     expect(productUpdatePorts({ ...base, platform: 'linux', env: {} }, ui, undefined)).toMatchObject({ installKind: 'deb', installer: undefined });
     const win = productUpdatePorts({ ...base, platform: 'win32', env: { SESSIONNAME: 'RDP-Tcp#1' }, execPath: 'C:\\Users\\u\\AppData\\Local\\Programs\\myApps\\myApps.exe', fasterDownloads: true, policy: 'off' }, ui, undefined);

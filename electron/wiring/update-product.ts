@@ -56,8 +56,13 @@ export interface UpdateFacts extends InstallFacts {
   arch: string;
   /** The running build (scripts/build.mjs stamps it; 'dev' from source). */
   build: string;
-  /** FileLocations.temp: packages go to <temp>/updates. */
-  tempDir: string;
+  /**
+   * FileLocations.localData: packages go to `<localData>/updates`, a per-user private folder
+   * (checked by the update service; never a fixed name in the shared temp folder).
+   */
+  localData: string;
+  /** Resolved managed setting `allowUpdateDowngrade`: install lower builds the PBX names. */
+  allowDowngrade?: boolean;
   fasterDownloads: boolean;
   /** Resolved `updatePolicy` setting ('auto' | 'notify' | 'off'). */
   policy: unknown;
@@ -96,7 +101,8 @@ export function productUpdatePorts(f: UpdateFacts, ui: UpdateUiPort, onInstalled
     // 'auto' (the service asks "install now / later" while running either way).
     adminDisabled: f.policy === 'off',
     fasterDownloads: f.fasterDownloads,
-    downloadDir: path.join(f.tempDir, 'updates'),
+    downloadDir: path.join(f.localData, 'updates'),
+    allowDowngrade: f.allowDowngrade === true,
     onInstalled,
   };
 }

@@ -61,6 +61,7 @@ export function exampleValue<K extends PolicyKey>(key: K, os: TargetOs): Pick<Se
     excludeInterfaces: ['172', '192.168', '10.10'],
     fasterDownloads: false,
     updatePolicy: 'notify',
+    allowUpdateDowngrade: false,
     appProxyCacheMb: 1000,
     spellcheckDictionaryUrl: 'https://intranet.example.com/hunspell/',
   };

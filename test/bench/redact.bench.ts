@@ -13,7 +13,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { redact, TraceWriter } from '../../electron/log';
 import type { BenchContext } from './types';
 

@@ -39,7 +39,7 @@ const FILES = [
 ];
 
 let tmp: string;
-let files: { userData: string; localData: string; logs: string; temp: string };
+let files: { userData: string; localData: string; logs: string };
 let overlay: string;
 let sim: PbxSim | undefined;
 let simPorts: { port: number; appsPort: number } | undefined;
@@ -152,7 +152,7 @@ function outcomes(log: ReturnType<typeof memoryLogger>): Map<string, string> {
 
 beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'appproxy-e2e-'));
-  files = { userData: path.join(tmp, 'userData'), localData: path.join(tmp, 'localData'), logs: path.join(tmp, 'logs'), temp: path.join(tmp, 'temp') };
+  files = { userData: path.join(tmp, 'userData'), localData: path.join(tmp, 'localData'), logs: path.join(tmp, 'logs') };
   for (const d of Object.values(files)) await fs.mkdir(d, { recursive: true });
   overlay = path.join(tmp, 'www-overlay');
 });

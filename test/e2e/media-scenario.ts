@@ -212,7 +212,7 @@ async function main(): Promise<void> {
   const phoneRequests: Record<string, unknown>[] = [];
   const phone = server.router.provide('com.innovaphone.phone', 'phone', (req) => { phoneRequests.push(req.msg); }, { title: 'Phone', model: { calls: [] } });
   const media = await startMediaService(server, server.router, logger, {
-    files: { userData: dir, localData: dir, logs: dir, temp: dir },
+    files: { userData: dir, localData: dir, logs: dir },
     config: { engineScript: () => engineJs, excludeInterfaces: '10.99', ringInHeadset: true },
   });
   const relay = media.relay;
