@@ -65,11 +65,11 @@ export const PRELOAD_METHOD_NAMES = [
   'getInfo', 'getConfig', 'getConnectState', 'connect', 'trustCertificate', 'retry', 'changeServer', 'openSettings',
   'settings.get', 'settings.set', 'settings.reset', 'collectLogs', 'openTraceFolder',
   'detachApp', 'attachApp', 'getDetachedApps', 'setBadge', 'showWindow',
-  'hotkeys.status', 'update.getState', 'proxyAuth.getRequest', 'proxyAuth.answer',
+  'hotkeys.status', 'update.getState', 'proxyAuth.getRequest', 'proxyAuth.answer', 'linkConfirm.getRequest', 'linkConfirm.answer',
   'displayPicker.getState', 'displayPicker.choose', 'displayPicker.cancel', 'about.get',
   'consoleLine', 'openWindow',
 ] as const;
-export const PRELOAD_EVENT_NAMES = ['settingsChanged', 'appAttached', 'hotkeysChanged', 'updateProgress', 'proxyAuthRequest', 'displayPickerChanged', 'aboutChanged', 'collectLogsProgress'] as const;
+export const PRELOAD_EVENT_NAMES = ['settingsChanged', 'appAttached', 'hotkeysChanged', 'updateProgress', 'proxyAuthRequest', 'linkConfirmRequest', 'displayPickerChanged', 'aboutChanged', 'collectLogsProgress'] as const;
 
 /** The IPC channel of a method. */
 export function channelOf(method: (typeof PRELOAD_METHOD_NAMES)[number]): string {

@@ -131,6 +131,17 @@ export const ProxyAuthRequestSchema = z.object({
   /** The previous credentials were refused. */
   retry: z.boolean(),
 });
+/** A link from page content waiting for the user's confirmation (common/link-confirm.ts). */
+export const LinkConfirmRequestSchema = z.object({
+  pending: z.boolean(),
+  action: z.enum(['call', 'chat']).optional(),
+  /** The number or address as it will be sent. */
+  target: z.string().max(300).optional(),
+  /** Origin of the frame that asked; absent: unknown. */
+  from: z.string().max(300).optional(),
+  /** Further links waiting behind this one. */
+  more: z.number().int().min(0).max(100).optional(),
+});
 /** Display-media picker state (native/electron/display-media.ts PickerState). */
 export const DisplayPickerStateSchema = z.object({
   open: z.boolean(),
@@ -266,6 +277,14 @@ export const PreloadMethods = {
     ]),
     response: z.union([ok, z.object({ ok: z.literal(false), error: z.string() })]),
   },
+  /** Link confirmation dialog: the link from page content waiting for the user (only the dialog window). */
+  'linkConfirm.getRequest': { from: ['launcher'], request: empty, response: LinkConfirmRequestSchema },
+  /** Link confirmation dialog: dial (true) or not (false). Only the dialog window. */
+  'linkConfirm.answer': {
+    from: ['launcher'],
+    request: z.object({ confirm: z.boolean() }).strict(),
+    response: z.union([ok, z.object({ ok: z.literal(false), error: z.string() })]),
+  },
   /** Screen/window picker for app sharing: the sources on offer (only the picker window). */
   'displayPicker.getState': { from: ['launcher'], request: empty, response: DisplayPickerStateSchema },
   /** Share this source. */
@@ -316,6 +335,8 @@ export const PreloadEvents = {
   updateProgress: { to: ['launcher'], payload: UpdateProgressSchema },
   /** The next proxy credential request (dialog). */
   proxyAuthRequest: { to: ['launcher'], payload: ProxyAuthRequestSchema },
+  /** The next link waiting for confirmation (dialog). */
+  linkConfirmRequest: { to: ['launcher'], payload: LinkConfirmRequestSchema },
   /** Picker sources changed or the request was withdrawn (picker window). */
   displayPickerChanged: { to: ['launcher'], payload: DisplayPickerStateSchema },
   /** About changed: update progress (at most about once a second), PBX (settings page). */

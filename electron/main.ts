@@ -46,6 +46,7 @@ import { createAbout, trayStatusLine } from './windows/about';
 import { pickLanguage, translator } from '../common/i18n';
 import { createLanguageSource } from '../native/electron/locale';
 import { installSpellcheck } from '../native/electron/spellcheck';
+import { createLinkConfirm } from './windows/link-confirm';
 import { engineScriptFromFile } from './media/engine-bundle';
 import { LinuxManagedSettingsReader } from '../native/linux/managed';
 import { MacManagedSettingsReader } from '../native/mac/managed';
@@ -111,6 +112,8 @@ interface Life {
   appFrames: ElectronAppFrames;
   /** The local socket (pipe) a second start hands its link over (electron/links/handoff.ts). */
   linkHandoffPath: string;
+  /** Asks the user before a link from page content dials (set once the dialogs exist). */
+  confirmPageLink?: (url: string, fromUrl: string | undefined) => void;
 }
 
 type Base = Awaited<ReturnType<typeof openBase>>;
@@ -173,7 +176,9 @@ function listenBeforeReady(env: NodeJS.ProcessEnv, argv: readonly string[], firs
       return life.logger;
     },
     disableHeadsets: () => life.disableHeadsets,
-    onInternalLink: (url) => links.handle(url, 'page'),
+    // Links from page content are confirmed by the user (electron/windows/link-confirm.ts, set up
+    // with the dialogs); links from the OS (argv, a second start, open-url) dial directly.
+    onInternalLink: (url, fromUrl) => (life.confirmPageLink ? life.confirmPageLink(url, fromUrl) : life.logger.warn('links: a page link before the client was ready; dropped')),
   };
   const life: Life = {
     env,
@@ -300,7 +305,10 @@ async function createMainWindowAndDialogs(life: Life, base: Base) {
 
   // lib1's launcher hooks of the web client and its apps: console lines into the trace, window.open
   // through the window policy (electron/security/page-hooks.ts).
-  table.add(createPageHookHandlers({ logger, origins: life.origins, openExternal: openExternalWith(logger), onInternalLink: (url) => life.links.handle(url, 'page'), openPopup: (url) => openPopupWindow(url, base.icon) }));
+  const linkConfirm = createLinkConfirm({ dialogs, logger, productName: PRODUCT_NAME, words: base.words, dial: (link, origin) => life.links.handle(link, origin) });
+  table.add(linkConfirm.handlers);
+  life.confirmPageLink = (url, fromUrl) => linkConfirm.ask(url, fromUrl);
+  table.add(createPageHookHandlers({ logger, origins: life.origins, openExternal: openExternalWith(logger), onInternalLink: (url, fromUrl) => linkConfirm.ask(url, fromUrl), openPopup: (url) => openPopupWindow(url, base.icon) }));
   // Proxy authentication: one launcher dialog for the web client's traffic (Chromium's 'login'
   // event) and for Node-side traffic (electron/connect CredentialPrompt); docs/security.md.
   const proxyAuth = createProxyAuth({ dialogs, store: credentialStore, logger, productName: PRODUCT_NAME, words: base.words });

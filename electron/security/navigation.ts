@@ -62,17 +62,24 @@ export function decideWindowOpen(targetUrl: string, openerUrl: string | undefine
 export interface DecisionRoutes {
   /** An external link, already vetted (http/https/mailto): the default browser. */
   openExternal(url: string): void;
-  /** tel:/sip:/im: links clicked or opened inside pages: the URI handler. */
-  onInternalLink(url: string): void;
+  /**
+   * tel:/sip:/im: links clicked or opened inside pages: content, never the OS, so the user
+   * confirms them before anything is dialled (electron/windows/link-confirm.ts). `fromUrl`: the
+   * URL of the frame that asked, where Electron says which one; undefined: unknown (untrusted).
+   */
+  onInternalLink(url: string, fromUrl: string | undefined): void;
   /** A launcher-owned window for a page of the PBX (window.open through lib1's hook). */
   openPopup?(url: string): void;
   logger: { warn(message: string, data?: Record<string, unknown>): void };
 }
 
-/** Carries out a refused navigation's or window.open's decision; `what` names it in the warning. */
-export function routeDecision(decision: NavigationDecision | WindowOpenDecision, what: string, url: string, r: DecisionRoutes): void {
+/**
+ * Carries out a refused navigation's or window.open's decision; `what` names it in the warning,
+ * `fromUrl` is the requesting frame's URL where known (shown when the user confirms a link).
+ */
+export function routeDecision(decision: NavigationDecision | WindowOpenDecision, what: string, url: string, r: DecisionRoutes, fromUrl?: string): void {
   if (decision.action === 'external') r.openExternal(decision.url);
-  else if (decision.action === 'internal') r.onInternalLink(decision.url);
+  else if (decision.action === 'internal') r.onInternalLink(decision.url, fromUrl);
   else if (decision.action === 'popup') r.openPopup?.(decision.url);
   else if (decision.action === 'deny') r.logger.warn(`${what} refused`, { url: linkForTrace(url), reason: decision.reason });
 }

@@ -8,8 +8,8 @@
  *    written says how many were dropped;
  *  - `window.open` goes through the window policy of docs/security.md (decideWindowOpen): a PBX
  *    page opens as a launcher-owned window, outside links go to the default browser, tel:/sip:/im:
- *    to the URI handler, the rest is refused. An app frame opens as its web client would (the
- *    window's top frame is the opener, as for Electron's setWindowOpenHandler).
+ *    through the user's confirmation to the URI handler (naming the frame that asked: the app
+ *    frame itself), the rest is refused. A popup of an app frame opens as its web client's would.
  */
 import type { Logger } from '../platform';
 import type { OriginPolicy } from './origins';
@@ -69,7 +69,8 @@ export function createPageHookHandlers(o: PageHookOptions): Pick<PreloadHandlers
     openWindow(req, caller) {
       const opener = caller.kind === 'app' ? (o.origins.pbxOrigin() ?? undefined) : caller.url;
       const decision = decideWindowOpen(req.url, opener, o.origins);
-      routeDecision(decision, 'window.open', req.url, o);
+      // a link is confirmed by the user, naming the frame that asked (the app frame itself)
+      routeDecision(decision, 'window.open', req.url, o, caller.url);
       return { action: decision.action };
     },
   };

@@ -11,3 +11,4 @@ export * from './tray-menu';
 export * from './state';
 export * from './launcher';
 export * from './about';
+export * from './link-confirm';

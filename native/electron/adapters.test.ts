@@ -343,8 +343,11 @@ describe('session and webContents policy', () => {
     expect(nav('will-attach-webview', 'x')).toBe(true);
     expect(external).toEqual(['https://www.example.com/']);
     expect(links).toEqual(['tel:123']);
-    const open = (url: string) => wc.windowOpenHandler!({ url, frameName: '', features: '', disposition: 'new-window' });
+    // the requesting frame is judged by the referrer Chromium sets; without one it is untrusted
+    const open = (url: string, referrer = `${PBX}/PBX0/APPCLIENT/appclient.htm`) => wc.windowOpenHandler!({ url, frameName: '', features: '', disposition: 'new-window', referrer: { url: referrer, policy: 'strict-origin-when-cross-origin' } });
     expect(open('https://pbx.example.com/PBX0/APPS/x.htm')).toMatchObject({ action: 'allow', overrideBrowserWindowOptions: { webPreferences: { sandbox: true, contextIsolation: true } } });
+    expect(open('https://pbx.example.com/PBX0/APPS/x.htm', '')).toEqual({ action: 'deny' });
+    expect(open('https://pbx.example.com/PBX0/APPS/x.htm', 'https://ads.example.net/')).toEqual({ action: 'deny' });
     expect(open('https://docs.example.com/')).toEqual({ action: 'deny' });
     expect(open('sip:a@b')).toEqual({ action: 'deny' });
     expect(open('javascript:alert(1)')).toEqual({ action: 'deny' });

@@ -44,6 +44,8 @@ export type PickerStateView = PreloadResponse<'displayPicker.getState'>;
 export type AboutView = PreloadResponse<'about.get'>;
 /** Collect logs: bytes of trace files read so far. */
 export type CollectProgressView = PreloadEventPayload<'collectLogsProgress'>;
+/** A link from page content waiting for the user (link-confirm.html). */
+export type LinkConfirmRequestView = PreloadResponse<'linkConfirm.getRequest'>;
 
 export interface LauncherPagesApi {
   /** True for the in-memory demo API (plain Chromium). */
@@ -75,6 +77,9 @@ export interface LauncherPagesApi {
   proxyAuthRequest(): Promise<ProxyAuthRequestView>;
   answerProxyAuth(answer: { username: string; password: string } | { cancel: true }): Promise<Result>;
   onProxyAuthRequest(cb: (s: ProxyAuthRequestView) => void): () => void;
+  linkConfirmRequest(): Promise<LinkConfirmRequestView>;
+  answerLinkConfirm(confirm: boolean): Promise<Result>;
+  onLinkConfirmRequest(cb: (s: LinkConfirmRequestView) => void): () => void;
   pickerState(): Promise<PickerStateView>;
   choosePickerSource(id: string): Promise<Result>;
   cancelPicker(): Promise<void>;
@@ -136,6 +141,9 @@ function fromPreload(p: MyAppsLauncherApi): LauncherPagesApi {
     proxyAuthRequest: () => p.call('proxyAuth.getRequest'),
     answerProxyAuth: (answer) => asResult(() => p.call('proxyAuth.answer', answer)),
     onProxyAuthRequest: (cb) => p.on('proxyAuthRequest', cb),
+    linkConfirmRequest: () => p.call('linkConfirm.getRequest'),
+    answerLinkConfirm: (confirm) => asResult(() => p.call('linkConfirm.answer', { confirm })),
+    onLinkConfirmRequest: (cb) => p.on('linkConfirmRequest', cb),
     pickerState: () => p.call('displayPicker.getState'),
     choosePickerSource: (id) => asResult(() => p.call('displayPicker.choose', { id })),
     cancelPicker: async () => void (await p.call('displayPicker.cancel')),

@@ -14,14 +14,15 @@
  *   retry=1  proxy dialog after refused credentials;  empty=1  picker with nothing to share;
  *   lang=de|en  the pages' language (default: the browser's, German for de-*);
  *   update=off|idle|downloading|ready  the update state in About (default: downloading, counting up);
- *   pbxurl=<origin>  the connected PBX in About (default https://pbx.example.com).
+ *   pbxurl=<origin>  the connected PBX in About (default https://pbx.example.com);
+ *   from=<origin>  link confirmation asked by that origin (none: an unknown page);  chat=1  an im: link.
  */
 import { makeFailure, type FailureKind } from '../../common/connect-failure';
 import { parseServerString } from '../../common/server-string';
 import { resolveSettings, type AdminSettings } from '../../common/settings/resolve';
 import { coerceSetting, isSettingKey, type SettingKey } from '../../common/settings/schema';
 import { sessionNotice } from '../../common/session';
-import type { ConnectPageState, HotkeyStatusView, LauncherPagesApi, PickerStateView, ProxyAuthRequestView, Result, UpdateProgressView } from './api';
+import type { ConnectPageState, HotkeyStatusView, LauncherPagesApi, LinkConfirmRequestView, PickerStateView, ProxyAuthRequestView, Result, UpdateProgressView } from './api';
 import type { AboutView, CollectProgressView } from './api';
 import { DEMO_API_GLOBAL, rowsFrom } from './api';
 import { asLanguage, pickLanguage } from '../../common/i18n';
@@ -41,6 +42,7 @@ export function createDemoApi(params: URLSearchParams): LauncherPagesApi {
     ...demoHotkeys(params),
     ...demoUpdate(params),
     ...demoProxyAuth(params),
+    ...demoLinkConfirm(params),
     ...demoPicker(params),
     ...demoLanguageAndAbout(params),
   };
@@ -208,6 +210,28 @@ function demoProxyAuth(params: URLSearchParams): Pick<LauncherPagesApi, 'proxyAu
       return { ok: true };
     },
     onProxyAuthRequest() {
+      return () => undefined;
+    },
+  };
+}
+
+/** Link confirmation: a call (or `chat=1` a chat) asked by `from=<origin>` or an unknown page, one more waiting. */
+function demoLinkConfirm(params: URLSearchParams): Pick<LauncherPagesApi, 'linkConfirmRequest' | 'answerLinkConfirm' | 'onLinkConfirmRequest'> {
+  const from = params.get('from') ?? undefined;
+  let req: LinkConfirmRequestView = params.get('chat') === '1'
+    ? { pending: true, action: 'chat', target: 'alice@example.com', ...(from ? { from } : {}) }
+    : { pending: true, action: 'call', target: '+19005550123', ...(from ? { from } : {}), more: 1 };
+  return {
+    async linkConfirmRequest() {
+      return { ...req };
+    },
+    async answerLinkConfirm(confirm): Promise<Result> {
+      if (!req.pending) return { ok: false, error: 'No link is waiting.' };
+      req = { pending: false };
+      document.body.dataset.answered = confirm ? 'confirm' : 'cancel';
+      return { ok: true };
+    },
+    onLinkConfirmRequest() {
       return () => undefined;
     },
   };

@@ -244,6 +244,25 @@ describe('launcher pages in Chromium', () => {
     await c.close();
   }, 30_000);
 
+  it('link confirmation names the page and the number; Cancel is the default, Call confirms', async () => {
+    const page = await open('link-confirm.html?from=https://ads.example.net');
+    expect(await page.textContent('h1')).toBe('Start a call?');
+    expect(await page.textContent('#from')).toBe('https://ads.example.net wants to call:');
+    expect(await page.textContent('#target')).toBe('+19005550123');
+    expect(await page.textContent('#more')).toBe('1 more link is waiting.');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('cancel');
+    await page.setViewportSize({ width: 460, height: 300 });
+    await page.screenshot({ path: path.join(shots, 'link-confirm.png') });
+    await page.keyboard.press('Enter'); // Enter on the focused Cancel: nothing dialled
+    await page.waitForSelector('body[data-answered=cancel]');
+    await page.close();
+    const chat = await open('link-confirm.html?chat=1');
+    expect(await chat.textContent('#from')).toBe('An unknown page wants to start a chat with:');
+    await chat.click('#confirm');
+    await chat.waitForSelector('body[data-answered=confirm]');
+    await chat.close();
+  }, 30_000);
+
   it('display picker shows screens and windows with thumbnails; choose and cancel', async () => {
     const page = await open('display-picker.html');
     expect(await page.locator('#screens button.source').count()).toBe(2);
