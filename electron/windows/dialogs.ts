@@ -9,10 +9,10 @@
  * a credential prompt or pick a screen. Window titles and the notification are in the client's
  * language (`words`, common/i18n; English when not given); the pages ask for it themselves.
  */
-import type { PreloadResponse } from '../../common/preload';
+import type { PreloadEventName, PreloadEventPayload, PreloadResponse } from '../../common/preload';
 import { english, type Translator } from '../../common/i18n';
 import type { PreloadHandlers } from '../security';
-import type { DialogHost, DialogWindow } from './ports';
+import type { DialogHost, DialogSpec, DialogWindow } from './ports';
 import type { Logger } from '../platform';
 import type { Notifier } from '../notifications/ports';
 import type { UpdateUiPort } from '../update/ports';
@@ -114,6 +114,67 @@ export function createUpdateUi(o: UpdateUiOptions): UpdateUi {
 }
 
 // ---------------------------------------------------------------------------------------------
+// One dialog window for a queue of questions (proxy credentials, links from pages)
+
+export interface QueueDialogOptions {
+  dialogs: DialogHost;
+  spec: DialogSpec;
+  /** How long each question waits for the user; then `onTimeout`. */
+  timeoutMs: number;
+  onTimeout(): void;
+  /** The user closed the window: every waiting question is cancelled. */
+  onClosedByUser(): void;
+}
+
+/**
+ * The window of a question queue: opened for the first question, re-used for the next (its event
+ * sent, the window focused), closed when none is left. Each question has a deadline. Only this
+ * window may read or answer the questions (`owns`).
+ */
+export class QueueDialog {
+  private win: DialogWindow | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly o: QueueDialogOptions) {}
+
+  /** True for calls from this dialog's own window. */
+  owns(webContentsId: number): boolean {
+    return !!this.win && this.win.id === webContentsId;
+  }
+
+  /** Show the next question (its event for an open window), or close the window when there is none. */
+  show<E extends PreloadEventName>(next: { event: E; payload: PreloadEventPayload<E> } | undefined): void {
+    clearTimeout(this.timer);
+    if (!next) {
+      const x = this.win;
+      this.win = undefined;
+      x?.close();
+      return;
+    }
+    this.timer = setTimeout(() => this.o.onTimeout(), this.o.timeoutMs);
+    this.timer.unref?.();
+    if (this.win) {
+      this.win.emit(next.event, next.payload);
+      this.win.focus();
+      return;
+    }
+    const opened = this.o.dialogs.open(this.o.spec);
+    this.win = opened;
+    opened.onClosed(() => {
+      if (this.win !== opened) return;
+      this.win = undefined;
+      clearTimeout(this.timer);
+      this.o.onClosedByUser();
+    });
+  }
+
+  /** Tell an open window that the queue behind the current question changed. */
+  update<E extends PreloadEventName>(event: E, payload: PreloadEventPayload<E>): void {
+    this.win?.emit(event, payload);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Proxy credentials
 
 export interface ProxyAuthInfo {
@@ -161,8 +222,6 @@ interface Waiting {
  */
 export function createProxyAuth(o: ProxyAuthOptions): ProxyAuth {
   const queue: Waiting[] = [];
-  let win: DialogWindow | undefined;
-  let timer: NodeJS.Timeout | undefined;
   /** Electron login: proxies we already answered this run (asking again means: refused). */
   const handed = new Set<string>();
   /** Electron login: the answer being worked out per proxy (concurrent requests share it). */
@@ -172,37 +231,15 @@ export function createProxyAuth(o: ProxyAuthOptions): ProxyAuth {
   const toRequest = (w: Waiting | undefined): PreloadResponse<'proxyAuth.getRequest'> =>
     w ? { pending: true, host: w.req.proxyHost, port: w.req.proxyPort, retry: w.req.retry, ...(w.req.realm ? { realm: w.req.realm.slice(0, 300) } : {}) } : { pending: false, host: '', port: 0, retry: false };
 
-  const armTimer = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => finish(null), o.timeoutMs ?? 300_000);
-    timer.unref?.();
-  };
-
-  const showNext = () => {
-    const w = current();
-    if (!w) {
-      clearTimeout(timer);
-      const x = win;
-      win = undefined;
-      x?.close();
-      return;
-    }
-    armTimer();
-    if (win) {
-      win.emit('proxyAuthRequest', toRequest(w));
-      win.focus();
-      return;
-    }
-    const opened = o.dialogs.open({ page: 'proxy-auth.html', title: (o.words ?? english).t('window.proxyAuth', { product: o.productName }), width: 480, height: 460, modal: true });
-    win = opened;
-    opened.onClosed(() => {
-      if (win !== opened) return;
-      win = undefined;
-      // closing the window cancels every waiting request
-      clearTimeout(timer);
-      for (const w of queue.splice(0)) for (const r of w.resolvers) r(null);
-    });
-  };
+  const dialog = new QueueDialog({
+    dialogs: o.dialogs,
+    spec: { page: 'proxy-auth.html', title: (o.words ?? english).t('window.proxyAuth', { product: o.productName }), width: 480, height: 460, modal: true },
+    timeoutMs: o.timeoutMs ?? 300_000,
+    onTimeout: () => finish(null),
+    // closing the window cancels every waiting request
+    onClosedByUser: () => { for (const w of queue.splice(0)) for (const r of w.resolvers) r(null); },
+  });
+  const showNext = () => dialog.show(current() ? { event: 'proxyAuthRequest', payload: toRequest(current()) } : undefined);
 
   const finish = (creds: ProxyCredentials | null) => {
     const w = queue.shift();
@@ -226,11 +263,11 @@ export function createProxyAuth(o: ProxyAuthOptions): ProxyAuth {
 
   const handlers: PreloadHandlers = {
     'proxyAuth.getRequest': (_req, caller) => {
-      if (!win || caller.webContentsId !== win.id) throw new Error(notThisWindow);
+      if (!dialog.owns(caller.webContentsId)) throw new Error(notThisWindow);
       return toRequest(current());
     },
     'proxyAuth.answer': async (req, caller) => {
-      if (!win || caller.webContentsId !== win.id) return { ok: false as const, error: notThisWindow };
+      if (!dialog.owns(caller.webContentsId)) return { ok: false as const, error: notThisWindow };
       const w = current();
       if (!w) return { ok: false as const, error: 'No request is waiting.' };
       if ('cancel' in req) {

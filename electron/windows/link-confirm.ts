@@ -17,7 +17,8 @@ import { english, type Translator } from '../../common/i18n';
 import { linkForTrace } from '../../common/links';
 import type { PreloadHandlers } from '../security';
 import type { Logger } from '../platform';
-import type { DialogHost, DialogWindow } from './ports';
+import type { DialogHost } from './ports';
+import { QueueDialog } from './dialogs';
 
 export interface LinkConfirmOptions {
   dialogs: DialogHost;
@@ -51,8 +52,6 @@ const notThisWindow = 'not the window of this dialog';
 export function createLinkConfirm(o: LinkConfirmOptions): LinkConfirm {
   const queue: Waiting[] = [];
   const maxPending = o.maxPending ?? 5;
-  let win: DialogWindow | undefined;
-  let timer: NodeJS.Timeout | undefined;
 
   const request = (): PreloadResponse<'linkConfirm.getRequest'> => {
     const w = queue[0];
@@ -60,36 +59,17 @@ export function createLinkConfirm(o: LinkConfirmOptions): LinkConfirm {
     return { pending: true, action: w.view.action, target: w.view.target, ...(w.view.from ? { from: w.view.from } : {}), ...(queue.length > 1 ? { more: queue.length - 1 } : {}) };
   };
 
-  const armTimer = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => finish(false, 'no answer'), o.timeoutMs ?? 120_000);
-    timer.unref?.();
-  };
-
-  const show = () => {
-    if (!queue.length) {
-      clearTimeout(timer);
-      const x = win;
-      win = undefined;
-      x?.close();
-      return;
-    }
-    armTimer();
-    if (win) {
-      win.emit('linkConfirmRequest', request());
-      win.focus();
-      return;
-    }
-    const opened = o.dialogs.open({ page: 'link-confirm.html', title: (o.words ?? english).t('window.linkConfirm', { product: o.productName }), width: 460, height: 300, modal: true });
-    win = opened;
-    opened.onClosed(() => {
-      if (win !== opened) return;
-      win = undefined;
-      clearTimeout(timer);
+  const dialog = new QueueDialog({
+    dialogs: o.dialogs,
+    spec: { page: 'link-confirm.html', title: (o.words ?? english).t('window.linkConfirm', { product: o.productName }), width: 460, height: 300, modal: true },
+    timeoutMs: o.timeoutMs ?? 120_000,
+    onTimeout: () => finish(false, 'no answer'),
+    onClosedByUser: () => {
       const dropped = queue.splice(0);
       if (dropped.length) o.logger.trace('App', `links: ${dropped.length} page link(s) not confirmed (dialog closed)`);
-    });
-  };
+    },
+  });
+  const show = () => dialog.show(queue.length ? { event: 'linkConfirmRequest', payload: request() } : undefined);
 
   const finish = (confirm: boolean, why: string) => {
     const w = queue.shift();
@@ -111,11 +91,11 @@ export function createLinkConfirm(o: LinkConfirmOptions): LinkConfirm {
 
   const handlers: PreloadHandlers = {
     'linkConfirm.getRequest': (_req, caller) => {
-      if (!win || caller.webContentsId !== win.id) throw new Error(notThisWindow);
+      if (!dialog.owns(caller.webContentsId)) throw new Error(notThisWindow);
       return request();
     },
     'linkConfirm.answer': ({ confirm }, caller) => {
-      if (!win || caller.webContentsId !== win.id) return { ok: false as const, error: notThisWindow };
+      if (!dialog.owns(caller.webContentsId)) return { ok: false as const, error: notThisWindow };
       if (!queue.length) return { ok: false as const, error: 'No link is waiting.' };
       finish(confirm, 'cancelled by the user');
       return { ok: true as const };
@@ -141,7 +121,7 @@ export function createLinkConfirm(o: LinkConfirmOptions): LinkConfirm {
       queue.push({ link, view: v.view });
       o.logger.trace('App', `links: page link from ${v.view.from ?? 'an unknown page'} waits for the user's confirmation`);
       if (queue.length === 1) show();
-      else win?.emit('linkConfirmRequest', request());
+      else dialog.update('linkConfirmRequest', request());
     },
   };
 }

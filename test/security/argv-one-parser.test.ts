@@ -9,24 +9,14 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { electron, FakeBrowserWindow, FakeSession } from '../fixtures/fake-electron';
 import { parseLauncherArgv } from '../../electron/security';
+import { quitProduct, startProduct, traceText } from './product';
 
 vi.mock('electron', async () => (await import('../fixtures/fake-electron')).electron);
-const { bootstrap } = await import('../../electron/main');
 
 let dir: string;
 beforeEach(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sec-argv-'));
-  electron.app.removeAllListeners();
-  electron.ipcMain.removeAllListeners();
-  electron.ipcMain.handlers.clear();
-  electron.session.defaultSession = new FakeSession();
-  electron.app.paths = { appData: path.join(dir, 'appData'), temp: path.join(dir, 'tmp') };
-  electron.app.lock = true;
-  electron.app.isPackaged = true;
-  electron.app.exitCode = undefined;
-  FakeBrowserWindow.all = [];
 });
 afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
@@ -34,18 +24,9 @@ afterEach(async () => {
 
 /** Starts the product with these arguments, quits it, and returns the "Log flags" line of its trace file. */
 async function logFlagsLine(args: string[]): Promise<string> {
-  electron.app.removeAllListeners();
-  electron.ipcMain.removeAllListeners();
-  electron.ipcMain.handlers.clear();
-  electron.app.exitCode = undefined;
-  const env = { XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') };
-  const app = await bootstrap({ argv: ['/opt/myApps/myapps', ...args], env });
-  expect(app).toBeDefined();
-  electron.app.emit('before-quit');
-  electron.app.emit('will-quit', { preventDefault() {} });
-  await vi.waitFor(() => expect(electron.app.exitCode).toBe(0), { timeout: 10_000 });
-  const traces = path.join(dir, 'data', 'innovaphone', 'myApps', 'traces');
-  const text = (await Promise.all((await fs.readdir(traces)).filter((f) => f.startsWith('myApps-')).map((f) => fs.readFile(path.join(traces, f), 'utf8')))).join('');
+  await startProduct(dir, args);
+  await quitProduct();
+  const text = await traceText(dir, 'myApps-');
   await fs.rm(path.join(dir, 'data'), { recursive: true, force: true });
   return text.split('\n').find((l) => l.includes('] Log flags '))!;
 }

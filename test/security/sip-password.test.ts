@@ -10,14 +10,15 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { electron, FakeBrowserWindow, FakeSession } from '../fixtures/fake-electron';
+import { electron } from '../fixtures/fake-electron';
 import { ApiRouter } from '../../electron/bus';
 import { LinkService } from '../../electron/links';
 import { parseLink } from '../../common/links';
 import { memoryLogger } from '../fixtures/memory-logger';
 
+import { quitProduct, startProduct, traceText } from './product';
+
 vi.mock('electron', async () => (await import('../fixtures/fake-electron')).electron);
-const { bootstrap } = await import('../../electron/main');
 
 let dir: string;
 beforeEach(async () => {
@@ -50,26 +51,12 @@ describe('sip-password: the password of a SIP/IM link is dropped and never trace
   });
 
   it('the product\'s trace file never holds it (first start, second instance, refused links)', async () => {
-    electron.app.removeAllListeners();
-    electron.ipcMain.removeAllListeners();
-    electron.ipcMain.handlers.clear();
-    electron.session.defaultSession = new FakeSession();
-    electron.app.paths = { appData: path.join(dir, 'appData'), temp: path.join(dir, 'tmp') };
-    electron.app.lock = true;
-    electron.app.isPackaged = true;
-    electron.app.exitCode = undefined;
-    FakeBrowserWindow.all = [];
-    const env = { XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') };
     const tooLong = `sip:alice:secret@${'x'.repeat(300)}.example.com`;
-    const app = await bootstrap({ argv: ['/opt/myApps/myapps', '--log-flags=0xfffffffff', '--', tooLong, '--x=sip:bob:secret@y'], env });
-    expect(app).toBeDefined();
+    await startProduct(dir, ['--log-flags=0xfffffffff', '--', tooLong, '--x=sip:bob:secret@y']);
     electron.app.emit('second-instance', {}, ['/opt/myApps/myapps', '--', 'sip:carol:secret@example.com'], '/');
     electron.app.emit('second-instance', {}, ['/opt/myApps/myapps', '--', tooLong], '/');
-    electron.app.emit('before-quit');
-    electron.app.emit('will-quit', { preventDefault() {} });
-    await vi.waitFor(() => expect(electron.app.exitCode).toBe(0), { timeout: 10_000 });
-    const traces = path.join(dir, 'data', 'innovaphone', 'myApps', 'traces');
-    const text = (await Promise.all((await fs.readdir(traces)).map((f) => fs.readFile(path.join(traces, f), 'utf8')))).join('');
+    await quitProduct();
+    const text = await traceText(dir);
     expect(text).not.toContain('secret');
     expect(text).toMatch(/command-line argument ignored .*sip:… \(\d+ characters\)/);
   });

@@ -15,11 +15,11 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { electron, FakeBrowserWindow, FakeSession } from '../fixtures/fake-electron';
+import { electron, FakeBrowserWindow } from '../fixtures/fake-electron';
 import type { RunningApp } from '../../electron/main';
+import { quitProduct, startProduct } from './product';
 
 vi.mock('electron', async () => (await import('../fixtures/fake-electron')).electron);
-const { bootstrap } = await import('../../electron/main');
 
 const PBX = 'https://pbx.example.com';
 let dir: string;
@@ -28,25 +28,13 @@ let calls: Record<string, unknown>[];
 
 beforeEach(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sec-links-'));
-  electron.app.removeAllListeners();
-  electron.ipcMain.removeAllListeners();
-  electron.ipcMain.handlers.clear();
-  electron.session.defaultSession = new FakeSession();
-  electron.app.paths = { appData: path.join(dir, 'appData'), temp: path.join(dir, 'tmp') };
-  electron.app.lock = true;
-  electron.app.isPackaged = true;
-  electron.app.exitCode = undefined;
-  FakeBrowserWindow.all = [];
-  const env = { XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') };
-  app = (await bootstrap({ argv: ['/opt/myApps/myapps', '--server=pbx.example.com'], env }))!;
+  app = await startProduct(dir, ['--server=pbx.example.com']);
   calls = [];
   // the phone app (as the web client's app would provide it)
   app.services.router.provide('com.innovaphone.phone', 'phone', (req) => { calls.push(req.msg); });
 });
 afterEach(async () => {
-  electron.app.emit('before-quit');
-  electron.app.emit('will-quit', { preventDefault() {} });
-  await vi.waitFor(() => expect(electron.app.exitCode).toBe(0), { timeout: 10_000 });
+  await quitProduct();
   await fs.rm(dir, { recursive: true, force: true });
 });
 

@@ -1,0 +1,46 @@
+/**
+ * The product's composition root (electron/main.ts `bootstrap`) for the security tests, with the
+ * Electron stand-in of test/fixtures/fake-electron.ts (each test file mocks 'electron' itself:
+ * `vi.mock('electron', …)` must stay in the test file). Real settings, trace files, bus.
+ */
+import * as path from 'node:path';
+import { expect, vi } from 'vitest';
+import { electron, FakeBrowserWindow, FakeSession } from '../fixtures/fake-electron';
+import type { RunningApp } from '../../electron/main';
+
+/** A fresh Electron stand-in whose folders are under `dir`. */
+export function resetElectron(dir: string): void {
+  electron.app.removeAllListeners();
+  electron.ipcMain.removeAllListeners();
+  electron.ipcMain.handlers.clear();
+  electron.session.defaultSession = new FakeSession();
+  electron.app.paths = { appData: path.join(dir, 'appData'), temp: path.join(dir, 'tmp') };
+  electron.app.lock = true;
+  electron.app.isPackaged = true;
+  electron.app.exitCode = undefined;
+  FakeBrowserWindow.all = [];
+}
+
+/** Starts the product with these arguments (after the executable); XDG folders under `dir`. */
+export async function startProduct(dir: string, args: string[]): Promise<RunningApp> {
+  resetElectron(dir);
+  const { bootstrap } = await import('../../electron/main');
+  const app = await bootstrap({ argv: ['/opt/myApps/myapps', ...args], env: { XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') } });
+  expect(app).toBeDefined();
+  return app!;
+}
+
+/** Quits it as Electron would and waits until it has flushed and exited. */
+export async function quitProduct(): Promise<void> {
+  electron.app.emit('before-quit');
+  electron.app.emit('will-quit', { preventDefault() {} });
+  await vi.waitFor(() => expect(electron.app.exitCode).toBe(0), { timeout: 10_000 });
+}
+
+/** The text of the product's trace files (`<dir>/data/innovaphone/myApps/traces`). */
+export async function traceText(dir: string, prefix = ''): Promise<string> {
+  const { promises: fs } = await import('node:fs');
+  const traces = path.join(dir, 'data', 'innovaphone', 'myApps', 'traces');
+  const names = (await fs.readdir(traces)).filter((f) => f.startsWith(prefix));
+  return (await Promise.all(names.map((f) => fs.readFile(path.join(traces, f), 'utf8')))).join('');
+}
