@@ -21,6 +21,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../platform';
+import { ensurePrivateDir } from '../util/private-dir';
 
 export const HANDOFF_MAX_BYTES = 16 * 1024;
 export const HANDOFF_MAX_ARGS = 16;
@@ -87,19 +88,6 @@ export function linkHandoffEndpoint(o: { platform: NodeJS.Platform; env: NodeJS.
   return path.join(o.tmpdir, `myApps-${profileInstanceId(o.userData)}`, 'links.sock');
 }
 
-/**
- * Makes `dir` a folder only this user can use: created 0700, not a symbolic link, owned by us
- * (a folder of another user in the way is refused, never used), group/other bits cleared.
- */
-async function privateFolder(dir: string): Promise<void> {
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  const st = await fs.lstat(dir);
-  if (!st.isDirectory()) throw new Error(`${dir} is not a folder`);
-  const uid = process.getuid?.();
-  if (uid !== undefined && st.uid !== uid) throw new Error(`${dir} belongs to another user`);
-  if ((st.mode & 0o077) !== 0) await fs.chmod(dir, 0o700);
-}
-
 function answer(sock: net.Socket, reply: HandoffAnswer): void {
   sock.end(JSON.stringify(reply) + '\n');
 }
@@ -126,7 +114,7 @@ export async function startLinkHandoffServer(opts: {
   const sockPath = opts.path;
   const isPipe = sockPath.startsWith('\\\\');
   if (!isPipe) {
-    await privateFolder(path.dirname(sockPath));
+    await ensurePrivateDir(path.dirname(sockPath));
     // A socket file left by a crashed instance: remove it only if nobody answers on it.
     if (await fs.lstat(sockPath).then(() => true, () => false)) {
       const alive = await new Promise<boolean>((resolve) => {

@@ -30,6 +30,22 @@ export async function startProduct(dir: string, args: string[]): Promise<Running
   return app!;
 }
 
+/**
+ * A second start of the product while the first runs (the lock is held): it hands its link to the
+ * running instance over the local socket (electron/links/handoff.ts) and exits. Returns its exit code.
+ */
+export async function secondStart(dir: string, args: string[]): Promise<number | undefined> {
+  const { bootstrap } = await import('../../electron/main');
+  electron.app.lock = false;
+  try {
+    expect(await bootstrap({ argv: ['/opt/myApps/myapps', ...args], env: { XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') } })).toBeUndefined();
+    return electron.app.exitCode;
+  } finally {
+    electron.app.lock = true;
+    electron.app.exitCode = undefined;
+  }
+}
+
 /** Quits it as Electron would and waits until it has flushed and exited. */
 export async function quitProduct(): Promise<void> {
   electron.app.emit('before-quit');

@@ -16,7 +16,7 @@ import { LinkService } from '../../electron/links';
 import { parseLink } from '../../common/links';
 import { memoryLogger } from '../fixtures/memory-logger';
 
-import { quitProduct, startProduct, traceText } from './product';
+import { quitProduct, secondStart, startProduct, traceText } from './product';
 
 vi.mock('electron', async () => (await import('../fixtures/fake-electron')).electron);
 
@@ -50,11 +50,12 @@ describe('sip-password: the password of a SIP/IM link is dropped and never trace
     links.close();
   });
 
-  it('the product\'s trace file never holds it (first start, second instance, refused links)', async () => {
+  it('the product\'s trace file never holds it (first start, second start, open-url, refused links)', async () => {
     const tooLong = `sip:alice:secret@${'x'.repeat(300)}.example.com`;
     await startProduct(dir, ['--log-flags=0xfffffffff', '--', tooLong, '--x=sip:bob:secret@y']);
-    electron.app.emit('second-instance', {}, ['/opt/myApps/myapps', '--', 'sip:carol:secret@example.com'], '/');
-    electron.app.emit('second-instance', {}, ['/opt/myApps/myapps', '--', tooLong], '/');
+    await secondStart(dir, ['--', 'sip:carol:secret@example.com']);
+    await secondStart(dir, ['--', tooLong]);
+    electron.app.emit('open-url', { preventDefault() {} }, 'sip:dave:secret@example.com');
     await quitProduct();
     const text = await traceText(dir);
     expect(text).not.toContain('secret');

@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { electron, FakeBrowserWindow } from '../fixtures/fake-electron';
 import type { RunningApp } from '../../electron/main';
-import { quitProduct, startProduct } from './product';
+import { quitProduct, secondStart, startProduct } from './product';
 
 vi.mock('electron', async () => (await import('../fixtures/fake-electron')).electron);
 
@@ -106,8 +106,8 @@ describe('window-open-links: links from page content are confirmed by the user f
     expect(calls).toEqual([]);
   });
 
-  it('links from the OS (second instance, open-url) still dial directly', async () => {
-    electron.app.emit('second-instance', {}, ['/opt/myApps/myapps', '--', 'tel:4711'], '/');
+  it('links from the OS (a second start, open-url) still dial directly', async () => {
+    expect(await secondStart(dir, ['--', 'tel:4711'])).toBe(0);
     electron.app.emit('open-url', { preventDefault() {} }, 'sip:carol@example.com');
     await vi.waitFor(() => expect(calls).toEqual([{ mt: 'StartCall', num: '4711', adjust: true }, { mt: 'StartCall', sip: 'carol@example.com', adjust: true }]));
     expect(dialogs()).toHaveLength(0);
