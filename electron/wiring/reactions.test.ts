@@ -242,12 +242,12 @@ describe('the settings reaction table', () => {
     };
     const installer: InstallerPort = { kind: 'appimage', install: async () => ({ next: 'quit', detail: 'test' }) };
     const updateLog = memoryLogger();
-    const files: FileLocations = { userData: path.join(dir, 'user'), localData: path.join(dir, 'local'), logs: path.join(dir, 'logs'), temp: path.join(dir, 'temp') };
+    const files: FileLocations = { userData: path.join(dir, 'user'), localData: path.join(dir, 'local'), logs: path.join(dir, 'logs') };
     const { store: settings, services: s } = await graph({
       update: {
         fetch: fetchFn, installer, logger: updateLog,
         ui: { askInstall: async () => 'later', showInstallProgress: () => ({ update() {}, close() {} }) },
-        currentBuild: '1000', os: 'linux', arch: 'x64', installKind: 'appimage', downloadDir: path.join(files.temp, 'updates'),
+        currentBuild: '1000', os: 'linux', arch: 'x64', installKind: 'appimage', downloadDir: path.join(files.localData, 'updates'),
         publicKeys: [{ keyId: TEST_KEY.keyId, publicKey: TEST_KEY.publicKey }], adminDisabled: false, fasterDownloads: false,
         throttleClock: { now: () => performance.now(), sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 2))) },
       },

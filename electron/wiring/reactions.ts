@@ -92,6 +92,7 @@ export const SETTING_REACTIONS: { readonly [K in SettingKey]: Reaction } = {
   disableLocalhost: { kind: 'next-start', why: 'the local services server hands out its URLs (bus, media, ringer) once, when it starts' },
   excludeInterfaces: live('media.setOptions', (t, s) => t.media?.setOptions({ excludePrefixes: parseExcludeInterfaces(s.get('excludeInterfaces').join(',')) })),
   fasterDownloads: updatePolicy,
+  allowUpdateDowngrade: { kind: 'next-start', why: 'an admin policy read when the update service is built at start (electron/wiring/update-product.ts)' },
   updatePolicy,
   appProxyCacheMb: { kind: 'next-start', why: 'the app proxy cache is sized when it opens (no live resize, docs/appproxy.md)' },
   spellcheckDictionaryUrl: { kind: 'next-start', why: 'an installer/MDM value (read at start); the session gets its dictionary mirror when spell checking is installed' },

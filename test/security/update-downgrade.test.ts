@@ -18,7 +18,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../fixtures/memory-logger';
 import { publishBuild, startStoreServer, TEST_KEY, type StoreServer } from '../fixtures/update/store-server';
 import { UpdateService, type InstallerPort, type InstallRequest, type UpdateStatus } from '../../electron/update';
-import { productUpdatePorts } from '../../electron/update-setup';
+import { productUpdatePorts } from '../../electron/wiring/update-product';
 import { SettingsStore } from '../../electron/settings';
 import { LinuxManagedSettingsReader } from '../../native/linux/managed';
 import { createUpdateUi } from '../../electron/windows/dialogs';

@@ -24,7 +24,7 @@ import { electron } from '../fixtures/fake-electron';
 import { memoryLogger } from '../fixtures/memory-logger';
 import { publishBuild, startStoreServer, TEST_KEY, type StoreServer } from '../fixtures/update/store-server';
 import { UpdateService, type InstallerPort, type InstallRequest, type UpdateStatus } from '../../electron/update';
-import { productUpdatePorts } from '../../electron/update-setup';
+import { productUpdatePorts } from '../../electron/wiring/update-product';
 
 vi.mock('electron', async () => (await import('../fixtures/fake-electron')).electron);
 const { createFileLocations } = await import('../../native/electron/file-locations');
