@@ -14,11 +14,22 @@
  * is ours: docs/local-services.md. Every frame is one JSON object (text frame).
  */
 import { z } from 'zod';
+import { measureJson } from './json-bounds';
 
 /** Bump when the wire format changes incompatibly. Clients send it in the `v` query parameter. */
 export const BUS_PROTOCOL_VERSION = 1;
 /** Largest frame accepted from a client, in bytes. Larger frames close the socket with 1009. */
 export const BUS_MAX_FRAME_BYTES = 1024 * 1024;
+/**
+ * Deepest nesting of objects and arrays in a frame's `msg`, `model` or `info` (ours). innovaphone's
+ * messages nest a few levels; a deeper value is refused with an Error frame (a model nested 10 000
+ * levels would make every later ApiUpdate of its API throw).
+ */
+export const BUS_MAX_JSON_DEPTH = 64;
+/** Largest `model` or `info` of one RegisterApi / ApiModel, in bytes of JSON text (ours). */
+export const BUS_MAX_MODEL_BYTES = 256 * 1024;
+/** Most bytes of models and infos one endpoint keeps registered at once (ours). */
+export const BUS_MAX_MODEL_BYTES_PER_CLIENT = 4 * 1024 * 1024;
 /** The path of the bus WebSocket on the local services server. */
 export const BUS_PATH = '/bus';
 /** The local-storage key under which the hosted web client finds the local services. */
@@ -50,7 +61,15 @@ const apiName = z.string().min(1).max(200).regex(/^[\w.@:*-]+$/, 'api names are 
 const providerName = z.string().min(1).max(200);
 const consumerName = z.string().min(1).max(200);
 const src = z.string().max(500);
-const jsonObject = z.record(z.string(), z.unknown());
+/** A JSON object nested at most BUS_MAX_JSON_DEPTH levels (and at most `maxBytes` of JSON text). */
+function boundedObject(maxBytes?: number) {
+  return z.record(z.string(), z.unknown()).superRefine((v, ctx) => {
+    const { error } = measureJson(v, { maxDepth: BUS_MAX_JSON_DEPTH, maxBytes });
+    if (error) ctx.addIssue({ code: 'custom', message: error });
+  });
+}
+const jsonObject = boundedObject();
+const modelObject = boundedObject(BUS_MAX_MODEL_BYTES);
 
 /** What the preload writes to localStorage['appclient-config'] before the page's scripts run. */
 export const AppClientConfigSchema = z.object({
@@ -82,11 +101,11 @@ export const RegisterApiSchema = z.object({
   /** The app's name (`phone`, `softphone`, …); absent: the connection's own `@client-<id>`. */
   provider: providerName.optional(),
   title: z.string().max(200).optional(),
-  info: jsonObject.optional(),
-  model: jsonObject.optional(),
+  info: modelObject.optional(),
+  model: modelObject.optional(),
 });
 export const UnregisterApiSchema = z.object({ mt: z.literal('UnregisterApi'), api: apiName, provider: providerName.optional() });
-export const ApiModelSchema = z.object({ mt: z.literal('ApiModel'), api: apiName, provider: providerName.optional(), model: jsonObject });
+export const ApiModelSchema = z.object({ mt: z.literal('ApiModel'), api: apiName, provider: providerName.optional(), model: modelObject });
 export const ConsumeApiSchema = z.object({ mt: z.literal('ConsumeApi'), api: apiName });
 export const UnconsumeApiSchema = z.object({ mt: z.literal('UnconsumeApi'), api: apiName });
 /**

@@ -5,12 +5,32 @@
  * and traced with their reason. With the AppWebSocket category on, each frame received is traced
  * as one line with the frames it caused to be sent (never the app data, never the token). Split
  * out of ./server.ts.
+ *
+ * Send budget: a client that stops reading while it makes us send (ConsumeApi, requests to a
+ * provider that answers at length, ApiUpdates of a busy API) would make the frames queue in this
+ * process without bound. Before each frame the bytes still queued for the client
+ * (`bufferedAmount`) are looked at: past the budget the connection is closed (terminated: a close
+ * handshake would queue behind what the client does not read) and traced. A client that reads
+ * never comes near it; the web client reconnects.
  */
 import type { WebSocket, RawData } from 'ws';
 import { BUS_PROTOCOL_VERSION, ClientFrameSchema, type BusErrorFrame, type ServerFrame } from '../../common/bus';
 import type { Logger } from '../platform';
 import { RouterError, type ApiRouter, type Endpoint } from './router';
 import { webOrigin } from '../../common/origin';
+import type { RefusalLog } from './refusals';
+
+/** Default send budget: bytes queued for one client before it counts as not reading. */
+export const BUS_SEND_BUDGET_BYTES = 4 * 1024 * 1024;
+
+export interface BusClientContext {
+  router: ApiRouter;
+  logger: Logger;
+  tracer: FrameTracer;
+  refusals: RefusalLog;
+  /** Bytes queued for the client past which it is disconnected. */
+  sendBudget: number;
+}
 
 /**
  * Frame traces (AppWebSocket) of one server: asked per frame, so a live mask change applies at
@@ -48,9 +68,15 @@ export class FrameTracer {
 }
 
 /** Makes an accepted WebSocket a bus client: router endpoint, Welcome, frames in and out. */
-export function attachBusClient(ws: WebSocket, origin: string, peer: string, router: ApiRouter, logger: Logger, tracer: FrameTracer): void {
+export function attachBusClient(ws: WebSocket, origin: string, peer: string, bus: BusClientContext): void {
+  const { router, logger, tracer, refusals } = bus;
   const send = (frame: ServerFrame): void => {
     if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > bus.sendBudget) {
+      refusals.refused('client does not read', `bus: client does not read (${ws.bufferedAmount} bytes queued, budget ${bus.sendBudget}): disconnected`, { client: endpoint.id, peer, dropped: frame.mt });
+      ws.terminate();
+      return;
+    }
     const text = JSON.stringify(frame);
     ws.send(text);
     if (tracer.caused !== undefined) tracer.caused += causedTail(tracer.cause, endpoint.id, frame, text.length);
@@ -63,7 +89,7 @@ export function attachBusClient(ws: WebSocket, origin: string, peer: string, rou
   send({ mt: 'Welcome', protocol: BUS_PROTOCOL_VERSION, client: endpoint.id });
 
   const refuse = (error: BusErrorFrame['error'], reason: string, src?: string): void => {
-    logger.warn(`bus: frame refused (${error}): ${reason}`, { client: endpoint.id });
+    refusals.refused(`frame ${error}`, `bus: frame refused (${error}): ${reason}`, { client: endpoint.id });
     const frame: BusErrorFrame = { mt: 'Error', error, reason };
     if (src !== undefined) frame.src = src;
     send(frame);
@@ -107,7 +133,7 @@ export function attachBusClient(ws: WebSocket, origin: string, peer: string, rou
   };
   ws.on('error', (err) => {
     // ws closes with 1009 on oversized frames and reports it here.
-    logger.warn(`bus: connection error: ${err.message}`, { client: endpoint.id });
+    refusals.refused('connection error', `bus: connection error: ${err.message}`, { client: endpoint.id });
   });
   ws.on('close', (code) => {
     router.detach(endpoint.id);

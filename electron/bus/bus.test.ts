@@ -333,7 +333,7 @@ describe('local services bus', () => {
       expect((await get('/other')).status).toBe(404);
     });
 
-    it('a malformed request target is answered 400 and does not crash the server', async () => {
+    it('an odd request target does not crash the server and is read as a path, never as a host', async () => {
       server.addHttpRoute('/public', (_req, res) => { res.end('open'); }, { auth: 'none' });
       const net = await import('node:net');
       const raw = (target: string) =>
@@ -344,8 +344,10 @@ describe('local services bus', () => {
           s.on('end', () => resolve(got));
           s.on('error', reject);
         });
-      expect(await raw('//')).toMatch(/^HTTP\/1\.1 400/);
-      expect(await raw('//[')).toMatch(/^HTTP\/1\.1 400/);
+      expect(await raw('//')).toMatch(/^HTTP\/1\.1 404/);
+      expect(await raw('//[')).toMatch(/^HTTP\/1\.1 404/);
+      // Not the path /public of host evil.example: the path //evil.example/public.
+      expect(await raw('//evil.example/public')).toMatch(/^HTTP\/1\.1 404/);
       expect(await raw('/public')).toMatch(/^HTTP\/1\.1 200[\s\S]*open$/);
     });
 

@@ -13,8 +13,9 @@
  * module named by its `consumer`.
  */
 import { randomUUID } from 'node:crypto';
-import { CLIENT_PREFIX, LOCAL_PREFIX, type ApiRequestFrame, type ApiResultFrame, type ClientFrame, type ProviderEntry, type ServerFrame } from '../../common/bus';
+import { BUS_MAX_JSON_DEPTH, BUS_MAX_MODEL_BYTES, BUS_MAX_MODEL_BYTES_PER_CLIENT, CLIENT_PREFIX, LOCAL_PREFIX, type ApiRequestFrame, type ApiResultFrame, type ClientFrame, type ProviderEntry, type ServerFrame } from '../../common/bus';
 import type { Logger } from '../platform';
+import { measureJson } from '../../common/json-bounds';
 
 export interface Endpoint {
   /** `@client-<id>` (WebSocket connection) or `@local-<id>` (launcher module). */
@@ -40,6 +41,8 @@ export type ReservedNamePolicy = (endpoint: Endpoint, api: string, provider: str
 interface ProviderRecord {
   endpoint: Endpoint;
   entry: ProviderEntry;
+  /** Bytes of JSON text of entry.model and entry.info (counted against the endpoint's budget). */
+  bytes: number;
 }
 
 /** Who a result goes to: echo these from the request. */
@@ -153,6 +156,45 @@ export class ApiRouter {
     private readonly maxPerEndpoint = 256,
   ) {}
 
+  /** Bytes of models and infos the endpoint has registered, without `except` (the record being replaced). */
+  private bytesFor(endpointId: string, except?: ProviderRecord): number {
+    let n = 0;
+    for (const byName of this.providers.values()) for (const rec of byName.values()) if (rec.endpoint.id === endpointId && rec !== except) n += rec.bytes;
+    return n;
+  }
+
+  /**
+   * The size of a model and info about to be kept for `from` (replacing `existing`); refuses a
+   * value nested too deep or too large, and an endpoint past its budget. The bus client's schema
+   * refuses the same for WebSocket frames; this holds for launcher modules (whose models come from
+   * PBX data) too, so that no ApiUpdate ever fails to serialise.
+   */
+  private modelBytes(from: Endpoint, existing: ProviderRecord | undefined, model: Record<string, unknown>, info: Record<string, unknown>): number {
+    let bytes = 0;
+    for (const [what, v] of [['model', model], ['info', info]] as const) {
+      const m = measureJson(v, { maxDepth: BUS_MAX_JSON_DEPTH, maxBytes: BUS_MAX_MODEL_BYTES });
+      if (m.error) throw new RouterError('invalid', `${what}: ${m.error}`);
+      bytes += m.bytes;
+    }
+    if (this.bytesFor(from.id, existing) + bytes > BUS_MAX_MODEL_BYTES_PER_CLIENT) {
+      throw new RouterError('invalid', `the models of one connection are limited to ${BUS_MAX_MODEL_BYTES_PER_CLIENT} bytes of JSON`);
+    }
+    return bytes;
+  }
+
+  /**
+   * Hands a frame to one endpoint. A failure there (a launcher module's listener throwing, a frame
+   * that cannot be sent) stays with that endpoint: it is traced, and the frame still reaches the
+   * others and the sender gets no error for it.
+   */
+  private deliverTo(to: Endpoint, frame: ServerFrame): void {
+    try {
+      to.deliver(frame);
+    } catch (err) {
+      this.logger.error(`bus: ${frame.mt} to ${to.label} failed`, { error: String(err) });
+    }
+  }
+
   private countFor(endpointId: string): number {
     let n = 0;
     for (const byName of this.providers.values()) for (const rec of byName.values()) if (rec.endpoint.id === endpointId) n++;
@@ -208,7 +250,7 @@ export class ApiRouter {
       const [api, providerEndpoint] = key.split('\n') as [string, string];
       const to = this.endpoints.get(providerEndpoint);
       if (!to) continue;
-      to.deliver(from.client ? { mt: 'ApiConsumerClosed', api, consumer, client: from.client } : { mt: 'ApiConsumerClosed', api, consumer });
+      this.deliverTo(to, from.client ? { mt: 'ApiConsumerClosed', api, consumer, client: from.client } : { mt: 'ApiConsumerClosed', api, consumer });
     }
   }
 
@@ -244,18 +286,16 @@ export class ApiRouter {
         if (existing && existing.endpoint.id !== from.id) {
           throw new RouterError('not-provider', `provider ${name} of ${frame.api} is already registered by another client`);
         }
+        const info = frame.info ?? existing?.entry.info ?? {};
+        const model = frame.model ?? existing?.entry.model ?? {};
+        const bytes = this.modelBytes(from, existing, model, info);
         const key = `${frame.api}\n${name}`;
         const restart = this.restarts.has(key) ? this.restarts.get(key)! + (existing ? 0 : 1) : 0;
         this.restarts.set(key, restart);
         byName.set(name, {
           endpoint: from,
-          entry: {
-            title: frame.title ?? existing?.entry.title ?? name,
-            url: existing?.entry.url ?? '',
-            info: frame.info ?? existing?.entry.info ?? {},
-            model: frame.model ?? existing?.entry.model ?? {},
-            restart,
-          },
+          entry: { title: frame.title ?? existing?.entry.title ?? name, url: existing?.entry.url ?? '', info, model, restart },
+          bytes,
         });
         this.pruneRestarts();
         this.logger.trace('App', `bus: ${from.label} provides ${frame.api} as ${name}`);
@@ -274,6 +314,7 @@ export class ApiRouter {
         const name = frame.provider ?? from.id;
         const rec = this.ownRecord(from, frame.api, name);
         if (!rec) throw new RouterError('not-provider', `ApiModel for ${frame.api}/${name} which this client does not provide`);
+        rec.bytes = this.modelBytes(from, rec, frame.model, rec.entry.info);
         rec.entry = { ...rec.entry, model: frame.model };
         this.publish(frame.api);
         return;
@@ -281,11 +322,18 @@ export class ApiRouter {
       case 'ConsumeApi': {
         let byId = this.consumers.get(frame.api);
         if (!byId) this.consumers.set(frame.api, (byId = new Map()));
-        if (!byId.has(from.id) && this.countFor(from.id) >= this.maxPerEndpoint) {
+        if (byId.has(from.id)) {
+          // Answered once: the endpoint has the registry and gets every change of it. Answering
+          // each repeat would let a client that does not read make us queue the registry again
+          // and again.
+          this.logger.trace('App', `bus: ${from.label} consumes ${frame.api} already; not answered again`);
+          return;
+        }
+        if (this.countFor(from.id) >= this.maxPerEndpoint) {
           throw new RouterError('invalid', `too many registrations on one connection (at most ${this.maxPerEndpoint})`);
         }
         byId.set(from.id, from);
-        from.deliver(this.updateFrame(frame.api));
+        this.deliverTo(from, this.updateFrame(frame.api));
         return;
       }
       case 'UnconsumeApi': {
@@ -307,7 +355,7 @@ export class ApiRouter {
         const talked = this.talkedFor(from, frame.consumer);
         for (const to of targets) {
           talked?.add(`${frame.apiId}\n${to.id}`);
-          to.deliver(out);
+          this.deliverTo(to, out);
         }
         return;
       }
@@ -330,7 +378,7 @@ export class ApiRouter {
           msg: frame.msg,
           ...(frame.errorText !== undefined ? { errorText: frame.errorText } : {}),
         };
-        to.deliver(out);
+        this.deliverTo(to, out);
         return;
       }
       case 'ApiConsumerClosed': {
@@ -385,7 +433,7 @@ export class ApiRouter {
     const byId = this.consumers.get(api);
     if (!byId || byId.size === 0) return;
     const frame = this.updateFrame(api);
-    for (const ep of byId.values()) ep.deliver(frame);
+    for (const ep of byId.values()) this.deliverTo(ep, frame);
   }
 
   // ---- launcher modules (in-process providers and consumers) -----------------------------

@@ -7,12 +7,16 @@
  *   allowed Origin, a loopback Host header (DNS-rebinding guard) and a supported protocol `v`.
  * - Frames are JSON text, at most BUS_MAX_FRAME_BYTES, validated against common/bus.ts.
  *   Refusals are answered with an Error frame (or an HTTP status at handshake) and traced with
- *   their reason; nothing a client sends can crash the server.
+ *   their reason (rate-limited per reason); nothing a client sends can crash the server.
+ * - Limits (docs/local-services.md): WebSocket connections, HTTP connections that have not
+ *   upgraded, the time to send request headers, the bytes queued for a client that does not read.
  *
  * This file starts the server and hands out its face; the checks and routes are ./routes.ts, a
  * bus client and its frame traces ./bus-client.ts, the routing of APIs ./router.ts.
  */
 import * as http from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BUS_MAX_FRAME_BYTES, BUS_PATH, BUS_PROTOCOL_VERSION, type AppClientConfig } from '../../common/bus';
@@ -21,7 +25,8 @@ import { ApiRouter, defaultReservedNamePolicy } from './router';
 import { webOrigin } from '../../common/origin';
 import { OriginAllowList } from './origins';
 import { registerSecret } from '../log';
-import { attachBusClient, FrameTracer } from './bus-client';
+import { attachBusClient, FrameTracer, BUS_SEND_BUDGET_BYTES } from './bus-client';
+import { RefusalLog, type RefusalLogOptions } from './refusals';
 import { acceptUpgrade, serveHttp, type HttpRoute, type HttpRouteHandler, type RouteContext, type WebSocketRouteHandler } from './routes';
 
 export type { HttpRouteHandler, WebSocketRouteHandler } from './routes';
@@ -48,6 +53,14 @@ export interface LocalServicesOptions {
   pbxOrigin?: () => string | undefined;
   /** Most WebSocket connections open at once (bus and extra routes together). Default 64. */
   maxConnections?: number;
+  /** Most HTTP connections open at once that have not become WebSockets. Default 64. */
+  maxHttpConnections?: number;
+  /** Time a connection has to send a request's headers (also a silent new connection). Default 10 s. */
+  headersTimeoutMs?: number;
+  /** Bytes queued for a bus client that does not read before it is disconnected. Default 4 MiB. */
+  sendBudgetBytes?: number;
+  /** Rate limit of refusal lines (tests shorten the window). */
+  refusals?: RefusalLogOptions;
 }
 
 export interface LocalServicesServer {
@@ -72,6 +85,10 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
   const forgetToken = registerSecret(token);
   const maxFrame = opts.maxFrameBytes ?? BUS_MAX_FRAME_BYTES;
   const maxConnections = opts.maxConnections ?? 64;
+  const maxHttpConnections = opts.maxHttpConnections ?? 64;
+  const headersTimeout = opts.headersTimeoutMs ?? 10_000;
+  const sendBudget = opts.sendBudgetBytes ?? BUS_SEND_BUDGET_BYTES;
+  const refusals = new RefusalLog(logger, opts.refusals);
   const router = new ApiRouter(logger, defaultReservedNamePolicy(() => {
     const o = opts.pbxOrigin?.();
     return o ? webOrigin(o) ?? undefined : undefined;
@@ -79,6 +96,8 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
   const httpRoutes: HttpRoute[] = [];
   const wsRoutes = new Map<string, WebSocketRouteHandler>();
   const sockets = new Set<WebSocket>();
+  /** Connections that are (still) HTTP: not upgraded to a WebSocket. */
+  const httpConnections = new Set<Duplex>();
   let port = 0;
 
   const tracer = new FrameTracer(logger);
@@ -93,9 +112,25 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
     wss,
     sockets,
     maxConnections,
-    onBus: (ws, origin, peer) => attachBusClient(ws, origin, peer, router, logger, tracer),
+    refusals,
+    upgraded: (socket) => httpConnections.delete(socket),
+    onBus: (ws, origin, peer) => attachBusClient(ws, origin, peer, { router, logger, tracer, refusals, sendBudget }),
   };
-  const server = http.createServer((req, res) => serveHttp(ctx, req, res));
+  // headersTimeout also ends a connection that sends nothing; Node checks it every
+  // connectionsCheckingInterval. requestTimeout: the whole request (our routes take no bodies).
+  const server = http.createServer(
+    { headersTimeout, requestTimeout: Math.max(headersTimeout, 30_000), connectionsCheckingInterval: Math.min(1000, headersTimeout) },
+    (req, res) => serveHttp(ctx, req, res),
+  );
+  server.on('connection', (socket: Socket) => {
+    if (httpConnections.size >= maxHttpConnections) {
+      refusals.refused('too many HTTP connections', `local services: connection refused: more than ${maxHttpConnections} HTTP connections open`, { peer: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}` });
+      socket.destroy();
+      return;
+    }
+    httpConnections.add(socket);
+    socket.once('close', () => httpConnections.delete(socket));
+  });
   server.on('upgrade', (req, socket, head) => acceptUpgrade(ctx, req, socket, head));
 
   await new Promise<void>((resolve, reject) => {
@@ -136,6 +171,7 @@ export async function startLocalServicesServer(opts: LocalServicesOptions): Prom
     connections: () => sockets.size,
     close() {
       forgetToken();
+      refusals.flush();
       for (const ws of sockets) ws.terminate();
       wss.close();
       return new Promise<void>((resolve) => {

@@ -1,0 +1,92 @@
+/**
+ * Real peers of the local services server for the attack regressions: a `ws` bus client that
+ * collects the frames it gets, a raw TCP request, and a wait for a condition. Loopback only.
+ */
+import * as net from 'node:net';
+import WebSocket from 'ws';
+import type { LocalServicesServer } from '../../electron/bus';
+
+export const PBX = 'https://pbx.example.com';
+
+export interface BusPeer {
+  ws: WebSocket;
+  frames: any[];
+  /** This connection's @client-<id>. */
+  client: string;
+  send(obj: unknown): void;
+  /** The next frame (collected or coming) that matches. */
+  next(pred?: (f: any) => boolean, ms?: number): Promise<any>;
+}
+
+export function busUrl(server: LocalServicesServer): string {
+  return `ws://127.0.0.1:${server.port}/bus?token=${server.token}&v=1`;
+}
+
+/** Opens a bus client and waits for its Welcome. */
+export async function openPeer(server: LocalServicesServer, origin = PBX): Promise<BusPeer> {
+  const ws = new WebSocket(busUrl(server), { origin, perMessageDeflate: false });
+  const frames: any[] = [];
+  const waiters: { pred: (f: any) => boolean; resolve: (f: any) => void }[] = [];
+  ws.on('message', (d) => {
+    const f = JSON.parse(d.toString());
+    const i = waiters.findIndex((w) => w.pred(f));
+    if (i >= 0) waiters.splice(i, 1)[0]!.resolve(f);
+    else frames.push(f);
+  });
+  const next = (pred: (f: any) => boolean = () => true, ms = 5000): Promise<any> => {
+    const idx = frames.findIndex(pred);
+    if (idx >= 0) return Promise.resolve(frames.splice(idx, 1)[0]);
+    return new Promise((resolve, reject) => {
+      const w = { pred, resolve: (f: any) => { clearTimeout(t); resolve(f); } };
+      const t = setTimeout(() => { waiters.splice(waiters.indexOf(w), 1); reject(new Error('timeout waiting for frame')); }, ms);
+      waiters.push(w);
+    });
+  };
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_q, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+  const welcome = await next((f) => f.mt === 'Welcome');
+  return { ws, frames, client: welcome.client, next, send: (obj) => ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj)) };
+}
+
+/**
+ * Writes `request` on a fresh TCP connection and resolves with everything the server sent until
+ * it closed the connection (or `ms` passed: then with what came so far and `closed: false`).
+ */
+export function rawRequest(port: number, request: string, ms = 3000): Promise<{ text: string; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => s.write(request));
+    let text = '';
+    const t = setTimeout(() => { s.destroy(); resolve({ text, closed: false }); }, ms);
+    s.on('data', (d) => (text += d.toString('latin1')));
+    s.on('close', () => { clearTimeout(t); resolve({ text, closed: true }); });
+    s.on('error', (err) => { clearTimeout(t); if ((err as NodeJS.ErrnoException).code === 'ECONNRESET') resolve({ text, closed: true }); else reject(err); });
+  });
+}
+
+/** The upgrade request a browser sends, with `target` as request target and extra header lines. */
+export function upgradeRequest(port: number, target: string, headers: string[] = []): string {
+  return [
+    `GET ${target} HTTP/1.1`,
+    `Host: 127.0.0.1:${port}`,
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+    'Sec-WebSocket-Version: 13',
+    `Origin: ${PBX}`,
+    ...headers,
+    '',
+    '',
+  ].join('\r\n');
+}
+
+/** Polls `cond` every 20 ms until it holds; rejects with `what` after `ms`. */
+export async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
