@@ -34,6 +34,9 @@ describe('SettingsStore', () => {
     ['an array', '[]'],
     ['wrong version', '{"version":99,"values":{}}'],
     ['values not an object', '{"version":1,"values":3}'],
+    // Found by reliability.fuzz_cases: JSON.stringify of such a value threw RangeError in open().
+    ['nested 20 000 levels', `{"version":1,"values":{"autostart":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`],
+    ['nested 20 000 levels in an unknown key', `{"version":1,"values":{"future":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}}`],
   ])('sets a corrupt file (%s) aside, uses defaults and warns', async (_n, content) => {
     writeFileSync(file(), content);
     const logger = memoryLogger();

@@ -10,11 +10,14 @@ import { setAside, writeFileAtomic } from '../util/atomic';
 import type { ManagedSettingsReader } from './ports';
 import { managedByKey, resolveSettings, settingRow, type AdminSettings, type ResolvedSetting, type Resolution, type SettingRow } from '../../common/settings/resolve';
 import { SETTINGS, coerceSetting, descriptor, isSettingKey, shown, type SettingDescriptor, type SettingKey, type SettingValues } from '../../common/settings/schema';
+import { measureJson } from '../../common/json-bounds';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
 /** Warnings kept in `SettingsStore.warnings` (issue 12, redact-redos). */
 export const MAX_KEPT_WARNINGS = 100;
 const FILE_VERSION = 1;
+/** Deepest nesting in `values` (settings are flat; kept unknown keys of a newer version nest a little). */
+const MAX_FILE_DEPTH = 32;
 
 export interface SettingChange<K extends SettingKey = SettingKey> {
   key: K;
@@ -112,6 +115,8 @@ export class SettingsStore {
         const obj = parsed as Record<string, unknown>;
         if (obj.version !== FILE_VERSION) problem = `unknown version ${JSON.stringify(obj.version)}`;
         else if (!obj.values || typeof obj.values !== 'object' || Array.isArray(obj.values)) problem = '"values" is not an object';
+        // A value nested deeper than any setting could not be quoted, copied or written back.
+        else problem = measureJson(obj.values, { maxDepth: MAX_FILE_DEPTH }).error ?? undefined;
       }
     } catch (err) {
       problem = `invalid JSON (${(err as Error).message})`;
