@@ -90,6 +90,15 @@ describe('parseVCards', () => {
     expect(utf16.contacts[0]).toMatchObject({ givenname: 'Ayşe' });
   });
 
+  it('joins a value of 20 000 soft line breaks or folds, and 20 000 repeated parameters (linear: found by reliability.fuzz_cases)', () => {
+    const qp = parseVCards(`BEGIN:VCARD\r\nVERSION:2.1\r\nN;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:${'M=C3=BC=\r\n'.repeat(20_000)}x\r\nTEL:1\r\nEND:VCARD\r\n`, 'qp.vcf');
+    expect(qp.contacts[0]!.sn).toBe(`${'Mü'.repeat(20_000)}x`);
+    const folded = parseVCards(`BEGIN:VCARD\r\nVERSION:3.0\r\nN:${'ab\r\n '.repeat(20_000)}c\r\nEND:VCARD\r\n`, 'fold.vcf');
+    expect(folded.contacts[0]!.sn).toBe(`${'ab'.repeat(20_000)}c`);
+    const params = parseVCards(`BEGIN:VCARD\r\nVERSION:3.0\r\nN:a\r\nTEL${';TYPE=home'.repeat(20_000)}:123\r\nEND:VCARD\r\n`, 'p.vcf');
+    expect(params.contacts[0]!.homephone).toEqual(['123']);
+  });
+
   it('decodes quoted-printable bytes', () => {
     expect(Buffer.from(decodeQuotedPrintable('Gr=C3=BC=C3=9Fe =3D ok')).toString('utf8')).toBe('Grüße = ok');
   });

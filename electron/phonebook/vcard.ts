@@ -88,24 +88,39 @@ function isQuotedPrintableLine(text: string): boolean {
   return head.includes('QUOTED-PRINTABLE');
 }
 
-/** Physical lines to logical lines (RFC 6350 §3.2 folding, 2.1 quoted-printable soft breaks). */
+/**
+ * Physical lines to logical lines (RFC 6350 §3.2 folding, 2.1 quoted-printable soft breaks). The
+ * pieces of a logical line are joined once at its end, and whether it is quoted-printable is
+ * decided once, from its text up to the first colon: linear in the length of the file however
+ * many physical lines a logical line has (found by reliability.fuzz_cases: 280 KB of soft line
+ * breaks took 5 s).
+ */
 function unfold(text: string): LogicalLine[] {
   const physical = text.split(/\r\n|\n|\r/);
   const out: LogicalLine[] = [];
-  let cur: LogicalLine | undefined;
+  let cur: { pieces: string[]; line: number; qp: boolean | undefined; endsWithEq: boolean } | undefined;
+  const finish = (): void => {
+    if (cur) out.push({ text: cur.pieces.join(''), line: cur.line });
+  };
   for (let i = 0; i < physical.length; i++) {
     const p = physical[i]!;
     if (cur && (p.startsWith(' ') || p.startsWith('\t'))) {
-      cur.text += p.slice(1);
+      cur.pieces.push(p.slice(1));
+      if (p.length > 1) cur.endsWithEq = p.endsWith('=');
       continue;
     }
-    if (cur && cur.text.endsWith('=') && isQuotedPrintableLine(cur.text)) {
-      cur.text = cur.text.slice(0, -1) + p;
+    if (cur && cur.endsWithEq && (cur.qp ??= isQuotedPrintableLine(cur.pieces.join('')))) {
+      let last = cur.pieces.length - 1;
+      while (last > 0 && cur.pieces[last] === '') last--;
+      cur.pieces[last] = cur.pieces[last]!.slice(0, -1);
+      cur.pieces.push(p);
+      cur.endsWithEq = p.endsWith('=');
       continue;
     }
-    cur = { text: p, line: i + 1 };
-    out.push(cur);
+    finish();
+    cur = { pieces: [p], line: i + 1, qp: undefined, endsWithEq: p.endsWith('=') };
   }
+  finish();
   return out;
 }
 
@@ -162,7 +177,9 @@ function parseProperty(text: string): Property | undefined {
     }
     const key = p.slice(0, eq).trim().toUpperCase();
     const values = splitOutsideQuotes(p.slice(eq + 1), ',').map((v) => v.trim().replace(/^"(.*)"$/, '$1'));
-    params.set(key, [...(params.get(key) ?? []), ...values]);
+    const known = params.get(key);
+    if (known) known.push(...values);
+    else params.set(key, values);
   }
   return { group, name: name.toUpperCase(), params, bare, raw: text.slice(colon + 1) };
 }
