@@ -23,6 +23,21 @@ import type { RefusalLog } from './refusals';
 /** Default send budget: bytes queued for one client before it counts as not reading. */
 export const BUS_SEND_BUDGET_BYTES = 4 * 1024 * 1024;
 
+/**
+ * The wire form of a frame the router hands to several endpoints (an ApiUpdate to every consumer,
+ * a request to every provider): serialised once, and the same bytes queued for every client, so
+ * that what waits for slow readers is shared rather than copied per client.
+ */
+const wireForms = new WeakMap<ServerFrame, { text: string; bytes: Buffer }>();
+function wireForm(frame: ServerFrame): { text: string; bytes: Buffer } {
+  let w = wireForms.get(frame);
+  if (!w) {
+    const text = JSON.stringify(frame);
+    wireForms.set(frame, (w = { text, bytes: Buffer.from(text) }));
+  }
+  return w;
+}
+
 export interface BusClientContext {
   router: ApiRouter;
   logger: Logger;
@@ -77,8 +92,8 @@ export function attachBusClient(ws: WebSocket, origin: string, peer: string, bus
       ws.terminate();
       return;
     }
-    const text = JSON.stringify(frame);
-    ws.send(text);
+    const { text, bytes } = wireForm(frame);
+    ws.send(bytes, { binary: false });
     if (tracer.caused !== undefined) tracer.caused += causedTail(tracer.cause, endpoint.id, frame, text.length);
     else if (tracer.on()) logger.trace('AppWebSocket', frameLine('>', endpoint.id, frame, text.length));
   };

@@ -148,6 +148,11 @@ export class ApiRouter {
   private readonly restarts = new Map<string, number>();
   private readonly defaults = new Map<string, string>();
   private readonly endpoints = new Map<string, Endpoint>();
+  /**
+   * The current ApiUpdate of each API, until the registry of the API changes: every consumer (and
+   * every ConsumeApi) gets the same frame, which the bus client serialises once.
+   */
+  private readonly updates = new Map<string, ServerFrame>();
 
   constructor(
     private readonly logger: Logger,
@@ -236,7 +241,7 @@ export class ApiRouter {
       }
       if (changed) this.publish(api);
     }
-    for (const byId of this.consumers.values()) byId.delete(endpointId);
+    for (const api of [...this.consumers.keys()]) this.unconsume(api, endpointId);
     const talked = this.talkedTo.get(endpointId);
     this.talkedTo.delete(endpointId);
     for (const consumer of talked?.keys() ?? []) this.consumerClosed(endpoint, consumer, talked!);
@@ -321,8 +326,7 @@ export class ApiRouter {
       }
       case 'ConsumeApi': {
         let byId = this.consumers.get(frame.api);
-        if (!byId) this.consumers.set(frame.api, (byId = new Map()));
-        if (byId.has(from.id)) {
+        if (byId?.has(from.id)) {
           // Answered once: the endpoint has the registry and gets every change of it. Answering
           // each repeat would let a client that does not read make us queue the registry again
           // and again.
@@ -332,12 +336,13 @@ export class ApiRouter {
         if (this.countFor(from.id) >= this.maxPerEndpoint) {
           throw new RouterError('invalid', `too many registrations on one connection (at most ${this.maxPerEndpoint})`);
         }
+        if (!byId) this.consumers.set(frame.api, (byId = new Map()));
         byId.set(from.id, from);
         this.deliverTo(from, this.updateFrame(frame.api));
         return;
       }
       case 'UnconsumeApi': {
-        this.consumers.get(frame.api)?.delete(from.id);
+        this.unconsume(frame.api, from.id);
         return;
       }
       case 'ApiRequest': {
@@ -425,11 +430,26 @@ export class ApiRouter {
   }
 
   private updateFrame(api: string): ServerFrame {
-    const def = this.defaults.get(api);
-    return { mt: 'ApiUpdate', apis: { [api]: this.snapshot(api) }, defaultApiProviders: def ? { [api]: def } : {} };
+    let frame = this.updates.get(api);
+    if (!frame) {
+      const def = this.defaults.get(api);
+      frame = { mt: 'ApiUpdate', apis: { [api]: this.snapshot(api) }, defaultApiProviders: def ? { [api]: def } : {} };
+      this.updates.set(api, frame);
+    }
+    return frame;
   }
 
+  /** The endpoint leaves the API's consumers; an API nobody consumes is forgotten (names are client-chosen). */
+  private unconsume(api: string, endpointId: string): void {
+    const byId = this.consumers.get(api);
+    if (!byId?.delete(endpointId) || byId.size > 0) return;
+    this.consumers.delete(api);
+    this.updates.delete(api);
+  }
+
+  /** The registry of `api` changed: every consumer gets the new ApiUpdate. */
   private publish(api: string): void {
+    this.updates.delete(api);
     const byId = this.consumers.get(api);
     if (!byId || byId.size === 0) return;
     const frame = this.updateFrame(api);
