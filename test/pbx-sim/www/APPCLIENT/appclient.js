@@ -83,6 +83,8 @@
   /** @type {WebSocket | null} */ var bus = null;
   /** @type {WebSocket | null} */ var pbx = null;
   var busRetryMs = 500;
+  /** Wait before reconnecting to the PBX; `?pbxRetryMs=` shortens it (reliability.reconnect_cycles). */
+  var pbxRetryMs = Number(new URLSearchParams(location.search).get('pbxRetryMs')) || 2000;
   /** @type {{ username: string, password: string, nonce: string, challenge: string, domain: string } | null} */
   var pendingLogin = null;
 
@@ -702,7 +704,7 @@
       state.loggedIn = false;
       chip('st-pbx', 'PBX: disconnected', 'bad');
       startOffline();
-      setTimeout(connectPbx, 2000);
+      setTimeout(connectPbx, pbxRetryMs);
     };
   }
   function startLogin() {
