@@ -5,46 +5,34 @@
  * ignores Host). Now only origin-form targets (`/path?query`) are served; absolute-form and
  * asterisk-form (`OPTIONS *`) are refused with 400, on HTTP and WebSocket alike.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalServicesServer, OriginAllowList, type LocalServicesServer } from '../../electron/bus';
-import { memoryLogger, type MemoryLogger } from '../fixtures/memory-logger';
-import { rawRequest, upgradeRequest, PBX } from './bus-peer';
+import { describe, expect, it } from 'vitest';
+import { rawRequest, upgradeRequest, useBusServer } from './bus-peer';
 
 describe('bus-absolute-target', () => {
-  let server: LocalServicesServer;
-  let log: MemoryLogger;
-
-  beforeEach(async () => {
-    log = memoryLogger();
-    server = await startLocalServicesServer({ logger: log, origins: new OriginAllowList([PBX]) });
-    server.addHttpRoute('/ping', (_req, res) => { res.end('pong'); });
-  });
-  afterEach(async () => {
-    await server.close();
-  });
+  const t = useBusServer({}, (s) => s.addHttpRoute('/ping', (_req, res) => { res.end('pong'); }));
 
   const http = (method: string, target: string) =>
-    rawRequest(server.port, [`${method} ${target} HTTP/1.1`, `Host: 127.0.0.1:${server.port}`, 'Connection: close', '', ''].join('\r\n'));
+    rawRequest(t.server.port, [`${method} ${target} HTTP/1.1`, `Host: 127.0.0.1:${t.server.port}`, 'Connection: close', '', ''].join('\r\n'));
 
   it('refuses WebSocket upgrades with an absolute-form target', async () => {
-    for (const authority of ['evil.example', `127.0.0.1:${server.port}`]) {
-      const r = await rawRequest(server.port, upgradeRequest(server.port, `http://${authority}/bus?token=${server.token}&v=1`), 1000);
+    for (const authority of ['evil.example', `127.0.0.1:${t.server.port}`]) {
+      const r = await rawRequest(t.server.port, upgradeRequest(t.server.port, `http://${authority}/bus?token=${t.server.token}&v=1`), 1000);
       expect(r.text).toMatch(/^HTTP\/1\.1 400 /);
     }
-    expect(server.connections()).toBe(0);
-    expect(log.lines.some((l) => l.level === 'warn' && /WebSocket refused: request target not in origin-form/.test(l.message))).toBe(true);
+    expect(t.server.connections()).toBe(0);
+    expect(t.log.lines.some((l) => l.level === 'warn' && /WebSocket refused: request target not in origin-form/.test(l.message))).toBe(true);
   });
 
   it('refuses HTTP requests with absolute-form and asterisk-form targets', async () => {
-    expect((await http('GET', `http://evil.example/ping?token=${server.token}`)).text).toMatch(/^HTTP\/1\.1 400 /);
-    expect((await http('GET', `http://127.0.0.1:${server.port}/ping?token=${server.token}`)).text).toMatch(/^HTTP\/1\.1 400 /);
+    expect((await http('GET', `http://evil.example/ping?token=${t.server.token}`)).text).toMatch(/^HTTP\/1\.1 400 /);
+    expect((await http('GET', `http://127.0.0.1:${t.server.port}/ping?token=${t.server.token}`)).text).toMatch(/^HTTP\/1\.1 400 /);
     expect((await http('OPTIONS', '*')).text).toMatch(/^HTTP\/1\.1 400 /);
-    expect(log.lines.some((l) => l.level === 'warn' && /asterisk-form/.test(l.message))).toBe(true);
+    expect(t.log.lines.some((l) => l.level === 'warn' && /asterisk-form/.test(l.message))).toBe(true);
   });
 
   it('serves origin-form targets as before', async () => {
-    expect((await http('GET', `/ping?token=${server.token}`)).text).toMatch(/^HTTP\/1\.1 200 [\s\S]*pong/);
-    const ws = await rawRequest(server.port, upgradeRequest(server.port, `/bus?token=${server.token}&v=1`), 500);
+    expect((await http('GET', `/ping?token=${t.server.token}`)).text).toMatch(/^HTTP\/1\.1 200 [\s\S]*pong/);
+    const ws = await rawRequest(t.server.port, upgradeRequest(t.server.port, `/bus?token=${t.server.token}&v=1`), 500);
     expect(ws.text).toMatch(/^HTTP\/1\.1 101 /);
   });
 });

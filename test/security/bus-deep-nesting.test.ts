@@ -5,10 +5,9 @@
  * frame validation limits depth (and the size of models), with a clear Error frame; and a failure
  * in what one endpoint gets never stops a frame from reaching the others.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalServicesServer, OriginAllowList, RouterError, type LocalServicesServer } from '../../electron/bus';
-import { memoryLogger, type MemoryLogger } from '../fixtures/memory-logger';
-import { openPeer, PBX, type BusPeer } from './bus-peer';
+import { describe, expect, it } from 'vitest';
+import { RouterError } from '../../electron/bus';
+import { useBusServer } from './bus-peer';
 
 const API = 'com.example.shared';
 
@@ -18,23 +17,8 @@ function deepJson(levels: number): string {
 }
 
 describe('bus-deep-nesting', () => {
-  let server: LocalServicesServer;
-  let log: MemoryLogger;
-  const peers: BusPeer[] = [];
-
-  beforeEach(async () => {
-    log = memoryLogger();
-    server = await startLocalServicesServer({ logger: log, origins: new OriginAllowList([PBX]) });
-  });
-  afterEach(async () => {
-    peers.splice(0).forEach((p) => p.ws.terminate());
-    await server.close();
-  });
-  const open = async (): Promise<BusPeer> => {
-    const p = await openPeer(server);
-    peers.push(p);
-    return p;
-  };
+  const t = useBusServer();
+  const open = () => t.open();
 
   it('refuses a model nested 10 000 levels with a clear Error; the API stays usable for everyone', async () => {
     const good = await open();
@@ -89,15 +73,15 @@ describe('bus-deep-nesting', () => {
     const deep: Record<string, unknown> = {};
     let at = deep;
     for (let i = 0; i < 10_000; i++) at = (at.a = {}) as Record<string, unknown>;
-    expect(() => server.router.provide(API, '@local-deep', () => {}, { model: deep })).toThrow(RouterError);
+    expect(() => t.server.router.provide(API, '@local-deep', () => {}, { model: deep })).toThrow(RouterError);
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(() => server.router.provide(API, '@local-cyclic', () => {}, { model: cyclic })).toThrow(/nested deeper/);
+    expect(() => t.server.router.provide(API, '@local-cyclic', () => {}, { model: cyclic })).toThrow(/nested deeper/);
   });
 
   it('a consumer that fails on an update does not keep it from the others, nor fail the provider', async () => {
     // An in-process consumer whose listener throws on this API's data, subscribed first.
-    const local = server.router.consume(API);
+    const local = t.server.router.consume(API);
     local.onUpdate(() => {
       throw new TypeError('cannot read the model');
     });
@@ -111,7 +95,7 @@ describe('bus-deep-nesting', () => {
     provider.send({ mt: 'ApiModel', api: API, provider: 'p', model: { v: 2 } });
     expect((await consumer.next((f) => f.mt === 'ApiUpdate')).apis[API].p.model).toEqual({ v: 2 });
     expect(provider.frames.filter((f) => f.mt === 'Error')).toEqual([]);
-    expect(log.lines.some((l) => l.level === 'error' && /ApiUpdate to .* failed/.test(l.message))).toBe(true);
+    expect(t.log.lines.some((l) => l.level === 'error' && /ApiUpdate to .* failed/.test(l.message))).toBe(true);
     local.close();
   });
 });

@@ -3,8 +3,10 @@
  * collects the frames it gets, a raw TCP request, and a wait for a condition. Loopback only.
  */
 import * as net from 'node:net';
+import { afterEach, beforeEach } from 'vitest';
 import WebSocket from 'ws';
-import type { LocalServicesServer } from '../../electron/bus';
+import { startLocalServicesServer, OriginAllowList, type LocalServicesOptions, type LocalServicesServer } from '../../electron/bus';
+import { memoryLogger, type MemoryLogger } from '../fixtures/memory-logger';
 
 export const PBX = 'https://pbx.example.com';
 
@@ -16,6 +18,33 @@ export interface BusPeer {
   send(obj: unknown): void;
   /** The next frame (collected or coming) that matches. */
   next(pred?: (f: any) => boolean, ms?: number): Promise<any>;
+}
+
+/**
+ * A server per test (PBX origin allowed, a memory logger, `opts` on top) and the bus peers opened
+ * with `open()`, all closed after the test. Call inside `describe`.
+ */
+export function useBusServer(opts: Partial<LocalServicesOptions> = {}, setup?: (server: LocalServicesServer) => void) {
+  const ctx = { server: undefined as unknown as LocalServicesServer, log: undefined as unknown as MemoryLogger, peers: [] as BusPeer[] };
+  beforeEach(async () => {
+    ctx.log = memoryLogger();
+    ctx.server = await startLocalServicesServer({ logger: ctx.log, origins: new OriginAllowList([PBX]), ...opts });
+    setup?.(ctx.server);
+  });
+  afterEach(async () => {
+    ctx.peers.splice(0).forEach((p) => p.ws.terminate());
+    await ctx.server.close();
+  });
+  return {
+    get server(): LocalServicesServer { return ctx.server; },
+    get log(): MemoryLogger { return ctx.log; },
+    /** A bus peer of this test's server, closed after the test. */
+    async open(): Promise<BusPeer> {
+      const p = await openPeer(ctx.server);
+      ctx.peers.push(p);
+      return p;
+    },
+  };
 }
 
 export function busUrl(server: LocalServicesServer): string {

@@ -5,35 +5,17 @@
  * read. Now: a send budget per connection (past it the client is disconnected, traced) and a
  * repeated ConsumeApi is answered once.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalServicesServer, OriginAllowList, type LocalServicesServer, type ProvidedApi } from '../../electron/bus';
-import { memoryLogger, type MemoryLogger } from '../fixtures/memory-logger';
-import { openPeer, until, PBX, type BusPeer } from './bus-peer';
+import { describe, expect, it } from 'vitest';
+import type { ProvidedApi } from '../../electron/bus';
+import { until, useBusServer } from './bus-peer';
 
 const API = 'com.example.big';
 
 describe('bus-slow-reader', () => {
-  let server: LocalServicesServer;
-  let log: MemoryLogger;
   let provider: ProvidedApi;
-  const peers: BusPeer[] = [];
-
-  beforeEach(async () => {
-    log = memoryLogger();
-    server = await startLocalServicesServer({ logger: log, origins: new OriginAllowList([PBX]) });
-    // A registry of ~200 KB: each ApiUpdate of it is that large.
-    provider = server.router.provide(API, 'big', () => {}, { model: { blob: 'x'.repeat(200_000) } });
-  });
-  afterEach(async () => {
-    peers.splice(0).forEach((p) => p.ws.terminate());
-    provider.close();
-    await server.close();
-  });
-  const open = async (): Promise<BusPeer> => {
-    const p = await openPeer(server);
-    peers.push(p);
-    return p;
-  };
+  // A registry of ~200 KB: each ApiUpdate of it is that large.
+  const t = useBusServer({}, (s) => { provider = s.router.provide(API, 'big', () => {}, { model: { blob: 'x'.repeat(200_000) } }); });
+  const open = () => t.open();
 
   it('disconnects a client that does not read once its queue passes the send budget; the others go on', async () => {
     const reader = await open();
@@ -48,8 +30,8 @@ describe('bus-slow-reader', () => {
       attacker.send({ mt: 'ConsumeApi', api: API });
       attacker.send({ mt: 'UnconsumeApi', api: API });
     }
-    await until(() => server.connections() === 1, 'the server disconnects the client that does not read', 8000);
-    expect(log.lines.some((l) => l.level === 'warn' && /client does not read/.test(l.message))).toBe(true);
+    await until(() => t.server.connections() === 1, 'the server disconnects the client that does not read', 8000);
+    expect(t.log.lines.some((l) => l.level === 'warn' && /client does not read/.test(l.message))).toBe(true);
 
     // The reader is still served.
     provider.setModel({ blob: 'y' });
