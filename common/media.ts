@@ -120,6 +120,13 @@ export type SignalMedia = 'audio' | 'video' | 'collab' | 't38';
 export const MEDIA_OF_KIND: Record<ChannelKind, Exclude<SignalMedia, 't38'>> = { audio: 'audio', video: 'video', appsharing: 'collab' };
 
 const port = z.number().int().min(0).max(65535);
+/**
+ * Text that the engine writes into an SDP line (addresses, ICE credentials, fmtp): no control
+ * characters, so that a peer's value cannot end the line and add SDP lines of its own (found by
+ * reliability.fuzz_cases); `word`: no white space either.
+ */
+const sdpText = (max: number) => z.string().max(max).regex(/^\P{Cc}*$/u, 'no control characters');
+const sdpWord = (max: number) => z.string().max(max).regex(/^[^\p{Cc}\s]*$/u, 'no white space or control characters');
 export const ChannelsCmdSchema = z.enum(['NONE', 'PROPOSAL', 'SELECT', 'REQUEST', 'CLOSE']);
 export type ChannelsCmd = z.infer<typeof ChannelsCmdSchema>;
 export const SetupRoleSchema = z.enum(['active', 'passive', 'actpass', 'holdconn']);
@@ -128,8 +135,8 @@ export const MediaDirectionSchema = z.enum(['sendrecv', 'sendonly', 'recvonly', 
 
 /** An ICE candidate of a Signal ICE object. `type` values and the default priority are ours (Signal.htm leaves them open). */
 export const SignalCandidateSchema = z.object({
-  addr: z.string().min(1).max(100),
-  r_addr: z.string().max(100).optional(),
+  addr: sdpWord(100).min(1),
+  r_addr: sdpWord(100).optional(),
   rtp: port,
   rtcp: port.optional(),
   r_rtp: port.optional(),
@@ -137,7 +144,8 @@ export const SignalCandidateSchema = z.object({
   rtp_prio: z.number().int().min(0).max(0xffffffff).optional(),
   rtcp_prio: z.number().int().min(0).max(0xffffffff).optional(),
   type: z.enum(['host', 'srflx', 'prflx', 'relay']).optional(),
-  foundation: z.string().min(1).max(32).optional(),
+  /** RFC 8839 ice-chars. */
+  foundation: z.string().regex(/^[A-Za-z0-9+/]{1,32}$/, '1 to 32 letters, digits, + or /').optional(),
 });
 export type SignalCandidate = z.infer<typeof SignalCandidateSchema>;
 
@@ -145,8 +153,8 @@ export type SignalCandidate = z.infer<typeof SignalCandidateSchema>;
 export const SignalIceSchema = z.object({
   lite: z.boolean().optional(),
   fingerprint: z.string().regex(/^[0-9A-Fa-f]{2}(:?[0-9A-Fa-f]{2}){15,63}$/, 'hex string of 16 to 64 bytes').optional(),
-  usr: z.string().min(1).max(256).optional(),
-  pwd: z.string().min(1).max(256).optional(),
+  usr: sdpWord(256).min(1).optional(),
+  pwd: sdpWord(256).min(1).optional(),
   candidate: z.array(SignalCandidateSchema).max(100).optional(),
 });
 export type SignalIce = z.infer<typeof SignalIceSchema>;
@@ -173,15 +181,15 @@ export const SignalChannelSchema = z.object({
   number: z.number().int().optional(),
   xmit: z.number().int().min(0).max(1000).optional(),
   rate: z.number().int().min(0).max(1000).optional(),
-  addr: z.string().max(100).optional(),
+  addr: sdpWord(100).optional(),
   port: port.optional(),
-  mc_addr: z.string().max(100).optional(),
+  mc_addr: sdpWord(100).optional(),
   mc_port: port.optional(),
   pt: z.number().int().min(0).max(127).optional(),
   flags: z.union([z.number(), z.string().max(100)]).optional(),
   media: z.enum(['audio', 'video', 'collab', 't38']).optional(),
   clock: z.number().int().positive().max(1_000_000).optional(),
-  fmtp: z.string().max(1000).optional(),
+  fmtp: sdpText(1000).optional(),
 });
 export type SignalChannel = z.infer<typeof SignalChannelSchema>;
 

@@ -238,6 +238,13 @@ describe('media relay (real local services server, stand-in engine)', () => {
     expect(await app.next('Error')).toMatchObject({ error: 'invalid', reason: expect.stringMatching(/PROPOSAL and SELECT need channels/) });
     send({ channels_cmd: 'PROPOSAL', channels: { audio_ice: { fingerprint: 'not hex' } } });
     expect(await app.next('Error')).toMatchObject({ error: 'invalid', reason: expect.stringMatching(/fingerprint/) });
+    // Values written into SDP lines cannot end the line and add lines of their own (reliability.fuzz_cases).
+    send({ channels_cmd: 'PROPOSAL', channels: { audio_ice: { usr: 'ab', pwd: 'x\r\na=fingerprint:sha-256 00', candidate: [{ addr: '10.0.0.1', rtp: 5000 }] } } });
+    expect(await app.next('Error')).toMatchObject({ error: 'invalid', reason: expect.stringMatching(/audio_ice\.pwd: no white space or control characters/) });
+    send({ channels_cmd: 'PROPOSAL', channels: { audio_ice: { candidate: [{ addr: '10.0.0.1', rtp: 5000, foundation: '1\r\na=x' }] } } });
+    expect(await app.next('Error')).toMatchObject({ error: 'invalid', reason: expect.stringMatching(/foundation/) });
+    send({ channels_cmd: 'PROPOSAL', channels: { ch: [{ coder: 'OPUS', pt: 111, fmtp: 'minptime=10\r\na=setup:active' }] } });
+    expect(await app.next('Error')).toMatchObject({ error: 'invalid', reason: expect.stringMatching(/fmtp: no control characters/) });
     // a PBX's object: unknown properties are dropped, VPB is read as VP8, REQUEST needs no channels
     send({ channels_cmd: 'PROPOSAL', channels: { source: 'SIP', faststart: ['00'], video_rtcp_mux: true, ch: [{ coder: 'VPB', number: 1, flags: 0 }] } });
     expect((await e.next('EngineRequest')).msg).toEqual({ mt: 'RemoteDescription', channel: 'c1', channels_cmd: 'PROPOSAL', channels: { source: 'SIP', video_rtcp_mux: true, ch: [{ coder: 'VP8', number: 1, flags: 0 }] } });

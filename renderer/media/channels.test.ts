@@ -167,6 +167,13 @@ describe('channels -> SDP (what a PBX may send)', () => {
     expect(sdpToChannels(channelsToSdp(c, 'audio', { cmd: 'PROPOSAL' }), 'audio')).toEqual(c);
   });
 
+  it('an all-digit fingerprint hash or codec name is refused with a reason, not a TypeError (found by reliability.fuzz_cases)', () => {
+    const hash = audioOffer.replace(/a=fingerprint:sha-256 \S+/, 'a=fingerprint:sha-256 1234');
+    expect(() => sdpToChannels(hash, 'audio')).toThrow(/DTLS fingerprint/);
+    const codec = audioOffer.replace(/a=rtpmap:111 opus\/48000\/2/, 'a=rtpmap:111 6/48000/2').replace(/a=rtpmap:(\d+) (?!6\/)[^\r\n]+/g, 'a=rtpmap:$1 7/8000');
+    expect(() => sdpToChannels(codec, 'audio')).toThrow('no common codec in SDP');
+  });
+
   it('writes OPUS-NB as opus limited to 8 kHz, sha-1..sha-512 fingerprints by their length', () => {
     const c = sdpToChannels(audioOffer, 'audio');
     c.ch = [{ coder: 'OPUS-NB', pt: 109 }];

@@ -105,7 +105,8 @@ function blockFromSdp(sdp: SessionDescription, m: SdpMedia, kind: ChannelKind): 
   const fp = m.fingerprint ?? sdp.fingerprint;
   if (!usr || !pwd) throw new Error('SDP lacks ICE credentials');
   if (!fp) throw new Error('SDP lacks a DTLS fingerprint');
-  const ice: SignalIce = { fingerprint: fingerprintToHex(fp.type, fp.hash), usr, pwd, candidate: [] };
+  // (an all-digit hash is a number too)
+  const ice: SignalIce = { fingerprint: fingerprintToHex(String(fp.type), String(fp.hash)), usr, pwd, candidate: [] };
   if (sdp.icelite) ice.lite = true;
   // Signal candidates carry RTP and RTCP of one address; UDP only (there is no transport field).
   for (const c of m.candidates ?? []) {
@@ -129,13 +130,13 @@ function blockFromSdp(sdp: SessionDescription, m: SdpMedia, kind: ChannelKind): 
 function entriesFromSdp(m: SdpMedia, kind: ChannelKind, b: Block): SignalChannel[] {
   const addr = m.connection?.ip && m.connection.ip !== '0.0.0.0' && m.connection.ip !== '::' ? String(m.connection.ip) : undefined;
   const port = addr && m.port && m.port !== 9 ? m.port : undefined;
-  const fmtps = new Map((m.fmtp ?? []).map((f) => [f.payload, f.config] as const));
+  const fmtps = new Map((m.fmtp ?? []).map((f) => [f.payload, String(f.config)] as const));
   const entries: SignalChannel[] = [];
   for (const pt of String(m.payloads ?? '').split(/\s+/).filter(Boolean).map(Number)) {
     const r = m.rtp.find((x) => x.payload === pt);
     if (!r) continue;
     const fmtp = fmtps.get(pt);
-    const coder = coderName(r.codec, r.rate, fmtp);
+    const coder = coderName(String(r.codec), r.rate, fmtp);
     if (!coder || !usableCoder(coder, kind)) continue;
     const e: SignalChannel = { coder, pt, media: b };
     if (r.rate !== undefined && r.rate !== CODERS[coder].clock) e.clock = r.rate;

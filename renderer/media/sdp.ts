@@ -134,12 +134,12 @@ export function mungeCodecs(sdpText: string, kind: ChannelKind, preference: Code
   const sdp = parse(sdpText);
   for (const m of sdp.media) {
     if (m.type !== (kind === 'audio' ? 'audio' : 'video')) continue;
-    const fmtps = new Map((m.fmtp ?? []).map((f) => [f.payload, f.config] as const));
+    const fmtps = new Map((m.fmtp ?? []).map((f) => [f.payload, String(f.config)] as const));
     const order = String(m.payloads ?? '').split(/\s+/).filter(Boolean).map(Number);
     const coders: { coder: CoderName; pt: number; fmtp?: string }[] = [];
     for (const pt of order) {
       const r = m.rtp.find((x) => x.payload === pt);
-      const name = r && coderName(r.codec, r.rate, fmtps.get(pt));
+      const name = r && coderName(String(r.codec), r.rate, fmtps.get(pt));
       if (r && name) coders.push({ coder: name, pt, ...(fmtps.get(pt) ? { fmtp: fmtps.get(pt) } : {}) });
     }
     const ordered = orderCoders(coders, preference);
