@@ -24,18 +24,27 @@ import type { RefusalLog } from './refusals';
 export const BUS_SEND_BUDGET_BYTES = 4 * 1024 * 1024;
 
 /**
- * The wire form of a frame the router hands to several endpoints (an ApiUpdate to every consumer,
- * a request to every provider): serialised once, and the same bytes queued for every client, so
- * that what waits for slow readers is shared rather than copied per client.
+ * The wire form of a frame the router hands to several endpoints (an ApiUpdate to every consumer
+ * and every ConsumeApi until the registry changes, a request to every provider): serialised once;
+ * from the second client on, the same bytes are queued for each, so that what waits for slow
+ * readers is shared rather than copied per client. A frame for one client is sent as its text.
  */
-const wireForms = new WeakMap<ServerFrame, { text: string; bytes: Buffer }>();
-function wireForm(frame: ServerFrame): { text: string; bytes: Buffer } {
-  let w = wireForms.get(frame);
+interface WireForm {
+  text: string;
+  bytes?: Buffer;
+}
+/** Kept on the frame object under a symbol (JSON.stringify and Object.keys skip it; cheaper than a WeakMap per frame). */
+const WIRE = Symbol('wire form');
+function wireForm(frame: ServerFrame): { text: string; data: string | Buffer } {
+  const f = frame as ServerFrame & { [WIRE]?: WireForm };
+  const w = f[WIRE];
   if (!w) {
     const text = JSON.stringify(frame);
-    wireForms.set(frame, (w = { text, bytes: Buffer.from(text) }));
+    f[WIRE] = { text };
+    return { text, data: text };
   }
-  return w;
+  w.bytes ??= Buffer.from(w.text);
+  return { text: w.text, data: w.bytes };
 }
 
 export interface BusClientContext {
@@ -92,8 +101,8 @@ export function attachBusClient(ws: WebSocket, origin: string, peer: string, bus
       ws.terminate();
       return;
     }
-    const { text, bytes } = wireForm(frame);
-    ws.send(bytes, { binary: false });
+    const { text, data } = wireForm(frame);
+    ws.send(data, { binary: false });
     if (tracer.caused !== undefined) tracer.caused += causedTail(tracer.cause, endpoint.id, frame, text.length);
     else if (tracer.on()) logger.trace('AppWebSocket', frameLine('>', endpoint.id, frame, text.length));
   };
