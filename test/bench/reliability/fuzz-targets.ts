@@ -19,7 +19,8 @@ import fc from 'fast-check';
 import type { WebSocket } from 'ws';
 import { Api } from '../../../common/bus';
 import { parseServerString } from '../../../common/server-string';
-import { parseLogArgs, tryParseLogFlags } from '../../../common/log-flags';
+import { tryParseLogFlags } from '../../../common/log-flags';
+import { parseLauncherArgv } from '../../../electron/security/argv';
 import { normaliseLogFlags, defaultValues } from '../../../common/settings/schema';
 import { MediaAppMessageSchema, RingerAppMessageSchema, type ChannelKind } from '../../../common/media';
 import { ApiRouter } from '../../../electron/bus';
@@ -261,7 +262,7 @@ function logFlags(): FuzzTarget {
       const s = input as string;
       tryParseLogFlags(s);
       normaliseLogFlags(s);
-      parseLogArgs(['myApps', `--log-flags=${s}`, '--log-flags', s, `--log-size=${s}`]);
+      parseLauncherArgv([`--log-flags=${s}`, '--log-flags', s, `--log-size=${s}`]);
     },
     crash: anyThrow,
   };
