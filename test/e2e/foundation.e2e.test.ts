@@ -237,6 +237,8 @@ describe('the stand-in web client outside the launcher (plain browser, no appcli
       const own = Object.keys(v.apis['com.innovaphone.client']!).find((n) => n.startsWith('@client-'))!;
       expect(v.apis['com.innovaphone.client']![own]!.model.launcher).toBe(false);
       // App to app within the page: the chat app asks the phone app.
+      // (under load the chat app may still be starting when the phone app has registered)
+      await expect.poll(() => page.frames().find((f) => f.url().includes('/PBX0/APPS/chat.htm'))?.evaluate(() => !!(globalThis as unknown as { __start?: unknown }).__start) ?? false, { timeout: 20_000 }).toBe(true);
       const chat = page.frames().find((f) => f.url().includes('/PBX0/APPS/chat.htm'))!;
       const result = await chat.evaluate(
         () =>
