@@ -13,12 +13,12 @@
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import {
-  APPCLIENT_CONFIG_STORAGE_KEY, LAUNCHER_SCHEME, PRELOAD_API_VERSION, PRELOAD_EVENT_CHANNEL, PRELOAD_EVENT_NAMES, PRELOAD_GLOBAL,
-  PRELOAD_METHOD_NAMES, PRELOAD_SYNC_CONFIG_CHANNEL, channelOf, pageHookRequest,
+  APPCLIENT_CONFIG_STORAGE_KEY, LAUNCHER_SCHEME, PRELOAD_EVENT_CHANNEL, PRELOAD_GLOBAL, PRELOAD_SYNC_CONFIG_CHANNEL, channelOf, pageHookRequest,
 } from '../common/preload-names';
 import { installLauncherHooks } from './page-hooks';
+import { createPreloadApi } from './preload-api';
 // Types only (erased): the zod schemas stay out of the sandboxed bundle.
-import type { PreloadEventName, PreloadMethodName, PreloadResult, SyncConfigReply } from '../common/preload';
+import type { SyncConfigReply } from '../common/preload';
 
 function readSyncConfig(): SyncConfigReply {
   try {
@@ -42,51 +42,12 @@ if (isPbxPage && sync) {
   }
 }
 
-async function call(method: PreloadMethodName, req?: unknown): Promise<unknown> {
-  if (!(PRELOAD_METHOD_NAMES as readonly string[]).includes(method)) throw new Error(`unknown method ${String(method)}`);
-  const res = (await ipcRenderer.invoke(channelOf(method), req ?? undefined)) as PreloadResult;
-  if (!res || typeof res !== 'object') throw new Error('no answer from the launcher');
-  if (!res.ok) throw new Error(res.error);
-  return res.value;
-}
-
-const listeners = new Map<string, Set<(payload: unknown) => void>>();
+const launcherApi = createPreloadApi((method, req) => ipcRenderer.invoke(channelOf(method), req));
 ipcRenderer.on(PRELOAD_EVENT_CHANNEL, (_e, msg: { event?: string; payload?: unknown }) => {
-  if (!msg || typeof msg.event !== 'string') return;
-  for (const cb of listeners.get(msg.event) ?? []) {
-    try {
-      cb(msg.payload);
-    } catch (err) {
-      console.error('myApps launcher: event listener failed', err);
-    }
-  }
+  if (msg && typeof msg === 'object') launcherApi.deliver(msg.event, msg.payload);
 });
 
-function on(event: PreloadEventName, cb: (payload: unknown) => void): () => void {
-  if (!(PRELOAD_EVENT_NAMES as readonly string[]).includes(event)) throw new Error(`unknown event ${String(event)}`);
-  if (typeof cb !== 'function') throw new Error('callback must be a function');
-  let set = listeners.get(event);
-  if (!set) listeners.set(event, (set = new Set()));
-  set.add(cb);
-  return () => void set.delete(cb);
-}
-
-/** `api.call('settings.get')`, and the same as `api.settings.get()`, `api.getConfig()`, … */
-function buildApi(): Record<string, unknown> {
-  const api: Record<string, unknown> = { version: PRELOAD_API_VERSION, methods: [...PRELOAD_METHOD_NAMES], call, on };
-  for (const m of PRELOAD_METHOD_NAMES) {
-    const fn = (req?: unknown) => call(m, req);
-    const parts = m.split('.');
-    if (parts.length === 1) api[m] = fn;
-    else {
-      const ns = (api[parts[0]!] ??= {}) as Record<string, unknown>;
-      ns[parts[1]!] = fn;
-    }
-  }
-  return api;
-}
-
-if (isLauncherPage || isPbxPage) contextBridge.exposeInMainWorld(PRELOAD_GLOBAL, buildApi());
+if (isLauncherPage || isPbxPage) contextBridge.exposeInMainWorld(PRELOAD_GLOBAL, launcherApi.api);
 
 /** The hooks' bridge (called from the main world): values coerced here, sent without waiting. */
 function hookBridge(kind: unknown, a: unknown, b?: unknown): void {

@@ -6,7 +6,10 @@
  */
 import type { z } from 'zod';
 import {
+  PreloadEvents,
   PreloadMethods,
+  type PreloadEventName,
+  type PreloadEventPayload,
   type PreloadMethodName,
   type PreloadRequest,
   type PreloadResponse,
@@ -14,7 +17,7 @@ import {
   type SenderKind,
 } from '../../common/preload';
 import type { Logger } from '../platform';
-import { classifySender, type OriginPolicy } from './origins';
+import { classifyOrigin, classifySender, type OriginPolicy } from './origins';
 import { originOf } from '../../common/origin';
 
 /** The frame a call came from. */
@@ -80,4 +83,21 @@ export function createPreloadDispatcher(opts: { handlers: PreloadHandlers; origi
       return { ok: true, value: out.data };
     },
   };
+}
+
+/**
+ * An event main → page (common/preload.ts PreloadEvents): its payload as the contract allows it,
+ * or undefined (logged) when it is outside. Checked once per event, before it goes to any page.
+ */
+export function checkedEventPayload<E extends PreloadEventName>(event: E, payload: unknown, logger: Logger): PreloadEventPayload<E> | undefined {
+  const checked = PreloadEvents[event].payload.safeParse(payload);
+  if (checked.success) return checked.data as PreloadEventPayload<E>;
+  logger.error('preload event outside the contract', { event });
+  return undefined;
+}
+
+/** Whether the page a window shows (its top frame's URL) may receive `event`: a trusted kind the event names. */
+export function mayReceiveEvent(pageUrl: string | undefined, event: PreloadEventName, origins: OriginPolicy): boolean {
+  const kind = classifyOrigin(pageUrl, origins);
+  return !!kind && (PreloadEvents[event].to as readonly string[]).includes(kind);
 }

@@ -4,10 +4,10 @@
  * synchronous config channel the preload reads before the page's scripts run.
  */
 import { ipcMain, webContents, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { channelOf, PRELOAD_EVENT_CHANNEL, PRELOAD_METHOD_NAMES, PRELOAD_SYNC_CONFIG_CHANNEL, PreloadEvents, type PreloadEventName, type PreloadEventPayload, type SyncConfigReply } from '../../common/preload';
+import { channelOf, PRELOAD_EVENT_CHANNEL, PRELOAD_METHOD_NAMES, PRELOAD_SYNC_CONFIG_CHANNEL, type PreloadEventName, type PreloadEventPayload, type SyncConfigReply } from '../../common/preload';
 import type { AppClientConfig } from '../../common/bus';
 import type { Logger } from '../../electron/platform';
-import { classifyOrigin, classifySender, type OriginPolicy, type PreloadDispatcher, type SenderFrame } from '../../electron/security';
+import { checkedEventPayload, classifySender, mayReceiveEvent, type OriginPolicy, type PreloadDispatcher, type SenderFrame } from '../../electron/security';
 import { originOf } from '../../common/origin';
 
 export interface PreloadIpc {
@@ -60,16 +60,10 @@ export function registerPreloadIpc(o: { dispatcher: PreloadDispatcher; origins: 
       if (wc) api.emit([wc], event, payload);
     },
     emit(targets, event, payload) {
-      const spec = PreloadEvents[event];
-      const checked = spec.payload.safeParse(payload);
-      if (!checked.success) {
-        logger.error('preload event outside the contract', { event });
-        return;
-      }
+      const checked = checkedEventPayload(event, payload, logger);
+      if (checked === undefined) return;
       for (const wc of targets) {
-        if (wc.isDestroyed()) continue;
-        const kind = classifyOrigin(wc.getURL(), origins);
-        if (kind && (spec.to as readonly string[]).includes(kind)) wc.send(PRELOAD_EVENT_CHANNEL, { event, payload: checked.data });
+        if (!wc.isDestroyed() && mayReceiveEvent(wc.getURL(), event, origins)) wc.send(PRELOAD_EVENT_CHANNEL, { event, payload: checked });
       }
     },
     dispose() {
