@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { BASE_FLAGS, CHROMIUM_PATH } from './harness/chromium';
 import { injectAppClientConfig } from './harness/stack';
+import { routeThroughAppProxy } from './harness/app-proxy-route';
 import { Api } from '../../common/bus';
 import { memoryLogger } from '../fixtures/memory-logger';
 import { createPlatformServices, type PlatformServices } from '../../electron/wiring';
@@ -69,27 +70,10 @@ async function startClient(origin: string, url: string): Promise<Client> {
   const context = await chromium.launchPersistentContext(path.join(files.userData, 'chromium'), {
     executablePath: CHROMIUM_PATH, headless: true, args: BASE_FLAGS.filter((f) => f !== '--headless'), ignoreHTTPSErrors: true,
   });
-  // A document fulfilled by a route (like one answered by Electron's protocol.handle) has no IP
-  // address space, so Chromium's Local Network Access checks block its WebSockets to 127.0.0.1
-  // (the bus, the PBX) unless the permission is granted (docs/appproxy.md, "Limits").
-  await context.grantPermissions(['local-network-access']);
   await injectAppClientConfig(context, origin, services.server.config);
   // The stand-in for protocol.handle('https'): every http(s) request of the session goes through
   // the core (WebSockets, bus and myApps, go to the network directly, as in Electron).
-  await context.route((u) => u.protocol === 'https:' || u.protocol === 'http:', async (route) => {
-    const r = route.request();
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(await r.allHeaders())) if (!k.startsWith(':') && !['host', 'connection', 'upgrade'].includes(k)) headers.set(k, v);
-    const body = r.postDataBuffer();
-    try {
-      const res = await proxy.handle(new Request(r.url(), { method: r.method(), headers, body: body && r.method() !== 'GET' && r.method() !== 'HEAD' ? new Uint8Array(body) : undefined }));
-      const h: Record<string, string> = {};
-      res.headers.forEach((v, k) => { h[k] = v; });
-      await route.fulfill({ status: res.status, headers: h, body: Buffer.from(await res.arrayBuffer()) });
-    } catch {
-      await route.abort('connectionrefused').catch(() => {});
-    }
-  });
+  await routeThroughAppProxy(context, proxy);
   const page = context.pages()[0] ?? await context.newPage();
   await page.goto(url);
   const c: Client = {

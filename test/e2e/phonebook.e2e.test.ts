@@ -14,50 +14,11 @@ import type { Frame, Page } from 'playwright-core';
 import { Api } from '../../common/bus';
 import { memoryLogger } from '../fixtures/memory-logger';
 import { startStack, type Stack } from './harness/stack';
+import { appRequest } from './harness/app-request';
 import { generatedDialString, generatedName, writeGeneratedVCards } from '../fixtures/vcards/generate';
 
 const FIX = path.resolve(__dirname, '../fixtures/vcards');
 const DE = { prefixIntl: '000', prefixNtl: '00', prefixExt: '0', area: '7031', country: '49' };
-
-interface AppResult {
-  provider: string;
-  src?: string;
-  msg: Record<string, unknown>;
-}
-
-/**
- * In the phone app's frame, as a lib1 app does it: consume `api` and send `msg` to all providers
- * (`new consumer.Src(cb)`: every result of a fresh src; `noSrc`: `consumer.send(msg, "*")` without
- * src, results taken by their end message); collect results until `endMt`.
- */
-function appRequest(frame: Frame, api: string, msg: Record<string, unknown>, endMt: string, noSrc = false): Promise<{ src?: string; results: AppResult[] }> {
-  return frame.evaluate(
-    ({ api, msg, endMt, noSrc }) =>
-      new Promise<{ src?: string; results: AppResult[] }>((resolve, reject) => {
-        type Consumer = { onmessage: { attach(f: (s: unknown, r: AppResult) => void): void; detach(f: unknown): void }; send(m: unknown, p: string): void; Src: new (cb: (r: AppResult) => void) => { src: string; send(m: unknown, p: string): void; close(): void } };
-        const start = (globalThis as unknown as { __start: { consumeApi(a: string): Consumer } }).__start;
-        const consumer = start.consumeApi(api);
-        const results: AppResult[] = [];
-        const timer = setTimeout(() => reject(new Error(`no ${endMt} within 20 s (${results.length} results)`)), 20_000);
-        const take = (r: AppResult, done: () => void) => {
-          results.push({ provider: r.provider, src: r.src, msg: r.msg });
-          if (r.msg && r.msg.mt === endMt) {
-            clearTimeout(timer);
-            done();
-          }
-        };
-        if (noSrc) {
-          const onmsg = (_s: unknown, r: AppResult) => { if (r.src === undefined) take(r, () => { consumer.onmessage.detach(onmsg); resolve({ results }); }); };
-          consumer.onmessage.attach(onmsg);
-          consumer.send(msg, '*');
-          return;
-        }
-        const src = new consumer.Src((r) => take(r, () => { src.close(); resolve({ src: src.src, results }); }));
-        src.send(msg, '*');
-      }),
-    { api, msg, endMt, noSrc },
-  );
-}
 
 describe('local phone book over the bus', () => {
   const logger = memoryLogger();
