@@ -13,7 +13,21 @@ export interface DesktopSession {
   env: NodeJS.ProcessEnv;
   display?: string;
   busAddress: string;
+  /** With `notifications`: what a user does with dunst's notifications. */
+  notifications?: DunstUser;
   stop(): Promise<void>;
+}
+
+/** A user in front of dunst: counts what it shows and clicks an action button by its label. */
+export interface DunstUser {
+  /** How many notifications dunst shows now (`dunstctl count displayed`). */
+  displayed(): Promise<number>;
+  /**
+   * Clicks the action labelled `label` of a shown notification: dunst's context menu
+   * (`dunstctl context`) runs its dmenu, here a script that picks the entry with that label; dunst
+   * then emits ActionInvoked on the session bus, as for a click.
+   */
+  clickAction(label: string): Promise<void>;
 }
 
 export interface DesktopSessionOptions {
@@ -50,7 +64,19 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input = ''): P
     const p = spawn(cmd, args, { env, stdio: ['pipe', 'ignore', 'ignore'] });
     p.on('error', () => resolve(-1));
     p.on('close', (code) => resolve(code ?? -1));
+    p.stdin!.on('error', () => undefined); // EPIPE when the program exits without reading its input
     p.stdin!.end(input);
+  });
+}
+
+/** Runs a program to its end; resolves with what it wrote to stdout (rejects on a non-zero exit). */
+function output(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`))));
   });
 }
 
@@ -62,6 +88,7 @@ export async function startDesktopSession(root: string, opts: DesktopSessionOpti
     for (const p of procs.reverse()) await stopProcess(p);
     await xvfb?.stop();
   };
+  let notifications: DunstUser | undefined;
   try {
     const runDir = path.join(root, 'run');
     mkdirSync(runDir, { recursive: true, mode: 0o700 });
@@ -98,10 +125,22 @@ export async function startDesktopSession(root: string, opts: DesktopSessionOpti
     }
     if (opts.notifications) {
       if (!env.DISPLAY) throw new Error('dunst needs the X display (x: true)');
-      writeFileSync(path.join(root, 'dunstrc'), '[global]\n    show_indicators = no\n');
+      // dunst's context menu runs "dmenu": a script that picks the entry named in <script>.pick stands in for the user
+      const dmenu = path.join(root, 'pick-action.sh');
+      writeFileSync(dmenu, '#!/bin/sh\ngrep -m1 -F "$(cat "$0.pick")"\n', { mode: 0o755 });
+      writeFileSync(path.join(root, 'dunstrc'), `[global]\n    show_indicators = no\n    dmenu = ${dmenu}\n`);
       procs.push(spawn('dunst', ['-config', path.join(root, 'dunstrc')], { env, stdio: 'ignore' }));
       const ask = ['--session', '--dest=org.freedesktop.Notifications', '--print-reply', '/org/freedesktop/Notifications', 'org.freedesktop.Notifications.GetServerInformation'];
       await until(async () => (await run('dbus-send', ask, env)) === 0, 15_000, 'dunst did not come up on the session bus');
+      notifications = {
+        displayed: async () => Number((await output('dunstctl', ['count', 'displayed'], env)).trim()),
+        async clickAction(label) {
+          if (/[\n\r]/.test(label)) throw new Error('an action label is one line');
+          writeFileSync(`${dmenu}.pick`, label);
+          const code = await run('dunstctl', ['context'], env);
+          if (code !== 0) throw new Error(`dunstctl context exited ${code}`);
+        },
+      };
     }
     if (opts.keyring) {
       const keyring = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], { env, stdio: ['pipe', 'ignore', 'ignore'] });
@@ -112,7 +151,7 @@ export async function startDesktopSession(root: string, opts: DesktopSessionOpti
       await until(async () => (await run('/usr/bin/secret-tool', ['store', '--label=probe', ...probe], env, 'p')) === 0, 15_000, 'the Secret Service did not come up');
       await run('/usr/bin/secret-tool', ['clear', ...probe], env);
     }
-    return { env, display: env.DISPLAY, busAddress, stop };
+    return { env, display: env.DISPLAY, busAddress, ...(notifications ? { notifications } : {}), stop };
   } catch (err) {
     await stop();
     throw err;

@@ -9,7 +9,7 @@ import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { build as esbuild } from 'esbuild';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const exec = promisify(execFile);
@@ -40,21 +40,38 @@ export interface RunResult {
   report?: Record<string, any>;
 }
 
-/** Builds the product into `<dir>/app` and installs its production dependencies there. */
-export async function prepareProductApp(dir: string): Promise<ProductApp> {
+/** The built product (dist/) in `<dir>/app` and the Electron stand-in beside it, runnable with test/fixtures/run-bundle.cjs. */
+export interface BuiltProduct {
+  appDir: string;
+  fakeElectron: string;
+  /** The command line that runs the bundle (for a .desktop Exec): node, runner, stand-in, app, mode. */
+  command(mode: 'boot' | 'second'): string[];
+}
+
+/**
+ * scripts/build.mjs into `<dir>/app/dist` (build stamp `build`) and the Electron stand-in bundled
+ * to CommonJS. The bundles carry their dependencies, so this runs as it is (the demo's second
+ * start); `prepareProductApp` adds the production dependencies as electron-builder would pack them.
+ */
+export async function buildProduct(dir: string, build = 'bundle-test'): Promise<BuiltProduct> {
   const appDir = path.join(dir, 'app');
   await fs.mkdir(appDir, { recursive: true });
-  await exec(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--out', path.join(appDir, 'dist')], { cwd: root, env: { ...process.env, MYAPPS_BUILD: 'bundle-test' } });
+  await exec(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--out', path.join(appDir, 'dist')], { cwd: root, env: { ...process.env, MYAPPS_BUILD: build } });
+  const fakeElectron = path.join(dir, 'fake-electron.cjs');
+  await esbuild({ entryPoints: [path.join(root, 'test', 'fixtures', 'fake-electron.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: fakeElectron, logLevel: 'silent' });
+  const runner = path.join(root, 'test', 'fixtures', 'run-bundle.cjs');
+  return { appDir, fakeElectron, command: (mode) => [process.execPath, runner, fakeElectron, appDir, mode] };
+}
+
+/** Builds the product into `<dir>/app` and installs its production dependencies there. */
+export async function prepareProductApp(dir: string): Promise<ProductApp> {
+  const { appDir, fakeElectron, command } = await buildProduct(dir);
   for (const f of ['package.json', 'package-lock.json']) await fs.copyFile(path.join(root, f), path.join(appDir, f));
   const npm = await exec('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'], {
     cwd: appDir,
     env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', npm_config_update_notifier: 'false' },
     maxBuffer: 16 * 1024 * 1024,
   });
-  const fakeElectron = path.join(dir, 'fake-electron.cjs');
-  await build({ entryPoints: [path.join(root, 'test', 'fixtures', 'fake-electron.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: fakeElectron, logLevel: 'silent' });
-  const runner = path.join(root, 'test', 'fixtures', 'run-bundle.cjs');
-  const command = (mode: 'boot' | 'second') => [process.execPath, runner, fakeElectron, appDir, mode];
   const app: ProductApp = {
     appDir,
     fakeElectron,

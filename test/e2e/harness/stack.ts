@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { APPCLIENT_CONFIG_KEY, Api, isWebClientProvider, type AppClientConfig } from '../../../common/bus';
 import { pageHookRequest } from '../../../common/preload-names';
 import { createPlatformServices, type PlatformConfig, type PlatformPorts, type PlatformServices } from '../../../electron/wiring';
-import { createPageHookHandlers, createPreloadDispatcher, type OriginPolicy } from '../../../electron/security';
+import { createPageHookHandlers, createPreloadDispatcher, type OriginPolicy, type PreloadDispatcher } from '../../../electron/security';
 import { originOf } from '../../../common/origin';
 import { silentLogger, type Logger } from '../../../electron/platform';
 import { installLauncherHooks } from '../../../renderer/page-hooks';
@@ -100,7 +100,18 @@ function hookInitScript(install: (bridge: (kind: string, a: string, b?: string) 
  */
 export async function newClientContext(
   browser: Browser,
-  o: { services: PlatformServices; pbxOrigin: string; logger?: Logger; options?: BrowserContextOptions; /** The appFrames port given to the services: it follows this context's frames. */ appFrames?: ChromiumAppFrames },
+  o: {
+    services: PlatformServices;
+    pbxOrigin: string;
+    logger?: Logger;
+    options?: BrowserContextOptions;
+    /** The product's dispatcher with its whole handler table (the demo); default: one with the page-hook handlers, window opens recorded. */
+    dispatcher?: PreloadDispatcher;
+    /** Numbers the pages (Electron's webContents ids); default: a counter of this context. */
+    pageId?: (page: Page) => number;
+    /** The appFrames port given to the services: it follows this context's frames. */
+    appFrames?: ChromiumAppFrames;
+  },
 ): Promise<{ context: BrowserContext; opened: OpenedWindow[] }> {
   const { services } = o;
   const logger = o.logger ?? services.logger ?? silentLogger;
@@ -116,17 +127,20 @@ export async function newClientContext(
     openExternal: (url) => opened.push({ action: 'external', url }),
     onInternalLink: (url) => opened.push({ action: 'internal', url }),
   });
-  const dispatcher = createPreloadDispatcher({ handlers, origins, logger });
+  const dispatcher = o.dispatcher ?? createPreloadDispatcher({ handlers, origins, logger });
   const context = await browser.newContext({ ...o.options, userAgent: await launcherUserAgent(browser, config.launcher.version) });
   await injectAppClientConfig(context, o.pbxOrigin, config);
   const ids = new WeakMap<Page, number>();
   let nextId = 1;
+  const pageId = o.pageId ?? ((page: Page) => {
+    let id = ids.get(page);
+    if (id === undefined) ids.set(page, (id = nextId++));
+    return id;
+  });
   await context.exposeBinding('__myAppsHook', (source, kind: unknown, a: unknown, b: unknown) => {
     const r = pageHookRequest(kind, a, b);
     if (!r) return undefined;
-    let id = ids.get(source.page);
-    if (id === undefined) ids.set(source.page, (id = nextId++));
-    return dispatcher.dispatch(r.method, { url: source.frame.url(), top: !source.frame.parentFrame() }, id, r.req);
+    return dispatcher.dispatch(r.method, { url: source.frame.url(), top: !source.frame.parentFrame() }, pageId(source.page), r.req);
   });
   await context.addInitScript({ content: `(${hookInitScript.toString()})(${installLauncherHooks.toString()}, ${JSON.stringify({ pbx: o.pbxOrigin, engine: engineOrigins })});` });
   o.appFrames?.watch(context);
