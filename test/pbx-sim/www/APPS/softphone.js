@@ -16,6 +16,12 @@
  *    and `channels` messages to renegotiate (REQUEST/PROPOSAL/SELECT/CLOSE). The `channels` the
  *    launcher gives per media channel are merged into one object per call, and the peer's object is
  *    given whole to each channel (each takes its own media), as with a PBX.
+ * Incoming calls are notified as innovaphone's phone apps do (SDK com.innovaphone.launcher): an
+ * `AddLocalNotification {type:"PhoneCall", title, text, acceptTitle, rejectTitle}` (texts in the
+ * app's language, English or German) to the launcher
+ * (provider "*") with src `call-<id>` while the call alerts, `RemoveLocalNotification` with that
+ * src when it stops alerting; `LocalNotificationClicked {action:"accept"}` connects the call,
+ * `"reject"` releases it, a click on the body leaves it ringing.
  * Simulator extension: StartCall `video: true` / `appsharing: true` add a video channel (both
  * ways) and an appsharing channel (caller presents: sendonly, callee recvonly) to the call.
  * Remote video: openView(kind) asks the launcher for a viewer of the connected call's video or
@@ -36,6 +42,8 @@
   /** @typedef {{ id: string, call: number, peer: string, dir: 'i'|'o', state: string, accepting?: boolean, kinds: string[], channels: Record<string, string>, offer?: any, renegotiated?: (v?: unknown) => void }} Call */
   /** @type {Call[]} */
   var calls = [];
+  /** @type {Record<string, boolean>} incoming-call notification src -> shown */
+  var notified = {};
   var sp = {
     state: 'starting',
     user: '',
@@ -82,6 +90,7 @@
   var phone = start.provideApi(PHONE);
   function publish() {
     phone.update({ registered: sp.state === 'ready', calls: calls.map(function (c) { return { id: c.id, dir: c.dir, state: c.state, sip: c.peer, kinds: c.kinds }; }) });
+    notifyCalls();
     render();
   }
   publish();
@@ -173,6 +182,39 @@
       .filter(function (/** @type {any} */ e) { return e && e.model && e.model.launcherServices; })[0];
     var svc = entry && entry.model.launcherServices.media;
     if (svc && typeof svc.url === 'string' && typeof svc.token === 'string') connectMedia(svc.url, svc.token);
+  });
+
+  // ---- incoming-call notifications through the launcher (com.innovaphone.launcher) -------------
+  /** The notification's texts in the app's language (lib1's start.lang: the web client's, from the PBX). */
+  var CALL_TEXTS = /** @type {Record<string, {text: string, accept: string, reject: string}>} */ ({
+    en: { text: 'Incoming call', accept: 'Connect', reject: 'Reject' },
+    de: { text: 'Eingehender Anruf', accept: 'Verbinden', reject: 'Ablehnen' },
+  });
+  function notifyCalls() {
+    if (!launcher) return; // the first publish() runs before the launcher's consumer exists
+    var alerting = calls.filter(function (c) { return c.dir === 'i' && c.state === 'Alerting' && !c.accepting; });
+    alerting.forEach(function (c) {
+      var src = 'call-' + c.id;
+      if (notified[src]) return;
+      notified[src] = true;
+      var w = CALL_TEXTS[start.lang] || CALL_TEXTS.en;
+      launcher.send({ mt: 'AddLocalNotification', type: 'PhoneCall', title: c.peer, text: w.text, acceptTitle: w.accept, rejectTitle: w.reject }, '*', src);
+      log('notified call from ' + c.peer);
+    });
+    Object.keys(notified).forEach(function (src) {
+      if (alerting.some(function (c) { return 'call-' + c.id === src; })) return;
+      delete notified[src];
+      launcher.send({ mt: 'RemoveLocalNotification' }, '*', src);
+    });
+  }
+  launcher.onmessage.attach(function (/** @type {any} */ _s, /** @type {any} */ obj) {
+    var msg = obj.msg || {};
+    if (msg.mt !== 'LocalNotificationClicked' || typeof obj.src !== 'string' || obj.src.indexOf('call-') !== 0) return;
+    var c = callById(obj.src.slice(5));
+    if (!c) return;
+    log('notification ' + (msg.action || 'body') + ' for the call from ' + c.peer);
+    if (msg.action === 'accept') connectCall({ id: c.id }).catch(function (/** @type {Error} */ e) { fail(e.message); });
+    else if (msg.action === 'reject') hangup(c, true);
   });
 
   // ---- signalling through pbx-sim (PbxSignal) ---------------------------------------------------
