@@ -1,0 +1,329 @@
+/**
+ * The demo's scripted tour (README "The demo"): each step does what a user (or the PBX, or the
+ * OS) does, checks what the product did, saves screenshots and says in one line what happened and
+ * how long it took. Steps wait generously (a loaded machine is slow) and never judge speed.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { Api } from '../../common/bus';
+import { parseChord } from '../../common/chord';
+import type { NotificationService } from '../../electron/notifications';
+import { appRequest } from '../../test/e2e/harness/app-request';
+import { webClientProvider } from '../../test/e2e/harness/stack';
+import { captureScreen } from './screen';
+import { CALLER, USER, loginAndWait, run, type DemoWorld } from './world';
+
+export interface StepTools {
+  /** Saves a screenshot of a page (viewport, or the whole page). */
+  shot(page: Page, name: string, fullPage?: boolean): Promise<void>;
+  /** Saves a screenshot of the private X display (notification bubbles, all windows). */
+  screen(name: string): Promise<void>;
+}
+
+export interface TourStep {
+  id: string;
+  title: string;
+  /** Does the step; resolves with what happened (one line), throws with why not. */
+  run(w: DemoWorld, t: StepTools): Promise<string>;
+}
+
+export interface StepResult {
+  id: string;
+  title: string;
+  ok: boolean;
+  seconds: number;
+  /** What happened, or why the step failed. */
+  detail: string;
+  screenshots: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns something truthy; the last value or error is in the timeout message. */
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeoutMs = 60_000, everyMs = 200): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+      last = v;
+    } catch (err) {
+      last = err instanceof Error ? err.message : err;
+    }
+    if (Date.now() > end) throw new Error(`${what}: nothing after ${Math.round(timeoutMs / 1000)} s${last !== undefined && last !== false ? ` (last: ${String(last)})` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+const xdotool = (w: DemoWorld, ...args: string[]) =>
+  run('xdotool', args, { ...w.env, DISPLAY: w.desktop.display }).then((r) => {
+    if (r.code !== 0) throw new Error(`xdotool ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
+    return r.stdout;
+  });
+
+/** The frame of one of the web client's apps (its iframe is named after the app). */
+async function appFrame(w: DemoWorld, app: string): Promise<Frame> {
+  return until(`the ${app} app's frame`, () => w.client.main().frame({ name: app }) ?? w.client.main().frames().find((f) => f.url().startsWith(`${w.sim().appsOrigin}/PBX0/APPS/${app}.htm`)), 30_000);
+}
+
+/** The calls of a client's softphone (its com.innovaphone.phone model). */
+function softphoneCalls(consumer: { providers(): Record<string, { model: Record<string, unknown> }> }): { id: string; dir: string; state: string; sip: string }[] {
+  return ((consumer.providers().softphone?.model.calls as never[] | undefined) ?? []) as { id: string; dir: string; state: string; sip: string }[];
+}
+
+/** Audio packets the softphone in `page` received on its connected call. */
+async function audioReceived(page: Page): Promise<number> {
+  const frame = page.frame({ name: 'softphone' });
+  if (!frame) return 0;
+  const stats = (await frame.evaluate(() => (globalThis as unknown as { __softphone: { getStats(): Promise<Record<string, { kind: string; packetsReceived?: number }>> } }).__softphone.getStats())) ?? {};
+  return Object.values(stats).find((s) => s.kind === 'audio')?.packetsReceived ?? 0;
+}
+
+/** A chord as xdotool types it ("CTRL + F9" → "ctrl+F9", win → super). */
+export function xdotoolChord(chord: string): string {
+  const c = parseChord(chord);
+  if (!c.ok) throw new Error(`the dial hot key "${chord}" is no chord: ${c.error}`);
+  return [...c.chord.mods.map((m) => (m === 'win' ? 'super' : m)), c.chord.key].join('+');
+}
+
+const DIAL_NUMBER = '+49 7031 73009-34';
+const LINK = 'tel:+49%207031%2073009-21';
+const FORCED = { key: 'appearOfflineAfterMs', pbxKey: 'offline', value: 600_000 } as const;
+
+export const TOUR: TourStep[] = [
+  {
+    id: 'dial',
+    title: 'dial selected text by hot key',
+    async run(w, t) {
+      const chord = xdotoolChord(String(w.settings.get('hotkeyDial')));
+      // Another application's window showing a number (its own browser context: not the client).
+      const card = await w.browser.newPage({ viewport: null });
+      try {
+        await card.setContent(`<title>Contact card (another application)</title><body style="margin:0;height:100vh;display:flex;align-items:center;justify-content:center;font:56px sans-serif"><p id="n" style="margin:0">${DIAL_NUMBER}</p></body>`);
+        const ids = (await xdotool(w, 'search', '--sync', '--onlyvisible', '--name', '^Contact card')).trim().split('\n').filter(Boolean);
+        for (const id of ids) await xdotool(w, 'windowraise', id);
+        // the paragraph's centre on the screen (no window manager: the window's screen position is its own)
+        const at = await card.evaluate(() => {
+          const g = globalThis as unknown as { screenX: number; screenY: number; outerWidth: number; innerWidth: number; outerHeight: number; innerHeight: number; document: { getElementById(id: string): { getBoundingClientRect(): { x: number; y: number; width: number; height: number } } } };
+          const r = g.document.getElementById('n').getBoundingClientRect();
+          return { x: Math.round(g.screenX + (g.outerWidth - g.innerWidth) / 2 + r.x + r.width / 2), y: Math.round(g.screenY + (g.outerHeight - g.innerHeight) + r.y + r.height / 2) };
+        });
+        await xdotool(w, 'mousemove', String(at.x), String(at.y), 'click', '--repeat', '3', '--delay', '60', '1');
+        const selected = await until('the selected number (X11 PRIMARY, read by the product\'s selection reader)', async () => ((await w.osAdapters.selectionReader.readSelection()).trim() === DIAL_NUMBER ? true : undefined), 15_000);
+        void selected;
+        w.sim().control.clearReceived();
+        await xdotool(w, 'key', chord);
+        const prepare = await w.sim().control.waitForReceived((r) => r.msg.mt === 'PrepareCall', 30_000);
+        if (prepare.app !== 'phone' || String(prepare.msg.text ?? prepare.msg.txt).trim() !== DIAL_NUMBER) throw new Error(`unexpected ${JSON.stringify(prepare)}`);
+        await w.client.main().bringToFront();
+        await sleep(300); // the phone app draws the number
+        await t.shot(w.client.main(), '01-dial-prepare-call.png');
+        await sleep(900); // outside the double-press window
+        await xdotool(w, 'key', '--delay', '120', chord, chord);
+        const start = await w.sim().control.waitForReceived((r) => r.msg.mt === 'StartCall', 30_000);
+        await sleep(300);
+        await t.shot(w.client.main(), '02-dial-start-call.png');
+        return `${DIAL_NUMBER} selected in another window (xdotool triple click), ${chord} (XGrabKey) → PrepareCall ${JSON.stringify(prepare.msg.text ?? prepare.msg.txt)} in the phone app; pressed twice → StartCall ${JSON.stringify(start.msg.txt ?? start.msg.text)}`;
+      } finally {
+        await card.context().close().catch(() => undefined);
+      }
+    },
+  },
+  {
+    id: 'link',
+    title: 'tel: link through the second-instance handoff',
+    async run(w, t) {
+      const env = { ...w.env };
+      delete env.XDG_CURRENT_DESKTOP;
+      // the client registered itself at start (xdg-mime, in the background): wait until the OS knows
+      const handler = await until('the tel: handler registered by the client (xdg-mime)', async () => {
+        const r = await run('xdg-mime', ['query', 'default', 'x-scheme-handler/tel'], env);
+        return r.stdout.trim() === 'myapps-links.desktop' ? r.stdout.trim() : undefined;
+      }, 30_000);
+      w.sim().control.clearReceived();
+      const opened = await run('xdg-open', [LINK], env, 60_000);
+      if (opened.code !== 0) throw new Error(`xdg-open ${LINK} exited ${opened.code}: ${opened.stderr.trim()}`);
+      const start = await w.sim().control.waitForReceived((r) => r.msg.mt === 'StartCall', 30_000);
+      if (start.app !== 'phone' || start.msg.num !== '+4970317300921') throw new Error(`unexpected ${JSON.stringify(start)}`);
+      await sleep(300);
+      await t.shot(w.client.main(), '03-tel-link.png');
+      return `xdg-open ${LINK} → ${handler} started the built product (dist/main.cjs) as a second instance, which handed the link over ${w.client.linkHandoffPath} and exited 0 → StartCall {num: "${String(start.msg.num)}"} in the phone app`;
+    },
+  },
+  {
+    id: 'call',
+    title: 'incoming call notification, accepted',
+    async run(w, t) {
+      const notifications = w.services.instances.notifications as NotificationService;
+      const mine = w.services.router.consume(Api.phone);
+      /** The caller calls; resolves when the softphone alerts and dunst shows the product's notification (screenshot `shot`). */
+      const ring = async (shot: string) => {
+        w.caller.phone.send({ mt: 'StartCall', sip: USER.sip }, { provider: 'softphone' });
+        const alerting = await until(`the call from ${CALLER.sip} alerting in the softphone`, () => softphoneCalls(mine).find((c) => c.dir === 'i' && c.state === 'Alerting'), 60_000);
+        await until('the incoming-call notification on dunst', async () => notifications.visible().some((v) => v.kind === 'call') && (await w.desktop.notifications.displayed()) > 0, 30_000);
+        await sleep(500); // dunst draws
+        // no window manager keeps dunst's bubble on top of the Chromium windows raised since: raise it
+        for (const id of (await xdotool(w, 'search', '--class', 'dunst').catch(() => '')).trim().split('\n').filter(Boolean)) await xdotool(w, 'windowraise', id).catch(() => undefined);
+        await sleep(200);
+        await t.screen(shot);
+        return alerting;
+      };
+      const released = () => until('the call released on both sides', () => softphoneCalls(mine).length === 0 && softphoneCalls(w.caller.phone).length === 0, 60_000);
+      try {
+        // English (the web client's language from the PBX): accepted on the notification
+        const alerting = await ring('04-incoming-call-en.png');
+        await w.desktop.notifications.clickAction('Connect');
+        await until('the call connected in both softphones', () => softphoneCalls(mine).some((c) => c.id === alerting.id && c.state === 'Connected') && softphoneCalls(w.caller.phone).some((c) => c.state === 'Connected'), 60_000);
+        const packets = await until('audio received over the call (fake microphone, media engine)', async () => {
+          const n = await audioReceived(w.client.main());
+          return n > 25 ? n : undefined;
+        }, 60_000, 500);
+        await t.shot(w.client.main(), '05-call-connected.png');
+        w.caller.phone.send({ mt: 'DisconnectCall' }, { provider: 'softphone' });
+        await released();
+        // German: the PBX gives the user German, the web client starts again in it; rejected on the notification
+        await w.setWebClientLanguage('de');
+        await ring('04-incoming-call-de.png');
+        await w.desktop.notifications.clickAction('Ablehnen');
+        await released();
+        await w.setWebClientLanguage('en');
+        return `${CALLER.sip} calls ${USER.sip}: the softphone alerts and notifies (com.innovaphone.launcher → D-Bus → dunst); "Connect" clicked on dunst (ActionInvoked) → connected, ${packets} audio packets received, hung up; in German "Ablehnen" clicked → rejected`;
+      } finally {
+        mine.close();
+      }
+    },
+  },
+  {
+    id: 'search',
+    title: 'phone-book search from the phone app',
+    async run(w, t) {
+      const frame = await appFrame(w, 'phone');
+      const { results } = await appRequest(frame, Api.search, { mt: 'Search', type: 'contact', search: 'müller' }, 'SearchResult');
+      const infos = results.filter((r) => r.msg.mt === 'SearchInfo');
+      const hit = infos.find((r) => r.msg.dn === 'Jürgen Müller' && r.provider.startsWith('@local-'));
+      if (!hit) throw new Error(`no "Jürgen Müller" from the local phone book in ${JSON.stringify(results).slice(0, 500)}`);
+      const phones = ((hit.msg.contact as { telephonenumber?: string[] } | undefined)?.telephonenumber ?? []).join(', ');
+      // what the app got, drawn into its page for the screenshot
+      await frame.evaluate((rows) => {
+        const d = (globalThis as unknown as { document: { createElement(t: string): { id: string; textContent: string; style: { cssText: string } }; body: { appendChild(e: unknown): void } } }).document;
+        const box = d.createElement('pre');
+        box.id = 'demo-search-results';
+        box.style.cssText = 'border:2px solid #2a6;padding:8px;background:#efe;font:14px monospace;white-space:pre-wrap';
+        box.textContent = `com.innovaphone.search "müller" (answered by the local phone book):\n${rows.join('\n')}`;
+        d.body.appendChild(box);
+      }, infos.map((r) => `${String(r.msg.dn)}  ${JSON.stringify((r.msg.contact as Record<string, unknown> | undefined)?.telephonenumber ?? [])}  (${r.provider})`));
+      await sleep(200);
+      await t.shot(w.client.main(), '06-phonebook-search.png', true);
+      return `the phone app sent com.innovaphone.search "müller": ${infos.length} result(s) from the local phone book (${hit.provider}, vCards in ~/.local/share/contacts): ${String(hit.msg.dn)} ${phones}`;
+    },
+  },
+  {
+    id: 'outage',
+    title: 'PBX outage: apps from the app proxy',
+    async run(w, t) {
+      const main = w.client.main();
+      const before = (await webClientProvider(w.services)).name;
+      const seen = w.appProxyOutcomes().length;
+      await w.stopSim();
+      await main.reload();
+      // a new web client (its own @client-<id>) with its apps, from the cache, on the bus
+      await until('the web client started again with the PBX down', async () => (await webClientProvider(w.services, 2000)).name !== before, 60_000);
+      for (const app of ['phone', 'chat', 'softphone']) {
+        const c = w.services.router.consume(app === 'chat' ? Api.chat : Api.phone);
+        try {
+          await c.waitForProvider(60_000, app);
+        } finally {
+          c.close();
+        }
+      }
+      const served = w.appProxyOutcomes().slice(seen);
+      const offline = served.filter((s) => s.outcome === 'offline');
+      if (!offline.length) throw new Error(`no file came from the cache (outcomes: ${JSON.stringify(served).slice(0, 300)})`);
+      await sleep(500);
+      await t.shot(main, '07-pbx-outage.png');
+      const down = `pbx-sim stopped: the web client and its apps (phone, chat, softphone) loaded ${offline.length} files from the app proxy's cache and registered on the bus`;
+      await w.restartSim();
+      await main.reload();
+      await loginAndWait(main, w.services, USER);
+      await until('the caller\'s softphone registered again', async () => {
+        const f = w.caller.web.frame({ name: 'softphone' });
+        return f ? (await f.evaluate(() => (globalThis as unknown as { __softphone?: { state: string } }).__softphone?.state)) === 'ready' : false;
+      }, 60_000).catch(() => w.caller.web.reload().then(() => undefined));
+      return `${down}; pbx-sim started again: logged in, apps from the PBX`;
+    },
+  },
+  {
+    id: 'forced',
+    title: 'PBX-forced setting on the settings page',
+    async run(w, t) {
+      const sim = w.sim();
+      const admin = { ...(sim.control.model().adminSettings as Record<string, unknown>), [FORCED.pbxKey]: { value: FORCED.value, force: true } };
+      sim.control.setModel({ adminSettings: admin as never });
+      await until('the forced value in the settings store', () => w.settings.resolve(FORCED.key).source === 'pbx-forced' && w.settings.get(FORCED.key) === FORCED.value, 60_000);
+      const texts: string[] = [];
+      for (const lang of ['en', 'de'] as const) {
+        const page = await w.client.openSettings(lang);
+        const row = page.locator(`tr[data-key="${FORCED.key}"]`);
+        await until(`the ${lang} settings page showing ${FORCED.key} locked by the PBX`, async () => (await row.getAttribute('data-locked')) === 'true' && (await row.getAttribute('data-source')) === 'pbx-forced', 30_000);
+        await row.scrollIntoViewIfNeeded();
+        texts.push((await row.innerText()).replace(/\s+/g, ' ').trim());
+        await t.shot(page, `${lang === 'en' ? '08' : '09'}-settings-${lang}.png`, true);
+      }
+      return `pbx-sim pushed adminSettings ${FORCED.pbxKey} = ${FORCED.value} with force: the settings page shows "${texts[0]}" (German: "${texts[1]}")`;
+    },
+  },
+  {
+    id: 'logs',
+    title: 'collect logs',
+    async run(w, t) {
+      const page = await w.client.openSettings('en');
+      await page.locator('#collect-logs').click();
+      const text = await until('the zip written (settings page)', async () => {
+        const s = (await page.locator('#logs-result').innerText()).trim();
+        return /\.zip\b/.test(s) ? s : undefined;
+      }, 60_000);
+      const zip = /(\/\S+\.zip)/.exec(text)?.[1];
+      if (!zip) throw new Error(`no zip path in "${text}"`);
+      const st = await fs.stat(zip);
+      await t.shot(page, '10-collect-logs.png');
+      return `"Collect logs" on the settings page wrote ${zip} (${Math.round(st.size / 1024)} kB: trace files, resolved settings, versions)`;
+    },
+  },
+];
+
+/** Runs `steps` in order, one line each; a failed step is reported and the next one runs. */
+export async function runTour(w: DemoWorld, o: { out: string; say(line: string): void; steps?: TourStep[] }): Promise<StepResult[]> {
+  const steps = o.steps ?? TOUR;
+  await fs.mkdir(o.out, { recursive: true });
+  const results: StepResult[] = [];
+  for (const [n, step] of steps.entries()) {
+    const shots: string[] = [];
+    const tools: StepTools = {
+      async shot(page, name, fullPage = false) {
+        const file = path.join(o.out, name);
+        await page.screenshot({ path: file, fullPage });
+        shots.push(file);
+      },
+      async screen(name) {
+        const file = path.join(o.out, name);
+        await captureScreen(w.desktop.display, file);
+        shots.push(file);
+      },
+    };
+    const t0 = performance.now();
+    let ok = true;
+    let detail: string;
+    try {
+      detail = await step.run(w, tools);
+    } catch (err) {
+      ok = false;
+      detail = err instanceof Error ? err.message : String(err);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    results.push({ id: step.id, title: step.title, ok, seconds, detail, screenshots: shots });
+    o.say(`${ok ? 'step' : 'FAILED step'} ${n + 1}/${steps.length} ${step.title}: ${detail} (${seconds.toFixed(1)} s)${shots.length ? ` [${shots.map((s) => path.basename(s)).join(', ')}]` : ''}`);
+  }
+  return results;
+}
