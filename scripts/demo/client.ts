@@ -1,9 +1,9 @@
 /**
- * The client of the demo, built as electron/main.ts builds the product after app.ready: the
- * handler table of the preload contract (page hooks, proxy sign-in, update UI, About, the launcher
- * controller, hot-key status), the service graph from the one wiring function
- * (createPlatformServices) with the Linux adapters of electron/os-adapters.ts, and the events the
- * pages get. Where main.ts hands Electron objects, the demo hands their Chromium stand-ins: a
+ * The client of the demo, built as electron/main.ts builds the product after app.ready, from the
+ * same Electron-free pieces of electron/wiring: the handler table of the preload contract (page
+ * hooks, proxy sign-in, update UI, About, the launcher controller, hot-key status), the service
+ * graph from the one wiring function (createPlatformServices) with the Linux adapters of
+ * electron/os-adapters.ts, the pages' events and the settings reactions that need them. Where main.ts hands Electron objects, the demo hands their Chromium stand-ins: a
  * Playwright page is a window, a route is `protocol.handle`, a binding is IPC
  * (./launcher-bridge.ts), a Node HTTPS client trusting the PBX's certificate is the session's
  * fetch. What the pages show is the product's state.
@@ -12,29 +12,28 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { PreloadEventName, PreloadEventPayload } from '../../common/preload';
 import { pickLanguage, translator, type Translator } from '../../common/i18n';
 import { parseServerString } from '../../common/server-string';
 import { originOf } from '../../common/origin';
-import type { SettingKey } from '../../common/settings/schema';
 import type { FileLocations, Logger, WindowFocus } from '../../electron/platform';
-import { createPlatformServices, type PlatformServices } from '../../electron/services';
-import { collectLogs, type TraceFiles } from '../../electron/log';
-import { SettingsError, settingsSnapshot, type SettingsStore } from '../../electron/settings';
-import { createPageHookHandlers, createPreloadDispatcher, launcherPageUrl, type OriginPolicy, type PreloadDispatcher, type PreloadHandlers } from '../../electron/security';
+import { createPlatformServices, type PlatformServices } from '../../electron/wiring';
+import { createHandlerTable, wirePreloadEvents, type HandlerTable } from '../../electron/wiring/preload';
+import { launcherSettingsOf, logCollector, pinCertificateIn } from '../../electron/wiring/windows';
+import { productUpdatePorts } from '../../electron/wiring/update-product';
+import { createLinkRouter } from '../../electron/wiring/link-routing';
+import type { TraceFiles } from '../../electron/log';
+import type { SettingsStore } from '../../electron/settings';
+import { createPageHookHandlers, launcherPageUrl, type OriginPolicy, type PreloadDispatcher } from '../../electron/security';
 import { createAbout, createLauncherController, type About, type LauncherController } from '../../electron/windows';
 import { createProxyAuth, createUpdateUi } from '../../electron/windows/dialogs';
 import { StaticProxyResolver } from '../../electron/connect';
-import type { LinkService } from '../../electron/links';
-import type { HotkeyService } from '../../electron/hotkeys';
 import type { AttentionPort } from '../../electron/notifications';
-import type { UpdateService } from '../../electron/update';
-import { productUpdatePorts } from '../../electron/update-setup';
 import { engineScriptFromFile } from '../../electron/media/engine-bundle';
 import type { OsAdapters } from '../../electron/os-adapters';
 import { NodeSpawner } from '../../native/spawner';
 import type { PbxSim } from '../../test/pbx-sim';
 import type { BuiltProduct } from '../../test/e2e/harness/product-bundle';
+import { chromiumAppFrames } from '../../test/e2e/harness/app-frames';
 import type { StoreServer } from '../../test/fixtures/update/store-server';
 import { TEST_KEY } from '../../test/fixtures/update/store-server';
 import { createNodeUpstream } from '../../test/fixtures/appproxy/node-upstream';
@@ -43,6 +42,7 @@ import { chromiumDialogHost, type ChromiumDialogHost } from './dialogs';
 import { DemoStartError, type DemoOptions } from './start-error';
 
 const PRODUCT_NAME = 'myApps';
+const ROOT = path.resolve(__dirname, '..', '..');
 const VERSION = '0.1.0';
 const BUILD = 'demo';
 
@@ -102,8 +102,8 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
     engineOrigins: () => engineOrigins,
     appOrigins: () => services?.origins.list() ?? [],
   };
-  const handlers: PreloadHandlers = {};
-  const dispatcher = createPreloadDispatcher({ handlers, origins, logger });
+  const table: HandlerTable = createHandlerTable({ origins, logger });
+  const dispatcher = table.dispatcher;
   let context: BrowserContext | undefined;
   let bridge: LauncherBridge | undefined;
   let mainPage: Page | undefined;
@@ -118,9 +118,9 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
 
   // proxy sign-in and the update UI: dialogs that may be needed while the services start
   const proxyAuth = createProxyAuth({ dialogs, store: osAdapters.credentialStore, logger, productName: PRODUCT_NAME, words });
-  Object.assign(handlers, proxyAuth.handlers);
+  table.add(proxyAuth.handlers);
   const updateUi = createUpdateUi({ dialogs, notifier: osAdapters.notifier, logger, productName: PRODUCT_NAME, words });
-  Object.assign(handlers, updateUi.handlers);
+  table.add(updateUi.handlers);
   const updatePorts = productUpdatePorts(
     {
       platform: 'linux',
@@ -144,7 +144,10 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
   const attention: AttentionPort = { requestAttention: (on) => void attentionLog.push(on) };
   const linkHandoffPath = i.linkHandoffPath;
   const upstream = createNodeUpstream({ ca: i.sim().cert?.cert });
-  const disableHeadsets = settings.get('disableHeadsets') === true;
+  // the web client's app frames: their origins reach the bus allow-list as apps come and go (electron/bus/app-origins.ts)
+  const appFrames = chromiumAppFrames();
+  // links from pages (and, in the product, the first start's argv) wait for the services (electron/wiring/link-routing.ts)
+  const links = createLinkRouter({});
 
   services = await createPlatformServices(
     {
@@ -179,27 +182,25 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
       // the OS CA bundle, and the update store's certificate as an enterprise CA would be
       caCertificates: [...osAdapters.caCertificates, i.store.ca],
       // the store signs with its test key (the product has no release key built in yet: docs/update.md)
-      update: { ...updatePorts, publicKeys: [{ keyId: TEST_KEY.keyId, publicKey: TEST_KEY.publicKey }], logger: traces.helper('myAppsUpdate') },
+      update: {
+        ...updatePorts,
+        ...(osAdapters.updateFetch ? { fetch: osAdapters.updateFetch } : {}),
+        publicKeys: [{ keyId: TEST_KEY.keyId, publicKey: TEST_KEY.publicKey }],
+        logger: traces.helper('myAppsUpdate'),
+      },
+      appFrames,
     },
     {
-      disableLocalhost: settings.get('disableLocalhost') === true,
-      appOrigins: [i.sim().appsOrigin],
       linkHandoffPath,
       launcher: identity,
       touch: false,
-      // the default vCard folder of the demo user's home (~/.local/share/contacts)
-      phonebook: { nativeDir: path.join(i.product.appDir, '..', 'native'), vcardFolder: path.join(env.XDG_DATA_HOME!, 'contacts') },
-      media: {
-        engineScript: engineScriptFromFile(path.join(i.product.appDir, 'dist', 'media-engine.js')),
-        excludeVpn: settings.get('excludeVpn') === true,
-        excludeInterfaces: (settings.get('excludeInterfaces') ?? []).join(','),
-        ringInHeadset: settings.get('ringInHeadset') === true,
-        disableHeadsets,
-      },
-      appProxy: { maxBytes: Number(settings.get('appProxyCacheMb') ?? 500) * 1024 * 1024 },
+      // the default vCard folder of the demo user's private home (~/.local/share/contacts)
+      phonebook: { nativeDir: path.join(ROOT, 'native'), vcardFolder: path.join(env.XDG_DATA_HOME!, 'contacts') },
+      media: { engineScript: engineScriptFromFile(path.join(i.product.appDir, 'dist', 'media-engine.js')) },
     },
   );
   const svc = services;
+  links.start({ links: svc.instances.links, showMain: () => windowFocus.showAndFocus() });
   const fail = async (why: string): Promise<never> => {
     await svc.close().catch(() => undefined);
     upstream.close();
@@ -220,9 +221,9 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
     os: `${os.type()} ${os.release()} (${process.arch})`,
     pbx: () => pbxNow,
     updatePolicy: () => String(settings.get('updatePolicy')),
-    update: svc.instances.update as UpdateService | undefined,
+    update: svc.instances.update,
   });
-  Object.assign(handlers, about.handlers);
+  table.add(about.handlers);
 
   let settingsPage: Page | undefined;
   const openSettingsPage = async (lang?: 'en' | 'de'): Promise<Page> => {
@@ -236,17 +237,7 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
     await settingsPage.bringToFront();
     return settingsPage;
   };
-  const collect = async (onProgress?: Parameters<typeof collectLogs>[0]['onProgress']): Promise<string> => {
-    const r = await collectLogs({
-      onProgress,
-      logsDir: files.logs,
-      outDir: path.join(files.localData, 'collected-logs'),
-      settings: settings.view(),
-      version: { app: VERSION, build: BUILD, ...process.versions, chromium: browser.version(), electron: 'stand-in (demo)', platform: process.platform, arch: process.arch },
-      flush: () => traces.flush(),
-    });
-    return r.zipPath;
-  };
+  const collect = logCollector({ files, settings, traces, version: { app: VERSION, build: BUILD, ...process.versions, chromium: browser.version(), electron: 'stand-in (demo)', platform: process.platform, arch: process.arch } });
   const serverFromCli = new URL(i.sim().origin).host; // as `--server=<host:port>` would give it
   controller = createLauncherController({
     logger,
@@ -266,46 +257,30 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
     },
     openSettingsWindow: () => void openSettingsPage().catch(() => undefined),
     appClientConfig: () => svc.server.config,
-    settings: {
-      snapshot: () => settingsSnapshot(settings).settings,
-      warnings: () => [...settings.warnings],
-      set: async (key, value) => {
-        try {
-          await settings.set(key as SettingKey, value as never);
-          return { ok: true };
-        } catch (err) {
-          return { ok: false, error: err instanceof SettingsError ? err.message : String(err) };
-        }
-      },
-      reset: async (key) => {
-        try {
-          await settings.reset(key as SettingKey);
-          return { ok: true };
-        } catch (err) {
-          return { ok: false, error: String((err as Error).message ?? err) };
-        }
-      },
-    },
+    settings: launcherSettingsOf(settings),
     collectLogs: collect,
     emitTo: (id, event, payload) => needBridge().emitTo(id, event, payload),
     openTraceFolder: async () => void openedExternally.push(files.logs),
-    pinCertificate: async (origin, fingerprint256) => {
-      const pins = (settings.get('trustedCertificates') ?? []).filter((p) => p.origin !== origin);
-      await settings.set('trustedCertificates', [...pins, { origin, fingerprint256, addedAt: new Date().toISOString() }]);
-    },
+    pinCertificate: pinCertificateIn(settings),
   });
-  Object.assign(handlers, controller.handlers);
+  table.add(controller.handlers);
 
-  // the pages' events: settingsChanged (web client and settings page), hotkeysChanged, aboutChanged
-  const emit = <E extends PreloadEventName>(event: E, payload: PreloadEventPayload<E>) => bridge?.emit([...(mainPage ? [mainPage] : []), ...bridge.launcherPages()], event, payload);
-  const offs: (() => void)[] = [];
-  const hotkeys = svc.instances.hotkeys as Pick<HotkeyService, 'status' | 'onStatus'> | undefined;
-  if (hotkeys) {
-    handlers['hotkeys.status'] = () => hotkeys.status();
-    offs.push(hotkeys.onStatus((st) => emit('hotkeysChanged', st)));
-  }
-  offs.push(settings.onChange(() => emit('settingsChanged', { settings: settingsSnapshot(settings).settings as never })));
-  offs.push(about.onChange((a) => emit('aboutChanged', a)));
+  // The pages' events (settingsChanged, hotkeysChanged) as main.ts wires them, and aboutChanged;
+  // the demo detaches no app windows (no appAttached). The settings reactions reach the pages.
+  const launcherPages = (): Page[] => bridge?.launcherPages().filter((p) => p !== mainPage) ?? [];
+  const events = wirePreloadEvents({
+    sink: {
+      main: (event, payload) => void (mainPage && bridge?.emit([mainPage], event, payload)),
+      settings: (event, payload) => void bridge?.emit(launcherPages(), event, payload),
+    },
+    table,
+    settings,
+    windows: { onAppAttached: () => () => undefined },
+    hotkeys: svc.instances.hotkeys,
+    logger,
+  });
+  svc.instances.reactions?.attach({ pages: events });
+  const offAbout = about.onChange((a) => bridge?.emit(launcherPages(), 'aboutChanged', a));
 
   return {
     services: svc,
@@ -325,13 +300,14 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
     openSettings: openSettingsPage,
     async attach(ctx) {
       context = ctx;
+      appFrames.watch(ctx);
       bridge = await attachLauncherBridge(ctx, { dispatcher, origins, logger, rendererDir: path.join(i.product.appDir, 'dist', 'renderer'), pbxOrigin: i.sim().origin, pageIds: i.ids });
       // lib1's launcher hooks of the web client and its apps (electron/security/page-hooks.ts)
-      Object.assign(handlers, createPageHookHandlers({
+      table.add(createPageHookHandlers({
         logger,
         origins,
         openExternal: (url) => void openedExternally.push(url),
-        onInternalLink: (url) => (svc.instances.links as LinkService | undefined)?.handleLink(url, 'page'),
+        onInternalLink: (url) => links.handle(url, 'page'),
         openPopup: (url) => void ctx.newPage().then((p) => p.goto(url)).catch(() => undefined),
       }));
       mainPage = await ctx.newPage();
@@ -345,7 +321,8 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
       if (!mainPage || !mainPage.url().startsWith(i.sim().origin)) throw new Error(`the main window shows ${mainPage?.url() ?? 'nothing'}, not the web client`);
     },
     async close() {
-      for (const off of offs.splice(0)) off();
+      events.close();
+      offAbout();
       about.dispose();
       await svc.close();
       upstream.close();

@@ -8,7 +8,6 @@ import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { Api } from '../../common/bus';
 import { parseChord } from '../../common/chord';
-import type { NotificationService } from '../../electron/notifications';
 import { appRequest } from '../../test/e2e/harness/app-request';
 import { webClientProvider } from '../../test/e2e/harness/stack';
 import { captureScreen } from './screen';
@@ -156,7 +155,8 @@ export const TOUR: TourStep[] = [
     id: 'call',
     title: 'incoming call notification, accepted',
     async run(w, t) {
-      const notifications = w.services.instances.notifications as NotificationService;
+      const notifications = w.services.instances.notifications;
+      if (!notifications) throw new Error('the notification service is not running');
       const mine = w.services.router.consume(Api.phone);
       /** The caller calls; resolves when the softphone alerts and dunst shows the product's notification (screenshot `shot`). */
       const ring = async (shot: string) => {

@@ -22,7 +22,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Api } from '../../common/bus';
 import type { OsAdapters } from '../../electron/os-adapters';
 import type { FileLocations, Logger } from '../../electron/platform';
-import { createPlatformServices, type PlatformServices } from '../../electron/services';
+import type { PlatformServices } from '../../electron/wiring';
 import type { TraceFiles } from '../../electron/log';
 import type { SettingsStore } from '../../electron/settings';
 import type { AppProxy } from '../../electron/appproxy';
@@ -36,7 +36,6 @@ import { newClientContext, waitForWebClient } from '../../test/e2e/harness/stack
 import { routeThroughAppProxy } from '../../test/e2e/harness/app-proxy-route';
 import { buildProduct, type BuiltProduct } from '../../test/e2e/harness/product-bundle';
 import { startClient, USERS, type Client } from '../../test/e2e/harness/two-clients';
-import { createNodeUpstream } from '../../test/fixtures/appproxy/node-upstream';
 import { publishBuild, startStoreServer, TEST_KEY, type StoreServer } from '../../test/fixtures/update/store-server';
 import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { useElectronStandIn } from './electron-stand-in';
@@ -240,8 +239,8 @@ async function build(o: DemoOptions, cleanups: Cleanup[], cleanup: () => Promise
   const client = await startDemoClient({ o, env, files, traces, logger, settings, osAdapters, browser, ids, product, store, sim: () => sim, linkHandoffPath });
   cleanups.push(() => client.close());
   const services = client.services;
-  const appProxy = services.instances.appProxy as AppProxy | undefined;
-  const media = services.instances.media as MediaService | undefined;
+  const appProxy = services.instances.appProxy;
+  const media = services.instances.media;
   if (!appProxy || !media) throw new DemoStartError('service graph', 'no app proxy or media service');
 
   const context = await starting(o, 'web client window', async () => {
