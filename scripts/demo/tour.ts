@@ -245,13 +245,10 @@ export const TOUR: TourStep[] = [
       await t.shot(main, '07-pbx-outage.png');
       const down = `pbx-sim stopped: the web client and its apps (phone, chat, softphone) loaded ${offline.length} files from the app proxy's cache and registered on the bus`;
       await w.restartSim();
-      await main.reload();
-      await loginAndWait(main, w.services, USER);
-      await until('the caller\'s softphone registered again', async () => {
-        const f = w.caller.web.frame({ name: 'softphone' });
-        return f ? (await f.evaluate(() => (globalThis as unknown as { __softphone?: { state: string } }).__softphone?.state)) === 'ready' : false;
-      }, 60_000).catch(() => w.caller.web.reload().then(() => undefined));
-      return `${down}; pbx-sim started again: logged in, apps from the PBX`;
+      // the PBX lost its sessions: both web clients start again and log in (the caller's too, for later calls)
+      await Promise.all([main, w.caller.web].map((p) => p.reload()));
+      await Promise.all([loginAndWait(main, w.services, USER), loginAndWait(w.caller.web, w.caller.services, CALLER)]);
+      return `${down}; pbx-sim started again: both clients logged in again, apps from the PBX`;
     },
   },
   {
