@@ -23,6 +23,7 @@ import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { useElectronStandIn } from './demo/electron-stand-in';
+import { TOUR_STEP_IDS } from './demo/steps';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -116,8 +117,8 @@ async function watchHint(display: string): Promise<{ line: string; stop?: () => 
 async function main(argv: string[]): Promise<number> {
   // before anything loads the product's Electron adapters (scripts/demo/electron-stand-in.ts)
   useElectronStandIn({ env: process.env });
+  const args = parseDemoArgs(argv, TOUR_STEP_IDS);
   const { TOUR, runTour } = await import('./demo/tour');
-  const args = parseDemoArgs(argv, TOUR.map((s) => s.id));
   if (args.electron) return electronDemo();
   const { startDemoWorld, DemoStartError } = await import('./demo/world');
   const t0 = performance.now();

@@ -15,7 +15,6 @@ import * as path from 'node:path';
 import { LAUNCHER_ORIGIN, type PreloadEventName, type PreloadEventPayload } from '../../common/preload';
 import type { Logger } from '../../electron/platform';
 import { checkedEventPayload, mayReceiveEvent, type OriginPolicy, type PreloadDispatcher, type SenderFrame } from '../../electron/security';
-import { serveLauncherFile } from '../../native/electron/launcher-protocol';
 
 /** Where the demo's Chromium reaches the launcher pages (never resolved: answered by a route). */
 export const DEMO_LAUNCHER_ORIGIN = 'https://myapps-launcher.pages.invalid';
@@ -69,6 +68,8 @@ export async function attachLauncherBridge(
   context: BrowserContext,
   o: { dispatcher: PreloadDispatcher; origins: OriginPolicy; logger: Logger; rendererDir: string; pbxOrigin: string; pageIds: PageIds },
 ): Promise<LauncherBridge> {
+  // the product's file server of myapps-launcher://pages (its module imports Electron: loaded once the stand-in is in place)
+  const { serveLauncherFile } = await import('../../native/electron/launcher-protocol');
   await context.route(`${DEMO_LAUNCHER_ORIGIN}/**`, async (route) => {
     const res = await serveLauncherFile(o.rendererDir, productUrlOf(route.request().url()), o.logger);
     const headers: Record<string, string> = {};

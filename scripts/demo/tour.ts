@@ -7,10 +7,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { Api } from '../../common/bus';
-import { parseChord } from '../../common/chord';
 import { appRequest } from '../../test/e2e/harness/app-request';
 import { webClientProvider } from '../../test/e2e/harness/stack';
 import { captureScreen } from './screen';
+import { TOUR_STEP_IDS, xdotoolChord, type TourStepId } from './steps';
 import { CALLER, USER, loginAndWait, run, type DemoWorld } from './world';
 
 export interface StepTools {
@@ -21,7 +21,7 @@ export interface StepTools {
 }
 
 export interface TourStep {
-  id: string;
+  id: TourStepId;
   title: string;
   /** Does the step; resolves with what happened (one line), throws with why not. */
   run(w: DemoWorld, t: StepTools): Promise<string>;
@@ -78,13 +78,6 @@ async function audioReceived(page: Page): Promise<number> {
   if (!frame) return 0;
   const stats = (await frame.evaluate(() => (globalThis as unknown as { __softphone: { getStats(): Promise<Record<string, { kind: string; packetsReceived?: number }>> } }).__softphone.getStats())) ?? {};
   return Object.values(stats).find((s) => s.kind === 'audio')?.packetsReceived ?? 0;
-}
-
-/** A chord as xdotool types it ("CTRL + F9" → "ctrl+F9", win → super). */
-export function xdotoolChord(chord: string): string {
-  const c = parseChord(chord);
-  if (!c.ok) throw new Error(`the dial hot key "${chord}" is no chord: ${c.error}`);
-  return [...c.chord.mods.map((m) => (m === 'win' ? 'super' : m)), c.chord.key].join('+');
 }
 
 const DIAL_NUMBER = '+49 7031 73009-34';
@@ -289,6 +282,8 @@ export const TOUR: TourStep[] = [
     },
   },
 ];
+
+if (TOUR.map((s) => s.id).join() !== TOUR_STEP_IDS.join()) throw new Error('scripts/demo/steps.ts and the tour disagree');
 
 /** Runs `steps` in order, one line each; a failed step is reported and the next one runs. */
 export async function runTour(w: DemoWorld, o: { out: string; say(line: string): void; steps?: TourStep[] }): Promise<StepResult[]> {
