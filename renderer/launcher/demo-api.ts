@@ -1,7 +1,6 @@
 /**
  * In-memory API for the launcher pages in plain Chromium (demo, screenshots, page tests): a script
- * of its own that the demo and test servers add before a page's script (scripts/demo-chromium.ts,
- * renderer/launcher/pages.test.ts, test/e2e/launcher-pages.e2e.test.ts with `build.mjs --demo`);
+ * of its own that the test servers add before a page's script (renderer/launcher/pages.test.ts, test/e2e/launcher-pages.e2e.test.ts with `build.mjs --demo`);
  * it leaves its factory at window[DEMO_API_GLOBAL] for getLauncherApi(). It runs
  * the real server-string parser and the real settings layering with a demo PBX that forces two
  * settings and an installer value, so every state of the pages can be shown. Query parameters:
