@@ -152,8 +152,9 @@ async function main(argv: string[]): Promise<number> {
   const shots = results.flatMap((r) => r.screenshots.map((s) => relative(process.cwd(), s)));
   say(`tour: ${results.length - failed.length}/${results.length} steps passed in ${((performance.now() - t0) / 1000).toFixed(0)} s (start included); ${shots.length} screenshots:`);
   for (const s of shots) say(`  ${s}`);
+  // everything stops; --keep keeps the private folder only
+  await world.close();
   if (args.keep) say(`kept ${world.dir} (traces in ${world.files.logs})`);
-  else await world.close();
   world = undefined;
   return failed.length ? 1 : 0;
 }
