@@ -9,6 +9,7 @@ import type { Frame, Page } from 'playwright-core';
 import { Api } from '../../common/bus';
 import { appRequest } from '../../test/e2e/harness/app-request';
 import { webClientProvider } from '../../test/e2e/harness/stack';
+import { until } from '../../test/e2e/harness/two-clients';
 import { captureScreen } from './screen';
 import { TOUR_STEP_IDS, xdotoolChord, type TourStepId } from './steps';
 import { CALLER, USER, loginAndWait, run, type DemoWorld } from './world';
@@ -38,23 +39,6 @@ export interface StepResult {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `fn` until it returns something truthy; the last value or error is in the timeout message. */
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeoutMs = 60_000, everyMs = 200): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-      last = v;
-    } catch (err) {
-      last = err instanceof Error ? err.message : err;
-    }
-    if (Date.now() > end) throw new Error(`${what}: nothing after ${Math.round(timeoutMs / 1000)} s${last !== undefined && last !== false ? ` (last: ${String(last)})` : ''}`);
-    await sleep(everyMs);
-  }
-}
 
 const xdotool = (w: DemoWorld, ...args: string[]) =>
   run('xdotool', args, { ...w.env, DISPLAY: w.desktop.display }).then((r) => {

@@ -30,6 +30,7 @@ import type { MediaService } from '../../electron/media';
 import { startPbxSim, type PbxSim, type PbxSimOptions } from '../../test/pbx-sim';
 import { startDesktopSession, type DesktopSession, type DunstUser } from '../../test/e2e/harness/desktop';
 import { SYSTEM_PACKAGES } from '../../test/e2e/harness/system-packages';
+import { LINUX_X11_ADAPTER_KINDS } from '../../test/e2e/harness/linux-adapters';
 import { ensurePackages } from '../../test/e2e/harness/global-setup';
 import { launchChromium, MEDIA_FLAGS } from '../../test/e2e/harness/chromium';
 import { newClientContext, waitForWebClient } from '../../test/e2e/harness/stack';
@@ -137,17 +138,6 @@ function teeAppProxy(inner: Logger, seen: { path: string; outcome: string }[]): 
     enabled: (c) => c === 'AppProxy' || (inner.enabled?.(c) ?? true),
   };
 }
-
-/** The Linux X11 choices of electron/os-adapters.ts; anything else means the private desktop is incomplete. */
-const EXPECTED_KINDS: Record<string, string> = {
-  session: 'x11',
-  keyListener: 'x11-grabkey',
-  selectionReader: 'x11-primary',
-  notifier: 'dbus',
-  idleClock: 'x11-screensaver+powerMonitor',
-  proxyLogins: 'secret-service',
-  protocolRegistrar: 'xdg-mime',
-};
 
 export async function startDemoWorld(o: DemoOptions): Promise<DemoWorld> {
   const cleanups: Cleanup[] = [];
@@ -345,7 +335,7 @@ async function linuxAdapters(env: NodeJS.ProcessEnv, files: FileLocations, logge
     execPath: bin,
     warmUpCopyHelper: true,
   });
-  const wrong = Object.entries(EXPECTED_KINDS).filter(([k, v]) => a.kinds[k] !== v);
+  const wrong = Object.entries(LINUX_X11_ADAPTER_KINDS).filter(([k, v]) => a.kinds[k] !== v);
   if (wrong.length) {
     a.close();
     throw new DemoStartError('Linux adapters', `the product chose ${wrong.map(([k]) => `${k} ${a.kinds[k]}`).join(', ')} instead of ${wrong.map(([k, v]) => `${k} ${v}`).join(', ')} (see the trace for why)`);

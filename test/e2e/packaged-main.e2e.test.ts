@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINK_SCHEMES } from '../../common/links';
+import { LINUX_X11_ADAPTER_KINDS } from './harness/linux-adapters';
 import { prepareProductApp, type ProductApp } from './harness/product-bundle';
 import { startDesktopSession, type DesktopSession } from './harness/desktop';
 
@@ -89,16 +90,7 @@ describe('the packaged main (dist/ + production dependencies only)', () => {
     const text = readdirSync(traces).map((f) => readFileSync(path.join(traces, f), 'utf8')).join('\n');
     const line = /OS adapters (\{.*\})/.exec(text)?.[1];
     expect(line, 'no "OS adapters" trace line').toBeDefined();
-    expect(JSON.parse(line!)).toEqual({
-      session: 'x11',
-      keyListener: 'x11-grabkey',
-      selectionReader: 'x11-primary',
-      notifier: 'dbus',
-      idleClock: 'x11-screensaver+powerMonitor',
-      proxyLogins: 'secret-service',
-      updateFetch: 'proxyFetch',
-      protocolRegistrar: 'xdg-mime',
-    });
+    expect(JSON.parse(line!)).toEqual(LINUX_X11_ADAPTER_KINDS);
     // the second-start handoff listens in the user's runtime folder
     expect(text).toMatch(new RegExp(`links: handoff channel listening \\{"path":"${env.XDG_RUNTIME_DIR}/myApps/links-[0-9a-f]{12}\\.sock"\\}`));
   }, 120_000);
