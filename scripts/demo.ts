@@ -18,7 +18,7 @@
  * download it (electron >= 42 downloads lazily). See docs/packaging.md.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -145,6 +145,8 @@ async function main(argv: string[]): Promise<number> {
   say(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s; private folder ${world.dir}`);
   const steps = args.only ? TOUR.filter((s) => args.only!.includes(s.id)) : TOUR;
   mkdirSync(args.out, { recursive: true });
+  // a whole tour replaces the screenshots of an earlier one (only the tour's own file names)
+  if (!args.only && !args.interactive) for (const f of readdirSync(args.out)) if (/^\d\d-[\w-]+\.png$|^tour\.json$/.test(f)) rmSync(join(args.out, f));
   if (args.interactive) return interactive(world, args, steps, realDisplay, runTour);
   const results = await runTour(world, { out: args.out, say, steps });
   const failed = results.filter((r) => !r.ok);

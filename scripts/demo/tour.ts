@@ -162,7 +162,7 @@ export const TOUR: TourStep[] = [
         await released();
         // German: the PBX gives the user German, the web client starts again in it; rejected on the notification
         await w.setWebClientLanguage('de');
-        await ring('04-incoming-call-de.png');
+        await ring('06-incoming-call-de.png');
         await w.desktop.notifications.clickAction('Ablehnen');
         await released();
         await w.setWebClientLanguage('en');
@@ -192,7 +192,7 @@ export const TOUR: TourStep[] = [
         d.body.appendChild(box);
       }, infos.map((r) => `${String(r.msg.dn)}  ${JSON.stringify((r.msg.contact as Record<string, unknown> | undefined)?.telephonenumber ?? [])}  (${r.provider})`));
       await sleep(200);
-      await t.shot(w.client.main(), '06-phonebook-search.png', true);
+      await t.shot(w.client.main(), '07-phonebook-search.png', true);
       return `the phone app sent com.innovaphone.search "müller": ${infos.length} result(s) from the local phone book (${hit.provider}, vCards in ~/.local/share/contacts): ${String(hit.msg.dn)} ${phones}`;
     },
   },
@@ -219,7 +219,7 @@ export const TOUR: TourStep[] = [
       const offline = served.filter((s) => s.outcome === 'offline');
       if (!offline.length) throw new Error(`no file came from the cache (outcomes: ${JSON.stringify(served).slice(0, 300)})`);
       await sleep(500);
-      await t.shot(main, '07-pbx-outage.png');
+      await t.shot(main, '08-pbx-outage.png');
       const down = `pbx-sim stopped: the web client and its apps (phone, chat, softphone) loaded ${offline.length} files from the app proxy's cache and registered on the bus`;
       await w.restartSim();
       // the PBX lost its sessions: both web clients start again and log in (the caller's too, for later calls)
@@ -243,7 +243,7 @@ export const TOUR: TourStep[] = [
         await until(`the ${lang} settings page showing ${FORCED.key} locked by the PBX`, async () => (await row.getAttribute('data-locked')) === 'true' && (await row.getAttribute('data-source')) === 'pbx-forced', 30_000);
         await row.scrollIntoViewIfNeeded();
         texts.push((await row.innerText()).replace(/\s+/g, ' ').trim());
-        await t.shot(page, `${lang === 'en' ? '08' : '09'}-settings-${lang}.png`, true);
+        await t.shot(page, `${lang === 'en' ? '09' : '10'}-settings-${lang}.png`, true);
       }
       return `pbx-sim pushed adminSettings ${FORCED.pbxKey} = ${FORCED.value} with force: the settings page shows "${texts[0]}" (German: "${texts[1]}")`;
     },
@@ -261,7 +261,7 @@ export const TOUR: TourStep[] = [
       const zip = /(\/\S+\.zip)/.exec(text)?.[1];
       if (!zip) throw new Error(`no zip path in "${text}"`);
       const st = await fs.stat(zip);
-      await t.shot(page, '10-collect-logs.png');
+      await t.shot(page, '11-collect-logs.png');
       return `"Collect logs" on the settings page wrote ${zip} (${Math.round(st.size / 1024)} kB: trace files, resolved settings, versions)`;
     },
   },

@@ -246,6 +246,19 @@ async function build(o: DemoOptions, cleanups: Cleanup[], cleanup: () => Promise
     await loginAndWait(client.main(), services, USER);
   }, () => `${sim.url}: phone, chat and softphone apps on the bus; softphone registered with the media engine`);
 
+  await starting(o, 'update from the PBX\'s store', async () => {
+    const update = services.instances.update;
+    if (!update) throw new Error('no update service');
+    const end = Date.now() + 60_000;
+    for (;;) {
+      const st = update.status;
+      if (st.state === 'ready') return st.build;
+      if (st.state === 'off' || st.state === 'error' || st.state === 'refused') throw new Error(`update ${st.state}: ${'reason' in st ? st.reason : st.error}`);
+      if (Date.now() > end) throw new Error(`no verified download within 60 s (state ${st.state})`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }, (build) => `the PBX asked for build ${build}: downloaded from ${store.storeUrl} and verified (signature, SHA-256); the product asks the user before installing`);
+
   const caller = await starting(o, `caller (${CALLER.sip})`, () => startClient(sim, browser, CALLER, memoryLogger()), () => 'a second client on the same PBX (own service graph, softphone)');
   cleanups.push(() => caller.services.close());
   await waitForSoftphone(caller.web, 'the caller\'s softphone');

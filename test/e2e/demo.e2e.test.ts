@@ -48,6 +48,6 @@ describe('npm run demo: the tour on the product', () => {
       for (const s of step.screenshots) expect(readFileSync(s).subarray(1, 4).toString('latin1'), s).toBe('PNG');
     }
     const shots = report.steps.flatMap((s) => s.screenshots.map((f) => path.basename(f)));
-    expect(shots).toEqual(expect.arrayContaining(['04-incoming-call-en.png', '04-incoming-call-de.png', '08-settings-en.png', '09-settings-de.png']));
+    expect(shots).toEqual(expect.arrayContaining(['04-incoming-call-en.png', '06-incoming-call-de.png', '09-settings-en.png', '10-settings-de.png']));
   }, 900_000);
 });
