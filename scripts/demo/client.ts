@@ -26,6 +26,7 @@ import type { SettingsStore } from '../../electron/settings';
 import { createPageHookHandlers, launcherPageUrl, type OriginPolicy, type PreloadDispatcher } from '../../electron/security';
 import { createAbout, createLauncherController, type About, type LauncherController } from '../../electron/windows';
 import { createProxyAuth, createUpdateUi } from '../../electron/windows/dialogs';
+import { createLinkConfirm } from '../../electron/windows/link-confirm';
 import { StaticProxyResolver } from '../../electron/connect';
 import type { AttentionPort } from '../../electron/notifications';
 import { engineScriptFromFile } from '../../electron/media/engine-bundle';
@@ -119,6 +120,10 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
   // proxy sign-in and the update UI: dialogs that may be needed while the services start
   const proxyAuth = createProxyAuth({ dialogs, store: osAdapters.credentialStore, logger, productName: PRODUCT_NAME, words });
   table.add(proxyAuth.handlers);
+  // links from pages (and, in the product, the first start's argv) wait for the services (electron/wiring/link-routing.ts)
+  const links = createLinkRouter({});
+  const linkConfirm = createLinkConfirm({ dialogs, logger, productName: PRODUCT_NAME, words, dial: (link, origin) => links.handle(link, origin) });
+  table.add(linkConfirm.handlers);
   const updateUi = createUpdateUi({ dialogs, notifier: osAdapters.notifier, logger, productName: PRODUCT_NAME, words });
   table.add(updateUi.handlers);
   const updatePorts = productUpdatePorts(
@@ -132,7 +137,8 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
       mas: false,
       recorded: undefined,
       build: BUILD,
-      tempDir: files.temp,
+      localData: files.localData,
+      allowDowngrade: settings.get('allowUpdateDowngrade') === true,
       fasterDownloads: settings.get('fasterDownloads') === true,
       policy: settings.get('updatePolicy'),
     },
@@ -146,8 +152,6 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
   const upstream = createNodeUpstream({ ca: i.sim().cert?.cert });
   // the web client's app frames: their origins reach the bus allow-list as apps come and go (electron/bus/app-origins.ts)
   const appFrames = chromiumAppFrames();
-  // links from pages (and, in the product, the first start's argv) wait for the services (electron/wiring/link-routing.ts)
-  const links = createLinkRouter({});
 
   services = await createPlatformServices(
     {
@@ -307,7 +311,8 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
         logger,
         origins,
         openExternal: (url) => void openedExternally.push(url),
-        onInternalLink: (url) => links.handle(url, 'page'),
+        // links from page content are confirmed by the user first (electron/windows/link-confirm.ts)
+        onInternalLink: (url, fromUrl) => linkConfirm.ask(url, fromUrl),
         openPopup: (url) => void ctx.newPage().then((p) => p.goto(url)).catch(() => undefined),
       }));
       mainPage = await ctx.newPage();

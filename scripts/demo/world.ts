@@ -187,7 +187,7 @@ async function build(o: DemoOptions, cleanups: Cleanup[], cleanup: () => Promise
   await seedHome(files, contacts, home);
 
   const { createTraceFiles } = await import('../../electron/log');
-  const traces = createTraceFiles({ dir: files.logs, argv: [] });
+  const traces = createTraceFiles({ dir: files.logs });
   cleanups.push(() => traces.close());
   const outcomes: { path: string; outcome: string }[] = [];
   const logger = teeAppProxy(traces.main, outcomes);
