@@ -23,7 +23,7 @@ import { createCertificatePolicy } from './wiring/certificates';
 import { createLinkRouter, type LinkRouter } from './wiring/link-routing';
 import { createHandlerTable, wirePreloadEvents } from './wiring/preload';
 import { launcherSettingsOf, logCollector, pinCertificateIn, windowSettingsOf } from './wiring/windows';
-import { productUpdatePorts, readRecordedInstallKind } from './wiring/update-product';
+import { productUpdatePorts, readRecordedInstallKind, updateFactsOf } from './wiring/update-product';
 import { applySessionPolicy, applyWebContentsPolicy, openExternalWith, openPopupWindow, type PolicyDeps } from '../native/electron/security';
 import { electronUrlOpener } from '../native/electron/url-opener';
 import { registerPreloadIpc } from '../native/electron/ipc';
@@ -342,10 +342,7 @@ async function startServices(life: Life, base: Base, ui: Ui) {
       mas: process.mas === true,
       recorded: await readRecordedInstallKind(process.platform),
       build: BUILD,
-      localData: files.localData,
-      allowDowngrade: settings.get('allowUpdateDowngrade') === true,
-      fasterDownloads: settings.get('fasterDownloads') === true,
-      policy: settings.get('updatePolicy'),
+      ...updateFactsOf(settings, files),
     },
     updateUi,
     (outcome) => {

@@ -1,10 +1,15 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectTerminalServer, INSTALL_RECORD_KEYS, installerFor, productUpdatePorts, readRecordedInstallKind } from './update-product';
+import { detectTerminalServer, INSTALL_RECORD_KEYS, installerFor, productUpdatePorts, readRecordedInstallKind, updateFactsOf } from './update-product';
 import { CommandInstaller } from '../../native/installers';
 import { AppImageInstaller } from '../../native/linux/appimage-installer';
 
 describe('update setup (install kind, installer, terminal server)', () => {
+  it('the facts from the settings: downgrade and faster downloads only when true, the policy as resolved, the private folder', () => {
+    const values: Record<string, unknown> = { allowUpdateDowngrade: 'yes', fasterDownloads: true, updatePolicy: 'notify' };
+    const settings = { get: (k: string) => values[k] } as never;
+    expect(updateFactsOf(settings, { localData: '/home/u/.local/share/myApps' })).toEqual({ localData: '/home/u/.local/share/myApps', allowDowngrade: false, fasterDownloads: true, policy: 'notify' });
+  });
   it('reads what the Windows installer recorded, HKCU first', async () => {
     const asked: string[] = [];
     const run = async (f: string, args: readonly string[]) => {

@@ -10,6 +10,8 @@ import { runProcess, type ProcessRunner } from '../../native/process';
 import { detectInstallKind, type InstallFacts, type InstallKind, type InstallerPort, type UpdateServiceOptions, type UpdateUiPort } from '../update';
 import { CommandInstaller, nodeCommandRunner } from '../../native/installers';
 import { AppImageInstaller } from '../../native/linux/appimage-installer';
+import type { SettingsStore } from '../settings';
+import type { FileLocations } from '../platform';
 
 /**
  * Where the Windows installers record how they installed (build/installer.nsh for NSIS,
@@ -66,6 +68,16 @@ export interface UpdateFacts extends InstallFacts {
   fasterDownloads: boolean;
   /** Resolved `updatePolicy` setting ('auto' | 'notify' | 'off'). */
   policy: unknown;
+}
+
+/** The update facts that come from the settings and the user's folders (main.ts and the demo read them alike). */
+export function updateFactsOf(settings: Pick<SettingsStore, 'get'>, files: Pick<FileLocations, 'localData'>): Pick<UpdateFacts, 'localData' | 'allowDowngrade' | 'fasterDownloads' | 'policy'> {
+  return {
+    localData: files.localData,
+    allowDowngrade: settings.get('allowUpdateDowngrade') === true,
+    fasterDownloads: settings.get('fasterDownloads') === true,
+    policy: settings.get('updatePolicy'),
+  };
 }
 
 /** The installer for an install kind; undefined where we do not update (deb, stores, dev). */

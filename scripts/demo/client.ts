@@ -19,7 +19,7 @@ import type { FileLocations, Logger, WindowFocus } from '../../electron/platform
 import { createPlatformServices, type PlatformServices } from '../../electron/wiring';
 import { createHandlerTable, wirePreloadEvents, type HandlerTable } from '../../electron/wiring/preload';
 import { launcherSettingsOf, logCollector, pinCertificateIn } from '../../electron/wiring/windows';
-import { productUpdatePorts } from '../../electron/wiring/update-product';
+import { productUpdatePorts, updateFactsOf } from '../../electron/wiring/update-product';
 import { createLinkRouter } from '../../electron/wiring/link-routing';
 import type { TraceFiles } from '../../electron/log';
 import type { SettingsStore } from '../../electron/settings';
@@ -137,10 +137,7 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
       mas: false,
       recorded: undefined,
       build: BUILD,
-      localData: files.localData,
-      allowDowngrade: settings.get('allowUpdateDowngrade') === true,
-      fasterDownloads: settings.get('fasterDownloads') === true,
-      policy: settings.get('updatePolicy'),
+      ...updateFactsOf(settings, files),
     },
     updateUi,
     (outcome) => i.o.say(`update installed (${outcome.detail ?? outcome.next}); the product would quit and start the new build now`),
