@@ -22,10 +22,10 @@ import { silentLogger } from '../platform';
 import { classifyRequest, classifyResponse, hasToken } from './classify';
 import { EntryStore, type EntryMeta, type StoredEntry } from './store';
 import type { AppProxySettings, UpstreamFetch } from './ports';
-import { fastHits, inmMatches, isDocumentRequest, offlineResponse, serveEntry, type FastHit, type Outcome } from './serve';
+import { isDocumentRequest, offlineResponse, serveEntry, type Outcome } from './serve';
 import { conditionalRequest, Origins, TimeoutError } from './upstream';
 
-export type { FastHit, Outcome } from './serve';
+export type { Outcome } from './serve';
 
 export const DEFAULT_MAX_BYTES = 500 * 1024 * 1024;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
@@ -56,14 +56,6 @@ export interface AppProxyOptions extends AppProxySettings {
 export interface AppProxy {
   /** Answer one request (never throws for cacheable requests; pass-through errors propagate). */
   handle(req: Request): Promise<Response>;
-  /**
-   * Fast path for HTTP fronts that do not have a WHATWG Request at hand (the bench's Node server):
-   * answers synchronously when `handle` would answer a fresh `hit` from memory, else returns
-   * undefined and the caller uses `handle`. `url` must be the absolute URL; anything that is not
-   * exactly a stored (normalised) URL, and any request with Authorization, Range, Upgrade,
-   * Cache-Control or Pragma, simply falls back. Same answer, same trace as `handle`.
-   */
-  tryHit(method: string, url: string, header: (name: string) => string | undefined): FastHit | undefined;
   /** Resolves once background cache writes have finished. */
   idle(): Promise<void>;
   readonly store: EntryStore;
@@ -168,7 +160,6 @@ export function createAppProxy(opts: AppProxyOptions): AppProxy {
   const p = new CachingProxy(opts);
   return {
     handle: (req) => p.handle(req),
-    tryHit: (method, url, header) => p.tryHit(method, url, header),
     store: p.store,
     settings: p.settings,
     idle: () => p.idle(),
@@ -209,7 +200,35 @@ class CachingProxy {
     while (this.pending.size) await Promise.all([...this.pending]);
   }
 
-  async handle(req: Request): Promise<Response> {
+  handle(req: Request): Promise<Response> {
+    return this.memoryHit(req) ?? this.handleAny(req);
+  }
+
+  /**
+   * A fresh entry in memory for a plain GET: answered at once, without parsing the URL, classifying
+   * it or waiting for a promise. `req.url` is already the WHATWG-serialised URL, so without its
+   * fragment it is the entry's key exactly as stored; every stored URL was classified cacheable
+   * when it was stored, and the request headers that change the answer (Authorization, Range,
+   * Upgrade, Cache-Control, Pragma) send the request the long way. Same answer and trace as there.
+   */
+  private memoryHit(req: Request): Promise<Response> | undefined {
+    if (req.method !== 'GET') return undefined;
+    const raw = req.url;
+    const hash = raw.indexOf('#');
+    const key = hash < 0 ? raw : raw.slice(0, hash);
+    const entry = this.writing.get(key) ?? this.store.peek(key);
+    if (!entry || !(Date.now() - entry.validatedAt < (entry.meta.freshMs ?? 0))) return undefined;
+    const h = req.headers;
+    if (h.has('authorization') || h.has('range') || h.has('upgrade') || h.has('cache-control') || h.has('pragma')
+      || hasToken(h.get('connection'), 'upgrade')) return undefined;
+    const tracing = this.tracing();
+    const t0 = tracing ? performance.now() : 0;
+    const res = serveEntry(req, entry, 'hit');
+    if (tracing) this.trace('hit', key, entry.meta.status, t0);
+    return Promise.resolve(res);
+  }
+
+  private async handleAny(req: Request): Promise<Response> {
     const t0 = performance.now();
     let url: URL | undefined;
     try { url = new URL(req.url); } catch { /* classified as bad-url below */ }
@@ -222,22 +241,6 @@ class CachingProxy {
     url.hash = '';
     const key = url.href;
     return this.handleCacheable({ req, url, key, entry: this.writing.get(key) ?? await this.store.get(key), t0 });
-  }
-
-  tryHit(method: string, rawUrl: string, header: (name: string) => string | undefined): FastHit | undefined {
-    if (method !== 'GET') return undefined;
-    if (header('authorization') !== undefined || header('range') !== undefined || header('upgrade') !== undefined
-      || header('cache-control') !== undefined || header('pragma') !== undefined || hasToken(header('connection') ?? null, 'upgrade')) return undefined;
-    const t0 = performance.now();
-    const hash = rawUrl.indexOf('#');
-    const key = hash >= 0 ? rawUrl.slice(0, hash) : rawUrl;
-    // Only exact stored URLs match; every stored URL passed classifyRequest when it was stored,
-    // and the request-side checks that depend on headers are above.
-    const entry = this.writing.get(key) ?? this.store.peek(key);
-    if (!entry || !(Date.now() - entry.validatedAt < (entry.meta.freshMs ?? 0))) return undefined;
-    const f = fastHits(entry);
-    this.trace('hit', key, entry.meta.status, t0);
-    return inmMatches(header('if-none-match'), f.etag) ? f.notModified : f.ok;
   }
 
   /** Fresh entry: served; origin recently down: the entry served; else the origin is asked. */
@@ -364,8 +367,13 @@ class CachingProxy {
     this.pending.add(q);
   }
 
+  /** Whether AppProxy lines are written (asked per request, so a live mask change applies at once). */
+  private tracing(): boolean {
+    return this.logger !== silentLogger && (this.logger.enabled?.('AppProxy') ?? true);
+  }
+
   private trace(outcome: Outcome, url: string | URL, status: number, t0: number, extra?: Record<string, unknown>): void {
-    if (this.logger === silentLogger) return;
+    if (!this.tracing()) return;
     const ms = Math.round((performance.now() - t0) * 100) / 100;
     const u = traceUrl(url);
     this.logger.trace('AppProxy', `${outcome} ${status} ${u} ${ms}ms`, { url: u, outcome, status, ms, ...extra });

@@ -1,52 +1,49 @@
 /**
  * Answers of the app proxy that do not come from the origin (docs/appproxy.md): a cached entry
  * served (its stored headers plus content-length and `x-appproxy: <outcome>`, a 304 when the
- * client's If-None-Match matches, the body as views into the cached bytes), the ready-made fast
- * hits `tryHit` hands out, and the offline page or 504 when the origin is unreachable and nothing
- * is cached. Split out of ./core.ts, which decides which answer a request gets.
+ * client's If-None-Match matches, the body as views into the cached bytes; header lists made once
+ * per entry), and the offline page or 504 when the origin is unreachable and nothing is cached.
+ * Split out of ./core.ts, which decides which answer a request gets.
  */
 import type { StoredEntry } from './store';
 import { offlinePageHtml } from './offline-page';
 
 export type Outcome = 'hit' | 'miss' | 'revalidated' | 'updated' | 'offline' | 'offline-page' | 'pass' | 'gone' | 'nostore';
 
-/** A fresh in-memory hit answered without Request/Response objects (see AppProxy.tryHit). */
-export interface FastHit {
-  status: number;
-  /** Complete response headers (incl. content-length, x-appproxy). Shared: do not modify. */
-  headers: Readonly<Record<string, string>>;
-  /** The cached bytes themselves (null for 304). Shared: do not modify. */
-  body: Buffer | null;
+/**
+ * What an entry looks like when served, computed once per entry (entries are immutable once
+ * stored; a revalidation that changes headers makes a new entry object): its ETag, its header list
+ * per outcome (stored headers, content-length, `x-appproxy`) and for a 304.
+ */
+interface Served { etag: string | undefined; ok: Map<Outcome, [string, string][]>; notModified: Map<Outcome, [string, string][]> }
+const servedCache = new WeakMap<StoredEntry, Served>();
+function served(entry: StoredEntry): Served {
+  let s = servedCache.get(entry);
+  if (!s) {
+    s = { etag: entry.meta.headers.find(([k]) => k === 'etag')?.[1], ok: new Map(), notModified: new Map() };
+    servedCache.set(entry, s);
+  }
+  return s;
 }
-
-/** Header lists of an entry as served, computed once per entry and outcome (entries are immutable
- *  once stored; a revalidation that changes headers makes a new entry object). */
-const headerCache = new WeakMap<StoredEntry, Map<string, [string, string][]>>();
 function entryHeaders(entry: StoredEntry, outcome: Outcome): [string, string][] {
-  let m = headerCache.get(entry);
-  if (!m) headerCache.set(entry, (m = new Map()));
-  let list = m.get(outcome);
+  const s = served(entry);
+  let list = s.ok.get(outcome);
   if (!list) {
     list = entry.meta.headers.filter(([k]) => k !== 'x-appproxy' && k !== 'content-length');
     list.push(['content-length', String(entry.body.length)], ['x-appproxy', outcome]);
-    m.set(outcome, list);
+    s.ok.set(outcome, list);
   }
   return list;
 }
-const fastCache = new WeakMap<StoredEntry, { ok: FastHit; notModified: FastHit; etag: string | undefined }>();
-export function fastHits(entry: StoredEntry): { ok: FastHit; notModified: FastHit; etag: string | undefined } {
-  let f = fastCache.get(entry);
-  if (!f) {
-    const ok = Object.freeze(Object.fromEntries(entryHeaders(entry, 'hit')));
-    const nm = Object.freeze(Object.fromEntries(entry.meta.headers.filter(([k]) => k !== 'content-length' && k !== 'x-appproxy').concat([['x-appproxy', 'hit']])));
-    f = {
-      ok: { status: entry.meta.status, headers: ok, body: entry.body },
-      notModified: { status: 304, headers: nm, body: null },
-      etag: entry.meta.headers.find(([k]) => k === 'etag')?.[1],
-    };
-    fastCache.set(entry, f);
+function notModifiedHeaders(entry: StoredEntry, outcome: Outcome): [string, string][] {
+  const s = served(entry);
+  let list = s.notModified.get(outcome);
+  if (!list) {
+    list = entry.meta.headers.filter(([k]) => k !== 'x-appproxy');
+    list.push(['x-appproxy', outcome]);
+    s.notModified.set(outcome, list);
   }
-  return f;
+  return list;
 }
 
 export function inmMatches(inm: string | null | undefined, etag: string | undefined): boolean {
@@ -84,11 +81,7 @@ function bodyStream(body: Buffer): ReadableStream<Uint8Array> | null {
 /** A cached entry as the answer (304 when the client's If-None-Match matches it). */
 export function serveEntry(req: Request, entry: StoredEntry, outcome: Outcome): Response {
   const inm = req.headers.get('if-none-match');
-  if (inm && inmMatches(inm, fastHits(entry).etag)) {
-    const headers = new Headers(entry.meta.headers);
-    headers.set('x-appproxy', outcome);
-    return new Response(null, { status: 304, headers });
-  }
+  if (inm && inmMatches(inm, served(entry).etag)) return new Response(null, { status: 304, headers: notModifiedHeaders(entry, outcome) });
   return new Response(bodyStream(entry.body), { status: entry.meta.status, headers: entryHeaders(entry, outcome) });
 }
 
