@@ -22,9 +22,9 @@ interface LogicalLine {
 interface Property {
   group?: string;
   name: string;
-  params: Map<string, string[]>;
+  params: ReadonlyMap<string, string[]>;
   /** Bare parameters (vCard 2.1 `TEL;WORK;VOICE`), upper-cased. */
-  bare: string[];
+  bare: readonly string[];
   raw: string;
 }
 
@@ -141,6 +141,10 @@ function splitOutsideQuotes(s: string, sep: string): string[] {
   return parts;
 }
 
+/** Parameters of a property that has none (shared; never modified). */
+const NO_PARAMS: ReadonlyMap<string, string[]> = new Map();
+const NO_BARE: readonly string[] = [];
+
 function parseProperty(text: string): Property | undefined {
   // The name/params part ends at the first ':' outside quotes.
   let colon = text.indexOf(':');
@@ -167,6 +171,7 @@ function parseProperty(text: string): Property | undefined {
     name = name.slice(dot + 1);
   }
   if (!/^[A-Za-z0-9-]+$/.test(name)) return undefined;
+  if (head.length === 1) return { group, name: name.toUpperCase(), params: NO_PARAMS, bare: NO_BARE, raw: text.slice(colon + 1) };
   const params = new Map<string, string[]>();
   const bare: string[] = [];
   for (const p of head.slice(1)) {
@@ -199,6 +204,7 @@ function propertyValue(p: Property): string | undefined {
 
 /** Split a structured value at unescaped ';' and unescape each component. */
 function components(value: string): string[] {
+  if (!value.includes('\\')) return value.split(';').map((c) => c.trim());
   const out: string[] = [];
   let cur = '';
   for (let i = 0; i < value.length; i++) {
@@ -216,12 +222,15 @@ function components(value: string): string[] {
 }
 
 function unescapeText(s: string): string {
+  if (!s.includes('\\')) return s.trim();
   return s.replace(/\\([nN,;:\\])/g, (_m, c: string) => (c === 'n' || c === 'N' ? '\n' : c)).trim();
 }
 
 /** Join the comma list of a 4.0 structured component ("Hans,Peter") with spaces. */
 function compText(s: string | undefined): string {
-  return (s ?? '').split(/(?<!\\),/).map((x) => x.trim()).filter(Boolean).join(' ');
+  if (s === undefined) return '';
+  if (!s.includes(',')) return s.trim();
+  return s.split(/(?<!\\),/).map((x) => x.trim()).filter(Boolean).join(' ');
 }
 
 /** TEL value to a number string: strips `tel:` URIs and their parameters (`;ext=`, `;phone-context=`). */
@@ -236,7 +245,9 @@ function telNumber(value: string): string {
   return unescapeText(v);
 }
 
-function telField(types: Set<string>): keyof Pick<PhonebookContact, 'telephonenumber' | 'homephone' | 'mobile' | 'facsimiletelephonenumber'> {
+const NO_TYPES: ReadonlySet<string> = new Set();
+
+function telField(types: ReadonlySet<string>): keyof Pick<PhonebookContact, 'telephonenumber' | 'homephone' | 'mobile' | 'facsimiletelephonenumber'> {
   if (types.has('FAX')) return 'facsimiletelephonenumber';
   if (types.has('CELL') || types.has('MOBILE') || types.has('IPHONE')) return 'mobile';
   if (types.has('HOME') && !types.has('WORK')) return 'homephone';
@@ -245,14 +256,14 @@ function telField(types: Set<string>): keyof Pick<PhonebookContact, 'telephonenu
 
 interface CardState {
   line: number;
-  props: { p: Property; line: number }[];
+  props: Property[];
   error?: string;
 }
 
 function buildContact(card: CardState): { contact?: PhonebookContact; reason?: string } {
   const c = emptyContact();
   let version: string | undefined;
-  for (const { p } of card.props) {
+  for (const p of card.props) {
     const value = propertyValue(p);
     if (value === undefined) continue;
     switch (p.name) {
@@ -282,7 +293,7 @@ function buildContact(card: CardState): { contact?: PhonebookContact; reason?: s
       case 'TEL': {
         const num = telNumber(value);
         if (!num) break;
-        const types = new Set([...paramValues(p, 'TYPE'), ...p.bare].map((t) => t.toUpperCase()));
+        const types = p.params.size || p.bare.length ? new Set([...paramValues(p, 'TYPE'), ...p.bare].map((t) => t.toUpperCase())) : NO_TYPES;
         c[telField(types)].push(num);
         break;
       }
@@ -310,6 +321,25 @@ function buildContact(card: CardState): { contact?: PhonebookContact; reason?: s
   return { contact: c };
 }
 
+/** `line` is `word` (upper case ASCII) in any case, without allocating. */
+function isWord(line: string, word: string): boolean {
+  if (line.length !== word.length) return false;
+  for (let i = 0; i < word.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== word.charCodeAt(i) && (c < 0x61 || c > 0x7a || c - 0x20 !== word.charCodeAt(i))) return false;
+  }
+  return true;
+}
+
+/** Index of the first ';' or ':' (the end of the property name), or -1. */
+function nameEndOf(line: string): number {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 0x3b || c === 0x3a) return i;
+  }
+  return -1;
+}
+
 /** Parse every vCard in `input` (bytes of a .vcf file, or already decoded text). */
 export function parseVCards(input: Uint8Array | string, origin: string): VCardParseResult {
   const text = typeof input === 'string' ? input.replace(/^\uFEFF/, '') : decodeVCardBytes(input).text;
@@ -322,14 +352,13 @@ export function parseVCards(input: Uint8Array | string, origin: string): VCardPa
     const c0 = raw.charCodeAt(0);
     const l = c0 === 0x20 || c0 === 0x09 || raw.charCodeAt(raw.length - 1) <= 0x20 ? raw.trim() : raw;
     if (!l) continue;
-    const upper = l.length <= 11 ? l.toUpperCase() : '';
-    if (upper === 'BEGIN:VCARD') {
+    if (isWord(l, 'BEGIN:VCARD')) {
       if (card) skipped.push({ origin, at: card.line, reason: `card has no END:VCARD (next BEGIN at line ${line})` });
       card = { line, props: [] };
       strayReported = false;
       continue;
     }
-    if (upper === 'END:VCARD') {
+    if (isWord(l, 'END:VCARD')) {
       if (!card) {
         skipped.push({ origin, at: line, reason: 'END:VCARD without BEGIN:VCARD' });
         continue;
@@ -350,7 +379,7 @@ export function parseVCards(input: Uint8Array | string, origin: string): VCardPa
     }
     if (card.error) continue;
     // Only the properties the phone book uses are parsed in full; the others need a ':' to be valid.
-    const nameEnd = l.search(/[;:]/);
+    const nameEnd = nameEndOf(l);
     const dot = nameEnd > 0 ? l.lastIndexOf('.', nameEnd) : -1;
     const name = nameEnd > 0 ? l.slice(dot + 1, nameEnd).toUpperCase() : '';
     if (nameEnd > 0 && !USED_PROPERTIES.has(name) && /^[A-Za-z0-9-]+$/.test(name) && l.indexOf(':', nameEnd) >= 0) continue;
@@ -359,7 +388,7 @@ export function parseVCards(input: Uint8Array | string, origin: string): VCardPa
       card.error = `line ${line}: not a vCard property (expected NAME[;params]:value)`;
       continue;
     }
-    card.props.push({ p, line });
+    card.props.push(p);
   }
   if (card) skipped.push({ origin, at: card.line, reason: 'card has no END:VCARD (end of input)' });
   return { contacts, skipped };
