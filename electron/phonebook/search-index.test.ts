@@ -19,6 +19,18 @@ const index = new ContactIndex(contacts.map((contact) => ({ source: 'test', cont
 const DE = { prefixIntl: '000', prefixNtl: '00', prefixExt: '0', area: '7031', country: '49' };
 
 describe('search', () => {
+  it('answers the first `max` of the full ranking when a prefix touches many contacts', () => {
+    const given = ['Anna', 'Bernd', 'Chloé', 'Dieter'];
+    const family = ['Müller', 'Mueller', 'Meyer', 'Maier', 'Schmidt'];
+    const many = new ContactIndex(Array.from({ length: 3000 }, (_, i) => ({ source: 'test', contact: c(given[i % 4], `${family[(i * 7) % 5]!} ${i % 37}`) })));
+    for (const q of ['m', 'mu', 'anna m', 'chloe mei 3', 'd 1']) {
+      const all = many.search(q, 100_000);
+      expect(all.length).toBeGreaterThan(400);
+      expect(many.search(q, 50)).toEqual(all.slice(0, 50));
+      expect(many.search(q, 7)).toEqual(all.slice(0, 7));
+    }
+  });
+
   it('folds case and accents', () => {
     expect(foldText('Jürgen MÜLLER Ångström Straße Zoë')).toBe('jurgen muller angstrom strasse zoe');
     expect(searchWords('  John,  "Doe" john ')).toEqual(['john', 'doe']);

@@ -55,18 +55,37 @@ export function searchWords(s: string): string[] {
   return [...new Set(foldText(s).split(/[\s,;]+/).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')).filter(Boolean))];
 }
 
-function nameTokens(c: PhonebookContact): string[] {
-  const names = [c.givenname, c.sn].filter((x): x is string => !!x && !!x.trim());
+/** The search tokens of one name: the folded name and its parts. */
+function tokensOfName(name: string): string[] {
+  const f = foldText(name).trim();
+  if (!f) return [];
+  const tokens = [f];
+  for (const part of f.split(/[\s\-'’.]+/)) if (part && !tokens.includes(part)) tokens.push(part);
+  return tokens;
+}
+
+/**
+ * The search tokens of a contact (first and last name; the display name when it has neither),
+ * through `cache` (names repeat: many contacts share a first or a last name).
+ */
+function nameTokens(c: PhonebookContact, cache: Map<string, string[]>): string[] {
+  const given = c.givenname?.trim() ? c.givenname : undefined;
+  const sn = c.sn?.trim() ? c.sn : undefined;
   // A contact without first and last name (FN only) is searched by its display name.
-  if (!names.length && c.displayname) names.push(c.displayname);
-  const tokens = new Set<string>();
+  const names = given || sn ? [given, sn] : [c.displayname];
+  let out: string[] | undefined;
   for (const n of names) {
-    const f = foldText(n).trim();
-    if (!f) continue;
-    tokens.add(f);
-    for (const part of f.split(/[\s\-'’.]+/)) if (part) tokens.add(part);
+    if (!n) continue;
+    let t = cache.get(n);
+    if (!t) cache.set(n, (t = tokensOfName(n)));
+    if (!out) out = t;
+    else {
+      if (out === t) continue;
+      out = [...out];
+      for (const x of t) if (!out.includes(x)) out.push(x);
+    }
   }
-  return [...tokens];
+  return out ?? [];
 }
 
 interface Row {
@@ -94,11 +113,12 @@ export class ContactIndex {
 
   constructor(entries: readonly IndexEntry[]) {
     const byToken = new Map<string, number[]>();
+    const cache = new Map<string, string[]>();
     const folded: string[] = [];
     this.rows = entries.map((entry, id) => {
       const dn = displayNameOf(entry.contact);
       folded.push(foldText(dn));
-      for (const t of nameTokens(entry.contact)) {
+      for (const t of nameTokens(entry.contact, cache)) {
         const list = byToken.get(t);
         if (list) list.push(id);
         else byToken.set(t, [id]);
@@ -168,10 +188,10 @@ export class ContactIndex {
       matched[id] = 0;
       exact[id] = 0;
     }
-    keys.sort();
+    const best = smallest(keys, max);
     const out: SearchHit[] = [];
-    for (let i = 0; i < keys.length && out.length < max; i++) {
-      const key = keys[i]!;
+    for (let i = 0; i < best.length; i++) {
+      const key = best[i]!;
       const relevance = Math.floor(key / n);
       const row = this.rows[this.byRank[key - relevance * n]!]!;
       out.push({ dn: row.dn, contact: row.entry.contact, source: row.entry.source, relevance });
@@ -220,6 +240,43 @@ export class ContactIndex {
     while (this.lookupMaps.size > ContactIndex.MAX_CONTEXTS) this.lookupMaps.delete(this.lookupMaps.keys().next().value!);
     return map;
   }
+}
+
+/**
+ * The `k` smallest of `keys`, ascending: a bounded max-heap (O(n log k)) instead of sorting every
+ * key, since a short prefix can touch tens of thousands of rows and only `max` are answered.
+ */
+function smallest(keys: Float64Array, k: number): Float64Array {
+  if (keys.length <= k * 4) return keys.sort().subarray(0, k);
+  const heap = new Float64Array(k);
+  let n = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const v = keys[i]!;
+    if (n < k) {
+      // sift up
+      let j = n++;
+      while (j > 0) {
+        const parent = (j - 1) >> 1;
+        if (heap[parent]! >= v) break;
+        heap[j] = heap[parent]!;
+        j = parent;
+      }
+      heap[j] = v;
+    } else if (v < heap[0]!) {
+      // replace the largest, sift down
+      let j = 0;
+      for (;;) {
+        const l = 2 * j + 1;
+        if (l >= k) break;
+        const c = l + 1 < k && heap[l + 1]! > heap[l]! ? l + 1 : l;
+        if (heap[c]! <= v) break;
+        heap[j] = heap[c]!;
+        j = c;
+      }
+      heap[j] = v;
+    }
+  }
+  return heap.subarray(0, n).sort();
 }
 
 function popcount(x: number): number {

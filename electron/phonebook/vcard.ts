@@ -162,7 +162,8 @@ function parseProperty(text: string): Property | undefined {
     }
   }
   if (colon <= 0) return undefined;
-  const head = quote >= 0 && quote < colon ? splitOutsideQuotes(text.slice(0, colon), ';') : text.slice(0, colon).split(';');
+  const semi = text.indexOf(';');
+  const head = quote >= 0 && quote < colon ? splitOutsideQuotes(text.slice(0, colon), ';') : semi < 0 || semi > colon ? [text.slice(0, colon)] : text.slice(0, colon).split(';');
   let name = head[0]!.trim();
   let group: string | undefined;
   const dot = name.lastIndexOf('.');
@@ -174,23 +175,34 @@ function parseProperty(text: string): Property | undefined {
   if (head.length === 1) return { group, name: name.toUpperCase(), params: NO_PARAMS, bare: NO_BARE, raw: text.slice(colon + 1) };
   const params = new Map<string, string[]>();
   const bare: string[] = [];
-  for (const p of head.slice(1)) {
+  for (let i = 1; i < head.length; i++) {
+    const p = head[i]!;
     const eq = p.indexOf('=');
     if (eq < 0) {
       if (p.trim()) bare.push(p.trim().toUpperCase());
       continue;
     }
     const key = p.slice(0, eq).trim().toUpperCase();
-    const values = splitOutsideQuotes(p.slice(eq + 1), ',').map((v) => v.trim().replace(/^"(.*)"$/, '$1'));
-    const known = params.get(key);
-    if (known) known.push(...values);
-    else params.set(key, values);
+    const rest = p.slice(eq + 1);
+    const values = rest.includes('"') ? splitOutsideQuotes(rest, ',').map((v) => v.trim().replace(/^"(.*)"$/, '$1')) : rest.split(',').map((v) => v.trim());
+    const list = params.get(key);
+    if (!list) params.set(key, values);
+    else for (const v of values) list.push(v);
   }
   return { group, name: name.toUpperCase(), params, bare, raw: text.slice(colon + 1) };
 }
 
 function paramValues(p: Property, key: string): string[] {
-  return (p.params.get(key) ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const out: string[] = [];
+  const list = p.params.get(key);
+  if (!list) return out;
+  for (const v of list) {
+    for (const part of v.includes(',') ? v.split(',') : [v]) {
+      const t = part.trim();
+      if (t) out.push(t);
+    }
+  }
+  return out;
 }
 
 /** Decoded (encoding, charset) but still escaped value. */
@@ -247,6 +259,14 @@ function telNumber(value: string): string {
 
 const NO_TYPES: ReadonlySet<string> = new Set();
 
+/** TYPE values and bare parameters of a TEL, upper-cased. */
+function telTypes(p: Property): Set<string> {
+  const types = new Set<string>();
+  for (const t of paramValues(p, 'TYPE')) types.add(t.toUpperCase());
+  for (const t of p.bare) types.add(t);
+  return types;
+}
+
 function telField(types: ReadonlySet<string>): keyof Pick<PhonebookContact, 'telephonenumber' | 'homephone' | 'mobile' | 'facsimiletelephonenumber'> {
   if (types.has('FAX')) return 'facsimiletelephonenumber';
   if (types.has('CELL') || types.has('MOBILE') || types.has('IPHONE')) return 'mobile';
@@ -293,7 +313,7 @@ function buildContact(card: CardState): { contact?: PhonebookContact; reason?: s
       case 'TEL': {
         const num = telNumber(value);
         if (!num) break;
-        const types = p.params.size || p.bare.length ? new Set([...paramValues(p, 'TYPE'), ...p.bare].map((t) => t.toUpperCase())) : NO_TYPES;
+        const types = p.params.size || p.bare.length ? telTypes(p) : NO_TYPES;
         c[telField(types)].push(num);
         break;
       }
