@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +100,21 @@ export interface SimControl {
   waitForSession(pred: (s: SessionInfo) => boolean, timeoutMs?: number): Promise<SessionInfo>;
   /** Send a raw myApps message to every logged-in session; returns how many got it. */
   push(msg: Record<string, unknown>): number;
+  /** Bytes and messages since the sim started (idle bandwidth: diff two snapshots). */
+  traffic(): SimTraffic;
+}
+
+/**
+ * What went over the sim's sockets: TCP payload bytes of every connection to either origin (TLS
+ * records included on HTTPS; open and closed connections), and the myApps WebSocket messages by
+ * `mt` (count and JSON text bytes), in (from clients) and out (to clients).
+ */
+export interface SimTraffic {
+  tcpBytesIn: number;
+  tcpBytesOut: number;
+  connections: number;
+  myappsIn: Record<string, { count: number; bytes: number }>;
+  myappsOut: Record<string, { count: number; bytes: number }>;
 }
 
 export interface PbxSim {
@@ -249,9 +264,19 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
 
   // ---- myApps WebSocket --------------------------------------------------------------------
 
+  const myappsIn: SimTraffic['myappsIn'] = {};
+  const myappsOut: SimTraffic['myappsOut'] = {};
+  const countMessage = (to: SimTraffic['myappsIn'], mt: string, bytes: number): void => {
+    const c = (to[mt] ??= { count: 0, bytes: 0 });
+    c.count++;
+    c.bytes += bytes;
+  };
+
   function send(s: Session, msg: MyAppsServerMessage): void {
     if (s.ws.readyState !== WebSocket.OPEN) return;
-    s.ws.send(JSON.stringify(msg));
+    const text = JSON.stringify(msg);
+    s.ws.send(text);
+    countMessage(myappsOut, msg.mt, text.length);
     s.lastSent = Date.now();
   }
   function sendPresence(s: Session): void {
@@ -265,7 +290,10 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
+      const mt = (parsed as { mt?: unknown } | null)?.mt;
+      countMessage(myappsIn, typeof mt === 'string' ? mt : '?', raw.length);
     } catch {
+      countMessage(myappsIn, '(not JSON)', raw.length);
       send(s, { mt: 'Error', errorText: 'message is not JSON' });
       return;
     }
@@ -449,11 +477,14 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
     sessions: () => [...sessions].map((s) => structuredClone(s.info)),
     waitForSession: (pred, timeoutMs = 10_000) =>
       waitFor('session', () => control.sessions().find(pred), timeoutMs, 'a matching myApps session'),
+    traffic: () => ({ tcpBytesIn: 0, tcpBytesOut: 0, connections: 0, myappsIn: {}, myappsOut: {} }), // set once the servers exist
     push(msg) {
       let n = 0;
       for (const s of sessions) {
         if (!s.info.loggedIn || s.ws.readyState !== WebSocket.OPEN) continue;
-        s.ws.send(JSON.stringify(msg));
+        const text = JSON.stringify(msg);
+        s.ws.send(text);
+        countMessage(myappsOut, typeof msg.mt === 'string' ? msg.mt : '?', text.length);
         s.lastSent = Date.now();
         n++;
       }
@@ -595,12 +626,30 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
     return true;
   };
 
-  const sockets = new Set<Duplex>();
+  const sockets = new Set<Socket>();
+  /** Bytes of connections already closed, and how many connections there were. */
+  const closedBytes = { in: 0, out: 0 };
+  let connections = 0;
   const track = (server: http.Server): void => {
-    server.on('connection', (sock) => {
+    // For HTTPS this is the TCP socket under TLS: its counters are the bytes on the wire.
+    server.on('connection', (sock: Socket) => {
       sockets.add(sock);
-      sock.on('close', () => sockets.delete(sock));
+      connections++;
+      sock.on('close', () => {
+        sockets.delete(sock);
+        closedBytes.in += sock.bytesRead;
+        closedBytes.out += sock.bytesWritten;
+      });
     });
+  };
+  control.traffic = () => {
+    let tcpBytesIn = closedBytes.in;
+    let tcpBytesOut = closedBytes.out;
+    for (const sock of sockets) {
+      tcpBytesIn += sock.bytesRead;
+      tcpBytesOut += sock.bytesWritten;
+    }
+    return { tcpBytesIn, tcpBytesOut, connections, myappsIn: structuredClone(myappsIn), myappsOut: structuredClone(myappsOut) };
   };
 
   const main = createServer(false);
