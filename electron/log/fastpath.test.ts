@@ -100,6 +100,42 @@ describe('TraceWriter fast paths', () => {
     } finally { un(); }
   });
 
+  it('redacts exactly the lines that need it among thousands of plain ones', async () => {
+    const un = registerSecret('Bus-Token-abcdef');
+    const special = new Map<number, [string, Record<string, unknown> | undefined]>([
+      [0, ['first password=hunter2', undefined]],
+      [1, ['bus < @client-1 ApiRequest api=x token=geheim len=3', undefined]],
+      [777, ['multi\nline https://a:b@host/ ok', { n: 1 }]],
+      [778, ['literal Bus-Token-abcdef in a clean line', undefined]],
+      [2047, ['session=abc', { k: 'v' }]],
+      [4095, ['ring end ?sig=zzz', undefined]],
+      [4096, ['after the ring pwd=1', undefined]],
+      [5000, ['last cookie: c=1', undefined]],
+    ]);
+    try {
+      const w = new TraceWriter({ dir, mask: TRACE_CATEGORIES.App, flushOnExit: false, flushDelayMs: 10_000 });
+      const cases: [string, Record<string, unknown> | undefined][] = [];
+      for (let i = 0; i <= 5000; i++) cases.push(special.get(i) ?? [`bus < @client-${i} ApiRequest apiId=com.innovaphone.phone src=s${i} len=140`, i % 3 ? undefined : { i }]);
+      for (const [m, d] of cases) w.trace('App', m, d);
+      const lines = (await written(w)).join('\n').split(/\n(?! {4})/);
+      expect(lines).toHaveLength(cases.length);
+      cases.forEach(([m, d], i) => expect(body(lines[i]!)).toBe(redact(`${m.replace(/\r?\n/g, '\n    ')}${d ? ` ${JSON.stringify(d)}` : ''}`)));
+      const all = lines.join('\n');
+      for (const secret of ['hunter2', 'geheim', 'Bus-Token-abcdef']) expect(all).not.toContain(secret);
+    } finally { un(); }
+  });
+
+  it('masks a registered secret in lines recorded before it is forgotten', async () => {
+    const un = registerSecret('Short-Lived-Token-1');
+    const w = new TraceWriter({ dir, mask: TRACE_CATEGORIES.App | TRACE_CATEGORIES.AppWebSocket, flushOnExit: false, flushDelayMs: 10_000 });
+    w.trace('App', 'printed Short-Lived-Token-1 here');
+    w.trace('AppWebSocket', 'bus < @client-1 src=Short-Lived-Token-1 len=3');
+    un(); // before the writer formats the recorded lines
+    const all = (await written(w)).join('\n');
+    expect(all).toContain('printed *** here');
+    expect(all).not.toContain('Short-Lived-Token-1');
+  });
+
   it('keeps lines whole and in order across chunk and file boundaries, long lines included', async () => {
     const w = new TraceWriter({ dir, mask: TRACE_CATEGORIES.App, maxFileSize: 512 * 1024, maxFiles: 50, flushOnExit: false, flushDelayMs: 5 });
     const big = 'y'.repeat(300 * 1024); // cut to MAX_TRACE_TEXT (64 KiB) before it is written
