@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { createPlatformServices } from '../../electron/wiring';
+import { AppFrameEvents } from '../../electron/bus';
 import { productUpdatePorts } from '../../electron/wiring/update-product';
 import { createTraceFiles } from '../../electron/log';
 import { EncryptedFileCredentialStore, LocalKeyCipher } from '../../electron/connect';
@@ -20,6 +21,7 @@ import { createLinuxCredentialStore } from '../../native/linux/secret-tool';
 import { readOsCaBundle } from '../../native/linux/ca-bundle';
 import { LinuxProtocolRegistrar } from '../../native/linux/protocol-registrar';
 import { NodeSpawner } from '../../native/spawner';
+import type { FileLocations } from '../../electron/platform';
 import { createNodeUpstream } from '../fixtures/appproxy/node-upstream';
 
 /** Electron adapters of main.ts and the Node stand-ins used here. */
@@ -30,10 +32,11 @@ const STANDINS = {
   updateUi: 'no-op (product: launcher dialogs)',
   idleClock: 'X11 idle time without powerMonitor events (Electron)',
   mediaEngineHost: 'Chromium page of the parent (product: hidden BrowserWindow)',
+  appFrames: 'AppFrameEvents with no frames (product: Electron webContents frame events)',
 };
 
 async function main(root: string, idleMs: number, nativeDir: string): Promise<void> {
-  const files = { userData: path.join(root, 'userData'), localData: path.join(root, 'localData'), logs: path.join(root, 'logs'), temp: path.join(root, 'temp') };
+  const files: FileLocations = { userData: path.join(root, 'userData'), localData: path.join(root, 'localData'), logs: path.join(root, 'logs') };
   for (const d of Object.values(files)) mkdirSync(d, { recursive: true });
   const traces = createTraceFiles({ dir: files.logs });
   const logger = traces.main;
@@ -47,7 +50,7 @@ async function main(root: string, idleMs: number, nativeDir: string): Promise<vo
   const protocolRegistrar = new LinuxProtocolRegistrar({ desktopId: 'myapps-links', exec: [process.execPath], dataHome: path.join(root, '.local', 'share'), configHome: path.join(root, '.config'), name: 'myApps' });
   const upstream = createNodeUpstream();
   const update = productUpdatePorts(
-    { platform: 'linux', arch: process.arch, env: process.env, execPath: process.execPath, isPackaged: false, windowsStore: false, mas: false, recorded: undefined, build: 'bench', tempDir: files.temp, fasterDownloads: false, policy: 'notify' },
+    { platform: 'linux', arch: process.arch, env: process.env, execPath: process.execPath, isPackaged: false, windowsStore: false, mas: false, recorded: undefined, build: 'bench', localData: files.localData, fasterDownloads: false, policy: 'notify' },
     { askInstall: async () => 'later', showInstallProgress: () => ({ update() {}, close() {} }) },
     () => {},
   );
@@ -59,6 +62,7 @@ async function main(root: string, idleMs: number, nativeDir: string): Promise<vo
       spawner: new NodeSpawner(),
       urlOpener: { openExternal: async () => {} },
       appProxyUpstream: upstream,
+      appFrames: new AppFrameEvents(),
       update: { ...update, logger: traces.helper('myAppsUpdate') },
       mediaEngineHost: { open: async (url: string) => { process.stdout.write(`${JSON.stringify({ open: url })}\n`); return { close: async () => {} }; } },
     },

@@ -8,7 +8,7 @@
  * the default flags, the media engine page opened in Chromium by this (parent) process; after
  * BENCH_MAIN_IDLE_MS (60 s) idle it reports process.memoryUsage(). Not covered: what Electron
  * itself adds to its main process (Chromium's browser side, Electron's own bindings), the window
- * services (Electron windows; the graph skips them without a window host).
+ * services (Electron windows, built by main.ts after the graph).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
