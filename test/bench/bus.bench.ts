@@ -13,6 +13,7 @@
  */
 import * as http from 'node:http';
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import WebSocket, { WebSocketServer } from 'ws';
 import { performance } from 'node:perf_hooks';
@@ -187,15 +188,7 @@ async function fanoutConsumers(url: string): Promise<void> {
 async function fanoutRun(url: string, change: (n: number) => void): Promise<{ p99: number; p50: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', THIS_FILE], { env: { ...process.env, BUS_FANOUT_URL: url }, stdio: ['ignore', 'pipe', 'inherit'] });
   let onLine: (l: string) => void = () => {};
-  let buf = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buf += d.toString();
-    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      onLine(line);
-    }
-  });
+  createInterface({ input: child.stdout! }).on('line', (l) => onLine(l));
   const exited = new Promise<never>((_, reject) => child.on('exit', (code) => reject(new Error(`fan-out consumers exited with ${code}`))));
   const line = (want: string) => Promise.race([exited, new Promise<void>((resolve) => { onLine = (l) => { if (l === want) resolve(); }; })]);
   try {

@@ -11,6 +11,7 @@
  * services (Electron windows, built by main.ts after the graph).
  */
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -39,17 +40,11 @@ export default async function bench(ctx: BenchContext): Promise<void> {
     const child = spawn(process.execPath, [bundle], { cwd: REPO, env: { ...session.env, MAIN_BENCH_ROOT: root, MAIN_BENCH_IDLE_MS: String(IDLE_MS), MAIN_BENCH_NATIVE_DIR: path.join(REPO, 'native') }, stdio: ['ignore', 'pipe', 'inherit'] });
     type Report = { memory: NodeJS.MemoryUsage; skipped: Record<string, string>; started: string[]; standins: Record<string, string> };
     const result = await new Promise<Report>((resolve, reject) => {
-      let buf = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        buf += d.toString();
-        for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          let msg: { open?: string; memory?: NodeJS.MemoryUsage };
-          try { msg = JSON.parse(line) as typeof msg; } catch { continue; }
-          if (msg.open) void browser.newPage().then((p) => p.goto(msg.open!)).catch(() => {});
-          else if (msg.memory) resolve(msg as Report);
-        }
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        let msg: { open?: string; memory?: NodeJS.MemoryUsage };
+        try { msg = JSON.parse(line) as typeof msg; } catch { return; }
+        if (msg.open) void browser.newPage().then((p) => p.goto(msg.open!)).catch(() => {});
+        else if (msg.memory) resolve(msg as Report);
       });
       child.on('exit', (code) => reject(new Error(`graph process exited with ${code} before reporting`)));
     });
