@@ -42,7 +42,7 @@ async function traceLines(ctx: BenchContext, dir: string): Promise<void> {
   const cpuSecs = (cpu.user + cpu.system) / 1e6;
   const files = fs.readdirSync(path.join(dir, 'rot')).length;
   await w.close();
-  ctx.emit({ name: 'trace.lines_per_s', value: Math.round(N / secs), unit: 'lines/s', target: '>= 200000', files_kept: files, file_cap_bytes: 4 * 1024 * 1024, lines_per_cpu_s: Math.round(N / cpuSecs), load_avg_1m: +os.loadavg()[0]!.toFixed(2) });
+  ctx.emit({ name: 'trace.lines_per_s', value: Math.round(N / secs), unit: 'lines/s', target: '>= 200000', path: 'TraceWriter.trace (message + flat data) to rotating files', files_kept: files, file_cap_bytes: 4 * 1024 * 1024, lines_per_cpu_s: Math.round(N / cpuSecs), load_avg_1m: +os.loadavg()[0]!.toFixed(2) });
 
   // Best of 5: on a shared machine one descheduling of a 20 ms loop would dominate the mean.
   const off = new TraceWriter({ dir: path.join(dir, 'off'), mask: 0n, flushOnExit: false });
@@ -59,7 +59,7 @@ async function traceLines(ctx: BenchContext, dir: string): Promise<void> {
     checks.push(((performance.now() - t2) * 1e6) / M);
   }
   await off.close();
-  ctx.emit({ name: 'trace.off_ns', value: +Math.min(...runs).toFixed(1), unit: 'ns/call', target: '<= 100', enabled_check_ns: +Math.min(...checks).toFixed(1), runs_ns: runs.map((r) => +r.toFixed(1)) });
+  ctx.emit({ name: 'trace.off_ns', value: +Math.min(...runs).toFixed(1), unit: 'ns/call', target: '<= 100', path: 'TraceWriter.trace with the category off', enabled_check_ns: +Math.min(...checks).toFixed(1), runs_ns: runs.map((r) => +r.toFixed(1)) });
 }
 
 const ORIGIN = 'https://pbx.bench.local';
@@ -152,6 +152,7 @@ async function busSlowdown(ctx: BenchContext, dir: string): Promise<void> {
   // epoll_wait and so answers faster); the wall-clock rates and their slowdown are given alongside.
   ctx.emit({
     name: 'trace.bus_slowdown_pct', value: pct((r) => r.cpuUsPerRt), unit: '% CPU per round trip', target: '<= 5',
+    path: 'startLocalServicesServer frame traces (AppWebSocket, FrameTracer) through TraceWriter to rotating files, all flags on vs off',
     user_cpu_slowdown_pct: pct((r) => r.userUsPerRt),
     wall_slowdown_pct: pct((r) => 1 / r.rps),
     cpu_us_per_rt_off: +median(offs.map((r) => r.cpuUsPerRt)).toFixed(1), cpu_us_per_rt_on: +median(ons.map((r) => r.cpuUsPerRt)).toFixed(1),
