@@ -96,15 +96,33 @@ function isQuotedPrintableLine(text: string): boolean {
  * breaks took 5 s).
  */
 function unfold(text: string): LogicalLine[] {
-  const physical = text.split(/\r\n|\n|\r/);
   const out: LogicalLine[] = [];
+  const len = text.length;
+  // Without a lone CR (old Mac line ends) a line ends at the next LF, found natively.
+  const lfOnly = !/\r(?!\n)/.test(text);
   let cur: { pieces: string[]; line: number; qp: boolean | undefined; endsWithEq: boolean } | undefined;
   const finish = (): void => {
-    if (cur) out.push({ text: cur.pieces.join(''), line: cur.line });
+    if (cur) out.push({ text: cur.pieces.length === 1 ? cur.pieces[0]! : cur.pieces.join(''), line: cur.line });
   };
-  for (let i = 0; i < physical.length; i++) {
-    const p = physical[i]!;
-    if (cur && (p.startsWith(' ') || p.startsWith('\t'))) {
+  let lineNo = 0;
+  for (let pos = 0; pos <= len; ) {
+    let end: number;
+    let next: number;
+    if (lfOnly) {
+      end = text.indexOf('\n', pos);
+      if (end < 0) end = len;
+      next = end + 1;
+      if (end > pos && text.charCodeAt(end - 1) === 0x0d) end--;
+    } else {
+      end = pos;
+      while (end < len && text.charCodeAt(end) !== 0x0a && text.charCodeAt(end) !== 0x0d) end++;
+      next = end + (text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a ? 2 : 1);
+    }
+    lineNo++;
+    const p = text.slice(pos, end);
+    pos = next;
+    const c0 = p.charCodeAt(0);
+    if (cur && (c0 === 0x20 || c0 === 0x09)) {
       cur.pieces.push(p.slice(1));
       if (p.length > 1) cur.endsWithEq = p.endsWith('=');
       continue;
@@ -118,7 +136,7 @@ function unfold(text: string): LogicalLine[] {
       continue;
     }
     finish();
-    cur = { pieces: [p], line: i + 1, qp: undefined, endsWithEq: p.endsWith('=') };
+    cur = { pieces: [p], line: lineNo, qp: undefined, endsWithEq: p.endsWith('=') };
   }
   finish();
   return out;
