@@ -1,27 +1,18 @@
 /**
  * The child process of main.bench.ts (bundled by it with esbuild, as scripts/build.mjs bundles
  * electron/main.ts, and run with plain node): the whole platform service graph from the shared
- * wiring function with the Linux X11 adapters electron/os-adapters.ts chooses on Linux, idle for
+ * wiring function with the adapters electron/os-adapters.ts chooses (createOsAdapters, as main.ts
+ * and the demo call it, with the demo's Electron stand-in), checked against the Linux X11 choice
+ * the tests expect (test/e2e/harness/linux-adapters.ts), idle for
  * MAIN_BENCH_IDLE_MS, then one JSON line with process.memoryUsage(), what started and what was
  * skipped. Where the product passes an Electron adapter, a Node one stands in and is named in
  * `standins`; the media engine page is opened by the parent in Chromium (line `{"open":url}`).
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { createPlatformServices } from '../../electron/wiring';
-import { AppFrameEvents } from '../../electron/bus';
-import { productUpdatePorts } from '../../electron/wiring/update-product';
-import { createTraceFiles } from '../../electron/log';
-import { EncryptedFileCredentialStore, LocalKeyCipher } from '../../electron/connect';
-import { X11GrabKeyListener } from '../../native/linux/grab-key-listener';
-import { X11SelectionReader } from '../../native/linux/selection';
-import { X11IdleClock } from '../../native/linux/idle-clock';
-import { DbusNotifier } from '../../native/linux/notifier';
-import { createLinuxCredentialStore } from '../../native/linux/secret-tool';
-import { readOsCaBundle } from '../../native/linux/ca-bundle';
-import { LinuxProtocolRegistrar } from '../../native/linux/protocol-registrar';
-import { NodeSpawner } from '../../native/spawner';
 import type { FileLocations } from '../../electron/platform';
+import { useElectronStandIn } from '../../scripts/demo/electron-stand-in';
+import { LINUX_X11_ADAPTER_KINDS } from '../e2e/harness/linux-adapters';
 import { createNodeUpstream } from '../fixtures/appproxy/node-upstream';
 
 /** Electron adapters of main.ts and the Node stand-ins used here. */
@@ -30,7 +21,7 @@ const STANDINS = {
   appProxyUpstream: 'Node https upstream (product: Electron net through the session)',
   urlOpener: 'no-op (product: shell.openExternal)',
   updateUi: 'no-op (product: launcher dialogs)',
-  idleClock: 'X11 idle time without powerMonitor events (Electron)',
+  electron: 'the electron module is test/fixtures/fake-electron (scripts/demo/electron-stand-in.ts); the Linux X11 adapters use only powerMonitor events of it',
   mediaEngineHost: 'Chromium page of the parent (product: hidden BrowserWindow)',
   appFrames: 'AppFrameEvents with no frames (product: Electron webContents frame events)',
 };
@@ -38,16 +29,23 @@ const STANDINS = {
 async function main(root: string, idleMs: number, nativeDir: string): Promise<void> {
   const files: FileLocations = { userData: path.join(root, 'userData'), localData: path.join(root, 'localData'), logs: path.join(root, 'logs') };
   for (const d of Object.values(files)) mkdirSync(d, { recursive: true });
+  // Before anything loads the Electron adapters: the product's modules are imported after it.
+  const electron = useElectronStandIn({ paths: { appData: path.join(root, 'appData'), temp: path.join(root, 'tmp'), home: root }, env: process.env }) as { session: { defaultSession: unknown } };
+  const { createPlatformServices } = await import('../../electron/wiring');
+  const { productUpdatePorts } = await import('../../electron/wiring/update-product');
+  const { createTraceFiles } = await import('../../electron/log');
+  const { AppFrameEvents } = await import('../../electron/bus');
+  const { NodeSpawner } = await import('../../native/spawner');
+  const { createOsAdapters } = await import('../../electron/os-adapters');
   const traces = createTraceFiles({ dir: files.logs });
   const logger = traces.main;
-  const display = process.env.DISPLAY;
-  const notifier = await DbusNotifier.connect({ appName: 'myApps', logger, busAddress: process.env.DBUS_SESSION_BUS_ADDRESS });
-  const credentialStore = await createLinuxCredentialStore({ logger, env: process.env, fallback: () => new EncryptedFileCredentialStore(path.join(files.userData, 'proxy-credentials.json'), new LocalKeyCipher(path.join(files.localData, 'proxy-credentials.key')), logger) });
-  const ca = readOsCaBundle();
-  const keyListener = new X11GrabKeyListener({ display });
-  const selectionReader = new X11SelectionReader({ display });
-  const idleClock = new X11IdleClock({ display });
-  const protocolRegistrar = new LinuxProtocolRegistrar({ desktopId: 'myapps-links', exec: [process.execPath], dataHome: path.join(root, '.local', 'share'), configHome: path.join(root, '.config'), name: 'myApps' });
+  // The product's choice for this OS (electron/os-adapters.ts), as main.ts and the demo make it.
+  const os = await createOsAdapters({
+    platform: 'linux', env: process.env, files, logger,
+    session: electron.session.defaultSession as Parameters<typeof createOsAdapters>[0]['session'],
+    nativeDir, productName: 'myApps', isPackaged: false, execPath: process.execPath, warmUpCopyHelper: false,
+  });
+  const wrongKinds = Object.entries(LINUX_X11_ADAPTER_KINDS).filter(([k, v]) => os.kinds[k] !== v).map(([k]) => `${k}: ${os.kinds[k]}`);
   const upstream = createNodeUpstream();
   const update = productUpdatePorts(
     { platform: 'linux', arch: process.arch, env: process.env, execPath: process.execPath, isPackaged: false, windowsStore: false, mas: false, recorded: undefined, build: 'bench', localData: files.localData, fasterDownloads: false, policy: 'notify' },
@@ -56,8 +54,9 @@ async function main(root: string, idleMs: number, nativeDir: string): Promise<vo
   );
   const services = await createPlatformServices(
     {
-      logger, traces, files, idleClock, protocolRegistrar, keyListener, selectionReader, displaySession: 'x11', notifier, credentialStore,
-      caCertificates: ca ? [ca.pem] : [],
+      logger, traces, files,
+      idleClock: os.idleClock, protocolRegistrar: os.protocolRegistrar, keyListener: os.keyListener, selectionReader: os.selectionReader,
+      displaySession: os.displaySession, notifier: os.notifier, credentialStore: os.credentialStore, caCertificates: os.caCertificates,
       proxyResolver: { resolve: async () => [{ kind: 'direct' }] },
       spawner: new NodeSpawner(),
       urlOpener: { openExternal: async () => {} },
@@ -76,12 +75,9 @@ async function main(root: string, idleMs: number, nativeDir: string): Promise<vo
   );
   await new Promise((r) => setTimeout(r, idleMs));
   const instances = services.instances as Record<string, unknown>;
-  process.stdout.write(`${JSON.stringify({ memory: process.memoryUsage(), started: Object.keys(instances).filter((k) => instances[k] !== undefined), skipped: services.skipped, standins: STANDINS })}\n`);
+  process.stdout.write(`${JSON.stringify({ memory: process.memoryUsage(), started: Object.keys(instances).filter((k) => instances[k] !== undefined), skipped: services.skipped, standins: STANDINS, adapters: os.kinds, adapters_not_as_expected: wrongKinds })}\n`);
   await services.close();
-  keyListener.close();
-  selectionReader.close();
-  idleClock.close();
-  notifier.close();
+  os.close();
   upstream.close();
   await traces.close();
   process.exit(0);
