@@ -406,6 +406,12 @@ export interface StatsResult {
   framesPerSecond?: number;
   /** Audio: total energy received (for "audio flows" checks). */
   audioEnergy?: number;
+  /**
+   * Ours: when the channel's setup steps happened, ms after AllocChannel reached the engine
+   * (`allocAt`, epoch ms): captured, described, remote, iceChecking, iceConnected, connected
+   * (DTLS done), firstPacket (renderer/media/engine/channel.ts, ChannelStep).
+   */
+  timeline?: { allocAt: number } & Record<string, number>;
   coder?: CoderName;
 }
 export interface ChannelClosed { mt: 'ChannelClosed'; channel: string; reason: 'closed' | 'session' | 'engine' | 'failed' }

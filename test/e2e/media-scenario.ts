@@ -71,32 +71,69 @@ function silentMp3(frames: number): Buffer {
   return Buffer.concat(Array.from({ length: frames }, () => frame));
 }
 
+/** Wall-clock ms with sub-ms resolution, comparable with the engine's Stats.timeline.allocAt. */
+const nowMs = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * Where one call's AllocChannel → first audio packet time goes (ms, each step from the end of the
+ * one before; they add up to `total`): both AllocChannel answered, A's offer (ICE gathering), B's
+ * answer (offer applied, gathering), A applies the answer, ICE connectivity checks (negative when
+ * ICE was up before A's app heard RemoteDescriptionResult), DTLS, first RTP packet received at
+ * both ends. Engine steps come from Stats.timeline, taken at the later of the two ends. `seen`
+ * (not in `total`): until the app's GetStats polling showed bytesReceived > 0 at both ends
+ * (Chromium caches getStats results for up to 50 ms, so this measures the poll, not the call).
+ */
+export interface CallSteps { total: number; alloc: number; offer: number; answer: number; select: number; ice: number; dtls: number; firstPacket: number; seen: number }
+
 /** One quick call between two sessions (alloc -> offer/answer -> trickle -> first audio both ways -> close). */
-async function quickCall(a: AppClient, b: AppClient, n: number, holdMs = 0): Promise<{ firstAudioMs: number }> {
+async function quickCall(a: AppClient, b: AppClient, n: number, holdMs = 0): Promise<{ firstAudioMs: number; steps?: CallSteps }> {
   const ca = `qa${n}`;
   const cb = `qb${n}`;
   a.onMessage = (m) => { if (m.mt === 'LocalCandidate' && m.channel === ca) b.send({ mt: 'RemoteCandidate', channel: cb, ...(m.candidate ? { candidate: m.candidate } : { end: true }) }); };
   b.onMessage = (m) => { if (m.mt === 'LocalCandidate' && m.channel === cb) a.send({ mt: 'RemoteCandidate', channel: ca, ...(m.candidate ? { candidate: m.candidate } : { end: true }) }); };
-  const t0 = Date.now();
+  const t0 = nowMs();
   await a.request({ mt: 'AllocChannel', channel: ca, kind: 'audio', iceServers: [] }, 'AllocChannelResult', (m) => m.channel === ca);
   await b.request({ mt: 'AllocChannel', channel: cb, kind: 'audio', iceServers: [] }, 'AllocChannelResult', (m) => m.channel === cb);
+  const tAlloc = nowMs();
   const offer = await a.request({ mt: 'CreateOffer', channel: ca }, 'LocalDescription', (m) => m.channel === ca);
+  const tOffer = nowMs();
   const answer = await b.request({ mt: 'RemoteDescription', channel: cb, channels_cmd: 'PROPOSAL', channels: offer.channels }, 'LocalDescription', (m) => m.channel === cb);
+  const tAnswer = nowMs();
   await a.request({ mt: 'RemoteDescription', channel: ca, channels_cmd: 'SELECT', channels: answer.channels }, 'RemoteDescriptionResult', (m) => m.channel === ca);
+  const tSelect = nowMs();
   let firstAudioMs = -1;
+  let sa: Msg = { mt: '' };
+  let sb: Msg = { mt: '' };
   for (let i = 0; i < 300 && firstAudioMs < 0; i++) {
-    const sa = await a.request({ mt: 'GetStats', channel: ca }, 'Stats', (m) => m.channel === ca);
-    const sb = await b.request({ mt: 'GetStats', channel: cb }, 'Stats', (m) => m.channel === cb);
-    if (Number(sa.bytesReceived) > 0 && Number(sb.bytesReceived) > 0) firstAudioMs = Date.now() - t0;
+    sa = await a.request({ mt: 'GetStats', channel: ca }, 'Stats', (m) => m.channel === ca);
+    sb = await b.request({ mt: 'GetStats', channel: cb }, 'Stats', (m) => m.channel === cb);
+    if (Number(sa.bytesReceived) > 0 && Number(sb.bytesReceived) > 0) firstAudioMs = nowMs() - t0;
     else await new Promise((r) => setTimeout(r, 10));
   }
   if (firstAudioMs < 0) throw new Error(`call ${n}: no audio`);
+  const steps = callSteps(t0, tAlloc, tOffer, tAnswer, tSelect, t0 + firstAudioMs, sa.timeline as Timeline | undefined, sb.timeline as Timeline | undefined);
   if (holdMs) await new Promise((r) => setTimeout(r, holdMs));
   await a.request({ mt: 'CloseChannel', channel: ca }, 'ChannelClosed', (m) => m.channel === ca);
   await b.request({ mt: 'CloseChannel', channel: cb }, 'ChannelClosed', (m) => m.channel === cb);
   a.onMessage = null;
   b.onMessage = null;
-  return { firstAudioMs };
+  return { firstAudioMs: Math.round(firstAudioMs * 10) / 10, ...(steps ? { steps } : {}) };
+}
+
+type Timeline = { allocAt: number } & Record<string, number>;
+
+/** The steps of one call (see CallSteps); undefined when an engine step is missing. */
+function callSteps(t0: number, tAlloc: number, tOffer: number, tAnswer: number, tSelect: number, tSeen: number, ta?: Timeline, tb?: Timeline): CallSteps | undefined {
+  const at = (name: string): number | undefined => {
+    if (ta?.[name] === undefined || tb?.[name] === undefined) return undefined;
+    return Math.max(ta.allocAt + ta[name]!, tb.allocAt + tb[name]!);
+  };
+  const ice = at('iceConnected');
+  const dtls = at('connected');
+  const first = at('firstPacket');
+  if (ice === undefined || dtls === undefined || first === undefined) return undefined;
+  const r = (x: number): number => Math.round(x * 10) / 10;
+  return { total: r(first - t0), alloc: r(tAlloc - t0), offer: r(tOffer - tAlloc), answer: r(tAnswer - tOffer), select: r(tSelect - tAnswer), ice: r(ice - tSelect), dtls: r(dtls - ice), firstPacket: r(first - dtls), seen: r(tSeen - first) };
 }
 
 /** A video-like call (video or appsharing); returns the receiver's stats once frames are decoded. */
@@ -235,7 +272,12 @@ async function main(): Promise<void> {
 
     if (BENCH) {
       const times: number[] = [];
-      for (let i = 0; i < BENCH; i++) times.push((await quickCall(a, b, i)).firstAudioMs);
+      const steps: CallSteps[] = [];
+      for (let i = 0; i < BENCH; i++) {
+        const c = await quickCall(a, b, i);
+        times.push(c.firstAudioMs);
+        if (c.steps) steps.push(c.steps);
+      }
       const pid = process.pid; // this process and its Chromium children
       const hz = 100;
       const idle0 = treeTicks(pid);
@@ -250,7 +292,7 @@ async function main(): Promise<void> {
       await hold;
       // appsharing at 1920x1080: decoded frames per second over 4 s after a 2 s ramp-up
       const share = await appsharingFps(a, b);
-      process.stdout.write(`MEDIA_BENCH ${JSON.stringify({ times, cpuPctPerCall: ((busy - idle) / (4 * hz)) * 100, idleTicks: idle, busyTicks: busy, share })}\n`);
+      process.stdout.write(`MEDIA_BENCH ${JSON.stringify({ times, steps, cpuPctPerCall: ((busy - idle) / (4 * hz)) * 100, idleTicks: idle, busyTicks: busy, share })}\n`);
       return;
     }
 

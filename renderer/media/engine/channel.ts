@@ -24,6 +24,22 @@ export interface ChannelHost {
 
 export type CloseReason = 'closed' | 'session' | 'engine' | 'failed';
 
+/**
+ * The steps of a channel's setup, each the first time it happened (Stats.timeline, ours): where
+ * the time from AllocChannel to the first media packet goes.
+ *  captured      capture device open (AllocChannelResult follows)
+ *  described     our first offer/answer ready, ICE gathering done (LocalDescription follows)
+ *  remote        the peer's first description applied
+ *  iceChecking   first connectivity check sent
+ *  iceConnected  a candidate pair works
+ *  connected     DTLS handshake done (ICE and DTLS: RTCPeerConnection.connectionState)
+ *  firstPacket   the remote track unmuted: first RTP packet received
+ */
+export type ChannelStep = 'captured' | 'described' | 'remote' | 'iceChecking' | 'iceConnected' | 'connected' | 'firstPacket';
+
+/** Wall-clock milliseconds with sub-ms resolution (comparable across processes of one machine). */
+const epochMs = (): number => performance.timeOrigin + performance.now();
+
 /** The Media protocol requests ./engine.ts hands to onChannelRequest (for an existing channel). */
 export const CHANNEL_REQUESTS: ReadonlySet<string> = new Set(['SendDtmf', 'SetChannelDevice', 'GetStats', 'SetRecording']);
 
@@ -62,6 +78,9 @@ export class Channel {
   private sink: HTMLMediaElement | null = null;
   private closed = false;
   private lastState = '';
+  /** When AllocChannel reached the engine (epoch ms) and the steps since (ms after it). */
+  private readonly allocAt = epochMs();
+  private readonly steps: Partial<Record<ChannelStep, number>> = {};
 
   constructor(private readonly engine: ChannelHost, readonly session: string, private readonly a: AllocChannel) {
     this.id = a.channel;
@@ -82,6 +101,7 @@ export class Channel {
         localStream: () => this.stream,
         config: () => this.engine.config,
         beforeDescription: () => this.recorder.pipeAll(this.pc),
+        step: (name) => this.step(name),
         send: (m) => this.reply(m),
         close: () => this.close('closed'),
       },
@@ -91,11 +111,29 @@ export class Channel {
       if (!this.closed) this.negotiation.localCandidate(ev.candidate);
     };
     this.pc.onconnectionstatechange = () => this.onState();
+    this.pc.oniceconnectionstatechange = () => {
+      const s = this.pc.iceConnectionState;
+      if (s === 'checking') this.step('iceChecking');
+      else if (s === 'connected' || s === 'completed') this.step('iceConnected');
+    };
     this.pc.ontrack = (ev) => {
+      // a remote track starts muted and unmutes with its first RTP packet
+      if (ev.track.muted) ev.track.addEventListener('unmute', () => this.step('firstPacket'), { once: true });
+      else this.step('firstPacket');
       this.recorder.pipe(ev.receiver, 'rx');
       this.remote.addTrack(ev.track);
       this.attachSink();
     };
+  }
+
+  /** Records the first time `name` happened. */
+  step(name: ChannelStep): void {
+    this.steps[name] ??= Math.round((epochMs() - this.allocAt) * 10) / 10;
+  }
+
+  /** The setup steps so far (Stats.timeline). */
+  timeline(): { allocAt: number } & Partial<Record<ChannelStep, number>> {
+    return { allocAt: Math.round(this.allocAt * 10) / 10, ...this.steps };
   }
 
   private reply(m: Record<string, unknown>): void {
@@ -105,6 +143,7 @@ export class Channel {
   async alloc(): Promise<void> {
     const sends = this.a.direction !== 'recvonly';
     if (sends) this.stream = await capture(this.kind, this.a.device);
+    this.step('captured');
   }
 
   /** What the capture device delivers (video/appsharing): size and frame rate. */
@@ -119,6 +158,7 @@ export class Channel {
     const s = this.pc.connectionState;
     if (s === this.lastState || this.closed) return;
     this.lastState = s;
+    if (s === 'connected') this.step('connected');
     const state = s === 'connecting' ? 'checking' : s;
     const coder = s === 'connected' ? this.negotiation.remoteCoder() : undefined;
     // coder: the first codec the peer's description lists (what the peer asked us to send).
@@ -202,7 +242,7 @@ export class Channel {
       const name = coderOfMime(codec.mimeType, undefined, codec.sdpFmtpLine);
       if (name) out.coder = name;
     }
-    return out;
+    return { ...out, timeline: this.timeline() };
   }
 
   close(reason: CloseReason, notify = true): void {

@@ -69,6 +69,8 @@ export interface NegotiationHost {
   config(): EngineConfig;
   /** Called before every offer/answer once the transceivers exist (the recorder pipes them). */
   beforeDescription(): void;
+  /** A setup step happened (Stats.timeline). */
+  step(name: 'described' | 'remote'): void;
   /** An event of this channel (LocalCandidate). */
   send(m: Record<string, unknown>): void;
   /** The peer closed the channel (channels_cmd CLOSE). */
@@ -132,6 +134,7 @@ export class Negotiation {
     const sdp = channelsToSdp(channels, this.kind, { cmd, sessionId: this.sessionId, sessionVersion: this.version++, mids: [mid] });
     if (cmd === 'SELECT') {
       await this.pc.setRemoteDescription({ type: 'answer', sdp });
+      this.host.step('remote');
       await this.flushCandidates();
       return null;
     }
@@ -139,6 +142,7 @@ export class Negotiation {
     this.held = [];
     const hadLocal = this.pc.getTransceivers().length > 0;
     await this.pc.setRemoteDescription({ type: 'offer', sdp });
+    this.host.step('remote');
     const t = this.pc.getTransceivers()[0];
     if (t && !hadLocal) await this.attachLocal(t);
     this.host.beforeDescription();
@@ -253,6 +257,7 @@ export class Negotiation {
     const { excludeAddresses, excludePrefixes } = this.host.config();
     restrictCandidates(d, this.kind, (c) => candidateAllowed(c, excludeAddresses, excludePrefixes));
     this.described = d[`${MEDIA_OF_KIND[this.kind]}_ice`]?.candidate ?? [];
+    this.host.step('described');
     return d;
   }
 }
