@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOST_SETTLE_MS, waitForGathering, type GatheringSource } from './gather';
+import { HOST_SETTLE_MS, isHostUdp, isLoopbackHostUdp, waitForGathering, type GatheringSource } from './gather';
 
 type Ev = { candidate?: { candidate: string } | null };
 /** The gathering side of an RTCPeerConnection, driven by the test. */
@@ -15,6 +15,7 @@ function source(sdp = ''): GatheringSource & { fire(type: 'icegatheringstatechan
   };
 }
 const host = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host generation 0' };
+const lan = { candidate: 'candidate:3 1 udp 2122194687 192.168.1.5 5001 typ host generation 0' };
 const tcp = { candidate: 'candidate:2 1 tcp 1518280447 127.0.0.1 9 typ host tcptype active generation 0' };
 
 describe('waitForGathering', () => {
@@ -41,6 +42,20 @@ describe('waitForGathering', () => {
     expect(Date.now() - t0).toBeLessThan(1000);
     const pre = source(`a=${host.candidate}\r\n`);
     await waitForGathering(pre, { hostOnly: true, maxMs: 2000 }); // candidates already in the description
+  });
+
+  it('settles on the candidates that count (a view waits for its loopback one)', async () => {
+    const pc = source();
+    let done = false;
+    const p = waitForGathering(pc, { hostOnly: true, maxMs: 2000, counts: isLoopbackHostUdp }).then(() => { done = true; });
+    pc.fire('icecandidate', { candidate: lan });
+    await new Promise((r) => setTimeout(r, HOST_SETTLE_MS * 3));
+    expect(done).toBe(false);
+    pc.fire('icecandidate', { candidate: host });
+    await p;
+    expect(isLoopbackHostUdp(host.candidate)).toBe(true);
+    expect(isLoopbackHostUdp(lan.candidate)).toBe(false);
+    expect(isHostUdp(lan.candidate)).toBe(true);
   });
 
   it('gives up after maxMs, and resolves at once when gathering is already complete', async () => {

@@ -25,12 +25,20 @@ export interface GatheringSource {
 }
 
 const HOST_UDP = /candidate:\S+ \d+ udp \d+ \S+ \d+ typ host/i;
+const LOOPBACK_HOST_UDP = /candidate:\S+ \d+ udp \d+ (127\.0\.0\.1|::1) \d+ typ host/i;
+
+/** A UDP host candidate (`candidate:…` line). */
+export const isHostUdp = (candidate: string): boolean => HOST_UDP.test(candidate);
+/** A UDP host candidate on 127.0.0.1 or ::1 (the viewer's loopback hop). */
+export const isLoopbackHostUdp = (candidate: string): boolean => LOOPBACK_HOST_UDP.test(candidate);
 
 /**
- * Resolves when gathering is complete (or, with `hostOnly`, when the UDP host candidates are in),
- * or after `maxMs`; never rejects.
+ * Resolves when gathering is complete (or, with `hostOnly`, when the UDP host candidates are in:
+ * HOST_SETTLE_MS after the last candidate `counts`, default any UDP host candidate), or after
+ * `maxMs`; never rejects.
  */
-export function waitForGathering(pc: GatheringSource, opts: { hostOnly?: boolean; maxMs?: number } = {}): Promise<void> {
+export function waitForGathering(pc: GatheringSource, opts: { hostOnly?: boolean; maxMs?: number; counts?: (candidate: string) => boolean } = {}): Promise<void> {
+  const counts = opts.counts ?? isHostUdp;
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
   return new Promise((resolve) => {
     let settle: ReturnType<typeof setTimeout> | undefined;
@@ -49,12 +57,12 @@ export function waitForGathering(pc: GatheringSource, opts: { hostOnly?: boolean
       settle = setTimeout(done, HOST_SETTLE_MS);
     };
     const onCandidate = (ev: { candidate?: { candidate: string } | null }): void => {
-      if (opts.hostOnly && ev.candidate && HOST_UDP.test(ev.candidate.candidate)) arm();
+      if (opts.hostOnly && ev.candidate && counts(ev.candidate.candidate)) arm();
     };
     const timer = setTimeout(done, opts.maxMs ?? GATHER_MAX_MS);
     pc.addEventListener('icegatheringstatechange', check);
     pc.addEventListener('icecandidate', onCandidate);
     // candidates that came before we listened are already in the local description
-    if (opts.hostOnly && HOST_UDP.test(pc.localDescription?.sdp ?? '')) arm();
+    if (opts.hostOnly && (pc.localDescription?.sdp ?? '').split(/\r?\n/).some((l) => l.startsWith('a=candidate:') && counts(l.slice(2)))) arm();
   });
 }

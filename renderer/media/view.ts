@@ -6,7 +6,8 @@
  * full-size <video>. Test hook: `window.__view` (state, frames, width, height, reason).
  */
 import { MEDIA_PATH } from '../../common/media';
-import { gathered, loopbackOnlySdp } from './view-engine';
+import { isLoopbackHostUdp, waitForGathering } from './gather';
+import { loopbackOnlySdp, VIEW_GATHER_MAX_MS } from './view-engine';
 
 type State = 'connecting' | 'waiting' | 'playing' | 'closed' | 'refused';
 interface ViewStatus {
@@ -18,6 +19,8 @@ interface ViewStatus {
   reason: string;
   /** getVideoPlaybackQuality().totalVideoFrames */
   quality: () => number;
+  /** What the viewer gathered before it answered (`<address> <transport> <type>`; diagnostics). */
+  candidates: string[];
   /** Addresses of the selected ICE candidate pair of the loopback connection. */
   pair: () => Promise<{ local: string; remote: string } | null>;
 }
@@ -44,6 +47,7 @@ function boot(): void {
     width: 0,
     height: 0,
     reason: '',
+    candidates: [],
     quality: () => video.getVideoPlaybackQuality?.().totalVideoFrames ?? 0,
     pair: async () => {
       if (!pc) return null;
@@ -125,7 +129,12 @@ function boot(): void {
     try {
       await p.setRemoteDescription({ type: 'offer', sdp: loopbackOnlySdp(String(m.sdp ?? '')) });
       await p.setLocalDescription(await p.createAnswer());
-      await gathered(p, 2000);
+      // the loopback host candidate is all the answer keeps: no wait for TCP or relay gathering
+      await waitForGathering(p, { hostOnly: true, maxMs: VIEW_GATHER_MAX_MS, counts: isLoopbackHostUdp });
+      status.candidates = (p.localDescription?.sdp ?? '').split(/\r?\n/).filter((l) => l.startsWith('a=candidate:')).map((l) => {
+        const f = l.split(' ');
+        return `${f[4] ?? ''} ${f[2] ?? ''} ${f[7] ?? ''}`;
+      });
       ws.send(JSON.stringify({ mt: 'ViewAnswer', view, sdp: loopbackOnlySdp(p.localDescription?.sdp ?? '') }));
     } catch (err) {
       ws.send(JSON.stringify({ mt: 'CloseView', view }));

@@ -27,11 +27,17 @@ type R = Record<string, any>;
  * candidates the same way (docs/media-protocol.md, "Viewing remote video"); here the flag does it.
  */
 const VIEW_FLAGS = ['--disable-features=WebRtcHideLocalIpsWithMdns'];
+/**
+ * How long a view may take to show frames. Generous on purpose: on a loaded 2-core machine a
+ * view's setup (viewer page, offer/answer, a 1080p re-encode next to the call's own decoders)
+ * took 10-20 s, and the run must not fail on time (the bench reports the time).
+ */
+const SETUP_WAIT_MS = 60_000;
 
 const calls = (c: Client): R[] => ((c.phone.providers() as R).softphone?.model ?? {}).calls ?? [];
 const softphone = async (c: Client, expr: string): Promise<any> => (await c.frame()).evaluate(expr);
 const relayOf = (c: Client) => c.services.instances.media!.relay;
-const VIEW_STATUS = 'window.__view ? (async () => ({ state: window.__view.state, kind: window.__view.kind, frames: window.__view.frames, width: window.__view.width, height: window.__view.height, reason: window.__view.reason, quality: window.__view.quality(), pair: await window.__view.pair(), href: location.href })) () : null';
+const VIEW_STATUS = 'window.__view ? (async () => ({ state: window.__view.state, kind: window.__view.kind, frames: window.__view.frames, width: window.__view.width, height: window.__view.height, reason: window.__view.reason, candidates: window.__view.candidates, quality: window.__view.quality(), pair: await window.__view.pair(), href: location.href })) () : null';
 /** The status of the viewer iframe `name` inside `page` (searched through every frame). */
 const viewStatus = async (page: Page, name: string): Promise<R | null> => {
   const f = page.frame({ name });
@@ -71,13 +77,13 @@ async function main(): Promise<void> {
     // B's softphone embeds viewers for the incoming appsharing and video channels
     const t0 = Date.now();
     const first = await softphone(b, 'window.__softphone.openView("appsharing")');
-    await until('first appsharing frame', async () => ((await viewStatus(b.web, 'view-appsharing'))?.quality ?? 0) > 0, 20_000, 20);
+    await until('first appsharing frame', async () => ((await viewStatus(b.web, 'view-appsharing'))?.quality ?? 0) > 0, SETUP_WAIT_MS, 20);
     result.firstFrameMs = Date.now() - t0;
     result.frameNames = [first, await softphone(b, 'window.__softphone.openView("video")')];
     const playing = async (name: string): Promise<R> => until(`${name} frames`, async () => {
       const s = await viewStatus(b.web, name);
       return s && s.quality >= 10 && s.width > 0 && s.pair ? s : undefined;
-    }, 20_000, 100);
+    }, SETUP_WAIT_MS, 100);
     result.appsharing = await playing('view-appsharing');
     result.firstFramesMs = Date.now() - t0;
     result.video = await playing('view-video');
@@ -105,12 +111,12 @@ async function main(): Promise<void> {
     // B's own ticket, used twice: the first viewer plays, the second is refused
     const reuse = await softphone(b, `window.__softphone.createView(${JSON.stringify(bChannels.video)}).then((r) => r.url)`);
     await softphone(b, `window.__softphone.embedView(${JSON.stringify(reuse)}, 'reuse1')`);
-    await until('reuse1 plays', async () => (await viewStatus(b.web, 'view-reuse1'))?.state === 'playing');
+    await until('reuse1 plays', async () => (await viewStatus(b.web, 'view-reuse1'))?.state === 'playing', SETUP_WAIT_MS);
     await softphone(b, `window.__softphone.embedView(${JSON.stringify(reuse)}, 'reuse2')`);
     const settled = async (name: string): Promise<R> => until(`${name} settled`, async () => {
       const s = await viewStatus(b.web, name);
       return s && s.state !== 'connecting' && s.state !== 'waiting' ? s : undefined;
-    }, 10_000, 100);
+    }, SETUP_WAIT_MS, 100);
     result.refused = {
       badToken: await settled('view-badtoken'),
       badTicket: await settled('view-badticket'),
@@ -129,7 +135,7 @@ async function main(): Promise<void> {
       const ev = (await b.engine.evaluate('globalThis.mediaEngine.snapshot().views')) as R[];
       result.after = { relay: relayOf(b).views(), engine: ev, channels: relayOf(b).sessions().channels };
       return ev.length === 0 && result.after.relay.views === 0 && result.after.relay.tickets === 0;
-    }, 10_000, 200);
+    }, 30_000, 200);
 
     // an https page embeds the viewer (loopback is potentially trustworthy: no mixed content)
     result.https = await httpsEmbed(browser, a, b, port);
@@ -182,7 +188,7 @@ async function httpsEmbed(browser: Browser, a: Client, b: Client, port: number):
     const s = await until('https viewer frames', async () => {
       const v = await viewStatus(page, 'view-https');
       return v && v.quality > 0 && v.width > 0 ? v : undefined;
-    }, 20_000, 100);
+    }, SETUP_WAIT_MS, 100);
     a.phone.send({ mt: 'DisconnectCall' }, { provider: 'softphone' });
     await until('idle (https)', () => calls(a).length === 0 && calls(b).length === 0);
     return { origin, port, status: s };
