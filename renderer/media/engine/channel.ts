@@ -12,6 +12,7 @@ import { coderOfMime } from '../../../common/codecs';
 import { Negotiation } from './description';
 import { capture, setSink } from './devices';
 import { ChannelRecorder } from './recording';
+import { configureScreenSender, markScreenTrack } from './appsharing';
 import type { Emit, Msg, Reply } from './types';
 
 /** What a channel needs of the engine. */
@@ -102,6 +103,9 @@ export class Channel {
         config: () => this.engine.config,
         beforeDescription: () => this.recorder.pipeAll(this.pc),
         step: (name) => this.step(name),
+        senderReady: (sender) => {
+          if (this.kind === 'appsharing') configureScreenSender(sender);
+        },
         send: (m) => this.reply(m),
         close: () => this.close('closed'),
       },
@@ -143,6 +147,7 @@ export class Channel {
   async alloc(): Promise<void> {
     const sends = this.a.direction !== 'recvonly';
     if (sends) this.stream = await capture(this.kind, this.a.device);
+    if (this.kind === 'appsharing') markScreenTrack(this.stream?.getVideoTracks()[0]);
     this.step('captured');
   }
 
@@ -185,6 +190,7 @@ export class Channel {
     if (device !== undefined && this.a.direction !== 'recvonly') {
       const s = await capture(this.kind, device || undefined);
       const track = s.getTracks()[0]!;
+      if (this.kind === 'appsharing') markScreenTrack(track);
       const sender = this.pc.getSenders()[0];
       if (sender) await sender.replaceTrack(track);
       this.stream?.getTracks().forEach((t) => t.stop());

@@ -71,6 +71,8 @@ export interface NegotiationHost {
   beforeDescription(): void;
   /** A setup step happened (Stats.timeline). */
   step(name: 'described' | 'remote'): void;
+  /** Our track is on its sender (appsharing: screen encoder settings, ./appsharing.ts). */
+  senderReady(sender: RTCRtpSender): void;
   /** An event of this channel (LocalCandidate). */
   send(m: Record<string, unknown>): void;
   /** The peer closed the channel (channels_cmd CLOSE). */
@@ -208,6 +210,7 @@ export class Negotiation {
       this.pc.addTrack(track, stream!);
       const t = this.pc.getTransceivers()[0]!;
       t.direction = this.host.direction;
+      this.host.senderReady(t.sender);
     } else {
       this.pc.addTransceiver(this.kind === 'audio' ? 'audio' : 'video', { direction: 'recvonly' });
     }
@@ -220,6 +223,7 @@ export class Negotiation {
     if (track) {
       await t.sender.replaceTrack(track);
       t.sender.setStreams?.(stream!);
+      this.host.senderReady(t.sender);
     }
     t.direction = track ? this.host.direction : 'recvonly';
   }
