@@ -56,6 +56,7 @@ export const OPTIONS: EncoderOption[] = [
   { name: 'vp8-detail-scale1.5', codec: 'VP8', hint: 'detail', scaleDown: 1.5, ...FULL },
   { name: 'vp8-720p', codec: 'VP8', hint: '', ...HD },
   { name: 'vp8-detail-720p', codec: 'VP8', hint: 'detail', ...HD },
+  { name: 'vp8-detail-maintain-resolution-720p', codec: 'VP8', hint: 'detail', degradation: 'maintain-resolution', ...HD },
   { name: 'vp9-detail-720p', codec: 'VP9', hint: 'detail', ...HD },
   { name: 'h264-detail-720p', codec: 'H264', hint: 'detail', ...HD },
 ];
