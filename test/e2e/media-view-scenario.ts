@@ -62,6 +62,11 @@ async function main(): Promise<void> {
     cleanups.push(() => b.services.close());
     const port = b.services.server.port;
     result.port = port;
+    // The product grants the engine's origin (which the viewer page shares) media permission
+    // (electron/security/permissions.ts), so Chromium gathers the viewer's loopback candidate.
+    // Without it the viewer gets one only if Chromium's permission check happens to finish
+    // before gathering: under load it gathered none (issue 15, the view bench that "did not run").
+    for (const origin of [new URL(sim.url).origin, sim.appsOrigin, `http://127.0.0.1:${port}`]) await b.web.context().grantPermissions(['camera', 'microphone'], { origin });
     for (const c of [a, b]) await until(`${c.user} ready`, () => softphone(c, 'window.__softphone.state === "ready"'), 30_000);
 
     // A calls B with video and appsharing (A presents); B answers
@@ -176,6 +181,7 @@ async function httpsEmbed(browser: Browser, a: Client, b: Client, port: number):
   const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   b.services.server.origins.add(origin);
   const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
+  for (const o of [origin, `http://127.0.0.1:${port}`]) await ctx.grantPermissions(['camera', 'microphone'], { origin: o });
   try {
     a.phone.send({ mt: 'StartCall', sip: b.user, video: true }, { provider: 'softphone' });
     const alerting = await until('B alerting (https)', () => calls(b).find((x) => x.state === 'Alerting'));
