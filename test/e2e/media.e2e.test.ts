@@ -76,6 +76,23 @@ describe('media engine over the Media protocol (unshare -n, loopback only)', () 
     expect(r.allocToFirstAudioMs).toBeGreaterThan(0);
   });
 
+  it('Stats.timeline says when each setup step happened (ms after AllocChannel)', () => {
+    const [ta, tb] = r.stats.map((s: R) => s.timeline as R);
+    // A offered, B answered: each side's steps in the order they must happen
+    for (const [t, order] of [
+      [ta, ['captured', 'described', 'remote', 'connected']],
+      [tb, ['captured', 'remote', 'described', 'connected']],
+    ] as const) {
+      expect(t.allocAt).toBeGreaterThan(1.6e12); // epoch ms
+      const times = order.map((k) => t[k] as number);
+      for (const x of times) expect(x).toBeGreaterThanOrEqual(0);
+      expect([...times].sort((x, y) => x - y)).toEqual(times);
+      expect(t.iceConnected).toBeLessThanOrEqual(t.connected);
+      // media needs both descriptions (the connected event and the first packet may come in either order)
+      expect(t.firstPacket).toBeGreaterThanOrEqual(Math.max(t.described, t.remote));
+    }
+  });
+
   it('sends DTMF, mutes, reports unknown channels', () => {
     expect(r.dtmf).toEqual({ mt: 'SendDtmfResult', channel: 'ch-a' });
     expect(r.mute).toEqual({ mt: 'SetMuteResult', mic: true });
