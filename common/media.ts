@@ -406,6 +406,9 @@ export interface StatsResult {
   framesPerSecond?: number;
   /** Audio: total energy received (for "audio flows" checks). */
   audioEnergy?: number;
+  /** Video senders: frames encoded so far and why the encoder is held back (`none`, `cpu`, `bandwidth`; ours). */
+  framesEncoded?: number;
+  qualityLimitation?: string;
   /**
    * Ours: when the channel's setup steps happened, ms after AllocChannel reached the engine
    * (`allocAt`, epoch ms): captured, described, remote, iceChecking, iceConnected, connected

@@ -29,7 +29,7 @@ export default async function bench(ctx: BenchContext): Promise<void> {
   });
   const line = (run.stdout ?? '').split('\n').find((l) => l.startsWith('MEDIA_BENCH '));
   if (!line) throw new Error(`media bench did not run: ${(run.stdout ?? '').slice(-500)} ${(run.stderr ?? '').slice(-500)}`);
-  const r = JSON.parse(line.slice('MEDIA_BENCH '.length)) as { times: number[]; steps: CallSteps[]; cpuPctPerCall: number; share: { fps: number; width: number; height: number } };
+  const r = JSON.parse(line.slice('MEDIA_BENCH '.length)) as { times: number[]; steps: CallSteps[]; cpuPctPerCall: number; share: { fps: number; width: number; height: number; captureFps: number; encodedFps: number; qualityLimitation: string } };
   const loadavg = Math.max(loadBefore, load());
   const want = (n: string) => !ctx.only || n.startsWith(ctx.only);
   if (want('media.alloc_to_audio_ms')) {
@@ -39,6 +39,6 @@ export default async function bench(ctx: BenchContext): Promise<void> {
     const steps = Object.fromEntries((['alloc', 'offer', 'answer', 'select', 'ice', 'dtls', 'firstPacket'] as const).map((k) => [k, p50(k)]));
     ctx.emit({ name: 'media.alloc_to_audio_ms', value: p50('total'), unit: 'ms', target: '<= 100', p90: percentile(r.steps.map((s) => s.total), 90), calls: r.steps.length, steps_p50_ms: steps, app_seen_p50_ms: percentile(r.times, 50), loadavg, path: PATH });
   }
-  if (want('media.appsharing_fps')) ctx.emit({ name: 'media.appsharing_fps', value: Math.round(r.share.fps * 10) / 10, unit: 'fps', target: '>= 15', width: r.share.width, height: r.share.height, loadavg, path: PATH });
+  if (want('media.appsharing_fps')) ctx.emit({ name: 'media.appsharing_fps', value: Math.round(r.share.fps * 10) / 10, unit: 'fps', target: '>= 15', width: r.share.width, height: r.share.height, capture_fps: r.share.captureFps, encoded_fps: Math.round(r.share.encodedFps * 10) / 10, quality_limitation: r.share.qualityLimitation, loadavg, path: PATH });
   if (want('media.cpu_pct_per_call')) ctx.emit({ name: 'media.cpu_pct_per_call', value: Math.round(r.cpuPctPerCall * 10) / 10, unit: '% of one core', target: 'report', loadavg, path: PATH });
 }

@@ -167,27 +167,30 @@ async function videoCall(a: AppClient, b: AppClient, kind: 'video' | 'appsharing
 }
 
 /** Appsharing presenter -> consumer: decoded fps measured over 4 s after 2 s of ramp-up. */
-async function appsharingFps(a: AppClient, b: AppClient): Promise<{ fps: number; width: number; height: number }> {
+async function appsharingFps(a: AppClient, b: AppClient): Promise<{ fps: number; width: number; height: number; captureFps: number; encodedFps: number; qualityLimitation: string }> {
   const ca = 'sa';
   const cb = 'sb';
   a.onMessage = (m) => { if (m.mt === 'LocalCandidate' && m.channel === ca) b.send({ mt: 'RemoteCandidate', channel: cb, ...(m.candidate ? { candidate: m.candidate } : { end: true }) }); };
   b.onMessage = (m) => { if (m.mt === 'LocalCandidate' && m.channel === cb) a.send({ mt: 'RemoteCandidate', channel: ca, ...(m.candidate ? { candidate: m.candidate } : { end: true }) }); };
-  await a.request({ mt: 'AllocChannel', channel: ca, kind: 'appsharing', direction: 'sendonly', iceServers: [] }, 'AllocChannelResult', (m) => m.channel === ca);
+  const alloc = await a.request({ mt: 'AllocChannel', channel: ca, kind: 'appsharing', direction: 'sendonly', iceServers: [] }, 'AllocChannelResult', (m) => m.channel === ca);
   await b.request({ mt: 'AllocChannel', channel: cb, kind: 'appsharing', direction: 'recvonly', iceServers: [] }, 'AllocChannelResult', (m) => m.channel === cb);
   const offer = await a.request({ mt: 'CreateOffer', channel: ca }, 'LocalDescription', (m) => m.channel === ca);
   const answer = await b.request({ mt: 'RemoteDescription', channel: cb, channels_cmd: 'PROPOSAL', channels: offer.channels }, 'LocalDescription', (m) => m.channel === cb);
   await a.request({ mt: 'RemoteDescription', channel: ca, channels_cmd: 'SELECT', channels: answer.channels }, 'RemoteDescriptionResult', (m) => m.channel === ca);
   await new Promise((r) => setTimeout(r, 2000));
   const s0 = await b.request({ mt: 'GetStats', channel: cb }, 'Stats', (m) => m.channel === cb);
+  const e0 = await a.request({ mt: 'GetStats', channel: ca }, 'Stats', (m) => m.channel === ca);
   const t0 = Date.now();
   await new Promise((r) => setTimeout(r, 4000));
   const s1 = await b.request({ mt: 'GetStats', channel: cb }, 'Stats', (m) => m.channel === cb);
+  const e1 = await a.request({ mt: 'GetStats', channel: ca }, 'Stats', (m) => m.channel === ca);
+  const encodedFps = (Number(e1.framesEncoded ?? 0) - Number(e0.framesEncoded ?? 0)) / ((Date.now() - t0) / 1000);
   const fps = (Number(s1.framesDecoded ?? 0) - Number(s0.framesDecoded ?? 0)) / ((Date.now() - t0) / 1000);
   await a.request({ mt: 'CloseChannel', channel: ca }, 'ChannelClosed', (m) => m.channel === ca);
   await b.request({ mt: 'CloseChannel', channel: cb }, 'ChannelClosed', (m) => m.channel === cb);
   a.onMessage = null;
   b.onMessage = null;
-  return { fps, width: Number(s1.frameWidth ?? 0), height: Number(s1.frameHeight ?? 0) };
+  return { fps, width: Number(s1.frameWidth ?? 0), height: Number(s1.frameHeight ?? 0), captureFps: Number((alloc.capture as { frameRate?: number } | undefined)?.frameRate ?? 0), encodedFps, qualityLimitation: String(e1.qualityLimitation ?? '') };
 }
 
 /** CPU ticks (utime+stime) of a process and all its descendants. */

@@ -226,6 +226,8 @@ export class Channel {
         out.packetsSent = (out.packetsSent as number) + Number(s.packetsSent ?? 0);
         out.bytesSent = (out.bytesSent as number) + Number(s.bytesSent ?? 0);
         codecId ??= s.codecId as string | undefined;
+        if (s.framesEncoded !== undefined) out.framesEncoded = Number(s.framesEncoded);
+        if (s.qualityLimitationReason !== undefined) out.qualityLimitation = String(s.qualityLimitationReason);
       } else if (s.type === 'inbound-rtp') {
         out.packetsReceived = (out.packetsReceived as number) + Number(s.packetsReceived ?? 0);
         out.bytesReceived = (out.bytesReceived as number) + Number(s.bytesReceived ?? 0);
