@@ -417,7 +417,11 @@ export interface StatsResult {
   timeline?: { allocAt: number } & Record<string, number>;
   coder?: CoderName;
 }
-export interface ChannelClosed { mt: 'ChannelClosed'; channel: string; reason: 'closed' | 'session' | 'engine' | 'failed' }
+/**
+ * `stopped`: the capture ended outside the app — the user pressed Stop in the launcher's sharing
+ * window, or the shared screen/window or camera went away (the track ended).
+ */
+export interface ChannelClosed { mt: 'ChannelClosed'; channel: string; reason: 'closed' | 'session' | 'engine' | 'failed' | 'stopped' }
 export interface DtmfResult { mt: 'SendDtmfResult'; channel: string; error?: number; errorText?: string }
 export interface SetMuteResult { mt: 'SetMuteResult'; mic: boolean }
 export interface SetChannelDeviceResult { mt: 'SetChannelDeviceResult'; channel: string; error?: number; errorText?: string }

@@ -11,6 +11,8 @@ export type { PhoneCall, LedState } from './headset';
 export type { MediaEngineHost } from './ports';
 export { bundleEngine, engineScriptFromFile } from './engine-bundle';
 export { startMediaService } from './service';
+export { ChannelActivity } from './activity';
+export type { MediaActivity, ChannelInfo } from './activity';
 export type { MediaService, MediaServiceConfig } from './service';
 export { RecordingStore, parseRecordingUrl } from './recording';
 export type { RecordingTarget } from './recording';

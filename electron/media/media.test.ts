@@ -254,6 +254,49 @@ describe('media relay (real local services server, stand-in engine)', () => {
     e.ws.close();
   });
 
+  it('follows which channels run, and ends a shared screen for the launcher with reason "stopped"', async () => {
+    const e = await connect(engineWs(), own());
+    e.ws.send(JSON.stringify({ mt: 'EngineHello', secret: secretOf(), version: 1 }));
+    await e.next('EngineWelcome');
+    const seen: unknown[] = [];
+    const off = relay.onActivity((a) => seen.push(a));
+    const app = await connect(`ws://127.0.0.1:${server.port}/media?token=${server.token}`, APP);
+    const alloc = async (channel: string, kind: string, direction: string, error?: number) => {
+      app.ws.send(JSON.stringify({ mt: 'AllocChannel', channel, kind, direction }));
+      const req = await e.next('EngineRequest');
+      e.ws.send(JSON.stringify({ mt: 'EngineEvent', service: 'media', session: req.session, msg: { mt: 'AllocChannelResult', channel, kind, ...(error ? { error } : {}) } }));
+      await app.next('AllocChannelResult');
+      return req.session as string;
+    };
+    const session = await alloc('a', 'audio', 'sendrecv');
+    expect(relay.activity()).toEqual({ audio: 1, video: 0, sharing: [], watching: 0 });
+    // a picker the user cancelled: the allocation failed, nothing runs
+    await alloc('s0', 'appsharing', 'sendonly', MediaErrorCode.DEVICE_FAILED);
+    expect(relay.activity().sharing).toEqual([]);
+    await alloc('s', 'appsharing', 'sendonly');
+    await alloc('v', 'video', 'sendrecv');
+    await alloc('w', 'appsharing', 'recvonly');
+    expect(relay.activity()).toEqual({ audio: 1, video: 1, sharing: [{ session, channel: 's', kind: 'appsharing', sends: true }], watching: 1 });
+    // Stop in the sharing window: the engine closes it as for CloseChannel, the app hears "stopped"
+    expect(relay.stopChannel(session, 'nope')).toBe(false);
+    expect(relay.stopChannel(session, 's')).toBe(true);
+    expect(await e.next('EngineRequest')).toEqual({ mt: 'EngineRequest', service: 'media', session, msg: { mt: 'CloseChannel', channel: 's' } });
+    e.ws.send(JSON.stringify({ mt: 'EngineEvent', service: 'media', session, msg: { mt: 'ChannelClosed', channel: 's', reason: 'closed' } }));
+    expect(await app.next('ChannelClosed')).toEqual({ mt: 'ChannelClosed', channel: 's', reason: 'stopped' });
+    expect(relay.activity().sharing).toEqual([]);
+    // the app's own CloseChannel ends a channel at once; the session's end ends the rest
+    app.ws.send(JSON.stringify({ mt: 'CloseChannel', channel: 'v' }));
+    await e.next('EngineRequest');
+    expect(relay.activity()).toEqual({ audio: 1, video: 0, sharing: [], watching: 1 });
+    app.ws.close();
+    await e.next('SessionClosed');
+    expect(relay.activity()).toEqual({ audio: 0, video: 0, sharing: [], watching: 0 });
+    // one event per change, not per message
+    expect(seen.length).toBe(7);
+    off();
+    e.ws.close();
+  });
+
   it('refuses app sockets from origins not on the list', async () => {
     await expect(connect(`ws://127.0.0.1:${server.port}/media?token=${server.token}`, 'https://evil.example')).rejects.toThrow(/403/);
   });

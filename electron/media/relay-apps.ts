@@ -13,6 +13,7 @@ import type { EngineLink, Service } from './relay-engine';
 import type { RecordingRouter } from './relay-recording';
 import type { RingtoneStore } from './ringtones';
 import type { ViewRegistry } from './view';
+import type { ChannelActivity } from './activity';
 
 type AppMessage = Record<string, unknown> & { mt: string };
 
@@ -37,11 +38,15 @@ export interface AppEndpointsOptions {
   ownOrigin: string;
   /** How long an app message waits for the engine to connect before it is refused. */
   engineWaitMs: number;
+  /** Which channels run (./activity.ts), fed from here. */
+  activity: ChannelActivity;
 }
 
 export class AppEndpoints {
   private readonly sessions = new Map<string, Session>();
   private counter = 0;
+  /** Channels the launcher itself ended (stopChannel): their ChannelClosed says `stopped`. */
+  private readonly stopping = new Set<string>();
 
   constructor(private readonly opts: AppEndpointsOptions) {}
 
@@ -60,6 +65,8 @@ export class AppEndpoints {
         this.sessions.delete(s.id);
         // the engine closes the loopback connections (and tells the viewers of this session's channels)
         if (service === 'media') this.opts.views.sessionClosed(s.id);
+        if (service === 'media') this.opts.activity.sessionClosed(s.id);
+        for (const ch of s.channels) this.stopping.delete(stopKey(s.id, ch));
         this.opts.engine.send({ mt: 'SessionClosed', service, session: s.id });
         logger.trace('Media', `${service} session closed`, { session: s.id, channels: s.channels.size });
       });
@@ -77,15 +84,36 @@ export class AppEndpoints {
     const mt = String(msg.mt ?? '');
     const targets = session === '*' ? [...this.sessions.values()].filter((s) => s.service === service) : [this.sessions.get(session)].filter((s): s is Session => !!s && s.service === service);
     for (const s of targets) {
+      let out = msg;
       if (typeof msg.channel === 'string') {
         if (mt === 'ChannelClosed' || (mt === 'AllocChannelResult' && msg.error !== undefined)) s.channels.delete(msg.channel);
+        if (mt === 'ChannelClosed' && this.stopping.delete(stopKey(s.id, msg.channel))) out = { ...msg, reason: 'stopped' };
+        if (service === 'media') this.opts.activity.event(s.id, out);
       }
-      sendApp(s, msg);
+      sendApp(s, out);
     }
+  }
+
+  /**
+   * The launcher ends a channel of an app session (the sharing window's Stop): the engine closes
+   * it as for the app's own CloseChannel, and the app hears `ChannelClosed{reason:"stopped"}`, as
+   * when the capture ends outside the app. False when the session has no such channel.
+   */
+  stopChannel(session: string, channel: string): boolean {
+    const s = this.sessions.get(session);
+    if (!s || s.service !== 'media' || !s.channels.has(channel)) return false;
+    this.stopping.add(stopKey(session, channel));
+    this.opts.logger.trace('Media', 'channel stopped by the launcher', { session, channel });
+    if (!this.opts.engine.send({ mt: 'EngineRequest', service: 'media', session, msg: { mt: 'CloseChannel', channel } })) {
+      this.deliver('media', session, { mt: 'ChannelClosed', channel, reason: 'closed' });
+    }
+    return true;
   }
 
   /** The engine is gone: every app hears its channels closed. */
   engineGone(): void {
+    this.stopping.clear();
+    this.opts.activity.engineGone();
     for (const s of this.sessions.values()) {
       for (const ch of s.channels) sendApp(s, { mt: 'ChannelClosed', channel: ch, reason: 'engine' });
       s.channels.clear();
@@ -151,8 +179,14 @@ export class AppEndpoints {
       if (!m) return;
       msg = m;
     }
-    if (s.service === 'media' && msg.mt === 'AllocChannel') s.channels.add(String(msg.channel));
-    if (s.service === 'media' && msg.mt === 'CloseChannel') s.channels.delete(String(msg.channel));
+    if (s.service === 'media' && msg.mt === 'AllocChannel') {
+      s.channels.add(String(msg.channel));
+      this.opts.activity.requested(s.id, msg);
+    }
+    if (s.service === 'media' && msg.mt === 'CloseChannel') {
+      s.channels.delete(String(msg.channel));
+      this.opts.activity.closed(s.id, String(msg.channel));
+    }
     const { engine } = this.opts;
     if (!engine.connected) {
       try {
@@ -160,6 +194,7 @@ export class AppEndpoints {
       } catch {
         if (msg.mt === 'AllocChannel') {
           s.channels.delete(String(msg.channel));
+          this.opts.activity.closed(s.id, String(msg.channel));
           return sendApp(s, { mt: 'AllocChannelResult', channel: msg.channel, kind: msg.kind, error: MediaErrorCode.NO_ENGINE, errorText: 'media engine not running' });
         }
         return sendApp(s, { mt: 'Error', error: 'no-engine', reason: 'media engine not running', ref: msg.mt });
@@ -229,6 +264,8 @@ export class AppEndpoints {
     return msg;
   }
 }
+
+const stopKey = (session: string, channel: string): string => `${session}\u0000${channel}`;
 
 function sendApp(s: Session, msg: Record<string, unknown>): void {
   if (s.ws.readyState === s.ws.OPEN) s.ws.send(JSON.stringify(msg));

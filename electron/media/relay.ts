@@ -26,6 +26,7 @@ import { defaultViewerScript, viewerPageHandler, ViewRegistry } from './view';
 import { AppEndpoints } from './relay-apps';
 import { EngineLink, enginePageHandler, type Service } from './relay-engine';
 import { RecordingRouter } from './relay-recording';
+import { ChannelActivity, type MediaActivity } from './activity';
 
 /** The part of the local services server the relay uses. */
 export interface MediaServerHost {
@@ -76,6 +77,12 @@ export interface MediaRelay {
   setOptions(o: Partial<Pick<MediaRelayOptions, 'excludeVpn' | 'excludePrefixes' | 'ringInHeadset' | 'disableHeadsets'>>): void;
   /** Sends a launcher-originated request to the engine (e.g. SetHeadsetState from call state). */
   toEngine(service: Service, msg: Record<string, unknown>): boolean;
+  /** The channels that run now: calls, video, the user's screen shared (./activity.ts). */
+  activity(): MediaActivity;
+  /** Called whenever what runs changes. */
+  onActivity(cb: (a: MediaActivity) => void): () => void;
+  /** Ends an app's channel for the launcher (sharing window: Stop); the app hears ChannelClosed{reason:"stopped"}. */
+  stopChannel(session: string, channel: string): boolean;
   close(): void;
 }
 
@@ -116,7 +123,8 @@ export function startMediaRelay(server: MediaServerHost, opts: MediaRelayOptions
     },
   });
   const recording = new RecordingRouter(opts.recordings, logger, (session, msg) => apps.send(session, msg));
-  const apps = new AppEndpoints({ logger, engine, recording, ringtones, views, token: server.token, ownOrigin, engineWaitMs: opts.engineWaitMs ?? 5000 });
+  const activity = new ChannelActivity((err) => logger.warn('media: activity listener failed', { error: String(err) }));
+  const apps = new AppEndpoints({ logger, engine, recording, ringtones, views, activity, token: server.token, ownOrigin, engineWaitMs: opts.engineWaitMs ?? 5000 });
 
   /** An engine event: bookkeeping of recording, hook keys and views, then to the app session(s). */
   const onEngineEvent = (service: Service, session: string, msg: Record<string, unknown>): void => {
@@ -158,6 +166,9 @@ export function startMediaRelay(server: MediaServerHost, opts: MediaRelayOptions
       engine.send({ mt: 'EngineConfig', config: engineConfig() });
     },
     toEngine: (service, msg) => engine.send({ mt: 'EngineRequest', service, session: LAUNCHER_SESSION, msg }),
+    activity: () => activity.snapshot(),
+    onActivity: (cb) => activity.onChange(cb),
+    stopChannel: (session, channel) => apps.stopChannel(session, channel),
     close() {
       offOrigins();
       engine.close();

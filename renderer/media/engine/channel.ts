@@ -23,7 +23,7 @@ export interface ChannelHost {
   forget(ch: Channel): void;
 }
 
-export type CloseReason = 'closed' | 'session' | 'engine' | 'failed';
+export type CloseReason = 'closed' | 'session' | 'engine' | 'failed' | 'stopped';
 
 /**
  * The steps of a channel's setup, each the first time it happened (Stats.timeline, ours): where
@@ -149,6 +149,12 @@ export class Channel {
     if (sends) this.stream = await capture(this.kind, this.a.device);
     if (this.kind === 'appsharing') markScreenTrack(this.stream?.getVideoTracks()[0]);
     this.step('captured');
+    this.closeWhenCaptureEnds();
+  }
+
+  /** The shared screen/window or the camera went away (track ended): the app hears ChannelClosed{reason:"stopped"}. */
+  private closeWhenCaptureEnds(): void {
+    for (const t of this.stream?.getVideoTracks() ?? []) t.addEventListener('ended', () => this.close('stopped'), { once: true });
   }
 
   /** What the capture device delivers (video/appsharing): size and frame rate. */
@@ -196,6 +202,7 @@ export class Channel {
       this.stream?.getTracks().forEach((t) => t.stop());
       this.stream = s;
       this.a.device = device;
+      this.closeWhenCaptureEnds();
     }
     if (speaker !== undefined && this.kind === 'audio') {
       this.a.speaker = speaker;
