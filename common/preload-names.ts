@@ -67,9 +67,10 @@ export const PRELOAD_METHOD_NAMES = [
   'detachApp', 'attachApp', 'getDetachedApps', 'setBadge', 'showWindow',
   'hotkeys.status', 'update.getState', 'proxyAuth.getRequest', 'proxyAuth.answer', 'linkConfirm.getRequest', 'linkConfirm.answer',
   'displayPicker.getState', 'displayPicker.choose', 'displayPicker.cancel', 'about.get',
+  'incomingCall.getState', 'incomingCall.answer', 'sharing.getState', 'sharing.stop', 'banner.getState', 'banner.act',
   'consoleLine', 'openWindow',
 ] as const;
-export const PRELOAD_EVENT_NAMES = ['settingsChanged', 'appAttached', 'hotkeysChanged', 'updateProgress', 'proxyAuthRequest', 'linkConfirmRequest', 'displayPickerChanged', 'aboutChanged', 'collectLogsProgress'] as const;
+export const PRELOAD_EVENT_NAMES = ['settingsChanged', 'appAttached', 'hotkeysChanged', 'updateProgress', 'proxyAuthRequest', 'linkConfirmRequest', 'displayPickerChanged', 'aboutChanged', 'collectLogsProgress', 'incomingCallChanged', 'sharingChanged', 'bannerChanged'] as const;
 
 /** The IPC channel of a method. */
 export function channelOf(method: (typeof PRELOAD_METHOD_NAMES)[number]): string {

@@ -158,6 +158,38 @@ export const DisplayPickerStateSchema = z.object({
   ).max(200),
 });
 
+/** Incoming-call window (electron/calls IncomingCallWindow): the alerting incoming calls it shows. */
+export const IncomingCallStateSchema = z.object({
+  calls: z.array(
+    z.object({
+      /** The call as the window names it to the main process (phone provider + call id). */
+      key: z.string().max(400),
+      /** Display name of the caller ('' = none known). */
+      name: z.string().max(200),
+      /** Number or SIP URI of the caller ('' = none known). */
+      number: z.string().max(200),
+      /** Accept or reject was pressed; the phone app has not changed the call yet. */
+      pending: z.boolean(),
+    }),
+  ).max(20),
+  /** Further alerting calls not shown (one incoming call at a time, docs/notifications.md). */
+  waiting: z.number().int().min(0),
+});
+/** Sharing window (electron/calls SharingWindow): the user's screen is being sent. */
+export const SharingStateSchema = z.object({ sharing: z.boolean(), channels: z.number().int().min(0) });
+/** In-app notification banner (electron/notifications InAppBanner): what it shows. */
+export const BannerStateSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.string().max(100),
+      title: z.string().max(256),
+      body: z.string().max(2000),
+      kind: z.enum(['default', 'call', 'missed', 'chat']),
+      buttons: z.array(z.object({ action: z.enum(['', 'accept', 'reject']), label: z.string().max(64) })).max(4),
+    }),
+  ).max(20),
+});
+
 /**
  * The methods. `from` lists the sender kinds that may call the method; `request`/`response`
  * are validated in the main process on every call.
@@ -297,6 +329,26 @@ export const PreloadMethods = {
   'displayPicker.cancel': { from: ['launcher'], request: empty, response: ok },
   /** Settings page: version, build, Electron/Chromium, PBX, update channel and state. */
   'about.get': { from: ['launcher'], request: empty, response: AboutSchema },
+  /** Incoming-call window: the calls it shows (only that window). */
+  'incomingCall.getState': { from: ['launcher'], request: empty, response: IncomingCallStateSchema },
+  /** Incoming-call window: accept or reject one call (ConnectCall / DisconnectCall to its phone app). */
+  'incomingCall.answer': {
+    from: ['launcher'],
+    request: z.object({ key: z.string().min(1).max(400), action: z.enum(['accept', 'reject']) }).strict(),
+    response: z.union([ok, z.object({ ok: z.literal(false), error: z.string() })]),
+  },
+  /** Sharing window: is the screen being shared (only that window). */
+  'sharing.getState': { from: ['launcher'], request: empty, response: SharingStateSchema },
+  /** Sharing window: Stop — the appsharing channels that send end. */
+  'sharing.stop': { from: ['launcher'], request: empty, response: z.union([ok, z.object({ ok: z.literal(false), error: z.string() })]) },
+  /** In-app notification banner: the notifications it shows (only the banner view). */
+  'banner.getState': { from: ['launcher'], request: empty, response: BannerStateSchema },
+  /** In-app notification banner: a click on a notification ('' body/Open, a button) or its dismissal. */
+  'banner.act': {
+    from: ['launcher'],
+    request: z.object({ id: z.string().min(1).max(100), action: z.enum(['', 'accept', 'reject', 'dismiss']) }).strict(),
+    response: z.union([ok, z.object({ ok: z.literal(false), error: z.string() })]),
+  },
   /**
    * lib1's launcher hooks (renderer/page-hooks.ts): a line of the launcher's console
    * (`console.custom`) of the web client or an app frame, for the trace (Browser Console flag;
@@ -343,6 +395,12 @@ export const PreloadEvents = {
   aboutChanged: { to: ['launcher'], payload: AboutSchema },
   /** "Collect logs" running: progress to the page that asked. */
   collectLogsProgress: { to: ['launcher'], payload: CollectLogsProgressSchema },
+  /** The incoming calls changed (incoming-call window). */
+  incomingCallChanged: { to: ['launcher'], payload: IncomingCallStateSchema },
+  /** Sharing started or ended (sharing window). */
+  sharingChanged: { to: ['launcher'], payload: SharingStateSchema },
+  /** The notifications of the in-app banner changed. */
+  bannerChanged: { to: ['launcher'], payload: BannerStateSchema },
 } as const satisfies Record<string, { to: readonly SenderKind[]; payload: z.ZodType }>;
 export type PreloadEventName = keyof typeof PreloadEvents;
 export type PreloadEventPayload<E extends PreloadEventName> = z.infer<(typeof PreloadEvents)[E]['payload']>;

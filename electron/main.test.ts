@@ -5,9 +5,10 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { electron, FakeBrowserWindow, FakeSession, FakeTray, FakeWebContents } from '../test/fixtures/fake-electron';
+import { startSessionBus, type SessionBus } from '../test/fixtures/session-bus';
 
 vi.mock('electron', async () => (await import('../test/fixtures/fake-electron')).electron);
 const { bootstrap } = await import('./main');
@@ -15,10 +16,16 @@ const { bootstrap } = await import('./main');
 let dir: string;
 let env: NodeJS.ProcessEnv;
 const running: { quit(): Promise<void> }[] = [];
+// the Linux desktop's session D-Bus (notifications, keeping awake in calls), private to this file
+let bus: SessionBus;
+beforeAll(() => {
+  bus = startSessionBus();
+});
+afterAll(() => bus?.stop());
 
 beforeEach(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'main-test-'));
-  env = { XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') };
+  env = { XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config'), DBUS_SESSION_BUS_ADDRESS: bus.address };
   electron.app.removeAllListeners();
   electron.ipcMain.removeAllListeners();
   electron.ipcMain.handlers.clear();

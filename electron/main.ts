@@ -40,6 +40,8 @@ import { createOsAdapters } from './os-adapters';
 import { claimOrHandOff, linkHandoffEndpoint } from './links';
 import { NodeSpawner } from '../native/spawner';
 import { createDialogHost } from '../native/electron/dialogs';
+import { createOverlayHost } from '../native/electron/overlay';
+import type { Notifier } from './notifications';
 import { DisplayPickerModel, installDisplayMediaHandler } from '../native/electron/display-media';
 import { createDisplayPickerUi, createProxyAuth, createUpdateUi } from './windows/dialogs';
 import { createAbout, trayStatusLine } from './windows/about';
@@ -321,7 +323,11 @@ async function createMainWindowAndDialogs(life: Life, base: Base) {
       () => callback(),
     );
   });
-  return { table, ipc, dialogs, notifier, mainWindow, proxyAuth, credentialStore, osAdapters };
+  // the in-app notification banner over the main window (electron/notifications/banner.ts)
+  const overlays = createOverlayHost({ main: () => mainWindowRef, preload: base.preload, emit: (t, e, p) => ipc.emit(t, e, p) });
+  // the notifier every part uses once the services run: the OS notifier with the banner behind it
+  const anyNotifier: Notifier = { show: (n, ev) => (life.services?.instances.notifier ?? notifier).show(n, ev) };
+  return { table, ipc, dialogs, overlays, notifier, anyNotifier, mainWindow, proxyAuth, credentialStore, osAdapters };
 }
 
 /** The update ports, the selection reader, the service graph, the app proxy and the screen picker. */
@@ -329,7 +335,7 @@ async function startServices(life: Life, base: Base, ui: Ui) {
   const { logger } = life;
   const { settings, files, traces } = base;
   // Auto update (docs/update.md): install kind, installer, policies; launcher-owned UI.
-  const updateUi = createUpdateUi({ dialogs: ui.dialogs, notifier: ui.notifier, logger, productName: PRODUCT_NAME, words: base.words });
+  const updateUi = createUpdateUi({ dialogs: ui.dialogs, notifier: ui.anyNotifier, logger, productName: PRODUCT_NAME, words: base.words });
   ui.table.add(updateUi.handlers);
   const updatePorts = productUpdatePorts(
     {
@@ -366,6 +372,11 @@ async function startServices(life: Life, base: Base, ui: Ui) {
       selectionReader: ui.osAdapters.selectionReader,
       displaySession: ui.osAdapters.displaySession,
       notifier: ui.notifier,
+      overlays: ui.overlays,
+      // around calls (electron/calls): keep awake, the sharing bar, the incoming-call window
+      powerSaveBlocker: ui.osAdapters.powerSaveBlocker,
+      dialogs: ui.dialogs,
+      words: base.words,
       attention: createAttention(() => mainWindow),
       windowFocus: createWindowFocus(() => mainWindow),
       spawner: new NodeSpawner(),
@@ -384,12 +395,17 @@ async function startServices(life: Life, base: Base, ui: Ui) {
       launcher: base.identity,
       // com.innovaphone.launcher model `touch` (docs/local-services.md)
       touch: screen.getAllDisplays().some((d) => d.touchSupport === 'available'),
+      // Windows Server shows one incoming call at a time (docs/notifications.md)
+      oneIncomingCall: ui.osAdapters.oneIncomingCall,
       phonebook: { nativeDir: nativeDir() },
       media: { engineScript: engineScriptFromFile(path.join(distDir(), 'media-engine.js')) },
     },
   );
   life.services = services;
   for (const [name, why] of Object.entries(services.skipped)) logger.trace('App', 'service not started', { name, why });
+  // the pages of the sharing bar, the incoming-call window and the in-app banner
+  const { sharingWindow, incomingCallWindow, banner } = services.instances;
+  for (const part of [sharingWindow, incomingCallWindow, banner]) if (part) ui.table.add(part.handlers);
   // The media engine page lives on the local services server (both host spellings).
   const engineOrigin = originOf(services.server.config.http);
   life.engineOrigins = engineOrigin ? [engineOrigin, engineOrigin.replace('//localhost:', '//127.0.0.1:')] : [];
@@ -433,7 +449,7 @@ function createWindows(life: Life, base: Base, ui: Ui) {
     actions: { quit: () => app.quit(), openSettings: openSettingsWindow, collectLogs: (f) => collect(f && ((p) => f(p.total ? p.done / p.total : 1))) },
     words,
     productName: PRODUCT_NAME,
-    notify: (title, body) => void ui.notifier.show({ title, body, kind: 'default', persistent: false, urgent: false, buttons: [], silent: false }, { onAction() {}, onClosed() {} }).catch(() => undefined),
+    notify: (title, body) => void ui.anyNotifier.show({ title, body, kind: 'default', persistent: false, urgent: false, buttons: [], silent: false }, { onAction() {}, onClosed() {} }).catch(() => undefined),
   });
   return { windows, tray, settingsWindow, collect };
 }

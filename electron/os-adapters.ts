@@ -13,6 +13,8 @@
  * | proxy credentials | Secret Service (secret-tool), else encrypted file | same | encrypted file, safeStorage key |
  * | update fetch | proxyFetch + the OS CA bundle (the wiring's) | same | session fetch (Chromium net) |
  * | link registration | .desktop + xdg-mime (LinuxProtocolRegistrar) | same | setAsDefaultProtocolClient (+ installers) |
+ * | keep awake in calls | D-Bus inhibit: ScreenSaver / PowerManagement / GNOME SessionManager (native/linux/power-save) | same | Electron powerSaveBlocker |
+ * | one incoming call at a time | no | no | Windows Server editions (native/win/edition) |
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,6 +24,7 @@ import type { Notifier } from './notifications';
 import type { IdleClock } from './activity';
 import type { ProtocolRegistrar } from './links';
 import type { UpdateFetch } from './update';
+import type { PowerSaveBlocker } from './calls';
 import { EncryptedFileCredentialStore, LocalKeyCipher, type CredentialStore } from './connect';
 import { detectDisplaySession, type DisplaySession } from '../common/session';
 import { createKeyListener } from '../native/electron/key-listener';
@@ -32,6 +35,9 @@ import { createIdleClock } from '../native/electron/idle-clock';
 import { createProtocolRegistrar } from '../native/electron/protocol-registrar';
 import { createSafeStorageCipher, safeStorageAvailable } from '../native/electron/safe-storage';
 import { createSessionFetch } from '../native/electron/net-fetch';
+import { createPowerSaveBlocker } from '../native/electron/power-save';
+import { isWindowsServer } from '../native/win/edition';
+import { DbusPowerSaveBlocker } from '../native/linux/power-save';
 import { X11GrabKeyListener } from '../native/linux/grab-key-listener';
 import { X11SelectionReader } from '../native/linux/selection';
 import { DbusNotifier } from '../native/linux/notifier';
@@ -71,6 +77,10 @@ export interface OsAdapters {
   updateFetch?: UpdateFetch;
   /** PEM certificates trusted beside Node's roots by proxyFetch (Linux: the OS bundle). */
   caCertificates: string[];
+  /** Keeps the system/display awake during calls; none on Linux without a session D-Bus (warned). */
+  powerSaveBlocker?: PowerSaveBlocker;
+  /** Only one incoming-call notification at a time (Windows Server, docs/notifications.md). */
+  oneIncomingCall: boolean;
   /** What was chosen per port (the trace line "OS adapters"). */
   kinds: Record<string, string>;
   /** Closes what the adapters hold open (X connections, the D-Bus connection, helper processes). */
@@ -98,6 +108,18 @@ function launchCommand(o: OsAdapterOptions): string[] {
 function xdgHome(env: NodeJS.ProcessEnv, name: 'XDG_DATA_HOME' | 'XDG_CONFIG_HOME', fallback: string): string {
   const v = env[name];
   return v && path.isAbsolute(v) ? v : path.join(env.HOME && path.isAbsolute(env.HOME) ? env.HOME : os.homedir(), fallback);
+}
+
+/** The desktop's inhibit services on the session D-Bus (docs/decisions.md "Keeping awake on Linux"). */
+async function linuxPowerSaveBlocker(o: OsAdapterOptions, closers: (() => void)[]): Promise<PowerSaveBlocker | undefined> {
+  try {
+    const blocker = await DbusPowerSaveBlocker.connect({ appName: o.productName, logger: o.logger, ...(o.env.DBUS_SESSION_BUS_ADDRESS ? { busAddress: o.env.DBUS_SESSION_BUS_ADDRESS } : {}) });
+    closers.push(() => blocker.close());
+    return blocker;
+  } catch (err) {
+    o.logger.warn('awake: no session D-Bus; the system and display are not kept awake during calls', { error: err instanceof Error ? err.message : String(err) });
+    return undefined;
+  }
 }
 
 async function linuxNotifier(o: OsAdapterOptions, closers: (() => void)[]): Promise<{ notifier: Notifier; kind: string }> {
@@ -129,6 +151,7 @@ export async function createOsAdapters(o: OsAdapterOptions): Promise<OsAdapters>
     const idleClock = x11Idle ? x11IdleWithPowerEvents(x11Idle, power) : power;
     closers.push(() => idleClock.close(), () => keyListener.close());
     const { notifier, kind: notifierKind } = await linuxNotifier(o, closers);
+    const powerSaveBlocker = await linuxPowerSaveBlocker(o, closers);
     const credentialStore = await createLinuxCredentialStore({ logger: o.logger, env: o.env, fallback: () => fileStore(localKey()) });
     const ca = readOsCaBundle();
     const protocolRegistrar = new LinuxProtocolRegistrar({
@@ -147,6 +170,8 @@ export async function createOsAdapters(o: OsAdapterOptions): Promise<OsAdapters>
       protocolRegistrar,
       credentialStore,
       caCertificates: ca ? [ca.pem] : [],
+      ...(powerSaveBlocker ? { powerSaveBlocker } : {}),
+      oneIncomingCall: false,
       kinds: {
         session: displaySession,
         keyListener: x11 ? 'x11-grabkey' : 'electron-globalShortcut',
@@ -156,6 +181,7 @@ export async function createOsAdapters(o: OsAdapterOptions): Promise<OsAdapters>
         proxyLogins: credentialStore.kind === 'secret-service' ? 'secret-service' : 'encrypted-file',
         updateFetch: ca ? 'proxyFetch' : 'proxyFetch (no OS CA bundle found)',
         protocolRegistrar: 'xdg-mime',
+        powerSaveBlocker: powerSaveBlocker ? 'dbus-inhibit' : 'none (no session D-Bus)',
       },
       close: () => closers.splice(0).reverse().forEach((c) => c()),
     };
@@ -168,6 +194,7 @@ export async function createOsAdapters(o: OsAdapterOptions): Promise<OsAdapters>
   const idleClock = createIdleClock();
   closers.push(() => copyReader.close(), () => idleClock.close(), () => keyListener.close());
   const osCipher = await safeStorageAvailable();
+  const oneIncomingCall = o.platform === 'win32' && (await isWindowsServer());
   if (!osCipher) o.logger.warn('no OS credential store (safeStorage); proxy credentials are kept with a local key file');
   return {
     displaySession,
@@ -179,6 +206,8 @@ export async function createOsAdapters(o: OsAdapterOptions): Promise<OsAdapters>
     credentialStore: fileStore(osCipher ? createSafeStorageCipher() : localKey()),
     updateFetch: createSessionFetch(o.session),
     caCertificates: [],
+    powerSaveBlocker: createPowerSaveBlocker(),
+    oneIncomingCall,
     kinds: {
       session: displaySession,
       keyListener: 'electron-globalShortcut',
@@ -188,6 +217,8 @@ export async function createOsAdapters(o: OsAdapterOptions): Promise<OsAdapters>
       proxyLogins: osCipher ? 'encrypted-file+safeStorage' : 'encrypted-file',
       updateFetch: 'session-fetch',
       protocolRegistrar: 'electron',
+      powerSaveBlocker: 'electron',
+      oneIncomingCall: String(oneIncomingCall),
     },
     close: () => closers.splice(0).reverse().forEach((c) => c()),
   };

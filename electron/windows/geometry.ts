@@ -1,7 +1,7 @@
 /**
  * Window geometry (pure): docking to a screen edge and keeping saved bounds on a visible display.
  */
-import type { DisplayInfo, DockSide, Rect } from './ports';
+import type { DialogPlacement, DisplayInfo, DockSide, Rect } from './ports';
 
 export const DOCK_DEFAULT_WIDTH = 420;
 export const DOCK_MIN_WIDTH = 320;
@@ -76,4 +76,22 @@ function centre(size: { width: number; height: number }, wa: Rect): Rect {
   const width = Math.min(size.width, wa.width);
   const height = Math.min(size.height, wa.height);
   return { x: Math.round(wa.x + (wa.width - width) / 2), y: Math.round(wa.y + (wa.height - height) / 2), width, height };
+}
+
+/** Gap between a dialog placed at an edge and the edge of the work area. */
+export const DIALOG_EDGE_GAP = 16;
+
+/**
+ * Bounds of a launcher dialog in a work area (the primary display's): centred, at the bottom
+ * right (incoming call, where notifications appear on Windows) or at the top centre (the sharing
+ * bar, out of the way of what is shared), never larger than the work area.
+ */
+export function dialogBounds(workArea: Rect, size: { width: number; height: number }, placement: DialogPlacement = 'center'): Rect {
+  const width = Math.min(size.width, workArea.width);
+  const height = Math.min(size.height, workArea.height);
+  const gapX = Math.min(DIALOG_EDGE_GAP, Math.floor((workArea.width - width) / 2));
+  const gapY = Math.min(DIALOG_EDGE_GAP, Math.floor((workArea.height - height) / 2));
+  if (placement === 'bottom-right') return { x: workArea.x + workArea.width - width - gapX, y: workArea.y + workArea.height - height - gapY, width, height };
+  if (placement === 'top-center') return { x: Math.round(workArea.x + (workArea.width - width) / 2), y: workArea.y + gapY, width, height };
+  return centre({ width, height }, workArea);
 }

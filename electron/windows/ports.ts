@@ -137,7 +137,19 @@ export interface DialogSpec {
   height: number;
   /** Keep above the main window (modal to it where the desktop allows). */
   modal?: boolean;
+  /**
+   * Above every window, also full-screen ones, and independent of the main window (not its
+   * child: it stays when the main window is hidden in the tray). The sharing bar, the
+   * incoming-call window.
+   */
+  floating?: boolean;
+  /** Where it appears (geometry.ts dialogBounds): centred (default), or at an edge of the primary display's work area. */
+  placement?: DialogPlacement;
+  /** Shown without taking the keyboard focus from what the user is typing in (default: focused). */
+  inactive?: boolean;
 }
+
+export type DialogPlacement = 'center' | 'bottom-right' | 'top-center';
 
 export interface DialogWindow {
   /** webContents id of the dialog (the sender id its calls arrive with). */

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../platform';
 import { memoryLogger } from '../../test/fixtures/memory-logger';
 import {
-  buildTrayMenu, createWindowsService, dockedBounds, EdgeReservationError, isVisible, placeWindow, TrayIds,
+  buildTrayMenu, createWindowsService, dialogBounds, dockedBounds, EdgeReservationError, isVisible, placeWindow, TrayIds,
   WindowStateStore, workAreaWithoutOwnStrip,
   type AppWindowHandle, type EdgeReservation, type EdgeReservationRequest, type DisplayInfo, type Rect, type TrayMenuItem, type WindowHost, type WindowSettingKey, type WindowSettings,
   type WindowsService,
@@ -21,6 +21,13 @@ beforeEach(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'win-test
 afterEach(async () => { await fs.rm(dir, { recursive: true, force: true }); });
 
 describe('geometry', () => {
+  it('places launcher dialogs centred, at the bottom right or the top centre of the work area', () => {
+    expect(dialogBounds(D2.workArea, { width: 400, height: 200 })).toEqual({ x: 2360, y: 427, width: 400, height: 200 });
+    expect(dialogBounds(D2.workArea, { width: 400, height: 200 }, 'bottom-right')).toEqual({ x: 2784, y: 808, width: 400, height: 200 });
+    expect(dialogBounds(D2.workArea, { width: 400, height: 60 }, 'top-center')).toEqual({ x: 2360, y: 46, width: 400, height: 60 });
+    // larger than the work area: shrunk, flush with it
+    expect(dialogBounds(D2.workArea, { width: 3000, height: 2000 }, 'bottom-right')).toEqual({ x: 1920, y: 30, width: 1280, height: 994 });
+  });
   it('docks to the work area edge', () => {
     expect(dockedBounds(D1.workArea, 'left', 400)).toEqual({ x: 0, y: 0, width: 400, height: 1040 });
     expect(dockedBounds(D1.workArea, 'right', 400)).toEqual({ x: 1520, y: 0, width: 400, height: 1040 });

@@ -3,7 +3,7 @@
  * `electron/main.ts` calls it with the Electron adapters and the running OS's implementations;
  * the end-to-end harness (test/e2e/harness) with the Linux implementations and Chromium. Each
  * area is wired in its own file here (settings, connect, links, hotkeys, launcher, external
- * apps, phone book, media, update, app proxy, app origins); a service whose ports are absent is
+ * apps, phone book, media, calls, update, app proxy, app origins); a service whose ports are absent is
  * not started and `services.skipped` says why. Settings changes reach the services through the
  * one reaction table (./reactions.ts). docs/architecture.md "The one wiring".
  */
@@ -19,6 +19,7 @@ import { publishLauncherServices, wireLauncher } from './launcher';
 import { wireExternalApps } from './externalapps';
 import { wirePhonebook } from './phonebook';
 import { wireMedia } from './media';
+import { wireCalls } from './calls';
 import { wireUpdate } from './update';
 import { wireAppProxy } from './appproxy';
 import { wireAppOrigins } from './app-origins';
@@ -81,6 +82,7 @@ export async function createPlatformServices(ports: PlatformPorts, config: Platf
   instances.phonebook = await wirePhonebook(w);
   instances.media = await wireMedia(w);
   publishLauncherServices(w, launcher.launcher, instances.media);
+  Object.assign(instances, wireCalls(w, instances.media));
   const update = await wireUpdate(w, instances.proxyFetch);
   instances.update = update?.service;
   instances.appProxy = wireAppProxy(w);
@@ -96,6 +98,7 @@ export async function createPlatformServices(ports: PlatformPorts, config: Platf
       hotkeys: instances.hotkeys,
       activity: instances.activity,
       notifications: instances.notifications,
+      incomingCall: instances.incomingCallWindow,
       launcher: launcher.launcher,
       externalApps: instances.externalApps,
       phonebook: instances.phonebook,

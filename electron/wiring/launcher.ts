@@ -4,7 +4,7 @@
  * Ringer); its requests go to the notification service. docs/local-services.md "The launcher model".
  */
 import { ActivityService } from '../activity';
-import { LauncherApi, launcherServicesModel, NotificationService } from '../notifications';
+import { InAppBanner, LauncherApi, launcherServicesModel, NotificationService, withInAppFallback, type Notifier } from '../notifications';
 import type { MediaService } from '../media';
 import type { Wiring } from './context';
 
@@ -12,6 +12,9 @@ export interface LauncherPart {
   launcher: LauncherApi;
   activity?: ActivityService;
   notifications?: NotificationService;
+  /** The notifier every part uses (update prompts, tray): the OS notifier, with the banner behind it. */
+  notifier?: Notifier;
+  banner?: InAppBanner;
 }
 
 export function wireLauncher(w: Wiring): LauncherPart {
@@ -29,9 +32,21 @@ export function wireLauncher(w: Wiring): LauncherPart {
     out.activity = activity;
   } else w.skip('activity', 'no idleClock port');
 
-  if (ports.notifier) {
+  // the in-app banner (docs/notifications.md "When no notification service runs"): with the
+  // overlays port, a notification the desktop has no notification service for
+  // (NoNotificationServerError) is shown over the main window instead
+  let notifier = ports.notifier;
+  if (notifier && ports.overlays) {
+    const banner = new InAppBanner({ overlays: ports.overlays, logger });
+    w.onClose(() => banner.close());
+    notifier = withInAppFallback(notifier, banner, logger);
+    out.banner = banner;
+  } else w.skip('banner', ports.notifier ? 'no overlays port' : 'no notifier port');
+  out.notifier = notifier;
+
+  if (notifier) {
     const enabled = w.setting('notifications', config.notifications) ?? true;
-    const notifications = new NotificationService({ router: w.router, launcher, logger, notifier: ports.notifier, attention: ports.attention, window: ports.windowFocus, enabled });
+    const notifications = new NotificationService({ router: w.router, launcher, logger, notifier, attention: ports.attention, window: ports.windowFocus, enabled });
     w.onClose(() => notifications.close());
     out.notifications = notifications;
   } else w.skip('notifications', 'no notifier port');

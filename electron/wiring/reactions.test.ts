@@ -20,6 +20,7 @@ import { createTraceFiles } from '../log';
 import { OutlookSource } from '../../native/win/outlook-source';
 import { createWindowsService, WindowStateStore, type DisplayInfo, type Rect, type WindowHost } from '../windows';
 import type { ChordStatus, KeyListener } from '../hotkeys';
+import type { DialogHost } from '../windows';
 import type { IdleClock } from '../activity';
 import type { InstallerPort, UpdateFetch } from '../update';
 import { silentLogger, type FileLocations } from '../platform';
@@ -99,6 +100,29 @@ describe('the settings reaction table', () => {
     await store.set('notifications', true);
     app.send({ mt: 'AddLocalNotification', type: 'ChatMessage', title: 'third', text: 'hi' }, { provider: '*', src: 'n3' });
     await expect.poll(() => shown).toEqual(['first', 'third']);
+  });
+
+  it('"Desktop notifications" off closes the incoming-call window; on opens it again for a call still ringing', async () => {
+    const opened: string[] = [];
+    let open = 0;
+    const dialogs: DialogHost = {
+      open(spec) {
+        opened.push(spec.page);
+        open++;
+        let closed = false;
+        return { id: opened.length, emit() {}, focus() {}, close: () => void (closed ? undefined : ((closed = true), open--)), onClosed() {} };
+      },
+    };
+    const { store, services: s } = await graph({ dialogs });
+    expect(s.skipped.incomingCallWindow).toBeUndefined();
+    const phone = s.router.provide(Api.phone, '@phone-1', () => {}, { model: { calls: [{ id: 1, dir: 'i', state: 'Alerting', dn: 'Bob', num: '210' }] } });
+    cleanups.push(() => phone.close());
+    await expect.poll(() => open).toBe(1);
+    await store.set('notifications', false);
+    await expect.poll(() => open).toBe(0);
+    await store.set('notifications', true);
+    await expect.poll(() => open).toBe(1);
+    expect(opened).toEqual(['incoming-call.html', 'incoming-call.html']);
   });
 
   it('"Appear offline after" changes the activity threshold', async () => {

@@ -16,6 +16,7 @@ import type { Logger } from '../platform';
 import type { HotkeyService } from '../hotkeys';
 import type { ActivityService } from '../activity';
 import type { LauncherApi, NotificationService } from '../notifications';
+import type { IncomingCallWindow } from '../calls';
 import type { ExternalAppsService } from '../externalapps';
 import type { PhonebookService } from '../phonebook';
 import { parseExcludeInterfaces, type MediaRelay } from '../media';
@@ -28,6 +29,8 @@ export interface ReactionTargets {
   hotkeys?: Pick<HotkeyService, 'configure'>;
   activity?: Pick<ActivityService, 'setThresholdMinutes'>;
   notifications?: Pick<NotificationService, 'setEnabled'>;
+  /** The incoming-call window follows "Desktop notifications" too (electron/calls). */
+  incomingCall?: Pick<IncomingCallWindow, 'setEnabled'>;
   launcher?: Pick<LauncherApi, 'setModelFields'>;
   externalApps?: Pick<ExternalAppsService, 'setApps'>;
   phonebook?: Pick<PhonebookService, 'updateSettings'>;
@@ -67,7 +70,11 @@ export const SETTING_REACTIONS: { readonly [K in SettingKey]: Reaction } = {
   hotkeyAccept: hotkeys,
   hotkeyReject: hotkeys,
   docking: live('windows.applyDocking', (t) => t.windows?.applyDocking()),
-  notifications: live('notifications.setEnabled', (t, s) => t.notifications?.setEnabled(s.get('notifications') !== false)),
+  notifications: live('notifications.setEnabled + incomingCall.setEnabled', (t, s) => {
+    const on = s.get('notifications') !== false;
+    t.notifications?.setEnabled(on);
+    t.incomingCall?.setEnabled(on);
+  }),
   showInTaskbar: live('windows.applyTaskbar', (t) => t.windows?.applyTaskbar()),
   excludeVpn: live('media.setOptions', (t, s) => t.media?.setOptions({ excludeVpn: s.get('excludeVpn') === true })),
   logFlags: live('traces.setSettingsMask', (t, s, logger) => {

@@ -11,7 +11,10 @@ import type { CredentialPrompt, CredentialStore, ProxyConnector, ProxyResolver }
 import type { LinkService, ProtocolRegistrar } from '../links';
 import type { HotkeyService, KeyListener, SelectionReader } from '../hotkeys';
 import type { ActivityService, IdleClock } from '../activity';
-import type { AttentionPort, LauncherApi, NotificationService, Notifier } from '../notifications';
+import type { AttentionPort, InAppBanner, LauncherApi, NotificationService, Notifier, OverlayHost } from '../notifications';
+import type { AwakeKeeper, IncomingCallWindow, PowerSaveBlocker, SharingWindow } from '../calls';
+import type { DialogHost } from '../windows';
+import type { Translator } from '../../common/i18n';
 import type { ExternalApp, ExternalAppsService, ProcessSpawner, UrlOpener } from '../externalapps';
 import type { ContactSource, PhonebookService, PhonebookSettings } from '../phonebook';
 import type { MediaEngineHost, MediaService, MediaServiceConfig } from '../media';
@@ -60,6 +63,24 @@ export interface LauncherPorts {
   idleClock?: IdleClock;
   notifier?: Notifier;
   attention?: AttentionPort;
+  /**
+   * The launcher's own view over the main window: with it, a notification the desktop has no
+   * notification service for is shown in the in-app banner (electron/notifications/banner.ts).
+   */
+  overlays?: OverlayHost;
+}
+
+/**
+ * What the launcher does around calls (electron/calls, docs/media-protocol.md "What the launcher
+ * does around calls"), from the media service's channels and the phone apps' call models.
+ */
+export interface CallPorts {
+  /** Keeps the system awake during calls and the display during video and sharing. */
+  powerSaveBlocker?: PowerSaveBlocker;
+  /** The launcher's own windows: the sharing bar and the incoming-call window. */
+  dialogs?: DialogHost;
+  /** The language of their texts (default English). */
+  words?: Translator;
 }
 
 export interface ExternalAppsPorts {
@@ -97,7 +118,7 @@ export interface AppOriginPorts {
 }
 
 export interface PlatformPorts
-  extends CorePorts, SettingsPorts, ConnectPorts, LinkPorts, HotkeyPorts, LauncherPorts, ExternalAppsPorts, PhonebookPorts, MediaPorts, UpdatePorts, AppProxyPorts, AppOriginPorts {}
+  extends CorePorts, SettingsPorts, ConnectPorts, LinkPorts, HotkeyPorts, LauncherPorts, ExternalAppsPorts, PhonebookPorts, MediaPorts, CallPorts, UpdatePorts, AppProxyPorts, AppOriginPorts {}
 
 /**
  * Configuration. Values named like settings (common/settings/schema.ts) win over the settings
@@ -122,6 +143,8 @@ export interface PlatformConfig {
   appearOfflineAfterMs?: number;
   /** "Desktop notifications". Default true. */
   notifications?: boolean;
+  /** Only one incoming-call notification at a time (Windows Server editions, docs/notifications.md). */
+  oneIncomingCall?: boolean;
   /** "Autostart video" (com.innovaphone.launcher model `videoAutostart`). */
   videoAutostart?: boolean;
   externalApps?: ExternalApp[];
@@ -145,6 +168,12 @@ export interface PlatformInstances {
   launcher?: LauncherApi;
   activity?: ActivityService;
   notifications?: NotificationService;
+  /** The notifier every part uses: the OS notifier, with the in-app banner behind it when `overlays` is given. */
+  notifier?: Notifier;
+  banner?: InAppBanner;
+  awake?: AwakeKeeper;
+  sharingWindow?: SharingWindow;
+  incomingCallWindow?: IncomingCallWindow;
   externalApps?: ExternalAppsService;
   phonebook?: PhonebookService;
   media?: MediaService;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../electron/platform';
 import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { createPreloadDispatcher, fixedOriginPolicy } from '../../electron/security';
-import { calls, electron, FakeBrowserWindow, FakeNotification, FakeSession, FakeTray, FakeWebContents } from '../../test/fixtures/fake-electron';
+import { calls, electron, FakeBrowserWindow, FakeNotification, FakeSession, FakeTray, FakeWebContents, FakeWebContentsView } from '../../test/fixtures/fake-electron';
 
 vi.mock('electron', async () => (await import('../../test/fixtures/fake-electron')).electron);
 
@@ -22,6 +22,9 @@ const { registerLauncherScheme, serveLauncherFile, handleLauncherScheme } = awai
 const { createSafeStorageCipher, safeStorageAvailable } = await import('./safe-storage');
 const { createProxyResolver } = await import('./proxy-resolver');
 const { createSessionFetch } = await import('./net-fetch');
+const { createDialogHost } = await import('./dialogs');
+const { createOverlayHost } = await import('./overlay');
+const { createPowerSaveBlocker } = await import('./power-save');
 
 const PBX = 'https://pbx.example.com/PBX0/APPCLIENT/appclient.htm';
 let dir: string;
@@ -371,5 +374,69 @@ describe('launcher pages scheme', () => {
     handleLauncherScheme(ses as never, dir, silentLogger);
     const res = await ses.protocolHandlers.get('myapps-launcher')!({ url: 'myapps-launcher://pages/connect.html' });
     expect(res.status).toBe(200);
+  });
+});
+
+describe('call windows, in-app banner view, power save blocker', () => {
+  it('opens a floating dialog above everything at its place, without focus, apart from the main window', async () => {
+    FakeBrowserWindow.all = [];
+    const main = new FakeBrowserWindow({ width: 1000, height: 700 });
+    main.visible = true;
+    const host = createDialogHost({ preload: '/p.cjs', parent: () => main as never, emit: () => {} });
+    host.open({ page: 'incoming-call.html', title: 'myApps – incoming call', width: 380, height: 200, floating: true, placement: 'bottom-right', inactive: true });
+    const w = FakeBrowserWindow.all.at(-1)!;
+    // the primary display's work area is 1920x1040: 16 px from its bottom right corner
+    expect(w.bounds).toEqual({ x: 1920 - 380 - 16, y: 1040 - 200 - 16, width: 380, height: 200 });
+    expect(w.options).toMatchObject({ show: false, alwaysOnTop: true, resizable: false, fullscreenable: false });
+    expect(w.options.parent).toBeUndefined();
+    expect(w.options.webPreferences).toMatchObject({ preload: '/p.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect(w.alwaysOnTopLevel).toBe('screen-saver');
+    expect(w.allWorkspaces).toEqual({ on: true, opts: { visibleOnFullScreen: true } });
+    expect(w.loaded).toEqual(['myapps-launcher://pages/incoming-call.html']);
+    expect(w.visible).toBe(false);
+    w.emit('ready-to-show');
+    expect(w.log).toEqual(['showInactive']);
+    // an ordinary dialog stays the main window's child, centred, shown with focus
+    host.open({ page: 'proxy-auth.html', title: 'x', width: 480, height: 460, modal: true });
+    expect(FakeBrowserWindow.all.at(-1)!.options).toMatchObject({ parent: main, modal: true, show: true, alwaysOnTop: false, width: 480, height: 460 });
+  });
+
+  it('draws the banner view over the top right corner of the main window, not in the web client, and follows its size', async () => {
+    FakeBrowserWindow.all = [];
+    const main = new FakeBrowserWindow({ width: 1000, height: 700 });
+    const emitted: unknown[] = [];
+    const host = createOverlayHost({ main: () => main as never, preload: '/p.cjs', emit: (t, e, p) => emitted.push([t.length, e, p]) });
+    const view = host.open({ page: 'banner.html', width: 380 });
+    const v = FakeWebContentsView.all.at(-1)!;
+    expect(main.contentView.children).toEqual([v]);
+    expect(v.options.webPreferences).toMatchObject({ preload: '/p.cjs', contextIsolation: true, sandbox: true });
+    expect(v.webContents.url).toBe('myapps-launcher://pages/banner.html');
+    expect(view.id).toBe(v.webContents.id);
+    expect(v.visible).toBe(false);
+    view.setHeight(140);
+    expect(v.bounds).toEqual({ x: 1000 - 380 - 8, y: 8, width: 380, height: 140 });
+    expect(v.visible).toBe(true);
+    main.bounds = { ...main.bounds, width: 300, height: 100 };
+    main.emit('resize');
+    expect(v.bounds).toEqual({ x: 8, y: 8, width: 284, height: 84 });
+    view.emit('bannerChanged', { items: [] });
+    expect(emitted).toEqual([[1, 'bannerChanged', { items: [] }]]);
+    view.setHeight(0);
+    expect(v.visible).toBe(false);
+    view.close();
+    expect(main.contentView.children).toEqual([]);
+    expect(v.webContents.closed).toBe(true);
+  });
+
+  it('keeps the system or the display awake with powerSaveBlocker until released', async () => {
+    const b = createPowerSaveBlocker();
+    const sys = await b.start('system', 'Call in progress');
+    const disp = await b.start('display', 'Video call or screen sharing');
+    expect([...electron.powerSaveBlocker.started.values()]).toEqual(['prevent-app-suspension', 'prevent-display-sleep']);
+    await disp.release();
+    await disp.release();
+    expect([...electron.powerSaveBlocker.started.values()]).toEqual(['prevent-app-suspension']);
+    await sys.release();
+    expect(electron.powerSaveBlocker.started.size).toBe(0);
   });
 });

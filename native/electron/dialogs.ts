@@ -1,12 +1,15 @@
 /**
  * DialogHost (electron/windows/ports.ts) with BrowserWindow: a launcher page in a small window
  * with the secure webPreferences and the launcher preload, child of the main window (modal to it
- * where requested and the main window is visible).
+ * where requested and the main window is visible). A `floating` dialog (sharing bar, incoming
+ * call) is no child of the main window (it stays when that is hidden), sits above every window
+ * including full-screen ones and on every workspace, at the edge of the primary display's work
+ * area its `placement` names; `inactive` ones appear without taking the keyboard focus.
  */
-import { BrowserWindow, type WebContents } from 'electron';
+import { BrowserWindow, screen, type WebContents } from 'electron';
 import type { PreloadEventName, PreloadEventPayload } from '../../common/preload';
 import { launcherPageUrl, secureWebPreferences } from '../../electron/security';
-import type { DialogHost, DialogSpec, DialogWindow } from '../../electron/windows/ports';
+import { dialogBounds, type DialogHost, type DialogSpec, type DialogWindow } from '../../electron/windows';
 
 export interface ElectronDialogHostOptions {
   preload: string;
@@ -19,22 +22,30 @@ export interface ElectronDialogHostOptions {
 export function createDialogHost(o: ElectronDialogHostOptions): DialogHost {
   return {
     open(spec: DialogSpec): DialogWindow {
-      const parent = o.parent?.();
+      const floating = !!spec.floating;
+      const parent = floating ? undefined : o.parent?.();
       const usableParent = parent && !parent.isDestroyed() && parent.isVisible() ? parent : undefined;
+      const at = spec.placement && spec.placement !== 'center' ? dialogBounds(screen.getPrimaryDisplay().workArea, spec, spec.placement) : undefined;
       const win = new BrowserWindow({
-        width: spec.width,
-        height: spec.height,
+        ...(at ?? { width: spec.width, height: spec.height }),
         title: spec.title,
         ...(o.icon ? { icon: o.icon } : {}),
         autoHideMenuBar: true,
-        resizable: true,
+        resizable: !floating,
         minimizable: false,
         maximizable: false,
-        show: true,
+        fullscreenable: false,
+        show: !spec.inactive,
         ...(usableParent ? { parent: usableParent, modal: !!spec.modal } : {}),
-        alwaysOnTop: !!spec.modal && !usableParent,
+        alwaysOnTop: floating || (!!spec.modal && !usableParent),
         webPreferences: secureWebPreferences(o.preload),
       });
+      if (floating) {
+        // above full-screen windows too (a presentation being shared), on every workspace
+        win.setAlwaysOnTop(true, 'screen-saver');
+        win.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
+      }
+      if (spec.inactive) win.once('ready-to-show', () => !win.isDestroyed() && win.showInactive());
       const closedCbs: (() => void)[] = [];
       win.on('closed', () => {
         for (const cb of closedCbs.splice(0)) cb();

@@ -6,7 +6,7 @@
  * `actions`; on Linux Electron (libnotify) sends only a default action, no buttons, no category.
  */
 import { Notification } from 'electron';
-import type { NativeNotification, NotificationEvents, NotificationHandle, Notifier } from '../../electron/notifications/ports';
+import { NoNotificationServerError, type NativeNotification, type NotificationEvents, type NotificationHandle, type Notifier } from '../../electron/notifications/ports';
 
 export function createNotifier(opts: { icon?: string } = {}): Notifier & { readonly alive: number } {
   const alive = new Set<Notification>();
@@ -15,7 +15,8 @@ export function createNotifier(opts: { icon?: string } = {}): Notifier & { reado
       return alive.size;
     },
     async show(n: NativeNotification, ev: NotificationEvents): Promise<NotificationHandle> {
-      if (!Notification.isSupported()) throw new Error('notifications are not supported on this system');
+      // the in-app banner takes it (electron/notifications withInAppFallback)
+      if (!Notification.isSupported()) throw new NoNotificationServerError('notifications are not supported on this system');
       const buttons = n.buttons.filter((b) => b.action !== '');
       const note = new Notification({
         title: n.title,

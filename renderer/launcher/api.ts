@@ -46,6 +46,13 @@ export type AboutView = PreloadResponse<'about.get'>;
 export type CollectProgressView = PreloadEventPayload<'collectLogsProgress'>;
 /** A link from page content waiting for the user (link-confirm.html). */
 export type LinkConfirmRequestView = PreloadResponse<'linkConfirm.getRequest'>;
+/** The alerting incoming calls (incoming-call.html). */
+export type IncomingCallView = PreloadResponse<'incomingCall.getState'>;
+/** The user's screen is being shared (sharing.html). */
+export type SharingView = PreloadResponse<'sharing.getState'>;
+/** Notifications of the in-app banner (banner.html). */
+export type BannerView = PreloadResponse<'banner.getState'>;
+export type BannerAction = '' | 'accept' | 'reject' | 'dismiss';
 
 export interface LauncherPagesApi {
   /** True for the in-memory demo API (plain Chromium). */
@@ -84,6 +91,15 @@ export interface LauncherPagesApi {
   choosePickerSource(id: string): Promise<Result>;
   cancelPicker(): Promise<void>;
   onPickerChanged(cb: (s: PickerStateView) => void): () => void;
+  incomingCalls(): Promise<IncomingCallView>;
+  answerCall(key: string, action: 'accept' | 'reject'): Promise<Result>;
+  onIncomingCallsChanged(cb: (s: IncomingCallView) => void): () => void;
+  sharingState(): Promise<SharingView>;
+  stopSharing(): Promise<Result>;
+  onSharingChanged(cb: (s: SharingView) => void): () => void;
+  bannerState(): Promise<BannerView>;
+  bannerAct(id: string, action: BannerAction): Promise<Result>;
+  onBannerChanged(cb: (s: BannerView) => void): () => void;
 }
 
 /**
@@ -148,6 +164,15 @@ function fromPreload(p: MyAppsLauncherApi): LauncherPagesApi {
     choosePickerSource: (id) => asResult(() => p.call('displayPicker.choose', { id })),
     cancelPicker: async () => void (await p.call('displayPicker.cancel')),
     onPickerChanged: (cb) => p.on('displayPickerChanged', cb),
+    incomingCalls: () => p.call('incomingCall.getState'),
+    answerCall: (key, action) => asResult(() => p.call('incomingCall.answer', { key, action })),
+    onIncomingCallsChanged: (cb) => p.on('incomingCallChanged', cb),
+    sharingState: () => p.call('sharing.getState'),
+    stopSharing: () => asResult(() => p.call('sharing.stop')),
+    onSharingChanged: (cb) => p.on('sharingChanged', cb),
+    bannerState: () => p.call('banner.getState'),
+    bannerAct: (id, action) => asResult(() => p.call('banner.act', { id, action })),
+    onBannerChanged: (cb) => p.on('bannerChanged', cb),
   };
 }
 

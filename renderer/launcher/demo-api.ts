@@ -15,13 +15,16 @@
  *   update=off|idle|downloading|ready  the update state in About (default: downloading, counting up);
  *   pbxurl=<origin>  the connected PBX in About (default https://pbx.example.com);
  *   from=<origin>  link confirmation asked by that origin (none: an unknown page);  chat=1  an im: link.
+ *   calls=0|1|2  alerting incoming calls in the incoming-call window (default 1);  waiting=<n>  calls
+ *   waiting behind it (one call at a time);
+ *   sharing=0  the sharing bar after Stop;  items=0..3  notifications in the in-app banner (default 3).
  */
 import { makeFailure, type FailureKind } from '../../common/connect-failure';
 import { parseServerString } from '../../common/server-string';
 import { resolveSettings, type AdminSettings } from '../../common/settings/resolve';
 import { coerceSetting, isSettingKey, type SettingKey } from '../../common/settings/schema';
 import { sessionNotice } from '../../common/session';
-import type { ConnectPageState, HotkeyStatusView, LauncherPagesApi, LinkConfirmRequestView, PickerStateView, ProxyAuthRequestView, Result, UpdateProgressView } from './api';
+import type { BannerView, ConnectPageState, HotkeyStatusView, IncomingCallView, LauncherPagesApi, LinkConfirmRequestView, PickerStateView, ProxyAuthRequestView, Result, SharingView, UpdateProgressView } from './api';
 import type { AboutView, CollectProgressView } from './api';
 import { DEMO_API_GLOBAL, rowsFrom } from './api';
 import { asLanguage, pickLanguage } from '../../common/i18n';
@@ -44,6 +47,62 @@ export function createDemoApi(params: URLSearchParams): LauncherPagesApi {
     ...demoLinkConfirm(params),
     ...demoPicker(params),
     ...demoLanguageAndAbout(params),
+    ...demoCalls(params),
+  };
+}
+
+/** Incoming-call window, sharing bar and in-app banner: `calls=`, `waiting=`, `sharing=0`, `items=`. */
+function demoCalls(params: URLSearchParams): Pick<LauncherPagesApi, 'incomingCalls' | 'answerCall' | 'onIncomingCallsChanged' | 'sharingState' | 'stopSharing' | 'onSharingChanged' | 'bannerState' | 'bannerAct' | 'onBannerChanged'> {
+  const callers = [
+    { key: '["softphone",1]', name: 'Bob Builder', number: '+49 7031 73009-12', pending: false },
+    { key: '["softphone",2]', name: '', number: '+1 555 0100', pending: false },
+  ];
+  const incoming: IncomingCallView = { calls: callers.slice(0, Math.min(2, Math.max(0, Number(params.get('calls') ?? 1) || 0))), waiting: Math.max(0, Number(params.get('waiting') ?? 0) || 0) };
+  const callListeners = new Set<(s: IncomingCallView) => void>();
+  const sharing: SharingView = params.get('sharing') === '0' ? { sharing: false, channels: 0 } : { sharing: true, channels: 1 };
+  const sharingListeners = new Set<(s: SharingView) => void>();
+  const all: BannerView['items'] = [
+    { id: '3', title: 'Bob Builder', body: 'Can you call me back about the quarterly report? It is rather urgent.', kind: 'chat', buttons: [] },
+    { id: '2', title: 'Missed call', body: 'Alice Example, +49 7031 73009-0', kind: 'missed', buttons: [{ action: '', label: 'Call back' }] },
+    { id: '1', title: 'Incoming call', body: 'Carol Caller, 210', kind: 'call', buttons: [{ action: 'accept', label: 'Accept' }, { action: 'reject', label: 'Reject' }] },
+  ];
+  const banner: BannerView = { items: all.slice(0, Math.min(3, Math.max(0, Number(params.get('items') ?? 3)))) };
+  const bannerListeners = new Set<(s: BannerView) => void>();
+  const listen = <T>(set: Set<(s: T) => void>) => (cb: (s: T) => void) => {
+    set.add(cb);
+    return () => set.delete(cb);
+  };
+  return {
+    incomingCalls: async () => structuredClone(incoming),
+    async answerCall(key, action): Promise<Result> {
+      const c = incoming.calls.find((x) => x.key === key);
+      if (!c) return { ok: false, error: 'That call is not alerting any more.' };
+      document.body.dataset.answered = `${action}:${key}`;
+      c.pending = true;
+      for (const l of callListeners) l(structuredClone(incoming));
+      return { ok: true };
+    },
+    onIncomingCallsChanged: listen(callListeners),
+    sharingState: async () => ({ ...sharing }),
+    async stopSharing(): Promise<Result> {
+      if (!sharing.sharing) return { ok: false, error: 'Nothing is being shared.' };
+      sharing.sharing = false;
+      sharing.channels = 0;
+      document.body.dataset.stopped = 'true';
+      for (const l of sharingListeners) l({ ...sharing });
+      return { ok: true };
+    },
+    onSharingChanged: listen(sharingListeners),
+    bannerState: async () => structuredClone(banner),
+    async bannerAct(id, action): Promise<Result> {
+      const i = banner.items.findIndex((x) => x.id === id);
+      if (i < 0) return { ok: false, error: 'That notification is gone.' };
+      banner.items.splice(i, 1);
+      document.body.dataset.acted = `${action || 'open'}:${id}`;
+      for (const l of bannerListeners) l(structuredClone(banner));
+      return { ok: true };
+    },
+    onBannerChanged: listen(bannerListeners),
   };
 }
 

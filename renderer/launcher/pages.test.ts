@@ -379,4 +379,56 @@ describe('launcher pages in Chromium', () => {
     expect(await dp.textContent('#screens h2')).toBe('Bildschirme');
     await dp.close();
   }, 60_000);
+  it('incoming-call window: name and number, accept and reject per call, waiting calls, in both languages', async () => {
+    const sizes = { width: 380, height: 200 };
+    const page = await browser.newPage({ viewport: sizes });
+    await page.goto(`${origin}/incoming-call.html?calls=2`);
+    await page.waitForSelector('body[data-ready=true]');
+    expect(await page.locator('h2.caller').allTextContents()).toEqual(['Bob Builder', 'Unknown caller']);
+    expect(await page.locator('p.number').allTextContents()).toEqual(['+49 7031 73009-12', '+1 555 0100']);
+    expect(await page.locator('button.accept').first().getAttribute('aria-label')).toBe('Accept the call from Bob Builder');
+    await page.screenshot({ path: path.join(shots, 'incoming-call-two.png'), fullPage: true });
+    await page.locator('button.reject').nth(1).click();
+    expect(await page.evaluate(() => document.body.dataset.answered)).toBe('reject:["softphone",2]');
+    await page.close();
+    for (const lang of ['en', 'de']) {
+      const one = await browser.newPage({ viewport: sizes });
+      await one.goto(`${origin}/incoming-call.html?lang=${lang}&waiting=1`);
+      await one.waitForSelector('body[data-ready=true]');
+      expect(await one.textContent('h1')).toBe(lang === 'de' ? 'Eingehender Anruf' : 'Incoming call');
+      expect(await one.textContent('#waiting')).toBe(lang === 'de' ? '1 weiterer Anruf wartet.' : '1 more call is waiting.');
+      await one.screenshot({ path: path.join(shots, `incoming-call-${lang}.png`) });
+      await one.locator('button.accept').click();
+      await one.waitForSelector('button.accept:disabled');
+      expect(await one.textContent('.call-status')).toBe(lang === 'de' ? 'Wird angenommen …' : 'Answering…');
+      await one.close();
+    }
+  }, 30_000);
+
+  it('sharing bar says the screen is shared and stops it; the in-app banner opens, answers and dismisses notifications', async () => {
+    for (const lang of ['en', 'de']) {
+      const bar = await browser.newPage({ viewport: { width: 440, height: 56 } });
+      await bar.goto(`${origin}/sharing.html?lang=${lang}`);
+      await bar.waitForSelector('body[data-ready=true]');
+      expect(await bar.textContent('#text')).toBe(lang === 'de' ? 'Sie geben Ihren Bildschirm frei' : 'You are sharing your screen');
+      await bar.screenshot({ path: path.join(shots, `sharing-${lang}.png`) });
+      await bar.click('#stop');
+      await bar.waitForSelector('body[data-sharing=false]');
+      expect(await bar.locator('#stop').count()).toBe(0);
+      await bar.close();
+    }
+    const b = await browser.newPage({ viewport: { width: 380, height: 28 + 3 * 112 } });
+    await b.goto(`${origin}/banner.html`);
+    await b.waitForSelector('body[data-items="3"]');
+    expect(await b.locator('.note-title').allTextContents()).toEqual(['Bob Builder', 'Missed call', 'Incoming call']);
+    await b.screenshot({ path: path.join(shots, 'banner.png') });
+    await b.locator('section.note.call button[data-action=accept]').click();
+    await b.waitForSelector('body[data-items="2"]');
+    expect(await b.evaluate(() => document.body.dataset.acted)).toBe('accept:1');
+    await b.locator('section.note.chat button.note-dismiss').click();
+    expect(await b.evaluate(() => document.body.dataset.acted)).toBe('dismiss:3');
+    await b.locator('button.note-open').click();
+    expect(await b.evaluate(() => document.body.dataset.acted)).toBe('open:2');
+    await b.close();
+  }, 30_000);
 });

@@ -62,7 +62,7 @@ afterAll(async () => {
 });
 
 describe('launcher pages under the launcher CSP', () => {
-  for (const page of ['connect.html', 'error.html?failure=certificate', 'settings.html', 'update.html', 'proxy-auth.html', 'display-picker.html']) {
+  for (const page of ['connect.html', 'error.html?failure=certificate', 'settings.html', 'update.html', 'proxy-auth.html', 'display-picker.html', 'incoming-call.html?calls=2', 'sharing.html', 'banner.html']) {
     it(`${page} renders without CSP violations or script errors`, async () => {
       const file = page.split('?')[0]!;
       expect(await fs.stat(path.join(out, 'renderer', file)).then(() => true, () => false), `${file} built`).toBe(true);
@@ -92,7 +92,7 @@ describe('launcher pages under the launcher CSP', () => {
   }
   const axeSource = () => fs.readFile(createRequire(__filename).resolve('axe-core/axe.min.js'), 'utf8');
   for (const lang of ['en', 'de']) {
-    for (const page of ['connect.html', 'error.html?failure=certificate', 'settings.html', 'update.html?progress=0.4', 'proxy-auth.html?retry=1', 'display-picker.html']) {
+    for (const page of ['connect.html', 'error.html?failure=certificate', 'settings.html', 'update.html?progress=0.4', 'proxy-auth.html?retry=1', 'display-picker.html', 'incoming-call.html?calls=2&waiting=1', 'sharing.html', 'banner.html']) {
       it(`${page} (${lang}): axe-core finds no serious or critical violation`, async () => {
         const ctx = await browser.newContext({ viewport: { width: 1000, height: 800 } });
         const p = await ctx.newPage();

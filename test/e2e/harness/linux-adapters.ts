@@ -12,4 +12,6 @@ export const LINUX_X11_ADAPTER_KINDS = {
   proxyLogins: 'secret-service',
   updateFetch: 'proxyFetch',
   protocolRegistrar: 'xdg-mime',
+  // keeping awake in calls: the desktop's inhibit services on the session bus
+  powerSaveBlocker: 'dbus-inhibit',
 } as const;
