@@ -617,6 +617,7 @@ export async function startPbxSim(opts: PbxSimOptions = {}): Promise<PbxSim> {
         log,
         isLoggedIn: (sip) => [...sessions].some((s) => s.info.loggedIn && s.info.user === sip),
         findUser: (ep) => users.find((u) => (ep.sip !== undefined ? u.sip === ep.sip : !!u.num && u.num === ep.num))?.sip,
+        numberOf: (sip) => users.find((u) => u.sip === sip)?.num || undefined,
       })
     : undefined;
   /** `/sim/signal` (softphone option) on the apps origin; true when handled. */

@@ -90,12 +90,12 @@ describe('pbx-sim: users, softphone app and /sim/signal', () => {
     a.send({ ...P, mt: 'Register', hw: 'atlantis' });
     await a.next('RegisterResult');
 
-    // setup with a media offer: bob's leg gets its own (negative) call id and the calling party;
+    // setup with a media offer: bob's leg gets its own (negative) call id and the calling party (SIP name and number);
     // channels (with fields the sim does not know) pass unchanged
     const channels = { audio_ice: { usr: 'abcd', pwd: 'x'.repeat(22), fingerprint: 'ab'.repeat(32), candidate: [{ addr: '127.0.0.1', rtp: 5000 }] }, audio_rtcp_mux: true, ch: [{ coder: 'G711A', pt: 8, extra: 1 }] };
     a.send({ ...P, mt: 'Signaling', call: 7, sig: { type: 'setup', cd: { num: '202' }, channels_cmd: 'PROPOSAL', channels, fty: [{ type: 'name_identification', name: 'A' }] } });
     const setup = await b.next('Signaling');
-    expect(setup).toEqual({ ...P, mt: 'Signaling', call: expect.any(Number), sig: { type: 'setup', cg: { sip: 'atlantis' }, cd: { num: '202' }, channels_cmd: 'PROPOSAL', channels, fty: [{ type: 'name_identification', name: 'A' }] } });
+    expect(setup).toEqual({ ...P, mt: 'Signaling', call: expect.any(Number), sig: { type: 'setup', cg: { sip: 'atlantis', num: '201' }, cd: { num: '202' }, channels_cmd: 'PROPOSAL', channels, fty: [{ type: 'name_identification', name: 'A' }] } });
     expect(setup.call).toBeLessThan(0);
     expect(s.signal?.calls()).toBe(1);
     const toA = (sig: Record<string, unknown>) => b.send({ ...P, mt: 'Signaling', call: setup.call, sig });

@@ -70,6 +70,8 @@ export function createSignalRelay(opts: {
   isLoggedIn(sip: string): boolean;
   /** The SIP name of the user an endpoint names (`sip`, or `num` as the user's number). */
   findUser?(ep: { sip?: string; num?: string }): string | undefined;
+  /** A user's number, for the calling party (`cg.num`) of the calls it makes. */
+  numberOf?(sip: string): string | undefined;
   log?: (line: string) => void;
 }): SignalRelay {
   const log = opts.log ?? (() => {});
@@ -109,8 +111,9 @@ export function createSignalRelay(opts: {
     if (!to || !targets.length) return release({ ws, call: id }, to ? Cause.SUBSCRIBER_ABSENT : Cause.UNALLOCATED_NUMBER);
     const call: SimCall = { a: { ws, call: id }, b: targets.map((peer) => ({ ws: peer, call: nextInbound-- })), answered: false };
     calls.add(call);
-    // the PBX names the calling party from the registration
-    for (const leg of call.b) deliver(leg, { ...sig, cg: { ...(sig.cg ?? {}), sip: from.sip } });
+    // the PBX names the calling party from the registration: its SIP name and number
+    const num = opts.numberOf?.(from.sip);
+    for (const leg of call.b) deliver(leg, { ...sig, cg: { ...(sig.cg ?? {}), sip: from.sip, ...(num ? { num } : {}) } });
   };
 
   const signaling = (ws: WebSocket, from: SignalRegistration, id: number, sig: SignalMessage): void => {

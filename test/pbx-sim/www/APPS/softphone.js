@@ -7,7 +7,7 @@
  *    with Signal `channels` + `channels_cmd`, GetStats, CloseChannel);
  *  - consumes com.innovaphone.client for its own user (model.user.sip);
  *  - provides com.innovaphone.phone (provider = app name, "softphone") with StartCall / ConnectCall /
- *    DisconnectCall and a model {registered, calls:[{id, dir, state, sip, kinds}]}; call states are
+ *    DisconnectCall and a model {registered, calls:[{id, dir, state, sip, num?, kinds}]}; call states are
  *    innovaphone's (Setup, Ringback, Alerting, Connected, Disconnected); a call's id is the Signal
  *    `confId` of its setup, so both ends name the call alike;
  *  - signals calls to the other user through the sim in innovaphone's PbxSignal protocol
@@ -39,7 +39,7 @@
   var appName = start.name || 'softphone';
   var PHONE = 'com.innovaphone.phone';
 
-  /** @typedef {{ id: string, call: number, peer: string, dir: 'i'|'o', state: string, accepting?: boolean, kinds: string[], channels: Record<string, string>, offer?: any, renegotiated?: (v?: unknown) => void }} Call */
+  /** @typedef {{ id: string, call: number, peer: string, num?: string, dir: 'i'|'o', state: string, accepting?: boolean, kinds: string[], channels: Record<string, string>, offer?: any, renegotiated?: (v?: unknown) => void }} Call */
   /** @type {Call[]} */
   var calls = [];
   /** @type {Record<string, boolean>} incoming-call notification src -> shown */
@@ -89,7 +89,7 @@
   // ---- com.innovaphone.phone --------------------------------------------------------------------
   var phone = start.provideApi(PHONE);
   function publish() {
-    phone.update({ registered: sp.state === 'ready', calls: calls.map(function (c) { return { id: c.id, dir: c.dir, state: c.state, sip: c.peer, kinds: c.kinds }; }) });
+    phone.update({ registered: sp.state === 'ready', calls: calls.map(function (c) { return Object.assign({ id: c.id, dir: c.dir, state: c.state, sip: c.peer, kinds: c.kinds }, c.num ? { num: c.num } : {}); }) });
     notifyCalls();
     render();
   }
@@ -171,6 +171,16 @@
       log('channel ' + m.channel + ' ' + m.state);
     } else if (m.mt === 'ChannelError') {
       fail('channel ' + m.channel + ': ' + m.errorText);
+    } else if (m.mt === 'ChannelClosed') {
+      // the launcher ended a channel (reason "stopped": its sharing bar's Stop, or the shared screen went away)
+      log('channel ' + m.channel + ' closed (' + m.reason + ')');
+      calls.forEach(function (c) {
+        Object.keys(c.channels).forEach(function (k) {
+          if (c.channels[k] !== m.channel) return;
+          delete c.channels[k];
+          c.kinds = c.kinds.filter(function (x) { return x !== k; });
+        });
+      });
     }
   }
 
@@ -388,7 +398,7 @@
       var from = (sig.cg && (sig.cg.sip || sig.cg.num)) || '?';
       var kinds = kindsOf(sig.channels);
       var confId = typeof sig.confId === 'string' && /^[0-9a-f]{32}$/i.test(sig.confId) ? sig.confId.toLowerCase() : newId();
-      calls.push({ id: confId, call: n, peer: from, dir: 'i', state: 'Alerting', kinds: kinds.length ? kinds : ['audio'], channels: {}, offer: sig.channels });
+      calls.push(Object.assign({ id: confId, call: n, peer: from, dir: /** @type {'i'} */ ('i'), state: 'Alerting', kinds: kinds.length ? kinds : ['audio'], channels: {}, offer: sig.channels }, sig.cg && typeof sig.cg.num === 'string' ? { num: sig.cg.num } : {}));
       var nc = /** @type {Call} */ (callBySignal(n));
       signalSend(nc, { type: 'alert' });
       log('call from ' + from);
