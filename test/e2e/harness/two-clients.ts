@@ -7,7 +7,7 @@
  */
 import type { Browser, Frame, Page } from 'playwright-core';
 import { Api } from '../../../common/bus';
-import { createPlatformServices, type PlatformServices } from '../../../electron/wiring';
+import { createPlatformServices, type PlatformConfig, type PlatformPorts, type PlatformServices } from '../../../electron/wiring';
 import type { MemoryLogger } from '../../fixtures/memory-logger';
 import type { Notifier } from '../../../electron/notifications';
 import type { PbxSim } from '../../pbx-sim';
@@ -47,7 +47,17 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
   }
 }
 
-export async function startClient(sim: PbxSim, browser: Browser, user: { sip: string; password: string }, logger: MemoryLogger): Promise<Client> {
+/**
+ * `extra`: further ports (e.g. dialogs, powerSaveBlocker) and config for this client's service
+ * graph; `enginePage` runs on the engine's page before it loads (test instrumentation).
+ */
+export async function startClient(
+  sim: PbxSim,
+  browser: Browser,
+  user: { sip: string; password: string },
+  logger: MemoryLogger,
+  extra: { ports?: PlatformPorts; config?: PlatformConfig; enginePage?: (p: Page) => Promise<void> } = {},
+): Promise<Client> {
   let engine: Page | undefined;
   const appFrames = chromiumAppFrames();
   const services = await createPlatformServices(
@@ -55,16 +65,18 @@ export async function startClient(sim: PbxSim, browser: Browser, user: { sip: st
       logger,
       notifier,
       appFrames,
+      ...extra.ports,
       mediaEngineHost: {
         async open(url: string) {
           const p = await browser.newPage();
           engine = p;
+          await extra.enginePage?.(p);
           await p.goto(url);
           return { close: () => p.close() };
         },
       },
     },
-    { launcher: { name: 'myApps', version: '0.1.0', build: 'e2e', platform: 'linux' }, pbxOrigin: sim.origin, media: {} },
+    { launcher: { name: 'myApps', version: '0.1.0', build: 'e2e', platform: 'linux' }, pbxOrigin: sim.origin, media: {}, ...extra.config },
   );
   await services.instances.media!.relay.waitForEngine(15_000);
   const { context } = await newClientContext(browser, { services, pbxOrigin: sim.origin, logger, options: { viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true }, appFrames });
