@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memoryLogger } from '../test/fixtures/memory-logger';
 import { FakeSession } from '../test/fixtures/fake-electron';
+import { startSessionBus } from '../test/fixtures/session-bus';
 
 vi.mock('electron', async () => (await import('../test/fixtures/fake-electron')).electron);
 const { createOsAdapters } = await import('./os-adapters');
@@ -54,7 +55,12 @@ describe('createOsAdapters', () => {
         proxyLogins: 'encrypted-file+safeStorage',
         updateFetch: 'session-fetch',
         protocolRegistrar: 'electron',
+        powerSaveBlocker: 'electron',
+        // Windows Server only (reg.exe InstallationType; not this machine)
+        oneIncomingCall: 'false',
       });
+      expect(a.powerSaveBlocker).toBeDefined();
+      expect(a.oneIncomingCall).toBe(false);
       expect(a.updateFetch).toBeTypeOf('function');
       expect(a.caCertificates).toEqual([]);
       await a.credentialStore.set('proxy.corp', { username: 'u', password: 'p' });
@@ -75,13 +81,29 @@ describe('createOsAdapters', () => {
     a.close();
   });
 
-  it('Linux without a notification daemon: Electron notifications as the named fallback; no Secret Service: the encrypted file', async () => {
+  it('Linux without a session D-Bus: Electron notifications as the named fallback, nothing kept awake in calls (warned); no Secret Service: the encrypted file', async () => {
     const { o, logger } = options('linux', { WAYLAND_DISPLAY: 'wayland-0', XDG_SESSION_TYPE: 'wayland', DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(dir, 'no-bus')}` });
     const a = await createOsAdapters(o);
-    expect(a.kinds).toMatchObject({ session: 'wayland', keyListener: 'electron-globalShortcut', selectionReader: 'electron-clipboard', notifier: 'electron-fallback', idleClock: 'powerMonitor', proxyLogins: 'encrypted-file' });
-    expect(logger.lines.find((l) => l.level === 'warn' && /no notification daemon answered/.test(l.message))).toBeDefined();
+    expect(a.kinds).toMatchObject({ session: 'wayland', keyListener: 'electron-globalShortcut', selectionReader: 'electron-clipboard', notifier: 'electron-fallback', idleClock: 'powerMonitor', proxyLogins: 'encrypted-file', powerSaveBlocker: 'none (no session D-Bus)' });
+    expect(logger.lines.find((l) => l.level === 'warn' && /the session D-Bus cannot be used; using Electron notifications/.test(l.message))).toBeDefined();
+    expect(logger.lines.find((l) => l.level === 'warn' && /awake: no session D-Bus/.test(l.message))).toBeDefined();
+    expect(a.powerSaveBlocker).toBeUndefined();
     await a.credentialStore.set('proxy.corp', { username: 'u', password: 'p' });
     expect(await fs.readFile(path.join(o.files.userData, 'proxy-credentials.json'), 'utf8')).toContain('aes-256-gcm-local');
     a.close();
+  });
+
+  it('Linux with a session D-Bus but no notification daemon: the D-Bus notifier (the in-app banner takes its notifications) and the D-Bus keep-awake', async () => {
+    const bus = startSessionBus();
+    try {
+      const { o } = options('linux', { WAYLAND_DISPLAY: 'wayland-0', XDG_SESSION_TYPE: 'wayland', DBUS_SESSION_BUS_ADDRESS: bus.address });
+      const a = await createOsAdapters(o);
+      expect(a.kinds).toMatchObject({ notifier: 'dbus', powerSaveBlocker: 'dbus-inhibit' });
+      await expect(a.notifier.show({ title: 't', body: '', kind: 'default', persistent: false, urgent: false, buttons: [], silent: false }, { onAction() {}, onClosed() {} })).rejects.toThrow(/no notification service on the session D-Bus/);
+      await expect(a.powerSaveBlocker!.start('system', 'Call')).rejects.toThrow(/nothing on the session D-Bus takes the system inhibit request/);
+      a.close();
+    } finally {
+      bus.stop();
+    }
   });
 });

@@ -8,7 +8,7 @@
  * |---|---|---|---|
  * | key listener | XGrabKey (native/linux/grab-key-listener) | globalShortcut (+ portal) | globalShortcut |
  * | selection | X11 PRIMARY in-process (native/linux/selection) | Electron clipboard.selection | copy-then-read helper |
- * | notifier | D-Bus (native/linux/notifier); Electron Notification only if no daemon answers | same | Electron Notification |
+ * | notifier | D-Bus (native/linux/notifier; no daemon: the in-app banner); Electron Notification only without a usable session bus | same | Electron Notification |
  * | idle clock | X11 screensaver idle time + powerMonitor events | powerMonitor | powerMonitor |
  * | proxy credentials | Secret Service (secret-tool), else encrypted file | same | encrypted file, safeStorage key |
  * | update fetch | proxyFetch + the OS CA bundle (the wiring's) | same | session fetch (Chromium net) |
@@ -129,7 +129,9 @@ async function linuxNotifier(o: OsAdapterOptions, closers: (() => void)[]): Prom
     return { notifier: dbus, kind: 'dbus' };
   } catch (err) {
     // The named fallback: Electron's libnotify notifications (no Accept/Reject buttons on Linux).
-    o.logger.warn('notifications: no notification daemon answered on the session D-Bus; using Electron notifications, which show no Accept/Reject buttons on Linux', { error: err instanceof Error ? err.message : String(err) });
+    // (a bus without a daemon is not this case: the D-Bus notifier runs and the in-app banner
+    // shows what it cannot, electron/notifications/banner.ts)
+    o.logger.warn('notifications: the session D-Bus cannot be used; using Electron notifications, which show no Accept/Reject buttons on Linux', { error: err instanceof Error ? err.message : String(err) });
     return { notifier: createNotifier(o.icon ? { icon: o.icon } : {}), kind: 'electron-fallback' };
   }
 }
