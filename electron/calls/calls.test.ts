@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiRouter } from '../bus';
 import { memoryLogger } from '../../test/fixtures/memory-logger';
 import { translator } from '../../common/i18n';
+import { incomingCallWindowHeight } from '../../common/call-window';
 import type { PreloadEventName } from '../../common/preload';
 import type { DialogHost, DialogSpec, DialogWindow } from '../windows';
 import type { MediaActivity } from '../media';
@@ -19,12 +20,13 @@ const flush = () => new Promise((r) => setTimeout(r, 5));
 /** Records the dialogs opened, what they were sent and lets the test close one as the user would. */
 class FakeDialogs implements DialogHost {
   next = 100;
-  opened: { spec: DialogSpec; win: DialogWindow; events: { event: PreloadEventName; payload: unknown }[]; closed: boolean; userClose(): void }[] = [];
+  opened: { spec: DialogSpec; win: DialogWindow; events: { event: PreloadEventName; payload: unknown }[]; heights: number[]; closed: boolean; userClose(): void }[] = [];
   open(spec: DialogSpec): DialogWindow {
     const closedCbs: (() => void)[] = [];
     const rec = {
       spec,
       events: [] as { event: PreloadEventName; payload: unknown }[],
+      heights: [] as number[],
       closed: false,
       win: undefined as unknown as DialogWindow,
       userClose: () => {
@@ -36,6 +38,7 @@ class FakeDialogs implements DialogHost {
       id: this.next++,
       emit: (event, payload) => void rec.events.push({ event, payload }),
       focus() {},
+      setHeight: (h) => void rec.heights.push(h),
       close: () => rec.userClose(),
       onClosed: (cb) => void (rec.closed ? cb() : closedCbs.push(cb)),
     };
@@ -160,7 +163,7 @@ describe('incoming-call window', () => {
     await flush();
     expect(dialogs.open_()).toHaveLength(1);
     const d = dialogs.opened[0]!;
-    expect(d.spec).toMatchObject({ page: 'incoming-call.html', title: 'myApps – eingehender Anruf', floating: true, placement: 'bottom-right', inactive: true });
+    expect(d.spec).toMatchObject({ page: 'incoming-call.html', title: 'myApps – eingehender Anruf', width: 380, height: incomingCallWindowHeight(1, 0), floating: true, placement: 'bottom-right', inactive: true });
     const key = '["softphone",7]';
     expect(w.handlers['incomingCall.getState']!({}, caller(d.win.id))).toEqual({ calls: [{ key, name: 'Bob Builder', number: '210', pending: false }], waiting: 0 });
     expect(() => w.handlers['incomingCall.getState']!({}, caller(1))).toThrow(/not the incoming-call window/);
@@ -168,6 +171,10 @@ describe('incoming-call window', () => {
     phone.setModel({ calls: [{ id: 3, dir: 'i', state: 'Alerting', num: '555' }] });
     await flush();
     expect((d.events.at(-1)!.payload as { calls: unknown[] }).calls).toHaveLength(2);
+    // the window grows with the calls it shows (up to three without scrolling)
+    expect(d.heights).toEqual([incomingCallWindowHeight(2, 0)]);
+    expect(incomingCallWindowHeight(2, 0)).toBeGreaterThan(incomingCallWindowHeight(1, 0));
+    expect(incomingCallWindowHeight(5, 0)).toBe(incomingCallWindowHeight(3, 0));
     expect(await w.handlers['incomingCall.answer']!({ key, action: 'accept' }, caller(d.win.id))).toEqual({ ok: true });
     expect(await w.handlers['incomingCall.answer']!({ key: '["phone",3]', action: 'reject' }, caller(d.win.id))).toEqual({ ok: true });
     expect(await w.handlers['incomingCall.answer']!({ key: 'nope', action: 'reject' }, caller(d.win.id))).toEqual({ ok: false, error: 'That call is not alerting any more.' });
@@ -199,6 +206,8 @@ describe('incoming-call window', () => {
     await flush();
     const d = one.dialogs.opened[0]!;
     expect(one.w.state()).toEqual({ calls: [{ key: '["softphone",7]', name: 'Bob Builder', number: '210', pending: false }], waiting: 1 });
+    // room for the "1 more call is waiting" line
+    expect(d.spec.height).toBe(incomingCallWindowHeight(1, 1));
     expect(await one.w.handlers['incomingCall.answer']!({ key: '["softphone",8]', action: 'accept' }, caller(d.win.id))).toMatchObject({ ok: false });
     one.softphone.setModel({ calls: [{ ...bob, id: 8, dn: 'Carol' }] });
     await flush();

@@ -14,6 +14,7 @@
 import type { ApiRouter, ConsumedApi, LocalModule } from '../bus';
 import { Api } from '../../common/bus';
 import { english, type Translator } from '../../common/i18n';
+import { INCOMING_CALL_WINDOW_WIDTH, incomingCallWindowHeight } from '../../common/call-window';
 import type { PreloadResponse } from '../../common/preload';
 import type { PreloadHandlers } from '../security';
 import type { DialogHost, DialogWindow } from '../windows';
@@ -86,6 +87,8 @@ export class IncomingCallWindow {
   private readonly dismissed = new Set<string>();
   private enabled: boolean;
   private win: DialogWindow | undefined;
+  /** The window's content height now (it follows the number of calls shown). */
+  private height = 0;
   private closed = false;
 
   constructor(private readonly o: IncomingCallWindowOptions) {
@@ -190,16 +193,19 @@ export class IncomingCallWindow {
       w?.close();
       return;
     }
+    const height = incomingCallWindowHeight(st.calls.length, st.waiting);
     if (this.win) {
+      if (height !== this.height) this.win.setHeight((this.height = height));
       this.win.emit('incomingCallChanged', st);
       return;
     }
     const w = this.o.words ?? english;
+    this.height = height;
     const opened = this.o.dialogs.open({
       page: 'incoming-call.html',
       title: w.t('window.incomingCall', { product: this.o.productName }),
-      width: 380,
-      height: 200,
+      width: INCOMING_CALL_WINDOW_WIDTH,
+      height,
       floating: true,
       placement: 'bottom-right',
       inactive: true,

@@ -24,6 +24,8 @@ class FakeDialog implements DialogWindow {
   constructor(readonly spec: DialogSpec) {}
   emit(event: string, payload: unknown) { this.events.push({ event, payload }); }
   focus() { this.focused++; }
+  heights: number[] = [];
+  setHeight(h: number) { this.heights.push(h); }
   close() {
     if (this.closed) return;
     this.closed = true;

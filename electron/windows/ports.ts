@@ -143,7 +143,11 @@ export interface DialogSpec {
    * incoming-call window.
    */
   floating?: boolean;
-  /** Where it appears (geometry.ts dialogBounds): centred (default), or at an edge of the primary display's work area. */
+  /**
+   * Where it appears (geometry.ts dialogBounds): centred (default), or at an edge of the primary
+   * display's work area. An edge-placed dialog's width and height are its content size (the
+   * window frame is added to it).
+   */
   placement?: DialogPlacement;
   /** Shown without taking the keyboard focus from what the user is typing in (default: focused). */
   inactive?: boolean;
@@ -157,6 +161,8 @@ export interface DialogWindow {
   /** Send a preload event to this dialog only. */
   emit<E extends PreloadEventName>(event: E, payload: PreloadEventPayload<E>): void;
   focus(): void;
+  /** A new height for its content (its width stays); an edge-placed dialog keeps its edge. */
+  setHeight(height: number): void;
   close(): void;
   /** The user closed the window (or it was destroyed). */
   onClosed(cb: () => void): void;

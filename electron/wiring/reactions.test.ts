@@ -110,7 +110,7 @@ describe('the settings reaction table', () => {
         opened.push(spec.page);
         open++;
         let closed = false;
-        return { id: opened.length, emit() {}, focus() {}, close: () => void (closed ? undefined : ((closed = true), open--)), onClosed() {} };
+        return { id: opened.length, emit() {}, focus() {}, setHeight() {}, close: () => void (closed ? undefined : ((closed = true), open--)), onClosed() {} };
       },
     };
     const { store, services: s } = await graph({ dialogs });

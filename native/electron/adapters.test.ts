@@ -396,6 +396,20 @@ describe('call windows, in-app banner view, power save blocker', () => {
     expect(w.visible).toBe(false);
     w.emit('ready-to-show');
     expect(w.log).toEqual(['showInactive']);
+    // with a title bar: the content gets the size asked for, the frame goes around it, and a new
+    // height keeps the window at the bottom right corner
+    FakeBrowserWindow.frameHeight = 30;
+    try {
+      const framed = host.open({ page: 'incoming-call.html', title: 'x', width: 380, height: 216, floating: true, placement: 'bottom-right', inactive: true });
+      const f = FakeBrowserWindow.all.at(-1)!;
+      expect(f.getContentSize()).toEqual([380, 216]);
+      expect(f.bounds).toEqual({ x: 1920 - 380 - 16, y: 1040 - 246 - 16, width: 380, height: 246 });
+      framed.setHeight(340);
+      expect(f.getContentSize()).toEqual([380, 340]);
+      expect(f.bounds).toEqual({ x: 1920 - 380 - 16, y: 1040 - 370 - 16, width: 380, height: 370 });
+    } finally {
+      FakeBrowserWindow.frameHeight = 0;
+    }
     // an ordinary dialog stays the main window's child, centred, shown with focus
     host.open({ page: 'proxy-auth.html', title: 'x', width: 480, height: 460, modal: true });
     expect(FakeBrowserWindow.all.at(-1)!.options).toMatchObject({ parent: main, modal: true, show: true, alwaysOnTop: false, width: 480, height: 460 });

@@ -25,7 +25,8 @@ export function createDialogHost(o: ElectronDialogHostOptions): DialogHost {
       const floating = !!spec.floating;
       const parent = floating ? undefined : o.parent?.();
       const usableParent = parent && !parent.isDestroyed() && parent.isVisible() ? parent : undefined;
-      const at = spec.placement && spec.placement !== 'center' ? dialogBounds(screen.getPrimaryDisplay().workArea, spec, spec.placement) : undefined;
+      const placement = spec.placement && spec.placement !== 'center' ? spec.placement : undefined;
+      const at = placement ? dialogBounds(screen.getPrimaryDisplay().workArea, spec, placement) : undefined;
       const win = new BrowserWindow({
         ...(at ?? { width: spec.width, height: spec.height }),
         title: spec.title,
@@ -45,6 +46,17 @@ export function createDialogHost(o: ElectronDialogHostOptions): DialogHost {
         win.setAlwaysOnTop(true, 'screen-saver');
         win.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
       }
+      // an edge-placed dialog: the size asked for is its content's; the frame goes around it,
+      // and the window stays at its edge of the work area
+      const place = (height: number): void => {
+        if (win.isDestroyed()) return;
+        if (!placement) return void win.setContentSize(spec.width, Math.round(height));
+        const [outerW = 0, outerH = 0] = win.getSize();
+        const [innerW = 0, innerH = 0] = win.getContentSize();
+        const b = dialogBounds(screen.getPrimaryDisplay().workArea, { width: spec.width + outerW - innerW, height: Math.round(height) + outerH - innerH }, placement);
+        win.setBounds(b);
+      };
+      if (placement) place(spec.height);
       if (spec.inactive) win.once('ready-to-show', () => !win.isDestroyed() && win.showInactive());
       const closedCbs: (() => void)[] = [];
       win.on('closed', () => {
@@ -62,6 +74,7 @@ export function createDialogHost(o: ElectronDialogHostOptions): DialogHost {
           win.show();
           win.focus();
         },
+        setHeight: (height) => place(height),
         close() {
           if (!win.isDestroyed()) win.close();
         },

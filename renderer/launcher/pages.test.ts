@@ -12,6 +12,15 @@ import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../test/e2e/harness/chromium';
+import { incomingCallWindowHeight } from '../../common/call-window';
+
+/** The height a window's content needs for the page's card (the demo notice above it left out). */
+const contentHeight = (p: Page): Promise<number> =>
+  p.evaluate(() => {
+    const main = document.querySelector('main')!;
+    const cs = getComputedStyle(main);
+    return main.getBoundingClientRect().height + parseFloat(cs.marginTop) + parseFloat(cs.marginBottom);
+  });
 
 const DIR = __dirname;
 let server: http.Server;
@@ -401,7 +410,16 @@ describe('launcher pages in Chromium', () => {
       await one.locator('button.accept').click();
       await one.waitForSelector('button.accept:disabled');
       expect(await one.textContent('.call-status')).toBe(lang === 'de' ? 'Wird angenommen …' : 'Answering…');
+      // the window the service opens (common/call-window.ts) holds the page, "Answering…" included
+      expect(await contentHeight(one)).toBeLessThanOrEqual(incomingCallWindowHeight(1, 1));
       await one.close();
+      for (const [calls, waiting] of [[1, 0], [2, 0], [2, 3]] as const) {
+        const p = await browser.newPage({ viewport: sizes });
+        await p.goto(`${origin}/incoming-call.html?lang=${lang}&calls=${calls}&waiting=${waiting}`);
+        await p.waitForSelector('body[data-ready=true]');
+        expect(await contentHeight(p), `${lang} ${calls} calls, ${waiting} waiting`).toBeLessThanOrEqual(incomingCallWindowHeight(calls, waiting));
+        await p.close();
+      }
     }
   }, 30_000);
 

@@ -87,6 +87,8 @@ async function main(): Promise<void> {
       name: await inc.page.textContent('h2.caller'),
       number: await inc.page.textContent('p.number'),
       accept: await inc.page.getAttribute('button.accept', 'aria-label'),
+      // the page fits its window (no scrolling)
+      fits: await inc.page.evaluate(() => document.documentElement.scrollHeight <= innerHeight),
       model: alerting,
     };
     result.awakeRinging = standIn.active().map((i) => i.service);

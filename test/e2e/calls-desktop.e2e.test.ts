@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { incomingCallWindowHeight } from '../../common/call-window';
 
 const root = resolve(__dirname, '../..');
 type R = Record<string, any>;
@@ -26,9 +27,10 @@ describe('calls on the desktop: two clients through pbx-sim (unshare -n)', () =>
   });
 
   it('an incoming call opens the window (German) with the caller\'s name and number; Accept there sends ConnectCall through the bus', () => {
-    expect(r.incoming.spec).toEqual({ page: 'incoming-call.html', title: 'myApps – eingehender Anruf', width: 380, height: 200, floating: true, placement: 'bottom-right', inactive: true });
+    expect(r.incoming.spec).toEqual({ page: 'incoming-call.html', title: 'myApps – eingehender Anruf', width: 380, height: incomingCallWindowHeight(1, 0), floating: true, placement: 'bottom-right', inactive: true });
     expect(r.incoming.model).toMatchObject({ dir: 'i', state: 'Alerting', sip: 'atlantis', num: '201' });
     expect([r.incoming.heading, r.incoming.name, r.incoming.number, r.incoming.accept]).toEqual(['Eingehender Anruf', 'atlantis', '201', 'Anruf von atlantis annehmen']);
+    expect(r.incoming.fits).toBe(true);
     expect(r.bRequests).toEqual(['request ConnectCall from @local-<id>']);
   });
 

@@ -30,7 +30,7 @@ export interface LauncherWindow {
   kind: 'dialog' | 'overlay';
   id: number;
   spec: DialogSpec | OverlaySpec;
-  /** Overlay: the heights it was given. */
+  /** The heights it was given after it opened (setHeight). */
   heights: number[];
   closed: boolean;
   page: Promise<Page>;
@@ -136,6 +136,10 @@ export function launcherWindows(o: { logger?: Logger; language?: Language } = {}
         id: win.id,
         emit: emitter(win),
         focus() {},
+        setHeight(h) {
+          win.heights.push(h);
+          void win.page.then((p) => (win.closed ? undefined : p.setViewportSize({ width: spec.width, height: Math.max(1, h) }))).catch(() => undefined);
+        },
         close: () => void win.page.then((p) => p.close()),
         onClosed: (cb) => void (win.closed ? cb() : closedCbs.push(cb)),
       };
