@@ -26,18 +26,24 @@ import { startPbxSim } from '../pbx-sim';
 import { launchChromium, MEDIA_FLAGS } from './harness/chromium';
 import { launcherWindows } from './harness/launcher-windows';
 import { startSessionBus } from '../fixtures/session-bus';
-import { startClient, until, USERS, type Client } from './harness/two-clients';
+import { runScenario, startClient, until, USERS, type Client } from './harness/two-clients';
 
 type R = Record<string, any>;
 
 const calls = (c: Client): R[] => ((c.phone.providers() as R).softphone?.model?.calls ?? []) as R[];
 const softphone = async (c: Client, expr: string): Promise<any> => (await c.frame()).evaluate(expr);
 
-async function main(): Promise<void> {
+runScenario('CALLS_DESKTOP', async ({ result, cleanups }) => {
   const logger = memoryLogger();
-  const result: R = {};
-  const cleanups: (() => Promise<unknown> | unknown)[] = [];
   const clients: Client[] = [];
+  // said before cleaning up when the scenario fails: what each softphone saw, the warnings
+  const debug = async (): Promise<void> => {
+    for (const c of clients) {
+      const sp = await softphone(c, '({ log: window.__softphone.log.slice(-40), errors: window.__softphone.errors, calls: window.__softphone.calls(), events: window.__softphone.events.slice(-20) })').catch((e: unknown) => String(e));
+      process.stdout.write(`CALLS_DESKTOP_DEBUG ${c.user} ${JSON.stringify(sp)}\n`);
+    }
+    process.stdout.write(`CALLS_DESKTOP_DEBUG warnings ${JSON.stringify(logger.lines.filter((l) => l.level !== 'trace').slice(-30))}\n`);
+  };
   try {
     const sim = await startPbxSim({ https: false, softphone: true, autoLogin: false, users: [{ ...USERS[1]!, dn: 'Bob Test', num: '202' }] });
     cleanups.push(() => sim.close());
@@ -161,28 +167,7 @@ async function main(): Promise<void> {
     result.warnings = logger.lines.filter((l) => l.level !== 'trace').map((l) => l.message);
     result.phoneApi = Api.phone;
   } catch (err) {
-    for (const c of clients) {
-      const sp = await softphone(c, '({ log: window.__softphone.log.slice(-40), errors: window.__softphone.errors, calls: window.__softphone.calls(), events: window.__softphone.events.slice(-20) })').catch((e: unknown) => String(e));
-      process.stdout.write(`CALLS_DESKTOP_DEBUG ${c.user} ${JSON.stringify(sp)}\n`);
-    }
-    process.stdout.write(`CALLS_DESKTOP_DEBUG warnings ${JSON.stringify(logger.lines.filter((l) => l.level !== 'trace').slice(-30))}\n`);
+    await debug();
     throw err;
-  } finally {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c();
-      } catch {
-        // keep cleaning up
-      }
-    }
   }
-  process.stdout.write(`CALLS_DESKTOP_RESULT ${JSON.stringify(result)}\n`);
-}
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stdout.write(`CALLS_DESKTOP_ERROR ${String((err as Error)?.stack ?? err)}\n`);
-    process.exit(1);
-  },
-);
+});

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startXvfb, type Xvfb } from './xvfb';
+import { sessionBusConfig } from '../../fixtures/session-bus';
 
 export interface DesktopSession {
   env: NodeJS.ProcessEnv;
@@ -93,17 +94,7 @@ export async function startDesktopSession(root: string, opts: DesktopSessionOpti
     const runDir = path.join(root, 'run');
     mkdirSync(runDir, { recursive: true, mode: 0o700 });
     const conf = path.join(root, 'session.conf');
-    writeFileSync(
-      conf,
-      `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=${path.join(root, 'bus')}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
-</busconfig>
-`,
-    );
+    writeFileSync(conf, sessionBusConfig(`unix:path=${path.join(root, 'bus')}`));
     const dbus = spawn('dbus-daemon', [`--config-file=${conf}`, '--nofork', '--print-address=1'], { stdio: ['ignore', 'pipe', 'ignore'] });
     procs.push(dbus);
     const busAddress = await new Promise<string>((resolve, reject) => {

@@ -89,3 +89,34 @@ export async function startClient(
   await phone.waitForProvider(30_000, 'softphone');
   return { user: user.sip, services, engine: engine!, web, phone, frame: () => until('softphone frame', () => web.frame({ name: 'softphone' }) ?? undefined) };
 }
+
+/**
+ * Runs a scenario script (run inside `unshare -n` by its test file): `body` fills `result` and
+ * registers cleanups, which run in reverse order whatever happens; then prints
+ * `<TAG>_RESULT {json}` (or `<TAG>_ERROR <stack>`) and exits 0 (1).
+ */
+export function runScenario(tag: string, body: (s: { result: Record<string, unknown>; cleanups: (() => Promise<unknown> | unknown)[] }) => Promise<void>): void {
+  const result: Record<string, unknown> = {};
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  const run = async (): Promise<void> => {
+    try {
+      await body({ result, cleanups });
+    } finally {
+      for (const c of cleanups.reverse()) {
+        try {
+          await c();
+        } catch {
+          // keep cleaning up
+        }
+      }
+    }
+    process.stdout.write(`${tag}_RESULT ${JSON.stringify(result)}\n`);
+  };
+  run().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stdout.write(`${tag}_ERROR ${String((err as Error)?.stack ?? err)}\n`);
+      process.exit(1);
+    },
+  );
+}
