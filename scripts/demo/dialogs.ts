@@ -33,6 +33,7 @@ export function chromiumDialogHost(context: () => BrowserContext | undefined, id
         focus: () => whenPage((p) => void p.bringToFront().catch(() => undefined)),
         close: () => whenPage((p) => void p.close().catch(() => undefined)),
         onClosed: (cb) => (isClosed ? cb() : void closed.push(cb)),
+        setHeight: (height) => whenPage((p) => void p.setViewportSize({ width: spec.width, height }).catch(() => undefined)),
       };
       void (async () => {
         const ctx = context();
