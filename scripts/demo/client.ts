@@ -162,6 +162,12 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
       selectionReader: osAdapters.selectionReader,
       displaySession: osAdapters.displaySession,
       notifier: osAdapters.notifier,
+      // the in-app banner over the main window (Electron: a WebContentsView; here a page of its own)
+      overlays: dialogs.overlays,
+      // around calls (electron/calls): keep awake (the D-Bus inhibit adapter), the sharing bar, the incoming-call window
+      powerSaveBlocker: osAdapters.powerSaveBlocker,
+      dialogs,
+      words,
       attention,
       windowFocus,
       spawner: new NodeSpawner(),
@@ -195,6 +201,7 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
       linkHandoffPath,
       launcher: identity,
       touch: false,
+      oneIncomingCall: osAdapters.oneIncomingCall,
       // the default vCard folder of the demo user's private home (~/.local/share/contacts)
       phonebook: { nativeDir: path.join(ROOT, 'native'), vcardFolder: path.join(env.XDG_DATA_HOME!, 'contacts') },
       media: { engineScript: engineScriptFromFile(path.join(i.product.appDir, 'dist', 'media-engine.js')) },
@@ -210,6 +217,9 @@ export async function startDemoClient(i: DemoClientInputs): Promise<DemoClient> 
   const skipped = Object.entries(svc.skipped);
   if (skipped.length) await fail(`not started: ${skipped.map(([k, v]) => `${k} (${v})`).join(', ')}`);
   if (!(await fs.stat(linkHandoffPath).then((s) => s.isSocket(), () => false))) await fail(`the handoff channel for second starts does not listen at ${linkHandoffPath}`);
+  // the pages of the sharing bar, the incoming-call window and the in-app banner (as main.ts)
+  const { sharingWindow, incomingCallWindow, banner } = svc.instances;
+  for (const part of [sharingWindow, incomingCallWindow, banner]) if (part) table.add(part.handlers);
   i.o.say(`started the service graph: ${Object.keys(svc.instances).sort().join(', ')}; bus ${svc.server.config.bus}`);
   const engineOrigin = originOf(svc.server.config.http);
   engineOrigins = engineOrigin ? [engineOrigin, engineOrigin.replace('//localhost:', '//127.0.0.1:')] : [];

@@ -1,7 +1,7 @@
 /** The tour's steps in order (scripts/demo/tour.ts runs them; `--only` names them) and small helpers of the tour. */
 import { parseChord } from '../../common/chord';
 
-export const TOUR_STEP_IDS = ['dial', 'link', 'call', 'search', 'outage', 'forced', 'logs'] as const;
+export const TOUR_STEP_IDS = ['dial', 'link', 'call', 'sharing', 'search', 'outage', 'forced', 'logs'] as const;
 export type TourStepId = (typeof TOUR_STEP_IDS)[number];
 
 /** A hot-key setting as xdotool types it ("CTRL + F9" → "ctrl+F9", win → super). */

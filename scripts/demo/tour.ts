@@ -64,6 +64,19 @@ async function audioReceived(page: Page): Promise<number> {
   return Object.values(stats).find((s) => s.kind === 'audio')?.packetsReceived ?? 0;
 }
 
+/** The incoming-call window (a launcher dialog): waits until it shows the caller's name and number in `lang`. */
+async function incomingCallWindow(w: DemoWorld, lang: 'en' | 'de'): Promise<{ page: Page; heading: string; name: string; number: string; reject: string }> {
+  const win = await until('the incoming-call window', () => w.client.dialogs.opened().find((d) => d.spec.page === 'incoming-call.html'), 30_000);
+  const page = win.page;
+  await page.locator('body[data-ready="true"][data-calls="1"]').waitFor({ timeout: 30_000 });
+  const text = async (sel: string) => ((await page.textContent(sel)) ?? '').trim();
+  const shown = { page, heading: await text('h1'), name: await text('h2.caller'), number: await text('p.number'), reject: await text('button.reject') };
+  const pageLang = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang);
+  // the name: the call's display name, else its SIP name (the stand-in softphone publishes sip and num, no dn)
+  if (shown.name !== CALLER.sip || shown.number !== CALLER.num || pageLang !== lang) throw new Error(`the incoming-call window shows ${JSON.stringify({ ...shown, page: undefined, lang: pageLang })}, not ${CALLER.sip} ${CALLER.num} in ${lang}`);
+  return shown;
+}
+
 const DIAL_NUMBER = '+49 7031 73009-34';
 const LINK = 'tel:+49%207031%2073009-21';
 const FORCED = { key: 'appearOfflineAfterMs', pbxKey: 'offline', value: 600_000 } as const;
@@ -130,7 +143,7 @@ export const TOUR: TourStep[] = [
   },
   {
     id: 'call',
-    title: 'incoming call notification, accepted',
+    title: 'incoming call: notification and incoming-call window',
     async run(w, t) {
       const notifications = w.services.instances.notifications;
       if (!notifications) throw new Error('the notification service is not running');
@@ -151,22 +164,74 @@ export const TOUR: TourStep[] = [
       try {
         // English (the web client's language from the PBX): accepted on the notification
         const alerting = await ring('04-incoming-call-en.png');
+        const en = await incomingCallWindow(w, 'en');
+        await t.shot(en.page, '05-incoming-call-window-en.png');
         await w.desktop.notifications.clickAction('Connect');
         await until('the call connected in both softphones', () => softphoneCalls(mine).some((c) => c.id === alerting.id && c.state === 'Connected') && softphoneCalls(w.caller.phone).some((c) => c.state === 'Connected'), 60_000);
+        await until('the incoming-call window closed once the call was answered', () => en.page.isClosed(), 30_000);
         const packets = await until('audio received over the call (fake microphone, media engine)', async () => {
           const n = await audioReceived(w.client.main());
           return n > 25 ? n : undefined;
         }, 60_000, 500);
-        await t.shot(w.client.main(), '05-call-connected.png');
+        await t.shot(w.client.main(), '06-call-connected.png');
         w.caller.phone.send({ mt: 'DisconnectCall' }, { provider: 'softphone' });
         await released();
-        // German: the PBX gives the user German, the web client starts again in it; rejected on the notification
+        // German: the PBX gives the user German, the web client starts again in it; the launcher's
+        // window as for a German OS language; rejected in the incoming-call window
         await w.setWebClientLanguage('de');
-        await ring('06-incoming-call-de.png');
-        await w.desktop.notifications.clickAction('Ablehnen');
-        await released();
-        await w.setWebClientLanguage('en');
-        return `${CALLER.sip} calls ${USER.sip}: the softphone alerts and notifies (com.innovaphone.launcher → D-Bus → dunst); "Connect" clicked on dunst (ActionInvoked) → connected, ${packets} audio packets received, hung up; in German "Ablehnen" clicked → rejected`;
+        w.client.dialogs.setLanguage('de');
+        try {
+          await ring('07-incoming-call-de.png');
+          const de = await incomingCallWindow(w, 'de');
+          await t.shot(de.page, '08-incoming-call-window-de.png');
+          await de.page.click('button.reject');
+          await released();
+          await until('the incoming-call window closed after Reject', () => de.page.isClosed(), 30_000);
+          await until('the notification closed with the call', () => !notifications.visible().some((v) => v.kind === 'call'), 30_000);
+          await w.setWebClientLanguage('en');
+          return `${CALLER.sip} calls ${USER.sip}: the softphone alerts and notifies (com.innovaphone.launcher → D-Bus → dunst), the incoming-call window shows "${en.name}" ${en.number} ("${en.heading}"); "Connect" clicked on dunst (ActionInvoked) → connected, the window closed, ${packets} audio packets received, hung up; in German the window says "${de.heading}", "${de.reject}" clicked in it → rejected, window and notification gone`;
+        } finally {
+          w.client.dialogs.setLanguage(undefined);
+        }
+      } finally {
+        mine.close();
+      }
+    },
+  },
+  {
+    id: 'sharing',
+    title: 'screen sharing in a call: the sharing bar, Stop',
+    async run(w, t) {
+      const mine = w.services.router.consume(Api.phone);
+      const sharingWindow = w.services.instances.sharingWindow;
+      if (!sharingWindow) throw new Error('the sharing bar is not running');
+      const softphone = async (expr: string): Promise<unknown> => {
+        const frame = w.client.main().frame({ name: 'softphone' });
+        if (!frame) throw new Error('no softphone frame in the main window');
+        return frame.evaluate(expr);
+      };
+      try {
+        // the user calls the caller with screen sharing (the softphone shares the screen: getDisplayMedia in the media engine)
+        mine.send({ mt: 'StartCall', sip: CALLER.sip, appsharing: true }, { provider: 'softphone' });
+        const ringing = await until(`the call alerting at ${CALLER.sip}`, () => softphoneCalls(w.caller.phone).find((c) => c.dir === 'i' && c.state === 'Alerting'), 60_000);
+        w.caller.phone.send({ mt: 'ConnectCall', id: ringing.id }, { provider: 'softphone' });
+        await until('the call connected in both softphones', () => softphoneCalls(mine).some((c) => c.state === 'Connected') && softphoneCalls(w.caller.phone).some((c) => c.state === 'Connected'), 60_000);
+        const awake = await until('kept awake (system and display inhibited on the session D-Bus)', () => (w.inhibit.active().length === 2 ? w.inhibit.active().map((i) => `${i.service} "${i.reason}"`) : undefined), 30_000);
+        const bar = await until('the sharing bar', () => w.client.dialogs.opened().find((d) => d.spec.page === 'sharing.html'), 30_000);
+        await bar.page.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
+        const text = (await bar.page.textContent('#text'))?.trim() ?? '';
+        await sleep(200);
+        await t.shot(bar.page, '09-sharing-bar.png');
+        const channel = String(((await softphone('window.__softphone.calls()')) as { dir: string; channels: Record<string, unknown> }[]).find((c) => c.dir === 'o')?.channels.appsharing ?? '');
+        if (!channel) throw new Error('the call has no appsharing channel');
+        await bar.page.click('#stop');
+        await until('the sharing bar closed after Stop', () => bar.page.isClosed(), 30_000);
+        const closed = await until('ChannelClosed for the shared screen in the softphone', async () => ((await softphone('window.__softphone.events')) as { mt: string; channel?: string; reason?: string }[]).find((m) => m.mt === 'ChannelClosed' && m.channel === channel), 30_000);
+        const connected = softphoneCalls(mine).some((c) => c.state === 'Connected');
+        mine.send({ mt: 'DisconnectCall' }, { provider: 'softphone' });
+        await until('the call released on both sides', () => softphoneCalls(mine).length === 0 && softphoneCalls(w.caller.phone).length === 0, 60_000);
+        await until('nothing kept awake after the call', () => w.inhibit.active().length === 0, 30_000);
+        return `${USER.sip} calls ${CALLER.sip} with screen sharing, accepted: kept awake through the D-Bus inhibit adapter (${awake.join(', ')}; stand-in inhibit services on the private session bus); the sharing bar says "${text}"; Stop clicked → the softphone's appsharing channel closed (ChannelClosed${closed.reason ? ` "${closed.reason}"` : ''}), the bar gone, the call ${connected ? 'still connected' : 'ended'}; hung up → inhibitions released`;
       } finally {
         mine.close();
       }
@@ -192,7 +257,7 @@ export const TOUR: TourStep[] = [
         d.body.appendChild(box);
       }, infos.map((r) => `${String(r.msg.dn)}  ${JSON.stringify((r.msg.contact as Record<string, unknown> | undefined)?.telephonenumber ?? [])}  (${r.provider})`));
       await sleep(200);
-      await t.shot(w.client.main(), '07-phonebook-search.png', true);
+      await t.shot(w.client.main(), '10-phonebook-search.png', true);
       return `the phone app sent com.innovaphone.search "müller": ${infos.length} result(s) from the local phone book (${hit.provider}, vCards in ~/.local/share/contacts): ${String(hit.msg.dn)} ${phones}`;
     },
   },
@@ -219,7 +284,7 @@ export const TOUR: TourStep[] = [
       const offline = served.filter((s) => s.outcome === 'offline');
       if (!offline.length) throw new Error(`no file came from the cache (outcomes: ${JSON.stringify(served).slice(0, 300)})`);
       await sleep(500);
-      await t.shot(main, '08-pbx-outage.png');
+      await t.shot(main, '11-pbx-outage.png');
       const down = `pbx-sim stopped: the web client and its apps (phone, chat, softphone) loaded ${offline.length} files from the app proxy's cache and registered on the bus`;
       await w.restartSim();
       // the PBX lost its sessions: both web clients start again and log in (the caller's too, for later calls)
@@ -243,7 +308,7 @@ export const TOUR: TourStep[] = [
         await until(`the ${lang} settings page showing ${FORCED.key} locked by the PBX`, async () => (await row.getAttribute('data-locked')) === 'true' && (await row.getAttribute('data-source')) === 'pbx-forced', 30_000);
         await row.scrollIntoViewIfNeeded();
         texts.push((await row.innerText()).replace(/\s+/g, ' ').trim());
-        await t.shot(page, `${lang === 'en' ? '09' : '10'}-settings-${lang}.png`, true);
+        await t.shot(page, `${lang === 'en' ? '12' : '13'}-settings-${lang}.png`, true);
       }
       return `pbx-sim pushed adminSettings ${FORCED.pbxKey} = ${FORCED.value} with force: the settings page shows "${texts[0]}" (German: "${texts[1]}")`;
     },
@@ -261,7 +326,7 @@ export const TOUR: TourStep[] = [
       const zip = /(\/\S+\.zip)/.exec(text)?.[1];
       if (!zip) throw new Error(`no zip path in "${text}"`);
       const st = await fs.stat(zip);
-      await t.shot(page, '11-collect-logs.png');
+      await t.shot(page, '14-collect-logs.png');
       return `"Collect logs" on the settings page wrote ${zip} (${Math.round(st.size / 1024)} kB: trace files, resolved settings, versions)`;
     },
   },

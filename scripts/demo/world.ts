@@ -39,6 +39,7 @@ import { buildProduct, type BuiltProduct } from '../../test/e2e/harness/product-
 import { startClient, USERS, type Client } from '../../test/e2e/harness/two-clients';
 import { publishBuild, startStoreServer, TEST_KEY, type StoreServer } from '../../test/fixtures/update/store-server';
 import { memoryLogger } from '../../test/fixtures/memory-logger';
+import { startInhibitStandIn, type InhibitStandIn } from '../../test/fixtures/inhibit-standin';
 import { useElectronStandIn } from './electron-stand-in';
 import { DEMO_LAUNCHER_ORIGIN, pageIds } from './launcher-bridge';
 import { linkHandoffEndpoint } from '../../electron/links';
@@ -65,6 +66,8 @@ export interface DemoWorld {
   /** The client's environment (the private desktop session's, plus XDG folders and the language). */
   env: NodeJS.ProcessEnv;
   desktop: DesktopSession & { notifications: DunstUser; display: string };
+  /** The desktop's inhibit services on the private session D-Bus (a stand-in: the product's keep-awake adapter asks them). */
+  inhibit: InhibitStandIn;
   /** The PBX simulator (replaced by restartSim). */
   sim(): PbxSim;
   store: StoreServer;
@@ -170,6 +173,11 @@ async function build(o: DemoOptions, cleanups: Cleanup[], cleanup: () => Promise
   const desktop = await starting(o, 'private desktop', () => startDesktopSession(home, { notifications: true, keyring: true }), (d) => `Xvfb ${d.display}, session D-Bus, dunst, GNOME Keyring`);
   cleanups.push(() => desktop.stop());
   if (!desktop.display || !desktop.notifications) throw new DemoStartError('private desktop', 'no X display or no notification daemon');
+  // The private session bus has no desktop environment whose services keep the machine awake
+  // (ScreenSaver, PowerManagement): the tests' stand-in owns their names, so the product's D-Bus
+  // inhibit adapter (native/linux/power-save.ts) has someone to ask during calls.
+  const inhibit = await starting(o, 'inhibit services', () => startInhibitStandIn(desktop.env.DBUS_SESSION_BUS_ADDRESS!, ['screensaver', 'power']), () => 'org.freedesktop.ScreenSaver and org.freedesktop.PowerManagement on the private session D-Bus (test/fixtures/inhibit-standin.ts)');
+  cleanups.push(() => inhibit.close());
   const env: NodeJS.ProcessEnv = {
     ...desktop.env,
     XDG_SESSION_TYPE: 'x11',
@@ -268,6 +276,7 @@ async function build(o: DemoOptions, cleanups: Cleanup[], cleanup: () => Promise
     home,
     env,
     desktop: desktop as DemoWorld['desktop'],
+    inhibit,
     sim: () => sim,
     store,
     product,
