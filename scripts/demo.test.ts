@@ -54,7 +54,7 @@ describe('demo: command line', () => {
     expect(a).toMatchObject({ interactive: true, keep: true, out: path.resolve('x'), only: ['dial', 'call'] });
   });
   it('refuses unknown steps and options with what is allowed', () => {
-    expect(() => parseDemoArgs(['--only', 'dial,fly'], TOUR_STEP_IDS)).toThrow(/unknown step fly \(steps: dial, link, call, search, outage, forced, logs\)/);
+    expect(() => parseDemoArgs(['--only', 'dial,fly'], TOUR_STEP_IDS)).toThrow(/unknown step fly \(steps: dial, link, call, sharing, search, outage, forced, logs\)/);
     expect(() => parseDemoArgs(['--no-fallback'], TOUR_STEP_IDS)).toThrow(/no-fallback/);
   });
   it('a part that cannot start says which and why', () => {

@@ -9,7 +9,7 @@
  *   --interactive  start, then keep running for a person: Chromium on $DISPLAY when there is one
  *                  (else on the private Xvfb, with how to watch it); type a step name (or `tour`)
  *                  to run it; Ctrl-C stops and cleans up.
- *   --only a,b     run these steps only (dial, link, call, search, outage, forced, logs).
+ *   --only a,b     run these steps only (dial, link, call, sharing, search, outage, forced, logs).
  *   --keep         keep the demo's private folder (traces, settings, zip) and print where it is.
  *   --electron     where Electron's binary is installed: the Electron client itself against
  *                  pbx-sim instead (no tour).
