@@ -24,7 +24,14 @@ const STANDINS = {
   electron: 'the electron module is test/fixtures/fake-electron (scripts/demo/electron-stand-in.ts); the Linux X11 adapters use only powerMonitor events of it',
   mediaEngineHost: 'Chromium page of the parent (product: hidden BrowserWindow)',
   appFrames: 'AppFrameEvents with no frames (product: Electron webContents frame events)',
+  dialogs: 'windows that are never shown (product: launcher dialogs in BrowserWindows; the sharing bar and the incoming-call window open only during calls)',
+  overlays: 'overlay views that are never shown (product: WebContentsView over the main window; the banner shows only without a notification service)',
 };
+
+/** A window that exists and is never drawn: the bench measures an idle graph, no dialog opens in it. */
+function hiddenWindow(id: number) {
+  return { id, emit() {}, focus() {}, close() {}, onClosed() {}, setHeight() {} };
+}
 
 async function main(root: string, idleMs: number, nativeDir: string): Promise<void> {
   const files: FileLocations = { userData: path.join(root, 'userData'), localData: path.join(root, 'localData'), logs: path.join(root, 'logs') };
@@ -37,6 +44,7 @@ async function main(root: string, idleMs: number, nativeDir: string): Promise<vo
   const { AppFrameEvents } = await import('../../electron/bus');
   const { NodeSpawner } = await import('../../native/spawner');
   const { createOsAdapters } = await import('../../electron/os-adapters');
+  const { translator } = await import('../../common/i18n');
   const traces = createTraceFiles({ dir: files.logs });
   const logger = traces.main;
   // The product's choice for this OS (electron/os-adapters.ts), as main.ts and the demo make it.
@@ -47,6 +55,7 @@ async function main(root: string, idleMs: number, nativeDir: string): Promise<vo
   });
   const wrongKinds = Object.entries(LINUX_X11_ADAPTER_KINDS).filter(([k, v]) => os.kinds[k] !== v).map(([k]) => `${k}: ${os.kinds[k]}`);
   const upstream = createNodeUpstream();
+  let next = 1000;
   const update = productUpdatePorts(
     { platform: 'linux', arch: process.arch, env: process.env, execPath: process.execPath, isPackaged: false, windowsStore: false, mas: false, recorded: undefined, build: 'bench', localData: files.localData, fasterDownloads: false, policy: 'notify' },
     { askInstall: async () => 'later', showInstallProgress: () => ({ update() {}, close() {} }) },
@@ -62,6 +71,11 @@ async function main(root: string, idleMs: number, nativeDir: string): Promise<vo
       urlOpener: { openExternal: async () => {} },
       appProxyUpstream: upstream,
       appFrames: new AppFrameEvents(),
+      // around calls (electron/calls) and the in-app banner, as main.ts passes them
+      powerSaveBlocker: os.powerSaveBlocker,
+      dialogs: { open: () => hiddenWindow(next++) },
+      overlays: { open: () => hiddenWindow(next++) },
+      words: translator('en'),
       update: { ...update, logger: traces.helper('myAppsUpdate') },
       mediaEngineHost: { open: async (url: string) => { process.stdout.write(`${JSON.stringify({ open: url })}\n`); return { close: async () => {} }; } },
     },
