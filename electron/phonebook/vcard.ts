@@ -448,7 +448,9 @@ export function parseVCards(input: Uint8Array | string, origin: string): VCardPa
     const dot = nameEnd > 0 ? l.lastIndexOf('.', nameEnd) : -1;
     const name = nameEnd > 0 ? l.slice(dot + 1, nameEnd).toUpperCase() : '';
     if (nameEnd > 0 && !USED_PROPERTIES.has(name) && /^[A-Za-z0-9-]+$/.test(name) && l.indexOf(':', nameEnd) >= 0) continue;
-    const p = parseProperty(l);
+    // A used property without group and parameters (`FN:…`, `N:…`, `EMAIL:…`): what parseProperty
+    // would make, without splitting its head again.
+    const p = dot < 0 && l.charCodeAt(nameEnd) === 0x3a && USED_PROPERTIES.has(name) ? { group: undefined, name, params: NO_PARAMS, bare: NO_BARE, raw: l.slice(nameEnd + 1) } : parseProperty(l);
     if (!p) {
       card.error = `line ${line}: not a vCard property (expected NAME[;params]:value)`;
       continue;
