@@ -66,40 +66,34 @@ function tokensOfName(name: string): string[] {
 
 /**
  * The search tokens of a contact (first and last name; the display name when it has neither),
- * through `cache` (names repeat: many contacts share a first or a last name).
+ * through `cache` (names repeat: many contacts share a first or a last name), given to `add`
+ * once each, without building a list per contact.
  */
-function nameTokens(c: PhonebookContact, cache: Map<string, string[]>): string[] {
+function forEachNameToken(c: PhonebookContact, cache: Map<string, string[]>, add: (token: string) => void): void {
   const given = c.givenname?.trim() ? c.givenname : undefined;
   const sn = c.sn?.trim() ? c.sn : undefined;
   // A contact without first and last name (FN only) is searched by its display name.
-  const names = given || sn ? [given, sn] : [c.displayname];
-  let out: string[] | undefined;
-  for (const n of names) {
-    if (!n) continue;
-    let t = cache.get(n);
-    if (!t) cache.set(n, (t = tokensOfName(n)));
-    if (!out) out = t;
-    else {
-      if (out === t) continue;
-      out = [...out];
-      for (const x of t) if (!out.includes(x)) out.push(x);
-    }
-  }
-  return out ?? [];
+  const first = given || sn ? given : c.displayname;
+  const t1 = first ? tokensOf(first, cache) : undefined;
+  if (t1) for (const t of t1) add(t);
+  const t2 = sn ? tokensOf(sn, cache) : undefined;
+  if (t2 && t2 !== t1) for (const t of t2) if (!t1?.includes(t)) add(t);
 }
 
-interface Row {
-  entry: IndexEntry;
-  dn: string;
-  /** Position in display-name order (tie-break of equal relevance). */
-  rank: number;
+function tokensOf(name: string, cache: Map<string, string[]>): string[] {
+  let t = cache.get(name);
+  if (!t) cache.set(name, (t = tokensOfName(name)));
+  return t;
 }
 
 /** Most search words taken into account (one bit each). */
 const MAX_WORDS = 30;
 
 export class ContactIndex {
-  private readonly rows: Row[];
+  /** The entries, their display names and their position in display-name order (tie-break of equal relevance), by row id. */
+  private readonly rows: readonly IndexEntry[];
+  private readonly dns: string[];
+  private readonly rank: Uint32Array;
   /** Sorted unique name tokens, and the rows holding each (prefix search by binary search). */
   private readonly tokens: string[];
   private readonly tokenRows: Uint32Array[];
@@ -115,18 +109,23 @@ export class ContactIndex {
     const byToken = new Map<string, number[]>();
     const cache = new Map<string, string[]>();
     const folded: string[] = [];
-    this.rows = entries.map((entry, id) => {
-      const dn = displayNameOf(entry.contact);
+    this.rows = entries.slice();
+    this.dns = new Array<string>(entries.length);
+    let id = 0;
+    const add = (t: string): void => {
+      const list = byToken.get(t);
+      if (list) list.push(id);
+      else byToken.set(t, [id]);
+    };
+    for (; id < entries.length; id++) {
+      const dn = displayNameOf(entries[id]!.contact);
+      this.dns[id] = dn;
       folded.push(foldText(dn));
-      for (const t of nameTokens(entry.contact, cache)) {
-        const list = byToken.get(t);
-        if (list) list.push(id);
-        else byToken.set(t, [id]);
-      }
-      return { entry, dn, rank: 0 };
-    });
+      forEachNameToken(entries[id]!.contact, cache, add);
+    }
     const order = this.rows.map((_, i) => i).sort((a, b) => (folded[a]! < folded[b]! ? -1 : folded[a]! > folded[b]! ? 1 : a - b));
-    order.forEach((id, rank) => (this.rows[id]!.rank = rank));
+    this.rank = new Uint32Array(order.length);
+    order.forEach((rowId, rank) => (this.rank[rowId] = rank));
     this.byRank = Uint32Array.from(order);
     this.matchMask = new Uint32Array(this.rows.length);
     this.exactMask = new Uint32Array(this.rows.length);
@@ -184,7 +183,7 @@ export class ContactIndex {
       const e = popcount(exact[id]!);
       // +10 per word that matched only the beginning of a name word
       const relevance = (m === words.length ? RELEVANCE_ALL_WORDS : RELEVANCE_SOME_WORDS + Math.min(900, (words.length - m) * 100)) + Math.min(90, (m - e) * 10);
-      keys[t] = relevance * n + this.rows[id]!.rank;
+      keys[t] = relevance * n + this.rank[id]!;
       matched[id] = 0;
       exact[id] = 0;
     }
@@ -193,8 +192,9 @@ export class ContactIndex {
     for (let i = 0; i < best.length; i++) {
       const key = best[i]!;
       const relevance = Math.floor(key / n);
-      const row = this.rows[this.byRank[key - relevance * n]!]!;
-      out.push({ dn: row.dn, contact: row.entry.contact, source: row.entry.source, relevance });
+      const id = this.byRank[key - relevance * n]!;
+      const entry = this.rows[id]!;
+      out.push({ dn: this.dns[id]!, contact: entry.contact, source: entry.source, relevance });
     }
     return out;
   }
@@ -210,8 +210,8 @@ export class ContactIndex {
       .sort((a, b) => a - b)
       .slice(0, max)
       .map((id) => {
-        const row = this.rows[id]!;
-        return { dn: row.dn, contact: row.entry.contact, source: row.entry.source };
+        const entry = this.rows[id]!;
+        return { dn: this.dns[id]!, contact: entry.contact, source: entry.source };
       });
   }
 
@@ -227,7 +227,7 @@ export class ContactIndex {
     const map = new Map<string, number[]>();
     this.rows.forEach((row, id) => {
       for (const f of NUMBER_FIELDS) {
-        for (const n of row.entry.contact[f]) {
+        for (const n of row.contact[f]) {
           for (const k of storedNumberKeys(n, ctx)) {
             const list = map.get(k);
             if (!list) map.set(k, [id]);
