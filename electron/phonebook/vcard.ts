@@ -14,10 +14,6 @@ export interface VCardParseResult {
   skipped: SkippedRecord[];
 }
 
-interface LogicalLine {
-  text: string;
-  line: number;
-}
 
 interface Property {
   group?: string;
@@ -89,20 +85,20 @@ function isQuotedPrintableLine(text: string): boolean {
 }
 
 /**
- * Physical lines to logical lines (RFC 6350 §3.2 folding, 2.1 quoted-printable soft breaks). The
+ * Physical lines to logical lines (RFC 6350 §3.2 folding, 2.1 quoted-printable soft breaks),
+ * handed to `emit` one by one (no list of a whole file's lines outliving young-generation GC). The
  * pieces of a logical line are joined once at its end, and whether it is quoted-printable is
  * decided once, from its text up to the first colon: linear in the length of the file however
  * many physical lines a logical line has (found by reliability.fuzz_cases: 280 KB of soft line
  * breaks took 5 s).
  */
-function unfold(text: string): LogicalLine[] {
-  const out: LogicalLine[] = [];
+function unfold(text: string, emit: (text: string, line: number) => void): void {
   const len = text.length;
   // Without a lone CR (old Mac line ends) a line ends at the next LF, found natively.
   const lfOnly = !/\r(?!\n)/.test(text);
   let cur: { pieces: string[]; line: number; qp: boolean | undefined; endsWithEq: boolean } | undefined;
   const finish = (): void => {
-    if (cur) out.push({ text: cur.pieces.length === 1 ? cur.pieces[0]! : cur.pieces.join(''), line: cur.line });
+    if (cur) emit(cur.pieces.length === 1 ? cur.pieces[0]! : cur.pieces.join(''), cur.line);
   };
   let lineNo = 0;
   for (let pos = 0; pos <= len; ) {
@@ -139,7 +135,6 @@ function unfold(text: string): LogicalLine[] {
     cur = { pieces: [p], line: lineNo, qp: undefined, endsWithEq: p.endsWith('=') };
   }
   finish();
-  return out;
 }
 
 /** Split at `sep` outside double quotes. */
@@ -412,21 +407,21 @@ export function parseVCards(input: Uint8Array | string, origin: string): VCardPa
   const skipped: SkippedRecord[] = [];
   let card: CardState | undefined;
   let strayReported = false;
-  for (const { text: raw, line } of unfold(text)) {
-    if (!raw) continue;
+  unfold(text, (raw, line) => {
+    if (!raw) return;
     const c0 = raw.charCodeAt(0);
     const l = c0 === 0x20 || c0 === 0x09 || raw.charCodeAt(raw.length - 1) <= 0x20 ? raw.trim() : raw;
-    if (!l) continue;
+    if (!l) return;
     if (isWord(l, 'BEGIN:VCARD')) {
       if (card) skipped.push({ origin, at: card.line, reason: `card has no END:VCARD (next BEGIN at line ${line})` });
       card = { line, props: [] };
       strayReported = false;
-      continue;
+      return;
     }
     if (isWord(l, 'END:VCARD')) {
       if (!card) {
         skipped.push({ origin, at: line, reason: 'END:VCARD without BEGIN:VCARD' });
-        continue;
+        return;
       }
       if (card.error) skipped.push({ origin, at: card.line, reason: card.error });
       else {
@@ -435,28 +430,28 @@ export function parseVCards(input: Uint8Array | string, origin: string): VCardPa
         else skipped.push({ origin, at: card.line, reason: r.reason ?? 'malformed' });
       }
       card = undefined;
-      continue;
+      return;
     }
     if (!card) {
       if (!strayReported) skipped.push({ origin, at: line, reason: 'text outside BEGIN:VCARD/END:VCARD' });
       strayReported = true;
-      continue;
+      return;
     }
-    if (card.error) continue;
+    if (card.error) return;
     // Only the properties the phone book uses are parsed in full; the others need a ':' to be valid.
     const nameEnd = nameEndOf(l);
     const dot = nameEnd > 0 ? l.lastIndexOf('.', nameEnd) : -1;
     const name = nameEnd > 0 ? l.slice(dot + 1, nameEnd).toUpperCase() : '';
-    if (nameEnd > 0 && !USED_PROPERTIES.has(name) && /^[A-Za-z0-9-]+$/.test(name) && l.indexOf(':', nameEnd) >= 0) continue;
+    if (nameEnd > 0 && !USED_PROPERTIES.has(name) && /^[A-Za-z0-9-]+$/.test(name) && l.indexOf(':', nameEnd) >= 0) return;
     // A used property without group and parameters (`FN:…`, `N:…`, `EMAIL:…`): what parseProperty
     // would make, without splitting its head again.
     const p = dot < 0 && l.charCodeAt(nameEnd) === 0x3a && USED_PROPERTIES.has(name) ? { group: undefined, name, params: NO_PARAMS, bare: NO_BARE, raw: l.slice(nameEnd + 1) } : parseProperty(l);
     if (!p) {
       card.error = `line ${line}: not a vCard property (expected NAME[;params]:value)`;
-      continue;
+      return;
     }
     card.props.push(p);
-  }
+  });
   if (card) skipped.push({ origin, at: card.line, reason: 'card has no END:VCARD (end of input)' });
   return { contacts, skipped };
 }
