@@ -362,6 +362,7 @@ async function offlineStartBench(ctx: BenchContext, tmp: string): Promise<void> 
   ctx.emit({
     name: 'appproxy.offline_start_ms', value: Math.round(percentile(times, 50) * 100) / 100, unit: 'ms', target: '<= 300',
     files: urls.length, runs: times.length, origin: 'down (connection refused)', setup: 'new core instance over the filled folder, in-process, browser request order',
+    path: 'createAppProxy(...).handle (the WHATWG Request -> Response function protocol.handle calls), origins down, served from the disk store',
   });
 }
 

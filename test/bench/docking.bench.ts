@@ -59,8 +59,8 @@ export default async function bench(ctx: BenchContext): Promise<void> {
       await r.reserve({ window: handle, edge: i % 2 ? 'right' : 'left', width: 400 + (i % 7), display, displays: [display] });
       times.push(performance.now() - t0);
     }
-    ctx.emit({ name: 'docking.x11_reserve_p50_ms', value: +percentile(times, 50).toFixed(3), unit: 'ms', n: N });
-    ctx.emit({ name: 'docking.x11_reserve_p99_ms', value: +percentile(times, 99).toFixed(3), unit: 'ms', n: N });
+    ctx.emit({ name: 'docking.x11_reserve_p50_ms', value: +percentile(times, 50).toFixed(3), unit: 'ms', n: N, path: 'native/linux edge reservation (EdgeReservation.reserve: _NET_WM_STRUT_PARTIAL set and read back over the adapter\'s one X connection) on Xvfb' });
+    ctx.emit({ name: 'docking.x11_reserve_p99_ms', value: +percentile(times, 99).toFixed(3), unit: 'ms', n: N, path: 'native/linux edge reservation (EdgeReservation.reserve: _NET_WM_STRUT_PARTIAL set and read back over the adapter\'s one X connection) on Xvfb' });
     await r.release(handle);
 
     // With a window manager: until the work area changes.
@@ -82,7 +82,7 @@ export default async function bench(ctx: BenchContext): Promise<void> {
       if (seen !== want) throw new Error(`work area did not follow (${seen} != ${want})`);
       wmTimes.push(performance.now() - t0);
     }
-    ctx.emit({ name: 'docking.workarea_p50_ms', value: +percentile(wmTimes, 50).toFixed(3), unit: 'ms', n: WM_N, wm: 'openbox' });
+    ctx.emit({ name: 'docking.workarea_p50_ms', value: +percentile(wmTimes, 50).toFixed(3), unit: 'ms', n: WM_N, wm: 'openbox', path: 'EdgeReservation.reserve (native/linux) -> the window manager (Openbox) publishes the shrunk _NET_WORKAREA, read over a second X connection' });
   } finally {
     for (const c of cleanups) await Promise.resolve().then(c).catch(() => undefined);
   }

@@ -25,5 +25,5 @@ export default async function bench(ctx: BenchContext): Promise<void> {
   const line = (run.stdout ?? '').split('\n').find((l) => l.startsWith('MEDIA_CALL_RESULT '));
   if (!line) throw new Error(`media call bench did not run: ${(run.stdout ?? '').slice(-500)} ${(run.stderr ?? '').slice(-500)}`);
   const r = JSON.parse(line.slice('MEDIA_CALL_RESULT '.length)) as { loop: { times: number[] } };
-  ctx.emit({ name, value: percentile(r.loop.times, 50), unit: 'ms', target: 'report', p90: percentile(r.loop.times, 90), calls: r.loop.times.length });
+  ctx.emit({ name, value: percentile(r.loop.times, 50), unit: 'ms', target: 'report', p90: percentile(r.loop.times, 90), calls: r.loop.times.length, path: 'two clients through pbx-sim (test/e2e/media-call-scenario.ts, unshare -n): softphone StartCall -> PbxSignal channels -> Media protocol -> relay -> engines (Chromium RTCPeerConnection) -> audio packets received on both sides' });
 }

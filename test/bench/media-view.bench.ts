@@ -26,6 +26,6 @@ export default async function bench(ctx: BenchContext): Promise<void> {
   const emit = (f: Parameters<BenchContext['emit']>[0]): void => {
     if (!ctx.only || f.name.startsWith(ctx.only) || ctx.only.startsWith(f.name)) ctx.emit(f);
   };
-  emit({ name: 'media.view_first_frame_ms', value: r.firstFrameMs, unit: 'ms', target: 'report' });
-  emit({ name: 'media.view_appsharing_fps', value: Math.round(r.appsharingFps * 10) / 10, unit: 'fps', target: 'report', width: r.appsharingSize.width, height: r.appsharingSize.height });
+  emit({ name: 'media.view_first_frame_ms', value: r.firstFrameMs, unit: 'ms', target: 'report', path: 'Media protocol CreateView (softphone openView) -> relay -> engine loopback RTCPeerConnection -> viewer page (test/e2e/media-view-scenario.ts, unshare -n)' });
+  emit({ name: 'media.view_appsharing_fps', value: Math.round(r.appsharingFps * 10) / 10, unit: 'fps', target: 'report', width: r.appsharingSize.width, height: r.appsharingSize.height, path: 'Media protocol CreateView (softphone openView) -> relay -> engine loopback RTCPeerConnection -> viewer page (test/e2e/media-view-scenario.ts, unshare -n)' });
 }

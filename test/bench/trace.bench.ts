@@ -182,7 +182,7 @@ async function updateVerify(ctx: BenchContext, dir: string): Promise<void> {
     if (!ok) throw new Error('verification failed');
   }
   fs.rmSync(file);
-  ctx.emit({ name: 'update.verify_ms', value: +Math.min(...runs).toFixed(1), unit: 'ms', size_mb: 150, runs: runs.map((r) => +r.toFixed(1)) });
+  ctx.emit({ name: 'update.verify_ms', value: +Math.min(...runs).toFixed(1), unit: 'ms', size_mb: 150, runs: runs.map((r) => +r.toFixed(1)), path: 'the update service\'s check after download (electron/update/service.ts): verifyEntrySignature (Ed25519) + size + sha256File; at install copyVerified hashes again while copying' });
 }
 
 async function throttleRatio(ctx: BenchContext, dir: string): Promise<void> {
@@ -194,7 +194,7 @@ async function throttleRatio(ctx: BenchContext, dir: string): Promise<void> {
     const t0 = performance.now();
     await downloadFile({ fetch: store.fetch, url: `${store.storeUrl}t.bin`, dest: path.join(dir, 't.bin'), size: data.length, throttle: new TokenBucket(rate, 64 * 1024) });
     const secs = (performance.now() - t0) / 1000;
-    ctx.emit({ name: 'update.throttle_ratio', value: +((data.length / secs) / rate).toFixed(3), unit: 'measured/configured', target: '<= 1.05', configured_bytes_per_s: rate });
+    ctx.emit({ name: 'update.throttle_ratio', value: +((data.length / secs) / rate).toFixed(3), unit: 'measured/configured', target: '<= 1.05', configured_bytes_per_s: rate, path: 'downloadFile with the update service\'s TokenBucket over the product fetch (proxyFetch, direct) from an https store on loopback' });
   } finally {
     await store.close();
   }

@@ -13,6 +13,8 @@ import { startStack } from '../e2e/harness/stack';
 import { percentile, type BenchContext } from './types';
 
 const WARMUP = 50;
+const BUS_TO_APP_PATH = 'in-process bus consumer -> local services server (createPlatformServices) -> stand-in web client in Chromium -> postMessage -> phone app iframe -> ApiResult back the same way (pbx-sim)';
+const APP_CONSUMER_PATH = 'phone app iframe -> postMessage -> stand-in web client in Chromium -> bus -> in-process provider -> back (timed in the app)';
 const ROUNDS = 200;
 const ECHO_API = 'com.example.pbxsim.benchecho';
 
@@ -63,7 +65,7 @@ export default async function bench(ctx: BenchContext): Promise<void> {
     const peer99 = percentile(bare, 99);
     const emit = (name: string, value: number, unit: string, target: string, peerValue?: number) => {
       if (!name.startsWith(ctx.only)) return;
-      ctx.emit({ name, value: Math.round(value * 1000) / 1000, unit, target, ...(peerValue !== undefined ? { peer: 'node-ws-provider', peer_value: Math.round(peerValue * 1000) / 1000, ratio: Math.round((value / peerValue) * 100) / 100 } : {}) });
+      ctx.emit({ name, value: Math.round(value * 1000) / 1000, unit, target, path: name.startsWith('webclient.app_consumer') ? APP_CONSUMER_PATH : BUS_TO_APP_PATH, ...(peerValue !== undefined ? { peer: 'node-ws-provider', peer_value: Math.round(peerValue * 1000) / 1000, ratio: Math.round((value / peerValue) * 100) / 100 } : {}) });
     };
     emit('webclient.roundtrip_p50_ms', p50, 'ms', '<= 5', peer50);
     emit('webclient.roundtrip_p99_ms', p99, 'ms', '<= 20', peer99);
