@@ -96,10 +96,15 @@ function unfold(text: string, emit: (text: string, line: number) => void): void 
   const len = text.length;
   // Without a lone CR (old Mac line ends) a line ends at the next LF, found natively.
   const lfOnly = !/\r(?!\n)/.test(text);
-  let cur: { pieces: string[]; line: number; qp: boolean | undefined; endsWithEq: boolean } | undefined;
-  const finish = (): void => {
-    if (cur) emit(cur.pieces.length === 1 ? cur.pieces[0]! : cur.pieces.join(''), cur.line);
-  };
+  // The logical line being joined, in plain locals (no object or list per physical line: a 100 000
+  // contact folder has a million lines): its first physical line, the pieces that continue it
+  // (a list only once a continuation comes), where it started, and its quoted-printable state.
+  let first: string | undefined;
+  let more: string[] | undefined;
+  let firstLine = 0;
+  let qp: boolean | undefined;
+  let endsWithEq = false;
+  const joined = (): string => (more ? first! + more.join('') : first!);
   let lineNo = 0;
   for (let pos = 0; pos <= len; ) {
     let end: number;
@@ -118,23 +123,29 @@ function unfold(text: string, emit: (text: string, line: number) => void): void 
     const p = text.slice(pos, end);
     pos = next;
     const c0 = p.charCodeAt(0);
-    if (cur && (c0 === 0x20 || c0 === 0x09)) {
-      cur.pieces.push(p.slice(1));
-      if (p.length > 1) cur.endsWithEq = p.endsWith('=');
+    if (first !== undefined && (c0 === 0x20 || c0 === 0x09)) {
+      (more ??= []).push(p.slice(1));
+      if (p.length > 1) endsWithEq = p.endsWith('=');
       continue;
     }
-    if (cur && cur.endsWithEq && (cur.qp ??= isQuotedPrintableLine(cur.pieces.join('')))) {
-      let last = cur.pieces.length - 1;
-      while (last > 0 && cur.pieces[last] === '') last--;
-      cur.pieces[last] = cur.pieces[last]!.slice(0, -1);
-      cur.pieces.push(p);
-      cur.endsWithEq = p.endsWith('=');
+    if (first !== undefined && endsWithEq && (qp ??= isQuotedPrintableLine(joined()))) {
+      // a quoted-printable soft line break: drop the '=' of the last non-empty piece
+      let last = more ? more.length - 1 : -1;
+      while (last >= 0 && more![last] === '') last--;
+      if (last >= 0) more![last] = more![last]!.slice(0, -1);
+      else first = first.slice(0, -1);
+      (more ??= []).push(p);
+      endsWithEq = p.endsWith('=');
       continue;
     }
-    finish();
-    cur = { pieces: [p], line: lineNo, qp: undefined, endsWithEq: p.endsWith('=') };
+    if (first !== undefined) emit(joined(), firstLine);
+    first = p;
+    more = undefined;
+    firstLine = lineNo;
+    qp = undefined;
+    endsWithEq = p.endsWith('=');
   }
-  finish();
+  if (first !== undefined) emit(joined(), firstLine);
 }
 
 /** Split at `sep` outside double quotes. */
