@@ -3,7 +3,7 @@
  * arrays nest and roughly how many bytes of JSON text the value is. JSON.parse accepts any depth,
  * but JSON.stringify, structuredClone and every recursive reader overflow the stack on a value
  * nested some thousand levels deep (RangeError); a value is therefore measured before it is kept
- * or passed on. The walk is iterative (a hostile depth cannot overflow it) and stops as soon as a
+ * or passed on. The walk recurses at most maxDepth + 1 levels (a hostile depth cannot overflow it) and stops as soon as a
  * bound is passed; a cycle (only possible in-process) counts as too deep.
  */
 
@@ -21,37 +21,53 @@ export interface JsonMeasure {
   error: string | null;
 }
 
-/** Walks `value` iteratively and says whether it stays within `bounds`, with its size. */
+/**
+ * Walks `value` depth-first and says whether it stays within `bounds`, with its size. The walk
+ * recurses, but never deeper than `bounds.maxDepth` + 1 levels: a hostile depth is refused at
+ * that level instead of overflowing the stack (and a cycle counts as too deep). Recursion over a
+ * bounded depth allocates nothing per value, which matters on the bus's hot path (every frame's
+ * `msg` is measured).
+ */
 export function measureJson(value: unknown, bounds: JsonBounds): JsonMeasure {
-  const maxBytes = bounds.maxBytes ?? Infinity;
-  const stack: unknown[] = [value];
-  const depths: number[] = [1];
-  let bytes = 0;
-  while (stack.length > 0) {
-    const v = stack.pop();
-    const depth = depths.pop()!;
-    if (typeof v === 'string') bytes += v.length + 2;
-    else if (typeof v === 'number' || typeof v === 'boolean') bytes += 5;
-    else if (v === null || v === undefined) bytes += 4;
-    else if (typeof v === 'object') {
-      if (depth > bounds.maxDepth) return { bytes, error: `nested deeper than ${bounds.maxDepth} levels` };
-      bytes += 2;
-      if (Array.isArray(v)) {
-        for (let i = v.length - 1; i >= 0; i--) {
-          stack.push(v[i]);
-          depths.push(depth + 1);
-        }
-        bytes += v.length;
-      } else {
-        for (const k in v) {
-          if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
-          stack.push((v as Record<string, unknown>)[k]);
-          depths.push(depth + 1);
-          bytes += k.length + 4;
-        }
+  const walk: Walk = { bytes: 0, error: null, maxDepth: bounds.maxDepth, maxBytes: bounds.maxBytes ?? Infinity };
+  visit(value, 1, walk);
+  return { bytes: walk.bytes, error: walk.error };
+}
+
+interface Walk {
+  bytes: number;
+  error: string | null;
+  readonly maxDepth: number;
+  readonly maxBytes: number;
+}
+
+/** false: stop (walk.error says why). */
+function visit(v: unknown, depth: number, w: Walk): boolean {
+  if (typeof v === 'string') w.bytes += v.length + 2;
+  else if (typeof v === 'number' || typeof v === 'boolean') w.bytes += 5;
+  else if (v === null || v === undefined) w.bytes += 4;
+  else if (typeof v === 'object') {
+    if (depth > w.maxDepth) {
+      w.error = `nested deeper than ${w.maxDepth} levels`;
+      return false;
+    }
+    w.bytes += 2;
+    if (Array.isArray(v)) {
+      w.bytes += v.length;
+      if (w.bytes > w.maxBytes) return tooLarge(w);
+      for (let i = 0; i < v.length; i++) if (!visit(v[i], depth + 1, w)) return false;
+    } else {
+      for (const k in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+        w.bytes += k.length + 4;
+        if (!visit((v as Record<string, unknown>)[k], depth + 1, w)) return false;
       }
-    } else bytes += 4; // bigint, function, symbol: JSON.stringify drops or refuses them
-    if (bytes > maxBytes) return { bytes, error: `larger than ${maxBytes} bytes of JSON` };
-  }
-  return { bytes, error: null };
+    }
+  } else w.bytes += 4; // bigint, function, symbol: JSON.stringify drops or refuses them
+  return w.bytes > w.maxBytes ? tooLarge(w) : true;
+}
+
+function tooLarge(w: Walk): false {
+  w.error = `larger than ${w.maxBytes} bytes of JSON`;
+  return false;
 }
