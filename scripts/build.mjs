@@ -30,7 +30,24 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * that are loaded in try/catch (or by a development-only path) and are never installed with the
  * product. scripts/build.test.ts and scripts/packaging.test.ts hold the bundles to this list.
  */
-export const MAIN_EXTERNALS = ['electron', 'bufferutil', 'utf-8-validate', 'usocket', 'esbuild'];
+export const MAIN_EXTERNALS = ['electron', 'esbuild'];
+/**
+ * Optional native helpers the bundled packages try to load (ws: bufferutil, utf-8-validate;
+ * dbus-next: usocket), which the product does not ship. Each is bundled as a module that throws
+ * MODULE_NOT_FOUND, so dist/main.cjs never requires a module the package lacks; the packages
+ * catch it and use plain JS / Node's net (native/linux/session-bus.ts).
+ */
+export const NOT_SHIPPED = ['bufferutil', 'utf-8-validate', 'usocket'];
+const notShipped = {
+  name: 'not-shipped',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${NOT_SHIPPED.join('|')})$`) }, (a) => ({ path: a.path, namespace: 'not-shipped' }));
+    b.onLoad({ filter: /.*/, namespace: 'not-shipped' }, (a) => ({
+      contents: `throw Object.assign(new Error(${JSON.stringify(`Cannot find module '${a.path}' (not shipped: docs/packaging.md)`)}), { code: 'MODULE_NOT_FOUND' });`,
+      loader: 'js',
+    }));
+  },
+};
 
 function parseArgs(argv) {
   const o = { out: path.join(root, 'dist'), minify: false, sourcemap: false, demo: false };
@@ -92,11 +109,10 @@ export async function buildAll(opts) {
   const build = (o) => esbuild({ ...o, metafile: true }).then(noteInputs);
 
   // Main process: Node (Electron 45 ships Node 22). The bundle carries every package it uses, so
-  // the packaged app needs no node_modules (docs/packaging.md). Left out, loaded in try/catch only
-  // and absent from the product: ws' optional native helpers (bufferutil, utf-8-validate) and
-  // dbus-next's usocket (abstract D-Bus sockets). esbuild: only the development fallback of
-  // electron/media (engine and viewer built from source) imports it; the product reads the
-  // bundles written below.
+  // the packaged app needs no node_modules (docs/packaging.md). The optional native helpers of
+  // ws and dbus-next are bundled as "not shipped" (NOT_SHIPPED above). Left out: electron, and
+  // esbuild, which only the development fallback of electron/media (engine and viewer built from
+  // source) imports; the product reads the bundles written below.
   await build({
     ...common,
     entryPoints: [path.join(root, 'electron', 'main.ts')],
@@ -105,6 +121,7 @@ export async function buildAll(opts) {
     format: 'cjs',
     target: 'node22',
     external: [...MAIN_EXTERNALS],
+    plugins: [notShipped],
     define: { __MYAPPS_BUILD__: JSON.stringify(build_) },
   });
 

@@ -11,6 +11,7 @@
  * (electron/notifications withInAppFallback); a daemon started later is used from then on.
  */
 import * as dbus from 'dbus-next';
+import { openSessionBus } from './session-bus';
 import type { Logger } from '../../electron/platform';
 import { NoNotificationServerError, type NativeNotification, type NotificationEvents, type NotificationHandle, type Notifier, type NotificationAction } from '../../electron/notifications/ports';
 
@@ -135,12 +136,7 @@ export class DbusNotifier implements Notifier {
    * with the bus but no daemon it resolves (hasServer false) and show() says so per notification.
    */
   static async connect(opts: { appName: string; logger: Logger; busAddress?: string }): Promise<DbusNotifier> {
-    let bus: dbus.MessageBus;
-    try {
-      bus = dbus.sessionBus(opts.busAddress ? { busAddress: opts.busAddress } : undefined);
-    } catch (err) {
-      throw new Error(`no session D-Bus: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
-    }
+    const bus = openSessionBus(opts.busAddress);
     // A connection that fails (no bus at that address, abstract sockets without usocket) is
     // reported through 'error' only, and the pending calls never settle: race them with it and
     // with a time limit.

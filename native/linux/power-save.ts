@@ -14,6 +14,7 @@
  * asks for, which Windows' and macOS' idle-sleep assertions do not.)
  */
 import * as dbus from 'dbus-next';
+import { openSessionBus } from './session-bus';
 import type { Logger } from '../../electron/platform';
 import type { AwakeHandle, AwakeLevel, PowerSaveBlocker } from '../../electron/calls/ports';
 
@@ -59,12 +60,7 @@ export class DbusPowerSaveBlocker implements PowerSaveBlocker {
 
   /** Connects to the session bus (rejects when it cannot be reached within `timeoutMs` [5 s]). */
   static async connect(opts: { appName: string; logger: Logger; busAddress?: string; timeoutMs?: number }): Promise<DbusPowerSaveBlocker> {
-    let bus: dbus.MessageBus;
-    try {
-      bus = dbus.sessionBus(opts.busAddress ? { busAddress: opts.busAddress } : undefined);
-    } catch (err) {
-      throw new Error(`no session D-Bus: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
-    }
+    const bus = openSessionBus(opts.busAddress);
     const timeoutMs = opts.timeoutMs ?? 5000;
     const blocker = new DbusPowerSaveBlocker(bus, { appName: opts.appName, logger: opts.logger, timeoutMs });
     try {
