@@ -61,12 +61,19 @@ const apiName = z.string().min(1).max(200).regex(/^[\w.@:*-]+$/, 'api names are 
 const providerName = z.string().min(1).max(200);
 const consumerName = z.string().min(1).max(200);
 const src = z.string().max(500);
-/** A JSON object nested at most BUS_MAX_JSON_DEPTH levels (and at most `maxBytes` of JSON text). */
+/**
+ * A JSON object nested at most BUS_MAX_JSON_DEPTH levels (and at most `maxBytes` of JSON text).
+ * One check on the value as parsed (no copy of it: z.record would rebuild every object of every
+ * frame); the message says which bound was passed.
+ */
 function boundedObject(maxBytes?: number) {
-  return z.record(z.string(), z.unknown()).superRefine((v, ctx) => {
-    const { error } = measureJson(v, { maxDepth: BUS_MAX_JSON_DEPTH, maxBytes });
-    if (error) ctx.addIssue({ code: 'custom', message: error });
+  const bounds = { maxDepth: BUS_MAX_JSON_DEPTH, maxBytes };
+  return z.custom<Record<string, unknown>>((v) => isJsonObject(v) && measureJson(v, bounds).error === null, {
+    error: (issue) => (isJsonObject(issue.input) ? (measureJson(issue.input, bounds).error ?? 'invalid') : 'expected an object'),
   });
+}
+function isJsonObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 const jsonObject = boundedObject();
 const modelObject = boundedObject(BUS_MAX_MODEL_BYTES);

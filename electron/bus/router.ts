@@ -137,13 +137,16 @@ function newSrc(prefix: string): string {
   return `${prefix}-${srcCounter.toString(36)}`;
 }
 
+/** api -> ids of the provider endpoints one consumer sent requests to. */
+type Talked = Map<string, Set<string>>;
+
 export class ApiRouter {
   /** api -> provider name -> record (insertion order = registration order). */
   private readonly providers = new Map<string, Map<string, ProviderRecord>>();
   /** api -> consuming endpoints. */
   private readonly consumers = new Map<string, Map<string, Endpoint>>();
-  /** consumer endpoint id -> consumer -> "api\nprovider endpoint id" it sent requests to (ApiConsumerClosed). */
-  private readonly talkedTo = new Map<string, Map<string, Set<string>>>();
+  /** consumer endpoint id -> consumer -> api -> provider endpoint ids it sent requests to (ApiConsumerClosed). */
+  private readonly talkedTo = new Map<string, Map<string, Talked>>();
   /** api\nprovider -> restart counter, survives re-registration. */
   private readonly restarts = new Map<string, number>();
   private readonly defaults = new Map<string, string>();
@@ -248,14 +251,15 @@ export class ApiRouter {
   }
 
   /** Tells every provider endpoint the consumer sent requests to that it is gone. */
-  private consumerClosed(from: Endpoint, consumer: string, talked: Map<string, Set<string>>): void {
-    const keys = talked.get(consumer);
+  private consumerClosed(from: Endpoint, consumer: string, talked: Map<string, Talked>): void {
+    const byApi = talked.get(consumer);
     talked.delete(consumer);
-    for (const key of keys ?? []) {
-      const [api, providerEndpoint] = key.split('\n') as [string, string];
-      const to = this.endpoints.get(providerEndpoint);
-      if (!to) continue;
-      this.deliverTo(to, from.client ? { mt: 'ApiConsumerClosed', api, consumer, client: from.client } : { mt: 'ApiConsumerClosed', api, consumer });
+    for (const [api, providerEndpoints] of byApi ?? []) {
+      for (const providerEndpoint of providerEndpoints) {
+        const to = this.endpoints.get(providerEndpoint);
+        if (!to) continue;
+        this.deliverTo(to, from.client ? { mt: 'ApiConsumerClosed', api, consumer, client: from.client } : { mt: 'ApiConsumerClosed', api, consumer });
+      }
     }
   }
 
@@ -347,19 +351,18 @@ export class ApiRouter {
       }
       case 'ApiRequest': {
         const targets = this.resolveEndpoints(frame.apiId, frame.provider);
-        const out: ApiRequestFrame = {
-          mt: 'ApiRequest',
-          apiId: frame.apiId,
-          consumer: frame.consumer,
-          ...(from.client ? { client: from.client } : {}),
-          ...(frame.provider !== undefined ? { provider: frame.provider } : {}),
-          ...(frame.src !== undefined ? { src: frame.src } : {}),
-          ...(frame.title !== undefined ? { title: frame.title } : {}),
-          msg: frame.msg,
-        };
+        // Built field by field (no spread copies: this is the bus's hot path), in the published order.
+        const out = { mt: 'ApiRequest', apiId: frame.apiId, consumer: frame.consumer } as ApiRequestFrame;
+        if (from.client) out.client = from.client;
+        if (frame.provider !== undefined) out.provider = frame.provider;
+        if (frame.src !== undefined) out.src = frame.src;
+        if (frame.title !== undefined) out.title = frame.title;
+        out.msg = frame.msg;
         const talked = this.talkedFor(from, frame.consumer);
+        let providerEndpoints = talked.get(frame.apiId);
+        if (!providerEndpoints) talked.set(frame.apiId, (providerEndpoints = new Set()));
         for (const to of targets) {
-          talked?.add(`${frame.apiId}\n${to.id}`);
+          providerEndpoints.add(to.id);
           this.deliverTo(to, out);
         }
         return;
@@ -373,16 +376,11 @@ export class ApiRouter {
           this.logger.trace('App', `bus: result for closed consumer ${frame.consumer} dropped`, { api: frame.api });
           return;
         }
-        const out: ApiResultFrame = {
-          mt: 'ApiResult',
-          api: frame.api,
-          provider: name,
-          consumer: frame.consumer,
-          ...(frame.client !== undefined ? { client: frame.client } : {}),
-          ...(frame.src !== undefined ? { src: frame.src } : {}),
-          msg: frame.msg,
-          ...(frame.errorText !== undefined ? { errorText: frame.errorText } : {}),
-        };
+        const out = { mt: 'ApiResult', api: frame.api, provider: name, consumer: frame.consumer } as ApiResultFrame;
+        if (frame.client !== undefined) out.client = frame.client;
+        if (frame.src !== undefined) out.src = frame.src;
+        out.msg = frame.msg;
+        if (frame.errorText !== undefined) out.errorText = frame.errorText;
         this.deliverTo(to, out);
         return;
       }
@@ -394,20 +392,20 @@ export class ApiRouter {
     }
   }
 
-  /** The set of "api\nendpoint" a consumer of this endpoint sent requests to (bounded per endpoint). */
-  private talkedFor(from: Endpoint, consumer: string): Set<string> | undefined {
+  /** The APIs and provider endpoints a consumer of this endpoint sent requests to (consumers bounded per endpoint). */
+  private talkedFor(from: Endpoint, consumer: string): Talked {
     let byConsumer = this.talkedTo.get(from.id);
     if (!byConsumer) this.talkedTo.set(from.id, (byConsumer = new Map()));
-    let set = byConsumer.get(consumer);
-    if (set) return set;
+    let talked = byConsumer.get(consumer);
+    if (talked) return talked;
     if (byConsumer.size >= MAX_CONSUMERS_PER_ENDPOINT) {
       // The oldest consumer is forgotten: its providers will not hear that it closed.
       const oldest = byConsumer.keys().next().value as string;
       byConsumer.delete(oldest);
       this.logger.trace('App', `bus: ${from.label} uses more than ${MAX_CONSUMERS_PER_ENDPOINT} consumer ids; ${oldest} forgotten`);
     }
-    byConsumer.set(consumer, (set = new Set()));
-    return set;
+    byConsumer.set(consumer, (talked = new Map()));
+    return talked;
   }
 
   private ownRecord(from: Endpoint, api: string, provider: string): ProviderRecord | undefined {
