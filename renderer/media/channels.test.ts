@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'sdp-transform';
 import { describe, expect, it } from 'vitest';
 import { ChannelsSchema, type ChannelKind, type Channels } from '../../common/media';
-import { channelsOfKind, channelsToSdp, fingerprintFromHex, fingerprintToHex, mergeChannels, restrictCandidates, sdpToChannels } from './channels';
+import { ABS_SEND_TIME_ID, ABS_SEND_TIME_URI, channelsOfKind, channelsToSdp, extensionId, fingerprintFromHex, fingerprintToHex, mergeChannels, restrictCandidates, sdpToChannels } from './channels';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 /** Recorded Chromium 156 offers (scripts/record-sdp-fixtures.ts for the appsharing and call ones). */
@@ -75,6 +75,17 @@ describe('channels <-> SDP round trip (recorded Chromium offers)', () => {
       expect(channelsOfKind(c, kind)).toEqual(alone);
     });
     expect(mergeChannels(CALL.map((k) => channelsOfKind(c, k)))).toEqual(c);
+  });
+
+  it('video and screen sections declare abs-send-time (the REMB estimator needs it) under the id of our offer; audio none', () => {
+    // Chromium's own id for it, in every recorded offer: what an offer from a Chromium peer uses
+    for (const [name] of OFFERS) expect(extensionId(fixture(name), ABS_SEND_TIME_URI)).toBe(ABS_SEND_TIME_ID);
+    const c = sdpToChannels(callOffer, CALL);
+    const ext = (sdp: string) => parse(sdp).media.map((m) => (m.ext ?? []).map((e) => `${e.value} ${e.uri}`));
+    expect(ext(channelsToSdp(c, CALL, { cmd: 'PROPOSAL' }))).toEqual([[], [`2 ${ABS_SEND_TIME_URI}`], [`2 ${ABS_SEND_TIME_URI}`]]);
+    // an answer to our offer takes our offer's id; none when our offer had none
+    expect(ext(channelsToSdp(c, CALL, { cmd: 'SELECT', absSendTimeId: 7 }))).toEqual([[], [`7 ${ABS_SEND_TIME_URI}`], [`7 ${ABS_SEND_TIME_URI}`]]);
+    expect(ext(channelsToSdp(c, CALL, { cmd: 'SELECT', absSendTimeId: null }))).toEqual([[], [], []]);
   });
 });
 

@@ -185,12 +185,35 @@ export interface ChannelsSdpOptions {
   sessionVersion?: number;
   /** mid of each m-section; must match the other side's. Default "0", "1", … */
   mids?: readonly string[];
+  /**
+   * Id of the abs-send-time RTP header extension in video sections: the one of our own offer when
+   * `channels` answers it (SELECT; null: our offer has none, so the answer has none), else
+   * ABS_SEND_TIME_ID.
+   */
+  absSendTimeId?: number | null;
+}
+
+/**
+ * The RTP header extension Chromium's receive-side bandwidth estimator needs for REMB (ours: Signal
+ * `channels` carry no header extensions). Without it, a video or screen sender's estimate never
+ * leaves its start value (≈ 300 kbit/s): a 1920×1080 screen of text then goes at 6–10 frames per
+ * second instead of 30 (docs/decisions.md, "Appsharing encoder"). A peer that does not know the
+ * extension ignores it (RFC 8285) and sends no REMB, which is where it was without it.
+ */
+export const ABS_SEND_TIME_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
+/** The id Chromium gives abs-send-time in its offers (156: 2 in every audio and video section). */
+export const ABS_SEND_TIME_ID = 2;
+
+/** The id of an RTP header extension in an SDP we generated (our local description), if it is there. */
+export function extensionId(sdpText: string | undefined, uri: string): number | undefined {
+  for (const m of parse(sdpText ?? '').media) for (const e of m.ext ?? []) if (e.uri === uri) return e.value;
+  return undefined;
 }
 
 /** Default H.264 parameters for a peer that names the coder only (constrained baseline, mode 1). */
 const H264_DEFAULT_FMTP = 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f';
 
-function mediaSection(channels: Channels, kind: ChannelKind, cmd: Cmd, mid: string): SdpMedia {
+function mediaSection(channels: Channels, kind: ChannelKind, cmd: Cmd, mid: string, absSendTimeId: number | null): SdpMedia {
   const b = MEDIA_OF_KIND[kind];
   const ice = channels[`${b}_ice`];
   if (!ice) throw new Error(`channels have no ${b}_ice: no ${kind} media`);
@@ -256,6 +279,7 @@ function mediaSection(channels: Channels, kind: ChannelKind, cmd: Cmd, mid: stri
     candidates: candidates.map((c) => sdpCandidate(candidateToString(c))),
   };
   if (rtcpFb.length) media.rtcpFb = rtcpFb;
+  if (video && absSendTimeId !== null) media.ext = [{ value: absSendTimeId, uri: ABS_SEND_TIME_URI }];
   const rate = entries.find((e) => e.rate && !AUXILIARY_CODERS.has(e.coder))?.rate;
   if (!video && rate) media.ptime = rate;
   return media;
@@ -271,7 +295,7 @@ function sdpCandidate(line: string): NonNullable<SdpMedia['candidates']>[number]
  */
 export function channelsToSdp(channels: Channels, kinds: ChannelKind | readonly ChannelKind[], opts: ChannelsSdpOptions): string {
   const list = typeof kinds === 'string' ? [kinds] : kinds;
-  const media = list.map((kind, i) => mediaSection(channels, kind, opts.cmd, opts.mids?.[i] ?? String(i)));
+  const media = list.map((kind, i) => mediaSection(channels, kind, opts.cmd, opts.mids?.[i] ?? String(i), opts.absSendTimeId === undefined ? ABS_SEND_TIME_ID : opts.absSendTimeId));
   const session: SessionDescription = {
     version: 0,
     origin: { username: '-', sessionId: opts.sessionId ?? '1', sessionVersion: opts.sessionVersion ?? 2, netType: 'IN', ipVer: 4, address: '127.0.0.1' },

@@ -9,6 +9,11 @@
  * CreateOffer -> RemoteDescription with Signal `channels` (PROPOSAL, answered with SELECT;
  * REQUEST, CLOSE) -> connected -> RTP (getStats) -> DTMF -> close. Then the Ringer protocol with
  * a custom .mp3 and a built-in tone.
+ *
+ * Bench mode (MEDIA_BENCH_CALLS=n, test/bench/media.bench.ts): Chromium runs headed on a private
+ * 1920×1080 Xvfb, and appsharing captures that X11 screen (getDisplayMedia → Chromium's
+ * ScreenCapturerX11, what the product's screen picker hands the engine on Linux/X11) while a page in
+ * front shows UI text that scrolls every frame; audio still comes from Chromium's fake devices.
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,9 +26,11 @@ import { memoryLogger } from '../fixtures/memory-logger';
 import type { Channels } from '../../common/media';
 import { channelsToSdp, sdpToChannels } from '../../renderer/media/channels';
 import { launchChromium, MEDIA_FLAGS } from './harness/chromium';
+import { startXvfb } from './harness/xvfb';
+import type { BrowserContext, Page } from 'playwright-core';
 
 const APP_ORIGIN = 'https://pbx.example.com';
-const BENCH = Number(process.env.MEDIA_BENCH_CALLS ?? 0);
+const BENCH = Number(process.env.MEDIA_BENCH_CALLS ?? 0) || (process.env.MEDIA_BENCH_SHARE_ONLY === '1' ? 1 : 0);
 const LOOP_CALLS = Number(process.env.MEDIA_LOOP_CALLS ?? 50);
 type Msg = Record<string, unknown> & { mt: string };
 
@@ -167,6 +174,47 @@ async function videoCall(a: AppClient, b: AppClient, kind: 'video' | 'appsharing
 }
 
 /** Appsharing presenter -> consumer: decoded fps measured over 4 s after 2 s of ramp-up. */
+/** The bench's X11 screen: MEDIA_BENCH_SCREEN (`1280x720`), default 1920x1080. */
+const SCREEN = (([w, h]) => ({ width: Number(w) || 1920, height: Number(h) || 1080 }))((process.env.MEDIA_BENCH_SCREEN ?? '1920x1080').split('x'));
+/** Bench mode, appsharing only (no calls, no CPU figure): MEDIA_BENCH_SHARE_ONLY=1. */
+const SHARE_ONLY = process.env.MEDIA_BENCH_SHARE_ONLY === '1';
+/**
+ * Bench flags: fake audio/video devices as in MEDIA_FLAGS, but the screen picker chooses the real
+ * screen (`--use-fake-ui-for-media-stream` would hand getDisplayMedia a fake screen source);
+ * microphone and camera are granted on the context instead. One window per page, screen-sized.
+ */
+const SCREEN_FLAGS = [
+  ...MEDIA_FLAGS.filter((f) => f !== '--use-fake-ui-for-media-stream'),
+  '--auto-select-desktop-capture-source=Entire screen',
+  `--window-size=${SCREEN.width},${SCREEN.height}`,
+  '--window-position=0,0',
+];
+
+/**
+ * A window in front of everything on the bench's screen: UI text (11–16 px, rules) in the upper
+ * half, a list in the lower half that scrolls by one pixel row every animation frame, so that
+ * every captured frame differs as when a user scrolls a document being shared.
+ */
+async function showMovingScreen(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.setContent(`<!doctype html><html><body style="margin:0;font:13px 'Liberation Sans',sans-serif;color:#1b1b1b;overflow:hidden">
+<div style="height:36px;background:#e8eef7;font:bold 16px 'Liberation Sans',sans-serif;color:#1f3b73;padding:8px 12px;box-sizing:border-box">File  Edit  View  Insert  Format  Tools  Window  Help</div>
+<div id="doc" style="height:50vh;overflow:hidden;padding:8px 12px;border-bottom:1px solid #9aa7b8"></div>
+<div id="list" style="height:calc(50vh - 36px);overflow:hidden;position:relative"><div id="rows" style="position:absolute;left:0;right:0;top:0"></div></div>
+<script>
+const doc = document.getElementById('doc'); let t = '';
+for (let i = 0; i < 24; i++) t += '<div style="font-size:' + (11 + (i % 6)) + 'px;border-bottom:1px solid #dde">' + (i + 1) + '. Anna Müller, +49 7031 7300 123 — Quarterly figures: revenue 1.234.567 €, calls 98.7 %, queue 00:03:21</div>';
+doc.innerHTML = t;
+const rows = document.getElementById('rows'); let r = '';
+for (let i = 0; i < 400; i++) r += '<div style="height:20px;border-bottom:1px solid #eee;padding-left:12px">Row ' + i + ' · Bernd Weber · 4711 · connected 00:0' + (i % 10) + ' · ' + 'x'.repeat(i % 40) + '</div>';
+rows.innerHTML = r;
+let y = 0;
+(function step() { y = (y + 1) % 4000; rows.style.transform = 'translateY(' + (-y) + 'px)'; requestAnimationFrame(step); })();
+</script></body></html>`);
+  await page.bringToFront();
+  return page;
+}
+
 async function appsharingFps(a: AppClient, b: AppClient): Promise<{ fps: number; width: number; height: number; captureFps: number; encodedFps: number; qualityLimitation: string }> {
   const ca = 'sa';
   const cb = 'sb';
@@ -256,10 +304,15 @@ async function main(): Promise<void> {
     config: { engineScript: () => engineJs, excludeInterfaces: '10.99', ringInHeadset: true },
   });
   const relay = media.relay;
-  const browser = await launchChromium({ args: [...MEDIA_FLAGS, '--autoplay-policy=no-user-gesture-required'] });
+  const screen = BENCH ? await startXvfb({ screen: `${SCREEN.width}x${SCREEN.height}x24` }) : undefined;
+  const browser = screen
+    ? await launchChromium({ headed: true, env: { ...process.env, DISPLAY: screen.display }, args: [...SCREEN_FLAGS, '--autoplay-policy=no-user-gesture-required'] })
+    : await launchChromium({ args: [...MEDIA_FLAGS, '--autoplay-policy=no-user-gesture-required'] });
   const result: Record<string, unknown> = { bundleBytes: engineJs.length };
   try {
-    const page = await browser.newPage();
+    const context = await browser.newContext(screen ? { viewport: null } : {});
+    if (screen) await context.grantPermissions(['microphone', 'camera']);
+    const page = await context.newPage();
     await page.addInitScript(FAKE_HID);
     const consoleErrors: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -276,25 +329,31 @@ async function main(): Promise<void> {
     if (BENCH) {
       const times: number[] = [];
       const steps: CallSteps[] = [];
-      for (let i = 0; i < BENCH; i++) {
-        const c = await quickCall(a, b, i);
-        times.push(c.firstAudioMs);
-        if (c.steps) steps.push(c.steps);
-      }
-      const pid = process.pid; // this process and its Chromium children
-      const hz = 100;
-      const idle0 = treeTicks(pid);
-      await new Promise((r) => setTimeout(r, 4000));
-      const idle = treeTicks(pid) - idle0;
+      let idle = 0;
       let busy = 0;
-      const hold = quickCall(a, b, 9999, 5000);
-      await new Promise((r) => setTimeout(r, 800));
-      const busy0 = treeTicks(pid);
-      await new Promise((r) => setTimeout(r, 4000));
-      busy = treeTicks(pid) - busy0;
-      await hold;
-      // appsharing at 1920x1080: decoded frames per second over 4 s after a 2 s ramp-up
-      const share = await appsharingFps(a, b);
+      const hz = 100;
+      if (!SHARE_ONLY) {
+        for (let i = 0; i < BENCH; i++) {
+          const c = await quickCall(a, b, i);
+          times.push(c.firstAudioMs);
+          if (c.steps) steps.push(c.steps);
+        }
+        const pid = process.pid; // this process and its Chromium children
+        const idle0 = treeTicks(pid);
+        await new Promise((r) => setTimeout(r, 4000));
+        idle = treeTicks(pid) - idle0;
+        const hold = quickCall(a, b, 9999, 5000);
+        await new Promise((r) => setTimeout(r, 800));
+        const busy0 = treeTicks(pid);
+        await new Promise((r) => setTimeout(r, 4000));
+        busy = treeTicks(pid) - busy0;
+        await hold;
+      }
+      // appsharing of the X11 screen (SCREEN) while UI text scrolls on it: decoded frames per
+      // second over 4 s after a 2 s ramp-up
+      const front = await showMovingScreen(context);
+      const share = { ...(await appsharingFps(a, b)), source: `X11 screen ${SCREEN.width}x${SCREEN.height} (Xvfb), headed Chromium, ScreenCapturerX11; front page: UI text scrolling every frame` };
+      await front.close();
       process.stdout.write(`MEDIA_BENCH ${JSON.stringify({ times, steps, cpuPctPerCall: ((busy - idle) / (4 * hz)) * 100, idleTicks: idle, busyTicks: busy, share })}\n`);
       return;
     }
@@ -540,6 +599,7 @@ async function main(): Promise<void> {
     result.warnings = logger.lines.filter((l) => l.level !== 'trace').map((l) => l.message);
   } finally {
     await browser.close();
+    await screen?.stop();
     await media.close();
     phone.close();
     await server.close();

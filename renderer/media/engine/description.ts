@@ -13,7 +13,7 @@ import type { AllocChannel, ChannelKind, Channels, CoderName, EngineConfig, Sign
 import { MEDIA_OF_KIND, MediaErrorCode } from '../../../common/media';
 import { coderOfMime } from '../../../common/codecs';
 import { candidateAllowed, candidateToString, firstCoder, mungeCodecs, orderCoders, parseCandidate } from '../sdp';
-import { channelsToSdp, restrictCandidates, sdpToChannels } from '../channels';
+import { ABS_SEND_TIME_ID, ABS_SEND_TIME_URI, channelsToSdp, extensionId, restrictCandidates, sdpToChannels } from '../channels';
 import { waitForGathering } from '../gather';
 import type { Msg, Reply } from './types';
 
@@ -133,7 +133,9 @@ export class Negotiation {
   /** PROPOSAL: the peer's offer -> our answer (returned). SELECT: the peer's answer to our offer. */
   async setRemote(cmd: 'PROPOSAL' | 'SELECT', channels: Channels): Promise<Channels | null> {
     const mid = this.pc.getTransceivers()[0]?.mid ?? '0';
-    const sdp = channelsToSdp(channels, this.kind, { cmd, sessionId: this.sessionId, sessionVersion: this.version++, mids: [mid] });
+    // An answer names the header extension ids of our offer; an offer gets Chromium's own.
+    const absSendTimeId = cmd === 'SELECT' ? (extensionId(this.pc.localDescription?.sdp, ABS_SEND_TIME_URI) ?? null) : ABS_SEND_TIME_ID;
+    const sdp = channelsToSdp(channels, this.kind, { cmd, sessionId: this.sessionId, sessionVersion: this.version++, mids: [mid], absSendTimeId });
     if (cmd === 'SELECT') {
       await this.pc.setRemoteDescription({ type: 'answer', sdp });
       this.host.step('remote');

@@ -29,6 +29,8 @@ export interface ChromiumOptions {
   /** Accept the PBX simulator's self-signed certificate (only for tests that are not about certificates). */
   ignoreHTTPSErrors?: boolean;
   proxy?: LaunchOptions['proxy'];
+  /** Environment of the browser process (e.g. DISPLAY of a private Xvfb); default this process's. */
+  env?: LaunchOptions['env'];
 }
 
 export async function launchChromium(opts: ChromiumOptions = {}): Promise<Browser> {
@@ -43,6 +45,7 @@ export async function launchChromium(opts: ChromiumOptions = {}): Promise<Browse
     headless: !opts.headed,
     args,
     proxy: opts.proxy,
+    ...(opts.env ? { env: opts.env } : {}),
   });
 }
 
