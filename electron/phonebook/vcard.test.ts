@@ -99,6 +99,30 @@ describe('parseVCards', () => {
     expect(params.contacts[0]!.homephone).toEqual(['123']);
   });
 
+  it('sorts TEL lines the same on the plain path (no quotes, no encoding) and the full parser', () => {
+    const card = (tel: string) => `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:T\r\n${tel}\r\nEND:VCARD\r\n`;
+    const field = (tel: string) => {
+      const c = parseVCards(card(tel), 't.vcf').contacts[0]!;
+      return (['telephonenumber', 'homephone', 'mobile', 'facsimiletelephonenumber'] as const).filter((f) => c[f].length).map((f) => `${f}=${c[f].join('|')}`).join(' ');
+    };
+    const cases: [string, string][] = [
+      ['TEL;TYPE=work,voice:+49 1', 'telephonenumber=+49 1'],
+      ['TEL;CELL:2', 'mobile=2'],
+      ['TEL;type = cell ;PREF=1:3', 'mobile=3'],
+      ['TEL;TYPE=HOME;TYPE=WORK:4', 'telephonenumber=4'],
+      ['TEL;TYPE=HOME:5', 'homephone=5'],
+      ['TEL;VALUE=uri;TYPE=fax:tel:+49-6;ext=7', 'facsimiletelephonenumber=+49-6'],
+      ['TEL;HOME;FAX:8', 'facsimiletelephonenumber=8'],
+      // the full parser: quotes, an encoding, a group
+      ['TEL;TYPE="cell,voice":9', 'mobile=9'],
+      ['TEL;TYPE="x:y";HOME:10', 'homephone=10'],
+      ['TEL;CELL;ENCODING=QUOTED-PRINTABLE:=31=31', 'mobile=11'],
+      ['TEL;HOME;QUOTED-PRINTABLE:=31=32', 'homephone=12'],
+      ['item1.TEL;TYPE=CELL:13', 'mobile=13'],
+    ];
+    expect(cases.map(([tel]) => field(tel))).toEqual(cases.map(([, want]) => want));
+  });
+
   it('decodes quoted-printable bytes', () => {
     expect(Buffer.from(decodeQuotedPrintable('Gr=C3=BC=C3=9Fe =3D ok')).toString('utf8')).toBe('Grüße = ok');
   });

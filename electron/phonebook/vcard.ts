@@ -22,6 +22,8 @@ interface Property {
   /** Bare parameters (vCard 2.1 `TEL;WORK;VOICE`), upper-cased. */
   bare: readonly string[];
   raw: string;
+  /** TEL read by `plainTel`: its TYPE values and bare parameters, upper-cased (params and bare are empty then). */
+  types?: ReadonlySet<string>;
 }
 
 const SUPPORTED_VERSIONS = new Set(['2.1', '3.0', '4.0']);
@@ -283,6 +285,41 @@ function telNumber(value: string): string {
 
 const NO_TYPES: ReadonlySet<string> = new Set();
 
+/**
+ * A TEL line without group or quotes whose parameters are TYPE lists, bare types and parameters
+ * the phone book does not read (`TEL;TYPE=WORK,VOICE:+49…`, `TEL;CELL:…`, `TEL;VALUE=uri;PREF=1:…`),
+ * read without the parameter map and lists of parseProperty: the same property, its types
+ * gathered as telTypes would gather them. The common TEL of a large folder; anything else
+ * (an encoding or charset, quotes) returns undefined and goes through parseProperty.
+ */
+function plainTel(l: string, nameEnd: number): Property | undefined {
+  const colon = l.indexOf(':', nameEnd);
+  if (colon < 0) return undefined;
+  const types = new Set<string>();
+  for (let start = nameEnd + 1; start < colon; ) {
+    let end = l.indexOf(';', start);
+    if (end < 0 || end > colon) end = colon;
+    const eq = l.indexOf('=', start);
+    if (eq < 0 || eq > end) {
+      const t = l.slice(start, end).trim().toUpperCase();
+      if (t === 'QUOTED-PRINTABLE' || t === 'BASE64' || t === 'B' || t.includes('"')) return undefined;
+      if (t) types.add(t);
+    } else {
+      const key = l.slice(start, eq).trim().toUpperCase();
+      const rest = l.slice(eq + 1, end);
+      if (rest.includes('"') || key === 'ENCODING' || key === 'CHARSET') return undefined;
+      if (key === 'TYPE') {
+        for (const v of rest.split(',')) {
+          const t = v.trim();
+          if (t) types.add(t.toUpperCase());
+        }
+      }
+    }
+    start = end + 1;
+  }
+  return { group: undefined, name: 'TEL', params: NO_PARAMS, bare: NO_BARE, raw: l.slice(colon + 1), types };
+}
+
 /** TYPE values and bare parameters of a TEL, upper-cased. */
 function telTypes(p: Property): Set<string> {
   const types = new Set<string>();
@@ -360,7 +397,7 @@ function buildContact(card: CardState): { contact?: PhonebookContact; reason?: s
       case 'TEL': {
         const num = telNumber(value);
         if (!num) break;
-        const types = p.params.size || p.bare.length ? telTypes(p) : NO_TYPES;
+        const types = p.types ?? (p.params.size || p.bare.length ? telTypes(p) : NO_TYPES);
         const field = telField(types);
         nums[field] = appended(nums[field], num);
         break;
@@ -456,7 +493,10 @@ export function parseVCards(input: Uint8Array | string, origin: string): VCardPa
     if (nameEnd > 0 && !USED_PROPERTIES.has(name) && /^[A-Za-z0-9-]+$/.test(name) && l.indexOf(':', nameEnd) >= 0) return;
     // A used property without group and parameters (`FN:…`, `N:…`, `EMAIL:…`): what parseProperty
     // would make, without splitting its head again.
-    const p = dot < 0 && l.charCodeAt(nameEnd) === 0x3a && USED_PROPERTIES.has(name) ? { group: undefined, name, params: NO_PARAMS, bare: NO_BARE, raw: l.slice(nameEnd + 1) } : parseProperty(l);
+    const p =
+      dot < 0 && l.charCodeAt(nameEnd) === 0x3a && USED_PROPERTIES.has(name)
+        ? { group: undefined, name, params: NO_PARAMS, bare: NO_BARE, raw: l.slice(nameEnd + 1) }
+        : ((dot < 0 && name === 'TEL' ? plainTel(l, nameEnd) : undefined) ?? parseProperty(l));
     if (!p) {
       card.error = `line ${line}: not a vCard property (expected NAME[;params]:value)`;
       return;
