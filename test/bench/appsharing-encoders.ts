@@ -9,8 +9,8 @@
  * in the static text area: PSNR (luma) and SSIM (8×8 windows, luma), so frame rate and legibility
  * are measured together. Prints `APPSHARING_ENCODERS [...]`.
  *
- * What it does not measure: getDisplayMedia's own capture cost (the fake screen in media.bench.ts
- * and the engine path measure that), and a network with loss (loopback).
+ * What it does not measure: getDisplayMedia's own capture cost (media.bench.ts measures the engine
+ * path capturing a real X11 screen), and a network with loss (loopback).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
