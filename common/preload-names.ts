@@ -16,6 +16,12 @@ export const PRELOAD_CHANNEL_PREFIX = 'myapps:';
 export const PRELOAD_EVENT_CHANNEL = 'myapps:event';
 /** The launcher's own pages are served from this scheme (`myapps-launcher://pages/<file>`). */
 export const LAUNCHER_SCHEME = 'myapps-launcher';
+/**
+ * The Content-Security-Policy of every launcher page, sent as a response header wherever the pages
+ * are served (the product's launcher protocol, the demo, the tests); the pages carry no policy of
+ * their own, so there is one.
+ */
+export const LAUNCHER_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 export const LAUNCHER_ORIGIN = `${LAUNCHER_SCHEME}://pages`;
 /** Same value as common/bus.ts APPCLIENT_CONFIG_KEY (checked by a unit test). */
 export const APPCLIENT_CONFIG_STORAGE_KEY = 'appclient-config';

@@ -17,8 +17,8 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** Content-Security-Policy sent with every launcher page. */
-export const LAUNCHER_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+/** Content-Security-Policy sent with every launcher page (common/preload-names.ts). */
+export { LAUNCHER_CSP } from '../../common/preload';
 
 export type LauncherFile = { ok: true; file: string; contentType: string } | { ok: false; status: 403 | 404; reason: string };
 

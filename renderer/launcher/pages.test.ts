@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../test/e2e/harness/chromium';
 import { incomingCallWindowHeight } from '../../common/call-window';
+import { LAUNCHER_CSP } from '../../common/preload-names';
 
 /** The height a window's content needs for the page's card (the demo notice above it left out). */
 const contentHeight = (p: Page): Promise<number> =>
@@ -44,7 +45,7 @@ beforeAll(async () => {
       if (file.endsWith('.html')) {
         // plain Chromium has no preload: the page gets the demo API (demo-api.ts) before its own script
         const html = readFileSync(file, 'utf8').replace('<script ', '<script src="demo-api.ts"></script>\n  <script ');
-        return void res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+        return void res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': LAUNCHER_CSP }).end(html);
       }
       res.writeHead(200, { 'content-type': 'text/css' }).end(readFileSync(file));
     })().catch((err: unknown) => res.writeHead(500).end(String(err)));

@@ -61,8 +61,15 @@ afterAll(async () => {
   if (out) await fs.rm(out, { recursive: true, force: true });
 });
 
+const PAGES = ['connect.html', 'error.html?failure=certificate', 'settings.html', 'update.html', 'proxy-auth.html', 'display-picker.html', 'incoming-call.html?calls=2', 'sharing.html', 'banner.html', 'link-confirm.html?from=https://ads.example.net'];
+
 describe('launcher pages under the launcher CSP', () => {
-  for (const page of ['connect.html', 'error.html?failure=certificate', 'settings.html', 'update.html', 'proxy-auth.html', 'display-picker.html', 'incoming-call.html?calls=2', 'sharing.html', 'banner.html']) {
+  it('covers every built page, and no page brings a policy of its own (the header is the one policy)', async () => {
+    const built = (await fs.readdir(path.join(out, 'renderer'))).filter((f) => f.endsWith('.html')).sort();
+    expect(built).toEqual(PAGES.map((p) => p.split('?')[0]!).sort());
+    for (const f of built) expect(await fs.readFile(path.join(out, 'renderer', f), 'utf8'), f).not.toMatch(/http-equiv=["']?content-security-policy/i);
+  });
+  for (const page of PAGES) {
     it(`${page} renders without CSP violations or script errors`, async () => {
       const file = page.split('?')[0]!;
       expect(await fs.stat(path.join(out, 'renderer', file)).then(() => true, () => false), `${file} built`).toBe(true);
