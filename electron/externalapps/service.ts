@@ -43,7 +43,10 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
-/** A call of a phone provider's model (protocols.md §2.8: id, guid, dir, num, sip, dn, state). */
+/**
+ * A call of a phone provider's model (id, guid, dir, num, sip, dn, state; innovaphone SDK
+ * `web1/com.innovaphone.phone/com.innovaphone.phone.htm`).
+ */
 interface PhoneCall {
   guid?: string;
   num?: string;

@@ -1,7 +1,7 @@
 /**
  * Linux idle clock over the X screensaver extension (MIT-SCREEN-SAVER QueryInfo) with the pure-JS
  * `x11` client, on ONE persistent X connection: on Xvfb every short-lived client that queried the
- * extension resets the idle counter when it disconnects (feasibility.md §7), so no xprintidle.
+ * extension resets the idle counter when it disconnects (seen on Xvfb 21.1.7), so no xprintidle.
  * Lock/suspend events are not observed here (the Electron adapter takes them from powerMonitor);
  * `emitSystemEvent` lets a Linux session watcher (or a test) report them.
  */

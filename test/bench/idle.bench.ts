@@ -5,8 +5,9 @@
  * logged in; after a settling pause the sim's socket counters are read, and read again after
  * BENCH_IDLE_MS (3 minutes). The figure is the TCP payload of every connection to the sim (TLS
  * records included) per minute; the myApps WebSocket messages of the window are listed by `mt`
- * beside it. Target (docs features-detail 4.5): Ping/Pong only — a real myApps session sends
- * nothing else while idle (the PBX pings after 60 s without traffic, the client answers).
+ * beside it. Target (innovaphone wiki "Reference16r1:Concept myApps"): Ping/Pong only — a real
+ * myApps session sends nothing else while idle (the PBX pings after 60 s without traffic, the
+ * client answers).
  */
 import * as os from 'node:os';
 import { startStack } from '../e2e/harness/stack';
