@@ -89,7 +89,7 @@ export const SETTING_REACTIONS: { readonly [K in SettingKey]: Reaction } = {
   ringInHeadset: live('media.setOptions', (t, s) => t.media?.setOptions({ ringInHeadset: s.get('ringInHeadset') === true })),
   disableOutlookSearch: live('phonebook.updateSettings', (t, s) => t.phonebook?.updateSettings({ disableOutlookSearch: s.get('disableOutlookSearch') === true })),
   videoAutostart: live('launcher.setModelFields', (t, s) => t.launcher?.setModelFields({ videoAutostart: s.get('videoAutostart') === true })),
-  officePresence: { kind: 'missing', why: 'the Office presence provider (Windows, features-detail F20) is not part of this client; the installer value is kept and shown' },
+  officePresence: { kind: 'missing', why: 'the Office presence provider (Windows) is not part of this client; the installer value is kept and shown' },
   disableHeadsets: live('media.setOptions + headsets.setDisabled', (t, s) => {
     const off = s.get('disableHeadsets') === true;
     t.headsets?.setDisabled(off);
