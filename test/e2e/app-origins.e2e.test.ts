@@ -74,7 +74,7 @@ describe('app origins: the web client\'s App Platform reaches the launcher servi
   });
 
   it('an app of the apps origin opens /media and /ringer', async () => {
-    const phone = page.frames().find((f) => f.url().startsWith(`${stack.sim.appsOrigin}/PBX0/APPS/phone.htm`))!;
+    const phone = stack.appFrame(page, 'phone');
     expect(phone).toBeDefined();
     expect(await openFromApp(phone, 'media', svc)).toBe('open');
     expect(await openFromApp(phone, 'ringer', svc)).toBe('open');

@@ -13,7 +13,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from 'playwright-core';
-import { Api } from '../../common/bus';
 import { memoryLogger } from '../fixtures/memory-logger';
 import { NodeSpawner } from '../../native/spawner';
 import { XdgUrlOpener } from '../../native/linux/url-opener';
@@ -58,11 +57,7 @@ describe('external apps: phone app → com.innovaphone.externalapps → real pro
         ] }),
       },
     });
-    const page = await stack.openWebClient();
-    const phone = stack.services.router.consume(Api.phone);
-    await phone.waitForProvider(30_000, 'phone');
-    phone.close();
-    frame = page.frames().find((f) => f.url().startsWith(`${stack.sim.appsOrigin}/PBX0/APPS/phone.htm`))!;
+    frame = stack.appFrame(await stack.openWebClient({ ready: true }), 'phone');
     await frame.evaluate(() => {
       const w = globalThis as unknown as Win;
       w.__results = [];

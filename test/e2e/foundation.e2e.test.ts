@@ -148,7 +148,7 @@ describe('foundation: pbx-sim, local services bus and the hosted web client in C
       { title: 'e2e launcher', model: {} },
     );
     try {
-      const frame = page.frames().find((f) => f.url().startsWith(`${stack.sim.appsOrigin}/PBX0/APPS/phone.htm`))!;
+      const frame = stack.appFrame(page, 'phone');
       const result = await frame.evaluate(
         () =>
           new Promise<unknown>((resolve, reject) => {
@@ -181,7 +181,7 @@ describe('foundation: pbx-sim, local services bus and the hosted web client in C
     await phone.request({ mt: 'SimEcho', n: 2 }, { provider: 'phone', until: (m) => m.mt === 'SimEchoResult', timeoutMs: 10_000 });
     const rec = await stack.sim.control.waitForReceived((r) => r.msg.mt === 'SimEcho' && r.msg.n === 2);
     phone.close();
-    const frame = page.frames().find((f) => f.url().startsWith(`${stack.sim.appsOrigin}/PBX0/APPS/phone.htm`))!;
+    const frame = stack.appFrame(page, 'phone');
     await frame.waitForFunction((c) => ((globalThis as unknown as { __consumerClosed: string[] }).__consumerClosed ?? []).includes(c), rec.consumer, { timeout: 10_000 });
   });
 

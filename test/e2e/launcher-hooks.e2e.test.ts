@@ -57,7 +57,7 @@ describe.each([
     writer = new TraceWriter({ dir, mask: TRACE_CATEGORIES.App | TRACE_CATEGORIES.BrowserConsole, flushOnExit: false });
     stack = await startStack({ logger: writer, sim: { separateAppsOrigin: separate } });
     page = await stack.openWebClient({ ready: true });
-    phone = page.frames().find((f) => f.url().startsWith(`${stack.sim.appsOrigin}/PBX0/APPS/phone.htm`))!;
+    phone = stack.appFrame(page, 'phone');
     expect(new URL(phone.url()).origin === stack.sim.origin).toBe(!separate);
   });
 

@@ -36,11 +36,7 @@ describe('notifications without a notification service: the in-app banner', () =
     stack = await startStack({ logger, ports: { notifier, overlays: lw.overlays }, config: { notifications: true } });
     await lw.attach(stack.browser);
     Object.assign(lw.handlers, stack.services.instances.banner!.handlers);
-    const page = await stack.openWebClient();
-    const phone = stack.services.router.consume(Api.phone);
-    await phone.waitForProvider(30_000, 'phone');
-    phone.close();
-    frame = page.frames().find((f) => f.url().startsWith(`${stack.sim.appsOrigin}/PBX0/APPS/phone.htm`))!;
+    frame = stack.appFrame(await stack.openWebClient({ ready: true }), 'phone');
     await frame.evaluate(() => {
       const w = globalThis as unknown as Win;
       w.__clicks = [];

@@ -55,11 +55,7 @@ describe('notifications: launcher API → D-Bus → dunst → click → app', ()
       await new Promise((r) => setTimeout(r, 100));
     }
     stack = await startStack({ logger, ports: { notifier }, config: { notifications: true } });
-    const page = await stack.openWebClient();
-    const phone = stack.services.router.consume(Api.phone);
-    await phone.waitForProvider(30_000, 'phone');
-    phone.close();
-    frame = page.frames().find((f) => f.url().startsWith(`${stack.sim.appsOrigin}/PBX0/APPS/phone.htm`))!;
+    frame = stack.appFrame(await stack.openWebClient({ ready: true }), 'phone');
     // the app: consumes com.innovaphone.launcher, provides com.innovaphone.notificationhandler
     await frame.evaluate(() => {
       const w = globalThis as unknown as Win;

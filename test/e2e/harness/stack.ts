@@ -7,7 +7,7 @@
  * frame and its app frames get lib1's launcher hooks (renderer/page-hooks.ts, as the preload
  * installs them), whose calls go through the product's preload dispatcher and page-hook handlers.
  */
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Frame, Page } from 'playwright-core';
 import { APPCLIENT_CONFIG_KEY, Api, isWebClientProvider, type AppClientConfig } from '../../../common/bus';
 import { pageHookRequest } from '../../../common/preload-names';
 import { createPlatformServices, type PlatformConfig, type PlatformPorts, type PlatformServices } from '../../../electron/wiring';
@@ -50,6 +50,8 @@ export interface Stack {
    * @client-<id>).
    */
   openWebClient(opts?: { ready?: boolean; timeoutMs?: number }): Promise<Page>;
+  /** The frame of the sim's app `app` (`/PBX0/APPS/<app>.htm`) in a web client page; throws when it is not there. */
+  appFrame(page: Page, app: string): Frame;
   close(): Promise<void>;
 }
 
@@ -234,6 +236,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         await page.goto(sim.url);
         if (o.ready) await waitForWebClient(services, o.timeoutMs);
         return page;
+      },
+      appFrame(page, app) {
+        const url = `${sim.appsOrigin}/PBX0/APPS/${app}.htm`;
+        const frame = page.frames().find((f) => f.url().startsWith(url));
+        if (!frame) throw new Error(`no frame of ${url} in the web client`);
+        return frame;
       },
       close: cleanup,
     };
