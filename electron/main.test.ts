@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { electron, FakeBrowserWindow, FakeSession, FakeTray, FakeWebContents } from '../test/fixtures/fake-electron';
+import { electron, FakeBrowserWindow, FakeSession, FakeTray, FakeWebContents, resetElectron } from '../test/fixtures/fake-electron';
 import { startSessionBus, type SessionBus } from '../test/fixtures/session-bus';
 
 vi.mock('electron', async () => (await import('../test/fixtures/fake-electron')).electron);
@@ -26,16 +26,7 @@ afterAll(() => bus?.stop());
 beforeEach(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'main-test-'));
   env = { XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config'), DBUS_SESSION_BUS_ADDRESS: bus.address };
-  electron.app.removeAllListeners();
-  electron.ipcMain.removeAllListeners();
-  electron.ipcMain.handlers.clear();
-  electron.session.defaultSession = new FakeSession();
-  electron.app.paths = { appData: path.join(dir, 'appData'), temp: path.join(dir, 'tmp') };
-  electron.app.lock = true;
-  electron.app.isPackaged = true;
-  electron.app.quitCalled = 0;
-  electron.app.exitCode = undefined;
-  FakeBrowserWindow.all = [];
+  resetElectron(dir);
 });
 afterEach(async () => {
   for (const r of running.splice(0)) await r.quit();

@@ -5,21 +5,8 @@
  */
 import * as path from 'node:path';
 import { expect, vi } from 'vitest';
-import { electron, FakeBrowserWindow, FakeSession } from '../fixtures/fake-electron';
+import { electron, resetElectron } from '../fixtures/fake-electron';
 import type { RunningApp } from '../../electron/main';
-
-/** A fresh Electron stand-in whose folders are under `dir`. */
-export function resetElectron(dir: string): void {
-  electron.app.removeAllListeners();
-  electron.ipcMain.removeAllListeners();
-  electron.ipcMain.handlers.clear();
-  electron.session.defaultSession = new FakeSession();
-  electron.app.paths = { appData: path.join(dir, 'appData'), temp: path.join(dir, 'tmp') };
-  electron.app.lock = true;
-  electron.app.isPackaged = true;
-  electron.app.exitCode = undefined;
-  FakeBrowserWindow.all = [];
-}
 
 /** Starts the product with these arguments (after the executable); XDG folders under `dir`. */
 export async function startProduct(dir: string, args: string[]): Promise<RunningApp> {
