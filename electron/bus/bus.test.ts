@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { connectBus, type BusConnectOptions, type BusTestClient } from '../../test/fixtures/bus-client';
 import * as http from 'node:http';
 import { startLocalServicesServer, OriginAllowList, type LocalServicesServer } from './index';
 import { memoryLogger } from '../../test/fixtures/memory-logger';
@@ -7,48 +8,10 @@ import { AppClientConfigSchema, BUS_MAX_FRAME_BYTES, webClientEntry } from '../.
 
 const PBX = 'https://pbx.example.com';
 
-interface Client {
-  ws: WebSocket;
-  frames: any[];
-  next(pred?: (f: any) => boolean, ms?: number): Promise<any>;
-  send(obj: unknown): void;
-}
+type Client = BusTestClient;
 
-function connect(server: LocalServicesServer, opts: { origin?: string; token?: string | null; host?: string; v?: string } = {}): Promise<Client> {
-  const token = opts.token === undefined ? server.token : opts.token;
-  const q = new URLSearchParams();
-  if (token !== null) q.set('token', token);
-  q.set('v', opts.v ?? '1');
-  const headers: Record<string, string> = {};
-  if (opts.host) headers.host = opts.host;
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/bus?${q}`, { origin: opts.origin ?? PBX, headers });
-  const frames: any[] = [];
-  const waiters: { pred: (f: any) => boolean; resolve: (f: any) => void }[] = [];
-  ws.on('message', (d) => {
-    const f = JSON.parse(d.toString());
-    const i = waiters.findIndex((w) => w.pred(f));
-    if (i >= 0) waiters.splice(i, 1)[0]!.resolve(f);
-    else frames.push(f);
-  });
-  const client: Client = {
-    ws,
-    frames,
-    send: (obj) => ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj)),
-    next(pred = () => true, ms = 3000) {
-      const idx = frames.findIndex(pred);
-      if (idx >= 0) return Promise.resolve(frames.splice(idx, 1)[0]);
-      return new Promise((resolve, reject) => {
-        const w = { pred, resolve: (f: any) => { clearTimeout(t); resolve(f); } };
-        const t = setTimeout(() => { waiters.splice(waiters.indexOf(w), 1); reject(new Error('timeout waiting for frame')); }, ms);
-        waiters.push(w);
-      });
-    },
-  };
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve(client));
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
+function connect(server: LocalServicesServer, opts: Partial<BusConnectOptions> = {}): Promise<Client> {
+  return connectBus(server, { ...opts, origin: opts.origin ?? PBX });
 }
 
 describe('local services bus', () => {

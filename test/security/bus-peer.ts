@@ -4,20 +4,15 @@
  */
 import * as net from 'node:net';
 import { afterEach, beforeEach } from 'vitest';
-import WebSocket from 'ws';
 import { startLocalServicesServer, OriginAllowList, type LocalServicesOptions, type LocalServicesServer } from '../../electron/bus';
 import { memoryLogger, type MemoryLogger } from '../fixtures/memory-logger';
+import { connectBus, type BusTestClient } from '../fixtures/bus-client';
 
 export const PBX = 'https://pbx.example.com';
 
-export interface BusPeer {
-  ws: WebSocket;
-  frames: any[];
+export interface BusPeer extends BusTestClient {
   /** This connection's @client-<id>. */
   client: string;
-  send(obj: unknown): void;
-  /** The next frame (collected or coming) that matches. */
-  next(pred?: (f: any) => boolean, ms?: number): Promise<any>;
 }
 
 /**
@@ -53,31 +48,9 @@ export function busUrl(server: LocalServicesServer): string {
 
 /** Opens a bus client and waits for its Welcome. */
 export async function openPeer(server: LocalServicesServer, origin = PBX): Promise<BusPeer> {
-  const ws = new WebSocket(busUrl(server), { origin, perMessageDeflate: false });
-  const frames: any[] = [];
-  const waiters: { pred: (f: any) => boolean; resolve: (f: any) => void }[] = [];
-  ws.on('message', (d) => {
-    const f = JSON.parse(d.toString());
-    const i = waiters.findIndex((w) => w.pred(f));
-    if (i >= 0) waiters.splice(i, 1)[0]!.resolve(f);
-    else frames.push(f);
-  });
-  const next = (pred: (f: any) => boolean = () => true, ms = 5000): Promise<any> => {
-    const idx = frames.findIndex(pred);
-    if (idx >= 0) return Promise.resolve(frames.splice(idx, 1)[0]);
-    return new Promise((resolve, reject) => {
-      const w = { pred, resolve: (f: any) => { clearTimeout(t); resolve(f); } };
-      const t = setTimeout(() => { waiters.splice(waiters.indexOf(w), 1); reject(new Error('timeout waiting for frame')); }, ms);
-      waiters.push(w);
-    });
-  };
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('unexpected-response', (_q, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-  const welcome = await next((f) => f.mt === 'Welcome');
-  return { ws, frames, client: welcome.client, next, send: (obj) => ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj)) };
+  const c = await connectBus(server, { origin });
+  const welcome = await c.next((f) => f.mt === 'Welcome');
+  return { ...c, client: welcome.client };
 }
 
 /**
