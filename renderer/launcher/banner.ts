@@ -5,8 +5,8 @@
  * action), "Dismiss" closes it. Newest first; the main process sizes the view to what it shows.
  */
 import type { Translator } from '../../common/i18n';
-import { getLauncherApi, type BannerAction, type BannerView, type LauncherPagesApi } from './api';
-import { demoBanner, fatal, h, pageWords } from './dom';
+import type { BannerAction, BannerView, LauncherPagesApi } from './api';
+import { demoBanner, h, startStatePage } from './dom';
 
 function view(root: HTMLElement, api: LauncherPagesApi, w: Translator, st: BannerView): void {
   const act = (id: string, action: BannerAction) => () => void api.bannerAct(id, action);
@@ -36,13 +36,4 @@ function view(root: HTMLElement, api: LauncherPagesApi, w: Translator, st: Banne
   document.body.dataset.ready = 'true';
 }
 
-const root = document.getElementById('root')!;
-try {
-  const api = getLauncherApi();
-  void pageWords(api, 'banner.docTitle').then((w) => {
-    api.onBannerChanged((s) => view(root, api, w, s));
-    return api.bannerState().then((s) => view(root, api, w, s)).catch((err: unknown) => fatal(root, err, w));
-  });
-} catch (err) {
-  fatal(root, err);
-}
+startStatePage('banner.docTitle', (api) => ({ changes: (cb) => api.onBannerChanged(cb), current: () => api.bannerState() }), view);

@@ -5,8 +5,8 @@
  * engine's request then fails cleanly). Closing the window cancels too.
  */
 import type { Translator } from '../../common/i18n';
-import { getLauncherApi, type LauncherPagesApi, type PickerStateView } from './api';
-import { demoBanner, fatal, h, pageWords } from './dom';
+import type { LauncherPagesApi, PickerStateView } from './api';
+import { demoBanner, h, startStatePage } from './dom';
 
 function tile(w: Translator, s: PickerStateView['sources'][number], onPick: () => void): HTMLElement {
   const img = s.thumbnail ? h('img', { src: s.thumbnail, alt: '' }) : h('div', { class: 'no-thumb' }, w.t('picker.noPreview'));
@@ -48,16 +48,9 @@ function view(root: HTMLElement, api: LauncherPagesApi, w: Translator, st: Picke
   document.body.dataset.ready = 'true';
 }
 
-const root = document.getElementById('root')!;
-try {
-  const api = getLauncherApi();
-  void pageWords(api, 'picker.docTitle').then((w) => {
-    api.onPickerChanged((s) => view(root, api, w, s));
-    return api.pickerState().then((s) => view(root, api, w, s)).catch((err: unknown) => fatal(root, err, w));
-  });
+const api = startStatePage('picker.docTitle', (api) => ({ changes: (cb) => api.onPickerChanged(cb), current: () => api.pickerState() }), view);
+if (api) {
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') void api.cancelPicker();
   });
-} catch (err) {
-  fatal(root, err);
 }

@@ -5,8 +5,8 @@
  * never answers a call; the calls are announced to screen readers.
  */
 import type { Translator } from '../../common/i18n';
-import { getLauncherApi, type IncomingCallView, type LauncherPagesApi } from './api';
-import { demoBanner, fatal, h, pageWords } from './dom';
+import type { IncomingCallView, LauncherPagesApi } from './api';
+import { demoBanner, h, startStatePage } from './dom';
 
 function view(root: HTMLElement, api: LauncherPagesApi, w: Translator, st: IncomingCallView): void {
   const err = h('div', { id: 'error', class: 'msg-error', role: 'alert', hidden: true });
@@ -50,13 +50,4 @@ function view(root: HTMLElement, api: LauncherPagesApi, w: Translator, st: Incom
   document.body.dataset.ready = 'true';
 }
 
-const root = document.getElementById('root')!;
-try {
-  const api = getLauncherApi();
-  void pageWords(api, 'call.docTitle').then((w) => {
-    api.onIncomingCallsChanged((s) => view(root, api, w, s));
-    return api.incomingCalls().then((s) => view(root, api, w, s)).catch((err: unknown) => fatal(root, err, w));
-  });
-} catch (err) {
-  fatal(root, err);
-}
+startStatePage('call.docTitle', (api) => ({ changes: (cb) => api.onIncomingCallsChanged(cb), current: () => api.incomingCalls() }), view);

@@ -5,8 +5,8 @@
  * page"). Escape or closing the window cancels. Words: common/i18n `linkConfirm.*`.
  */
 import type { Translator } from '../../common/i18n';
-import { getLauncherApi, type LauncherPagesApi, type LinkConfirmRequestView } from './api';
-import { demoBanner, fatal, h, pageWords } from './dom';
+import type { LauncherPagesApi, LinkConfirmRequestView } from './api';
+import { demoBanner, h, startStatePage } from './dom';
 
 let onKey: ((e: KeyboardEvent) => void) | undefined;
 
@@ -57,13 +57,4 @@ function view(root: HTMLElement, api: LauncherPagesApi, w: Translator, req: Link
   document.body.dataset.ready = 'true';
 }
 
-const root = document.getElementById('root')!;
-try {
-  const api = getLauncherApi();
-  void pageWords(api, 'linkConfirm.docTitle').then((w) => {
-    api.onLinkConfirmRequest((r) => view(root, api, w, r));
-    return api.linkConfirmRequest().then((r) => view(root, api, w, r)).catch((err: unknown) => fatal(root, err, w));
-  });
-} catch (err) {
-  fatal(root, err);
-}
+startStatePage('linkConfirm.docTitle', (api) => ({ changes: (cb) => api.onLinkConfirmRequest(cb), current: () => api.linkConfirmRequest() }), view);

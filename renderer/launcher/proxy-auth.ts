@@ -5,8 +5,8 @@
  * store (safeStorage) and used again without asking until the proxy refuses them.
  */
 import type { Translator } from '../../common/i18n';
-import { getLauncherApi, type LauncherPagesApi, type ProxyAuthRequestView } from './api';
-import { demoBanner, fatal, h, pageWords } from './dom';
+import type { LauncherPagesApi, ProxyAuthRequestView } from './api';
+import { demoBanner, h, startStatePage } from './dom';
 
 function view(root: HTMLElement, api: LauncherPagesApi, w: Translator, req: ProxyAuthRequestView): void {
   if (!req.pending) {
@@ -57,13 +57,4 @@ function view(root: HTMLElement, api: LauncherPagesApi, w: Translator, req: Prox
   document.body.dataset.ready = 'true';
 }
 
-const root = document.getElementById('root')!;
-try {
-  const api = getLauncherApi();
-  void pageWords(api, 'proxyAuth.docTitle').then((w) => {
-    api.onProxyAuthRequest((r) => view(root, api, w, r));
-    return api.proxyAuthRequest().then((r) => view(root, api, w, r)).catch((err: unknown) => fatal(root, err, w));
-  });
-} catch (err) {
-  fatal(root, err);
-}
+startStatePage('proxyAuth.docTitle', (api) => ({ changes: (cb) => api.onProxyAuthRequest(cb), current: () => api.proxyAuthRequest() }), view);

@@ -4,8 +4,8 @@
  * launcher (the app is told as when the shared screen goes away); the main process closes the bar.
  */
 import type { Translator } from '../../common/i18n';
-import { getLauncherApi, type LauncherPagesApi, type SharingView } from './api';
-import { demoBanner, fatal, h, pageWords } from './dom';
+import type { LauncherPagesApi, SharingView } from './api';
+import { demoBanner, h, startStatePage } from './dom';
 
 function view(root: HTMLElement, api: LauncherPagesApi, w: Translator, st: SharingView): void {
   const stop = h('button', { id: 'stop', type: 'button', class: 'reject', 'aria-label': w.t('sharing.stopLabel') }, w.t('sharing.stop'));
@@ -31,13 +31,4 @@ function view(root: HTMLElement, api: LauncherPagesApi, w: Translator, st: Shari
   document.body.dataset.ready = 'true';
 }
 
-const root = document.getElementById('root')!;
-try {
-  const api = getLauncherApi();
-  void pageWords(api, 'sharing.docTitle').then((w) => {
-    api.onSharingChanged((s) => view(root, api, w, s));
-    return api.sharingState().then((s) => view(root, api, w, s)).catch((err: unknown) => fatal(root, err, w));
-  });
-} catch (err) {
-  fatal(root, err);
-}
+startStatePage('sharing.docTitle', (api) => ({ changes: (cb) => api.onSharingChanged(cb), current: () => api.sharingState() }), view);

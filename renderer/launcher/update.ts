@@ -4,8 +4,8 @@
  * The main process closes it; the client then quits or restarts.
  */
 import type { Translator } from '../../common/i18n';
-import { getLauncherApi, type LauncherPagesApi, type UpdateProgressView } from './api';
-import { demoBanner, fatal, h, pageWords } from './dom';
+import type { LauncherPagesApi, UpdateProgressView } from './api';
+import { demoBanner, h, startStatePage } from './dom';
 
 function view(root: HTMLElement, api: LauncherPagesApi, w: Translator, s: UpdateProgressView): void {
   const bar = h('progress', { id: 'progress', max: '1', 'aria-label': w.t('install.progress') });
@@ -25,13 +25,4 @@ function view(root: HTMLElement, api: LauncherPagesApi, w: Translator, s: Update
   document.body.dataset.ready = 'true';
 }
 
-const root = document.getElementById('root')!;
-try {
-  const api = getLauncherApi();
-  void pageWords(api, 'install.docTitle').then((w) => {
-    api.onUpdateProgress((s) => view(root, api, w, s));
-    return api.updateState().then((s) => view(root, api, w, s)).catch((err: unknown) => fatal(root, err, w));
-  });
-} catch (err) {
-  fatal(root, err);
-}
+startStatePage('install.docTitle', (api) => ({ changes: (cb) => api.onUpdateProgress(cb), current: () => api.updateState() }), view);
