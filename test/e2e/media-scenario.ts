@@ -30,7 +30,10 @@ import { startXvfb } from './harness/xvfb';
 import type { BrowserContext, Page } from 'playwright-core';
 
 const APP_ORIGIN = 'https://pbx.example.com';
-const BENCH = Number(process.env.MEDIA_BENCH_CALLS ?? 0) || (process.env.MEDIA_BENCH_SHARE_ONLY === '1' ? 1 : 0);
+/** Bench mode, appsharing only (no calls, no CPU figure): MEDIA_BENCH_SHARE_ONLY=1. */
+const SHARE_ONLY = process.env.MEDIA_BENCH_SHARE_ONLY === '1';
+/** Bench mode: MEDIA_BENCH_CALLS calls (or appsharing only), one MEDIA_BENCH line instead of the e2e result. */
+const BENCH = Number(process.env.MEDIA_BENCH_CALLS ?? 0) || (SHARE_ONLY ? 1 : 0);
 const LOOP_CALLS = Number(process.env.MEDIA_LOOP_CALLS ?? 50);
 type Msg = Record<string, unknown> & { mt: string };
 
@@ -176,8 +179,6 @@ async function videoCall(a: AppClient, b: AppClient, kind: 'video' | 'appsharing
 /** Appsharing presenter -> consumer: decoded fps measured over 4 s after 2 s of ramp-up. */
 /** The bench's X11 screen: MEDIA_BENCH_SCREEN (`1280x720`), default 1920x1080. */
 const SCREEN = (([w, h]) => ({ width: Number(w) || 1920, height: Number(h) || 1080 }))((process.env.MEDIA_BENCH_SCREEN ?? '1920x1080').split('x'));
-/** Bench mode, appsharing only (no calls, no CPU figure): MEDIA_BENCH_SHARE_ONLY=1. */
-const SHARE_ONLY = process.env.MEDIA_BENCH_SHARE_ONLY === '1';
 /**
  * Bench flags: fake audio/video devices as in MEDIA_FLAGS, but the screen picker chooses the real
  * screen (`--use-fake-ui-for-media-stream` would hand getDisplayMedia a fake screen source);
