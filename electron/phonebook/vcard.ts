@@ -308,22 +308,25 @@ function plainTel(l: string, nameEnd: number): Property | undefined {
       const key = l.slice(start, eq).trim().toUpperCase();
       const rest = l.slice(eq + 1, end);
       if (rest.includes('"') || key === 'ENCODING' || key === 'CHARSET') return undefined;
-      if (key === 'TYPE') {
-        for (const v of rest.split(',')) {
-          const t = v.trim();
-          if (t) types.add(t.toUpperCase());
-        }
-      }
+      if (key === 'TYPE') addTypes(types, rest);
     }
     start = end + 1;
   }
   return { group: undefined, name: 'TEL', params: NO_PARAMS, bare: NO_BARE, raw: l.slice(colon + 1), types };
 }
 
+/** Adds the items of one TYPE value (`work,voice`), trimmed and upper-cased, to `types`. */
+function addTypes(types: Set<string>, value: string): void {
+  for (const v of value.split(',')) {
+    const t = v.trim();
+    if (t) types.add(t.toUpperCase());
+  }
+}
+
 /** TYPE values and bare parameters of a TEL, upper-cased. */
 function telTypes(p: Property): Set<string> {
   const types = new Set<string>();
-  for (const t of paramValues(p, 'TYPE')) types.add(t.toUpperCase());
+  for (const v of p.params.get('TYPE') ?? []) addTypes(types, v);
   for (const t of p.bare) types.add(t);
   return types;
 }
